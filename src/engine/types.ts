@@ -1,0 +1,145 @@
+// The serializable configuration of one training run, shared by the engine, the worker,
+// the URL hash and the UI. Plain data only (no functions), so it can cross postMessage,
+// be written to JSON and be validated field by field.
+
+export type Activation = 'relu' | 'leakyRelu' | 'elu' | 'tanh' | 'sigmoid' | 'linear';
+export const ACTIVATION_NAMES: readonly Activation[] = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'linear'];
+
+export type Dataset2DName = 'circle' | 'xor' | 'blobs' | 'spiral' | 'moons' | 'checkerboard';
+export type RegressionName = 'regPlane' | 'regGauss';
+export type DatasetName = Dataset2DName | RegressionName | 'digits';
+
+export type Preprocess = 'none' | 'standardize' | 'whiten';
+
+export interface DataConfig {
+  name: DatasetName;
+  /** Label/position noise of the generator, 0..1 (2D sets). */
+  noise: number;
+  /** Total samples before the train/validation split. */
+  samples: number;
+  /** Classes for `blobs` (2..5); ignored elsewhere. */
+  classes: number;
+  /** Fraction of samples held out for validation, 0..0.9. */
+  valFraction: number;
+  preprocess: Preprocess;
+  /** Reshuffle the training set at the start of every epoch. */
+  shuffle: boolean;
+  /** Std of Gaussian noise added to each training input every step (0 = off). */
+  augmentNoise: number;
+  /** Random affine (shift, rotation, scale) on digit images (ignored for 2D sets). */
+  augmentAffine: boolean;
+}
+
+export type DropoutKind = 'bernoulli' | 'gaussian';
+
+export interface LayerConfig {
+  units: number;
+  activation: Activation;
+  /** Drop probability 1-p of the lecture's keep probability p; 0 = no dropout. Applied after the activation. */
+  dropout: number;
+  /** Batch normalization between the linear map and the activation. */
+  batchNorm: boolean;
+}
+
+export type InitScheme = 'xavier' | 'he';
+export type LossName = 'softmaxCE' | 'mse';
+
+export interface ModelConfig {
+  /** Hidden layers, input to output. The output layer is implied by the dataset (classes or targets). */
+  hidden: LayerConfig[];
+  init: InitScheme;
+  /** Multiplies the scheme's standard deviation (the lecture's init-scale demos). */
+  initScale: number;
+  loss: LossName;
+  dropoutKind: DropoutKind;
+  /** Batch norm running-statistics momentum: run = m*run + (1-m)*batch. */
+  bnMomentum: number;
+  bnEps: number;
+}
+
+export interface RegConfig {
+  /** eta in eta*||w||^2 (lecture eq. 1). */
+  l2: number;
+  /** zeta1 in zeta1*||w||_1 (eq. 2). */
+  l1: number;
+  /** zeta2 in zeta2*||h||_1 over hidden activations, averaged over the batch (eq. 3). */
+  l1Act: number;
+  /** Apply L2/L1 to biases and batch-norm gamma/beta too (default false). */
+  decayBiases: boolean;
+}
+
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = [
+  'sgd',
+  'momentum',
+  'nesterov',
+  'adagrad',
+  'rmsprop',
+  'adam',
+  'adamw',
+];
+
+export interface OptimizerConfig {
+  name: OptimizerName;
+  /** Initial learning rate eps0 (the schedule scales it). */
+  lr: number;
+  /** mu for momentum and Nesterov. */
+  momentum: number;
+  /** Adam/AdamW first-moment decay. */
+  beta1: number;
+  /** Adam/AdamW second-moment decay. */
+  beta2: number;
+  /** RMSprop decay rate of the squared-gradient average. */
+  rho: number;
+  eps: number;
+  /** AdamW decoupled weight decay lambda (w -= lr*lambda*w). */
+  weightDecay: number;
+}
+
+export type ScheduleKind = 'constant' | 'step' | 'plateau' | 'exponential' | 'inverse' | 'warmup' | 'cosine';
+
+export interface ScheduleConfig {
+  kind: ScheduleKind;
+  /** step: multiply by `factor` every `every` epochs. plateau: multiply by `factor`. */
+  every: number;
+  factor: number;
+  /** plateau: epochs without validation improvement (by more than minDelta of early stopping) before reducing. */
+  patience: number;
+  /** exponential: eps_t = eps0 * eta^t, t in epochs (fractional). */
+  eta: number;
+  /** inverse: eps_t = eps0 / (1 + K t), t in epochs (fractional). */
+  k: number;
+  /** warmup: linear from 0 to eps0 over warmupSteps steps, then constant. */
+  warmupSteps: number;
+  /** cosine: from eps0 to minLr over totalSteps steps, then minLr. */
+  totalSteps: number;
+  minLr: number;
+}
+
+export interface EarlyStopConfig {
+  enabled: boolean;
+  /** Epochs without improvement of validation loss by more than minDelta before stopping. */
+  patience: number;
+  minDelta: number;
+  restoreBest: boolean;
+}
+
+export interface TrainConfig {
+  version: 1;
+  /** Master seed; per-purpose streams are derived from it (see rng.ts). */
+  seed: number;
+  data: DataConfig;
+  model: ModelConfig;
+  reg: RegConfig;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  earlyStop: EarlyStopConfig;
+  batchSize: number;
+  /** Clip the global gradient L2 norm to this value (0 = off). */
+  clipNorm: number;
+  /** Stop after this many epochs (0 = no limit). */
+  maxEpochs: number;
+}
+
+/** Seeded streams: one per purpose, so changing e.g. the dropout seed never changes the data. */
+export type StreamName = 'data' | 'init' | 'shuffle' | 'dropout' | 'augment';
