@@ -1,9 +1,22 @@
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 // base './' so the built site works from any static host or a course page sub-folder.
+// Browser-test pages (e2e/pages/*.html: GPU parity, worker harness) are built only when the
+// browser tests build the site (E2E_PAGES=1), never into the site a teacher deploys.
+const e2ePages = process.env.E2E_PAGES
+  ? Object.fromEntries(
+      readdirSync(resolve(__dirname, 'e2e/pages'))
+        .filter((f) => f.endsWith('.html'))
+        .map((f) => [`e2e-${f.replace(/\.html$/, '')}`, resolve(__dirname, 'e2e/pages', f)]),
+    )
+  : {};
+
 export default defineConfig({
   base: './',
+  build: { rollupOptions: { input: { main: resolve(__dirname, 'index.html'), ...e2ePages } } },
   plugins: [react()],
   worker: { format: 'es' },
   server: { host: '127.0.0.1' },

@@ -7,17 +7,19 @@ if (!executablePath) {
   process.exit(1);
 }
 const PORT = Number(process.env.E2E_PORT ?? 4179);
+// A build folder per port, so several test processes (or a developer's own build) never share dist/.
+const OUT = `dist-e2e-${PORT}`;
 
 export default defineConfig({
   testDir: '.',
   testMatch: /.*\.spec\.ts/,
-  outputDir: '../test-results/e2e',
+  outputDir: `../test-results/e2e-${PORT}`,
   timeout: 120_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: '../test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: process.env.E2E_JSON ?? `../test-results/e2e-${PORT}.json` }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     viewport: { width: 1280, height: 720 },
@@ -26,7 +28,7 @@ export default defineConfig({
   },
   // The browser tests run against the production build served by `vite preview`, as a teacher's static host would.
   webServer: {
-    command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
+    command: `E2E_PAGES=1 npx vite build --logLevel warn --outDir ${OUT} && npx vite preview --outDir ${OUT} --port ${PORT} --strictPort --host 127.0.0.1`,
     cwd: '..',
     url: `http://127.0.0.1:${PORT}/`,
     timeout: 180_000,

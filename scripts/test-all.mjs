@@ -22,6 +22,7 @@ const unitOk = run('unit tests', 'npx', [
   '--outputFile.json=test-results/unit.json',
 ]);
 stages.push(['unit', unitOk]);
+process.env.E2E_JSON = `${process.cwd()}/test-results/e2e.json`;
 const e2eOk = run('browser tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']);
 stages.push(['e2e', e2eOk]);
 

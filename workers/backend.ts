@@ -1,0 +1,55 @@
+// The interface every training backend implements (CPU over the engine, WebGPU). The worker
+// talks only to this; the page never sees it (the page sees workers/protocol.ts).
+//
+// A backend holds R >= 1 runs that share one architecture, one dataset, one initial weight
+// vector and one minibatch order; they differ only in non-architectural settings (optimizer,
+// learning rate and schedule, regularization strengths, dropout rate). Compare mode is R > 1.
+import type { Dataset, EpochRecord, RunStatus, StepRecord } from '../src/engine';
+import type { TrainConfig } from '../src/engine/types';
+
+export interface BackendInfo {
+  kind: 'cpu' | 'webgpu';
+  /** Human-readable: "CPU engine (TypeScript)" or the adapter's vendor/architecture/description. */
+  name: string;
+  /** True for software adapters such as SwiftShader (isFallbackAdapter). */
+  fallbackAdapter: boolean;
+}
+
+export interface RunProgress {
+  steps: StepRecord[];
+  epochs: EpochRecord[];
+  status: RunStatus;
+  /** Step at which status left 'ok' (divergence, early stop), else -1. */
+  statusStep: number;
+  stepCount: number;
+}
+
+export interface BackendCounters {
+  /** Live GPU buffers (0 on the CPU) and their bytes: must stay flat over a long run. */
+  buffers: number;
+  bytes: number;
+  /** Per training step, averaged over the last train() call. */
+  dispatchesPerStep: number;
+  submitsPerStep: number;
+}
+
+export interface TrainingBackend {
+  readonly info: BackendInfo;
+  /** Build R runs. `init` is the shared initial parameter vector (engine initParams), so every backend starts alike. */
+  build(cfgs: TrainConfig[], dataset: Dataset, init: Float32Array): Promise<void>;
+  /** Advance every run whose status is 'ok' by up to n steps. */
+  train(n: number): Promise<RunProgress[]>;
+  /** Live change of non-architectural settings of one run. */
+  setHyper(run: number, cfg: TrainConfig): void;
+  /** Back to the initial weights, step 0, fresh optimizer state; same data. */
+  reset(): Promise<void>;
+  evaluate(run: number, split: 'train' | 'val'): Promise<{ loss: number; acc: number }>;
+  readParams(run: number): Promise<Float32Array>;
+  writeParams(run: number, theta: Float32Array): Promise<void>;
+  /** Model outputs (probabilities [n, C] or predictions [n, O]) at n input points x[n, inputDim]. */
+  predict(run: number, x: Float32Array, n: number): Promise<Float32Array>;
+  /** Data loss (without regularization) of the training split at each of K parameter vectors (loss landscapes). */
+  lossAt(thetas: Float32Array[], split: 'train' | 'val'): Promise<Float32Array>;
+  counters(): BackendCounters;
+  dispose(): void;
+}
