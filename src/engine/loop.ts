@@ -1,0 +1,224 @@
+// The bookkeeping of a training loop, independent of how a step is computed: the CPU Run
+// (trainer.ts) and the WebGPU backend both drive one TrainLoop per run, so they visit the same
+// minibatches, use the same learning rate at every step and stop at the same epoch.
+//
+// Per step:   idx = loop.nextBatch(); lr = loop.nextLr(); <compute the step>; loop.afterStep()
+// Per epoch:  when afterStep() returns true, evaluate, then loop.endEpoch(valLoss)
+//
+// Minibatches. Epoch e visits the training samples in epochOrder(shuffleSeed, e, nTrain, shuffle)
+// (rng.ts), in consecutive slices of B = min(batchSize, nTrain). The last partial slice of an
+// epoch is DROPPED: stepsPerEpoch = floor(nTrain / B). Every step then has exactly B samples,
+// which (a) lets the GPU keep fixed-size buffers and one set of pipelines, (b) keeps batch norm's
+// batch statistics meaningful (a leftover batch of 1 would have zero variance), and (c) keeps the
+// gradient noise level constant. With shuffling on, the dropped samples differ every epoch, so
+// no sample is excluded for long; with shuffling off, the same nTrain mod B samples are skipped
+// (at most B - 1, and none when B divides nTrain).
+import { type EarlyStopState, earlyStopUpdate, initialEarlyStop } from './earlyStopping';
+import { epochOrder } from './rng';
+import { initialPlateau, learningRateAt, type PlateauState, plateauUpdate } from './schedules';
+import type { TrainConfig } from './types';
+
+// Divergence. A step diverges when its loss or the updated weights are not finite (the Run
+// checks the weights), or when the training loss has blown up without overflowing: the mean
+// data loss of the last DIVERGENCE_WINDOW steps exceeds DIVERGENCE_FACTOR times the run's
+// first-step data loss. The second rule exists because softmax cross-entropy grows only
+// linearly with the logits: SGD at lr = 50 on the default tanh network settles at losses of
+// ~100 (chance level is ~0.7) and would never overflow. A healthy run never averages 10x its
+// starting loss over 20 steps, while a run that does has stopped learning.
+export const DIVERGENCE_WINDOW = 20;
+export const DIVERGENCE_FACTOR = 10;
+
+/** 'paused' and 'training' belong to the worker; the engine only knows whether a run may continue. */
+export type RunStatus = 'ok' | 'diverged' | 'early-stopped' | 'finished';
+
+/** The serializable state of a loop (plain data). */
+export interface LoopState {
+  /** Steps taken so far; the next step has this 0-based index. */
+  step: number;
+  /** Completed epochs. */
+  epoch: number;
+  /** Training samples (positions in the epoch's order) consumed in the current epoch. */
+  sampleInEpoch: number;
+  status: RunStatus;
+  /** 0-based index of the step at which status left 'ok', else -1. */
+  statusStep: number;
+  plateau: PlateauState;
+  early: EarlyStopState;
+  /** Data loss of step 0 (NaN before it): the divergence reference. */
+  firstLoss: number;
+  /** Data losses of the last DIVERGENCE_WINDOW steps, oldest first. */
+  recentLosses: number[];
+}
+
+export interface EpochEnd {
+  /** Validation loss improved by more than earlyStop.minDelta (the Run saves the best weights). */
+  improved: boolean;
+  /** Early stopping fired this epoch (the Run restores the best weights if restoreBest). */
+  stopped: boolean;
+  /** Reduce-on-plateau lowered the learning rate this epoch. */
+  reduced: boolean;
+  bestEpoch: number;
+}
+
+/** B actually used: the configured batch size, capped at the training-set size. */
+export function effectiveBatchSize(batchSize: number, nTrain: number): number {
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new Error(`batchSize must be a whole number >= 1, got ${batchSize}`);
+  if (!(nTrain >= 1)) throw new Error(`the training split is empty (nTrain = ${nTrain})`);
+  return Math.min(batchSize, nTrain);
+}
+
+/** Full batches per epoch (the last partial batch is dropped, see the header). */
+export function stepsPerEpoch(batchSize: number, nTrain: number): number {
+  return Math.floor(nTrain / effectiveBatchSize(batchSize, nTrain));
+}
+
+export function initialLoopState(): LoopState {
+  return {
+    step: 0,
+    epoch: 0,
+    sampleInEpoch: 0,
+    status: 'ok',
+    statusStep: -1,
+    plateau: initialPlateau(),
+    early: initialEarlyStop(),
+    firstLoss: Number.NaN,
+    recentLosses: [],
+  };
+}
+
+export class TrainLoop {
+  state: LoopState = initialLoopState();
+  private orderEpoch = -1;
+  private order: Int32Array = new Int32Array(0);
+
+  /**
+   * @param cfg the run's config (replace it with setConfig on live changes)
+   * @param nTrain training samples
+   * @param shuffleSeed streamSeed(seed, 'shuffle'), shared by every run of a compare set
+   */
+  constructor(
+    public cfg: TrainConfig,
+    readonly nTrain: number,
+    readonly shuffleSeed: number,
+  ) {
+    effectiveBatchSize(cfg.batchSize, nTrain);
+  }
+
+  get batchSize(): number {
+    return effectiveBatchSize(this.cfg.batchSize, this.nTrain);
+  }
+
+  get stepsPerEpoch(): number {
+    return stepsPerEpoch(this.cfg.batchSize, this.nTrain);
+  }
+
+  /** Fractional epochs so far: completed epochs + the fraction of the current one's batches. */
+  get epochProgress(): number {
+    return this.state.epoch + this.state.sampleInEpoch / (this.stepsPerEpoch * this.batchSize);
+  }
+
+  /**
+   * Live change (Run.setHyper). A new batch size mid-epoch continues from the same position in the
+   * epoch's order, so no sample is visited twice or skipped because of the change.
+   */
+  setConfig(cfg: TrainConfig): void {
+    effectiveBatchSize(cfg.batchSize, this.nTrain);
+    this.cfg = cfg;
+    const s = this.state;
+    // Statuses that a config change lifts: a larger epoch budget, or early stopping switched off.
+    if (s.status === 'finished' && !(cfg.maxEpochs > 0 && s.epoch >= cfg.maxEpochs)) this.resume();
+    if (s.status === 'early-stopped' && !cfg.earlyStop.enabled) this.resume();
+  }
+
+  private resume(): void {
+    this.state.status = 'ok';
+    this.state.statusStep = -1;
+  }
+
+  /** Training-set indices [B] of the next step (a view into the epoch's order: do not modify). */
+  nextBatch(): Int32Array {
+    const { epoch, sampleInEpoch } = this.state;
+    if (this.orderEpoch !== epoch) {
+      this.order = epochOrder(this.shuffleSeed, epoch, this.nTrain, this.cfg.data.shuffle);
+      this.orderEpoch = epoch;
+    }
+    return this.order.subarray(sampleInEpoch, sampleInEpoch + this.batchSize);
+  }
+
+  /** Learning rate of the next step: the schedule at this step, times the plateau scale. */
+  nextLr(): number {
+    return learningRateAt(
+      this.cfg.schedule,
+      this.cfg.optimizer.lr,
+      this.state.step,
+      this.stepsPerEpoch,
+      this.state.plateau,
+    );
+  }
+
+  /**
+   * Feeds the data loss of the step being taken; true when the run diverges by it (non-finite,
+   * or the windowed blow-up rule of the header). Call before afterStep.
+   */
+  observeLoss(dataLoss: number): boolean {
+    const s = this.state;
+    if (!Number.isFinite(dataLoss)) return true;
+    if (Number.isNaN(s.firstLoss)) s.firstLoss = dataLoss;
+    s.recentLosses.push(dataLoss);
+    if (s.recentLosses.length > DIVERGENCE_WINDOW) s.recentLosses.shift();
+    if (s.recentLosses.length < DIVERGENCE_WINDOW) return false;
+    const mean = s.recentLosses.reduce((a, b) => a + b, 0) / DIVERGENCE_WINDOW;
+    return mean > DIVERGENCE_FACTOR * s.firstLoss;
+  }
+
+  /** Counts the step just taken; true when it completed an epoch (then call endEpoch). */
+  afterStep(): boolean {
+    const s = this.state;
+    s.step++;
+    s.sampleInEpoch += this.batchSize;
+    // The epoch ends when the next full batch would not fit (also right after a live batch-size increase).
+    if (s.sampleInEpoch + this.batchSize > this.nTrain) {
+      s.epoch++;
+      s.sampleInEpoch = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Feeds the epoch's validation loss (use the training loss when there is no validation split)
+   * to reduce-on-plateau and early stopping, and applies maxEpochs.
+   */
+  endEpoch(valLoss: number): EpochEnd {
+    const s = this.state;
+    const { schedule, earlyStop, maxEpochs } = this.cfg;
+    let reduced = false;
+    if (schedule.kind === 'plateau') {
+      const r = plateauUpdate(s.plateau, valLoss, earlyStop.minDelta, schedule.patience, schedule.factor);
+      s.plateau = r.state;
+      reduced = r.reduced;
+    }
+    const e = earlyStopUpdate(s.early, valLoss, s.epoch, earlyStop);
+    s.early = e.state;
+    if (s.status === 'ok') {
+      if (e.stop) this.stop('early-stopped');
+      else if (maxEpochs > 0 && s.epoch >= maxEpochs) this.stop('finished');
+    }
+    return { improved: e.improved, stopped: e.stop, reduced, bestEpoch: s.early.bestEpoch };
+  }
+
+  /** The step just counted by afterStep (index step - 1) produced a non-finite loss or weights. */
+  diverge(): void {
+    this.stop('diverged');
+  }
+
+  private stop(status: RunStatus): void {
+    this.state.status = status;
+    this.state.statusStep = this.state.step - 1;
+  }
+
+  reset(): void {
+    this.state = initialLoopState();
+  }
+}

@@ -1,0 +1,298 @@
+// Run: one steppable training run over the engine (not a blocking loop). The worker's CPU
+// backend wraps it; the GPU backend reproduces it step for step with the same TrainLoop.
+//
+// One step:
+//   idx = loop.nextBatch()                 minibatch of B training samples (loop.ts)
+//   x, y = gather(idx), augmented          Gaussian input noise / digit affine (augment.ts)
+//   loss, g = lossAndGrad(theta)           data loss + eta||w||^2 + zeta1||w||_1 + zeta2 mean||h||_1
+//   g *= min(1, clipNorm / ||g||)          clipping by global norm (when clipNorm > 0)
+//   theta = optimizerStep(theta, g, lr)    lr = loop.nextLr() (schedule x plateau scale)
+//   running batch-norm statistics updated; divergence checked
+// After the last step of an epoch: train/val loss and accuracy in evaluation mode, then
+// reduce-on-plateau, early stopping (restoring the best weights) and maxEpochs.
+
+import { trainingBatch } from './augment';
+import { type Dataset, makeDataset } from './data/dataset';
+import { evaluateSplit, predictOutputs } from './evaluate';
+import { allFinite, l2Norm } from './floatArray';
+import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout } from './layout';
+import { type RunStatus, TrainLoop } from './loop';
+import { lossAndGrad, updateBatchNormStats } from './network';
+import { createOptimizerState, type OptimizerState, optimizerStep, resetOptimizerState } from './optim';
+import { applyPreprocess } from './preprocess';
+import { Rng, streamSeed } from './rng';
+import type { StreamName, TrainConfig } from './types';
+
+export interface StepRecord {
+  /** 0-based index of this step. */
+  step: number;
+  /** Fractional epochs after this step. */
+  epoch: number;
+  /** Data loss + regularization on this minibatch (training mode). */
+  loss: number;
+  dataLoss: number;
+  /** Fraction of the minibatch classified correctly (training mode); NaN for regression. */
+  batchAcc: number;
+  /** Learning rate used by this step. */
+  lr: number;
+  /** [L] ||W_after - W_before|| / ||W_before|| per dense layer: the update actually applied (0 if none). */
+  updateRatio: Float32Array;
+  /** [L] ||dLoss/dW|| per dense layer, regularization included, before clipping. */
+  gradNorm: Float32Array;
+}
+
+export interface EpochRecord {
+  /** Completed epochs, 1-based. */
+  epoch: number;
+  /** Steps taken so far. */
+  step: number;
+  /** Data loss and accuracy over the whole split in evaluation mode (accuracy NaN for regression). */
+  trainLoss: number;
+  trainAcc: number;
+  /** NaN when there is no validation split. */
+  valLoss: number;
+  valAcc: number;
+  /** Learning rate in effect from now on (after any plateau reduction). */
+  lr: number;
+  /** Epoch with the lowest monitored loss so far (validation, or training without a validation split). */
+  bestEpoch: number;
+  improved: boolean;
+}
+
+export interface RunOptions {
+  /** Initial parameters to start from instead of initParams (compare sets share one vector). Copied. */
+  init?: Float32Array;
+  /** Override derived stream seeds, e.g. a different dropout seed with the same data and weights. */
+  seeds?: Partial<Record<StreamName, number>>;
+}
+
+/**
+ * True when going from config a to b needs a new Run (new layout, weights or data): the data
+ * config except augmentation and shuffle, the architecture (layer count, units, activation,
+ * batch norm), init scheme and scale, the loss, or the master seed. Everything else (optimizer,
+ * learning rate, schedule, regularization, dropout rates and kind, batch size, clipping, early
+ * stopping, maxEpochs, batch-norm momentum/eps) is live through Run.setHyper.
+ */
+export function needsRebuild(a: TrainConfig, b: TrainConfig): boolean {
+  const { augmentNoise: _an, augmentAffine: _aa, shuffle: _s, ...da } = a.data;
+  const { augmentNoise: _bn, augmentAffine: _ba, shuffle: _bs, ...db } = b.data;
+  if (JSON.stringify(da) !== JSON.stringify(db)) return true;
+  if (a.seed !== b.seed) return true;
+  const ma = a.model;
+  const mb = b.model;
+  if (ma.init !== mb.init || ma.initScale !== mb.initScale || ma.loss !== mb.loss) return true;
+  if (ma.hidden.length !== mb.hidden.length) return true;
+  return ma.hidden.some(
+    (h, i) =>
+      h.units !== mb.hidden[i].units ||
+      h.activation !== mb.hidden[i].activation ||
+      h.batchNorm !== mb.hidden[i].batchNorm,
+  );
+}
+
+export class Run {
+  readonly layout: ParamLayout;
+  readonly dataset: Dataset;
+  cfg: TrainConfig;
+  /** Resolved stream seeds (derived from cfg.seed unless overridden). */
+  readonly seeds: Record<StreamName, number>;
+  private readonly loop: TrainLoop;
+  private readonly theta: Float32Array;
+  private readonly init: Float32Array;
+  private readonly bnStats: Float32Array;
+  private mask: Uint8Array;
+  private readonly opt: OptimizerState;
+  private readonly prev: Float32Array;
+  private bestWeights: { theta: Float32Array; bnStats: Float32Array } | null = null;
+
+  constructor(cfg: TrainConfig, dataset?: Dataset, opts: RunOptions = {}) {
+    this.cfg = cfg;
+    this.dataset = dataset ?? makeDataset(cfg.data, cfg.seed);
+    const ds = this.dataset;
+    if (cfg.model.loss === 'softmaxCE' && ds.kind !== 'classification')
+      throw new Error(`model.loss: softmaxCE needs a classification dataset, '${ds.name}' is regression (use mse)`);
+    const streams: StreamName[] = ['data', 'init', 'shuffle', 'dropout', 'augment'];
+    this.seeds = Object.fromEntries(streams.map((s) => [s, opts.seeds?.[s] ?? streamSeed(cfg.seed, s)])) as Record<
+      StreamName,
+      number
+    >;
+    this.layout = buildLayout(cfg.model, ds.inputDim, ds.outputDim);
+    if (opts.init && opts.init.length !== this.layout.size)
+      throw new Error(`Run: init has ${opts.init.length} parameters, the network needs ${this.layout.size}`);
+    this.init = opts.init ? opts.init.slice() : initParams(this.layout, cfg.model, new Rng(this.seeds.init));
+    this.theta = this.init.slice();
+    this.prev = new Float32Array(this.layout.size);
+    this.bnStats = initBnStats(this.layout);
+    this.mask = decayMask(this.layout, cfg.reg.decayBiases);
+    this.opt = createOptimizerState(this.layout.size);
+    this.loop = new TrainLoop(cfg, ds.nTrain, this.seeds.shuffle);
+  }
+
+  get status(): RunStatus {
+    return this.loop.state.status;
+  }
+  /** 0-based step at which status left 'ok', else -1. */
+  get statusStep(): number {
+    return this.loop.state.statusStep;
+  }
+  get stepCount(): number {
+    return this.loop.state.step;
+  }
+  /** Fractional epochs so far. */
+  get epoch(): number {
+    return this.loop.epochProgress;
+  }
+  get stepsPerEpoch(): number {
+    return this.loop.stepsPerEpoch;
+  }
+  /** Best monitored loss so far and its epoch (0 before the first epoch ends). */
+  get best(): { loss: number; epoch: number } {
+    return { loss: this.loop.state.early.bestLoss, epoch: this.loop.state.early.bestEpoch };
+  }
+
+  /** Up to n steps; stops early when the status leaves 'ok' (divergence, early stop, maxEpochs). */
+  step(n: number): { steps: StepRecord[]; epochs: EpochRecord[] } {
+    const steps: StepRecord[] = [];
+    const epochs: EpochRecord[] = [];
+    for (let i = 0; i < n && this.status === 'ok'; i++) {
+      const { record, epochEnded } = this.trainStep();
+      steps.push(record);
+      if (this.status === 'ok' && epochEnded) epochs.push(this.endEpoch());
+    }
+    return { steps, epochs };
+  }
+
+  private trainStep(): { record: StepRecord; epochEnded: boolean } {
+    const { cfg, layout, theta, dataset: ds } = this;
+    const idx = this.loop.nextBatch();
+    const B = idx.length;
+    const step = this.loop.state.step;
+    const lr = this.loop.nextLr();
+    const { x, y } = trainingBatch(ds, cfg.data, idx, this.seeds.augment, step);
+    const opts = { train: true, model: cfg.model, dropoutSeed: this.seeds.dropout, step };
+    const r = lossAndGrad(layout, theta, this.bnStats, x, y, B, opts, cfg.reg, this.mask);
+    const g = r.grad as Float32Array;
+    const L = layout.layers.length;
+    const gradNorm = new Float32Array(L);
+    const updateRatio = new Float32Array(L);
+    for (const l of layout.layers) gradNorm[l.index] = l2Norm(g, l.w, l.outDim * l.inDim);
+    const record: StepRecord = {
+      step,
+      epoch: 0,
+      loss: r.loss,
+      dataLoss: r.dataLoss,
+      batchAcc: ds.kind === 'classification' ? r.correct / B : Number.NaN,
+      lr,
+      updateRatio,
+      gradNorm,
+    };
+    if (this.loop.observeLoss(r.dataLoss) || !Number.isFinite(r.loss)) return this.diverged(record);
+    if (cfg.clipNorm > 0) {
+      const norm = l2Norm(g);
+      if (norm > cfg.clipNorm) for (let k = 0; k < g.length; k++) g[k] *= cfg.clipNorm / norm;
+    }
+    this.prev.set(theta);
+    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask);
+    if (!allFinite(theta)) {
+      theta.set(this.prev); // keep the last finite weights for plots and inspection
+      return this.diverged(record);
+    }
+    updateBatchNormStats(layout, this.bnStats, r.fwd, cfg.model.bnMomentum, B);
+    for (const l of layout.layers) {
+      const n = l.outDim * l.inDim;
+      let du = 0;
+      for (let k = l.w; k < l.w + n; k++) du += (theta[k] - this.prev[k]) ** 2;
+      const w = l2Norm(this.prev, l.w, n);
+      updateRatio[l.index] = w > 0 ? Math.sqrt(du) / w : du > 0 ? Number.POSITIVE_INFINITY : 0;
+    }
+    const epochEnded = this.loop.afterStep();
+    record.epoch = this.loop.epochProgress;
+    return { record, epochEnded };
+  }
+
+  private diverged(record: StepRecord): { record: StepRecord; epochEnded: boolean } {
+    this.loop.afterStep();
+    this.loop.diverge();
+    record.epoch = this.loop.epochProgress;
+    return { record, epochEnded: false };
+  }
+
+  private endEpoch(): EpochRecord {
+    const train = this.evaluate('train');
+    const val = this.evaluate('val');
+    const monitored = this.dataset.nVal > 0 ? val.loss : train.loss;
+    const e = this.loop.endEpoch(monitored);
+    if (e.improved) {
+      this.bestWeights = { theta: this.theta.slice(), bnStats: this.bnStats.slice() };
+    }
+    if (e.stopped && this.cfg.earlyStop.restoreBest && this.bestWeights) {
+      this.theta.set(this.bestWeights.theta);
+      this.bnStats.set(this.bestWeights.bnStats);
+    }
+    const s = this.loop.state;
+    return {
+      epoch: s.epoch,
+      step: s.step,
+      trainLoss: train.loss,
+      trainAcc: train.acc,
+      valLoss: val.loss,
+      valAcc: val.acc,
+      lr: this.loop.nextLr(),
+      bestEpoch: e.bestEpoch,
+      improved: e.improved,
+    };
+  }
+
+  /** Live change of non-architectural settings (throws when needsRebuild). Switching optimizer clears its state. */
+  setHyper(cfg: TrainConfig): void {
+    if (needsRebuild(this.cfg, cfg)) throw new Error('setHyper: this change needs a new Run (see needsRebuild)');
+    if (cfg.optimizer.name !== this.cfg.optimizer.name) resetOptimizerState(this.opt);
+    if (cfg.reg.decayBiases !== this.cfg.reg.decayBiases) this.mask = decayMask(this.layout, cfg.reg.decayBiases);
+    this.loop.setConfig(cfg);
+    this.cfg = cfg;
+  }
+
+  /** Back to the initial weights and step 0: same data, fresh optimizer state and running statistics. */
+  reset(): void {
+    this.theta.set(this.init);
+    this.bnStats.set(initBnStats(this.layout));
+    resetOptimizerState(this.opt);
+    this.loop.reset();
+    this.bestWeights = null;
+  }
+
+  /** Data loss and accuracy of a whole split in evaluation mode (NaN for an empty split). */
+  evaluate(split: 'train' | 'val', theta: Float32Array = this.theta): { loss: number; acc: number } {
+    const ds = this.dataset;
+    const [x, y, n] = split === 'train' ? [ds.xTrain, ds.yTrain, ds.nTrain] : [ds.xVal, ds.yVal, ds.nVal];
+    return evaluateSplit(this.layout, theta, this.bnStats, this.cfg.model, x, y, n);
+  }
+
+  /** Outputs at n raw input points x[n, inputDim] (through the dataset's preprocessing). */
+  predict(x: Float32Array, n: number): Float32Array<ArrayBuffer> {
+    const p = this.dataset.preprocessor;
+    const xin = p ? applyPreprocess(p, x, n) : x;
+    return predictOutputs(this.layout, this.theta, this.bnStats, this.cfg.model, xin, n);
+  }
+
+  getParams(): Float32Array<ArrayBuffer> {
+    return this.theta.slice();
+  }
+
+  setParams(theta: Float32Array): void {
+    if (theta.length !== this.layout.size)
+      throw new Error(`setParams: got ${theta.length} parameters, the network has ${this.layout.size}`);
+    this.theta.set(theta);
+  }
+
+  /** Batch-norm running statistics (copy) and their replacement, for saving a whole model. */
+  getBnStats(): Float32Array<ArrayBuffer> {
+    return this.bnStats.slice();
+  }
+
+  setBnStats(s: Float32Array): void {
+    if (s.length !== this.layout.statsSize)
+      throw new Error(`setBnStats: got ${s.length} values, the network has ${this.layout.statsSize}`);
+    this.bnStats.set(s);
+  }
+}
