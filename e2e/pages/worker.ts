@@ -1,0 +1,102 @@
+// Harness for e2e/worker.spec.ts: the real trainer worker through the page-side bridge, as the
+// app uses it, plus a long-task observer on the main thread. Everything is on window.harness.
+import { defaultConfig } from '../../src/engine';
+import type { TrainConfig } from '../../src/engine/types';
+import { TrainerBridge } from '../../src/trainer/bridge';
+import type { BackendChoice, TrainerStatus } from '../../workers/protocol';
+
+const longTasks: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) longTasks.push(e.duration);
+}).observe({ type: 'longtask', buffered: true });
+
+let bridge: TrainerBridge | null = null;
+let stateChanges = 0;
+
+function xor(patch: (c: TrainConfig) => void = () => {}): TrainConfig {
+  const c = defaultConfig();
+  c.data.name = 'xor';
+  c.data.samples = 300;
+  c.optimizer.name = 'adam';
+  c.optimizer.lr = 0.02;
+  patch(c);
+  return c;
+}
+
+function b(): TrainerBridge {
+  if (!bridge) throw new Error('harness: call init() first');
+  return bridge;
+}
+
+/** What the spec inspects: counters from the page side only (ring buffer + coarse state). */
+function snapshot() {
+  const br = b();
+  const h = br.metrics.runs[0];
+  const loss = h ? Array.from(h.step('loss')) : [];
+  const st = br.getState();
+  return {
+    worker: st.worker,
+    error: st.error,
+    status: st.status as TrainerStatus | null,
+    stateChanges,
+    points: h?.steps.total ?? 0,
+    firstLoss: loss.length > 0 ? loss[0] : Number.NaN,
+    // Mean of the last 20 points: one minibatch's loss is noisy.
+    recentLoss: loss.length > 0 ? loss.slice(-20).reduce((a, v) => a + v, 0) / Math.min(20, loss.length) : Number.NaN,
+    boundaries: br.visuals.boundaries.filter((g) => g !== null).length,
+    longTasks: longTasks.slice(),
+  };
+}
+
+const harness = {
+  async init(backend: BackendChoice = 'auto') {
+    bridge?.dispose();
+    stateChanges = 0;
+    bridge = new TrainerBridge({ backend });
+    bridge.subscribe(() => {
+      stateChanges++;
+    });
+    return true;
+  },
+  async create(backend?: BackendChoice) {
+    const r = await b().create([xor()], backend ? { backend } : {});
+    if (!r.ok) throw new Error(r.message);
+    return r.value.backend;
+  },
+  /** Digits: the worker fetches the images itself, from the URL the page gives (the site root's data/). */
+  async createDigits() {
+    const c = defaultConfig();
+    c.data.name = 'digits';
+    c.data.samples = 500;
+    c.model.hidden = [{ units: 16, activation: 'relu', dropout: 0, batchNorm: false }];
+    const digitsUrl = new URL('../../data/digits.bin', document.baseURI).href;
+    const r = await b().create([c], { digitsUrl });
+    if (!r.ok) throw new Error(r.message);
+    return { image: r.value.dataset.image, nTrain: r.value.dataset.nTrain, backend: r.value.backend.kind };
+  },
+  async createInvalid() {
+    const r = await b().create([xor((c) => (c.model.hidden[0].units = -3))]);
+    return r.ok ? null : r.problems.map((p) => p.field);
+  },
+  start: () => b().start(),
+  pause: () => b().pause(),
+  step: (n: number) => b().step(n),
+  setVisuals: (boundary: boolean) => b().setVisuals({ boundary, intervalMs: 200 }),
+  loseDevice: () => b().api.testLoseDevice(),
+  crash: () => b().api.testCrash(),
+  restart: async () => {
+    const r = await b().restart();
+    return r?.ok ? r.value.backend : null;
+  },
+  clearLongTasks: () => {
+    longTasks.length = 0;
+  },
+  snapshot,
+};
+
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+window.harness = harness;

@@ -1,0 +1,123 @@
+// The real training worker in headless Chromium, driven through the page-side bridge exactly
+// as the app drives it (e2e/pages/worker.ts). SwiftShader is this machine's WebGPU adapter.
+import { expect, type Page, test } from '@playwright/test';
+
+type Snap = Awaited<ReturnType<Window['harness']['snapshot']>>;
+
+async function open(page: Page): Promise<void> {
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.log(`[page error] ${m.text()}`);
+  });
+  page.on('pageerror', (e) => console.log(`[page exception] ${e.message}`));
+  await page.goto('./e2e/pages/worker.html');
+  await page.waitForFunction(() => typeof window.harness !== 'undefined');
+}
+
+const snap = (page: Page): Promise<Snap> => page.evaluate(() => window.harness.snapshot());
+
+/** Train for ms, then check the stream, the falling loss, pausing and main-thread smoothness. */
+async function trainAndCheck(page: Page, label: string, ms: number): Promise<Snap> {
+  await page.evaluate(() => window.harness.clearLongTasks());
+  await page.evaluate(() => window.harness.start());
+  await page.waitForTimeout(ms);
+  const during = await snap(page);
+  await page.evaluate(() => window.harness.pause());
+  const paused = await snap(page);
+  await page.waitForTimeout(600);
+  const later = await snap(page);
+  const st = paused.status!;
+  console.log(
+    `[${label}] ${st.runs[0].step} steps in ${ms} ms on ${st.backend?.name}; ${paused.stateChanges} updates; ` +
+      `loss ${paused.firstLoss.toFixed(3)} -> ${paused.recentLoss.toFixed(3)}; longest main-thread task ` +
+      `${Math.max(0, ...paused.longTasks).toFixed(0)} ms`,
+  );
+  expect(during.status?.running).toBe(true);
+  expect(paused.points).toBeGreaterThan(20); // metrics arrived in the page's ring buffer
+  expect(paused.points).toBe(st.runs[0].step); // every step, once
+  expect(paused.recentLoss).toBeLessThan(0.7 * paused.firstLoss); // and the loss falls
+  expect(st.runs[0].state).toBe('paused');
+  // Pausing stops the stream: no update, no new point after the pause returned.
+  expect(later.stateChanges).toBe(paused.stateChanges);
+  expect(later.points).toBe(paused.points);
+  // Training lives in the worker: the page's main thread never blocks for more than 50 ms.
+  expect(paused.longTasks.filter((d) => d > 50)).toEqual([]);
+  return paused;
+}
+
+test.describe('training worker', () => {
+  test.describe.configure({ mode: 'serial' });
+  let page: Page;
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    await open(page);
+  });
+  test.afterAll(async () => page.close());
+
+  test('forced CPU: the worker trains XOR, streams metrics, pauses, keeps the page smooth', async () => {
+    await page.evaluate(() => window.harness.init('cpu'));
+    const backend = await page.evaluate(() => window.harness.create());
+    expect(backend).toMatchObject({ kind: 'cpu', reason: 'forced' });
+    await trainAndCheck(page, 'cpu', 2500);
+  });
+
+  test('auto: on the software adapter the CPU engine wins for a small net, and the page is told why', async () => {
+    await page.evaluate(() => window.harness.init('auto'));
+    const backend = await page.evaluate(() => window.harness.create());
+    console.log(`[auto] ${backend.message} (choice took ${backend.calibration?.ms.toFixed(0)} ms)`);
+    expect(backend).toMatchObject({ kind: 'cpu', requested: 'auto', reason: 'fallback-adapter' });
+    expect(backend.message).toMatch(/CPU engine: the only WebGPU adapter is a software one \(.*swiftshader.*\)/i);
+    expect(backend.calibration?.cpuStepsPerSec).toBeGreaterThan(0);
+    expect(backend.calibration!.ms).toBeLessThan(1000);
+  });
+
+  test('forced WebGPU: the worker trains XOR on the GPU backend', async () => {
+    await page.evaluate(() => window.harness.init('webgpu'));
+    const backend = await page.evaluate(() => window.harness.create());
+    expect(backend).toMatchObject({ kind: 'webgpu', reason: 'forced' });
+    // The first step compiles every kernel (seconds on SwiftShader); time the training after it.
+    const t0 = Date.now();
+    await page.evaluate(() => window.harness.step(1));
+    console.log(`[webgpu] first step (kernel compilation) took ${Date.now() - t0} ms`);
+    await trainAndCheck(page, 'webgpu', 4000);
+  });
+
+  test('a simulated GPU device loss is survived and training continues', async () => {
+    await page.evaluate(() => window.harness.init('webgpu'));
+    await page.evaluate(() => window.harness.create());
+    await page.evaluate(() => window.harness.start());
+    await page.waitForFunction(() => (window.harness.snapshot().status?.runs[0].step ?? 0) > 20);
+    expect(await page.evaluate(() => window.harness.loseDevice())).toBe(true);
+    await page.waitForFunction(() => (window.harness.snapshot().status?.backend?.deviceLosses ?? 0) >= 1);
+    const at = (await snap(page)).status!.runs[0].step;
+    await page.waitForFunction((s) => (window.harness.snapshot().status?.runs[0].step ?? 0) > s + 50, at);
+    const after = await snap(page);
+    await page.evaluate(() => window.harness.pause());
+    console.log(`[device loss] ${after.status?.notice} Backend now: ${after.status?.backend?.message}`);
+    expect(after.status?.running).toBe(true);
+    expect(after.status?.notice).toMatch(/device was lost/);
+    expect(after.worker).toBe('ready');
+  });
+
+  test('digits: the worker loads the images and trains on them', async () => {
+    await page.evaluate(() => window.harness.init('cpu'));
+    const d = await page.evaluate(() => window.harness.createDigits());
+    expect(d).toMatchObject({ image: { width: 28, height: 28 }, backend: 'cpu' });
+    const st = await page.evaluate(() => window.harness.step(20));
+    expect(st.runs[0].step).toBe(20);
+  });
+
+  test('invalid configs come back naming the field; a crashed worker is reported and restarted', async () => {
+    await page.evaluate(() => window.harness.init('cpu'));
+    expect(await page.evaluate(() => window.harness.createInvalid())).toEqual(['model.hidden[0].units']);
+    await page.evaluate(() => window.harness.create());
+    await page.evaluate(() => window.harness.crash());
+    await page.waitForFunction(() => window.harness.snapshot().worker === 'failed', undefined, { timeout: 2000 });
+    expect((await snap(page)).error).toMatch(/crashed/);
+    const backend = await page.evaluate(() => window.harness.restart());
+    expect(backend?.kind).toBe('cpu');
+    await page.evaluate(() => window.harness.step(10));
+    const s = await snap(page);
+    expect(s.worker).toBe('ready');
+    expect(s.status?.runs[0].step).toBe(10);
+  });
+});

@@ -1,0 +1,289 @@
+// The only page module that talks to the training worker. It registers ONE long-lived
+// Comlink.proxy listener, writes streamed metrics into ring buffers (MetricsBuffer) and visuals
+// into a VisualStore, both outside React, and publishes only the coarse state (worker health,
+// run status, backend) to subscribers, e.g. the zustand run slice: at most ~20 times per second.
+//
+// Worker failure (an uncaught error in the worker, a message that cannot be read, or no answer
+// to a heartbeat) turns into `worker: 'failed'` with the error; `restart()` starts a new worker
+// and restores the last configs, backend choice, speed and visual options.
+import * as Comlink from 'comlink';
+import type {
+  BackendChoice,
+  BackendStatus,
+  CreateOptions,
+  Result,
+  RunSetup,
+  SetConfigResult,
+  Speed,
+  TrainerApi,
+  TrainerStatus,
+  TrainerUpdate,
+  VisualOptions,
+} from '../../workers/protocol';
+import { DIGITS_PATH } from '../engine/data/digits';
+import type { TrainConfig } from '../engine/types';
+import { createTrainerClient, type TrainerClient } from './client';
+import { MetricsBuffer } from './metricsBuffer';
+import { VisualStore } from './visualStore';
+
+export type WorkerHealth = 'starting' | 'ready' | 'failed';
+
+/** The coarse state subscribers see (a new object on every change). */
+export interface BridgeState {
+  worker: WorkerHealth;
+  /** Why the worker failed (plain text), else null. */
+  error: string | null;
+  status: TrainerStatus | null;
+  setup: RunSetup | null;
+  /** Configs of the current runs as last sent (restored by restart()). */
+  configs: TrainConfig[];
+  backendChoice: BackendChoice;
+}
+
+export interface BridgeOptions {
+  /** Default backend choice (e.g. from `backendFromUrl(location.search)`). */
+  backend?: BackendChoice;
+  /** Heartbeat period, ms (default 1000); no reply within `heartbeatTimeoutMs` marks the worker failed. */
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  /** Factory for the worker client (tests inject their own). */
+  createClient?: () => TrainerClient;
+}
+
+/** `?backend=cpu|webgpu|auto` in the page's query string: the switch that forces a backend. */
+export function backendFromUrl(search: string): BackendChoice | null {
+  const v = new URLSearchParams(search).get('backend');
+  return v === 'cpu' || v === 'webgpu' || v === 'auto' ? v : null;
+}
+
+type Listener = (state: BridgeState) => void;
+
+export class TrainerBridge {
+  readonly metrics = new MetricsBuffer();
+  readonly visuals = new VisualStore();
+  private client: TrainerClient;
+  private state: BridgeState;
+  private readonly listeners = new Set<Listener>();
+  private readonly options: BridgeOptions;
+  private speed: Speed = 'max';
+  private visualOptions: Partial<VisualOptions> = {};
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private pingOutstanding = 0;
+
+  constructor(options: BridgeOptions = {}) {
+    this.options = options;
+    this.state = {
+      worker: 'starting',
+      error: null,
+      status: null,
+      setup: null,
+      configs: [],
+      backendChoice: options.backend ?? 'auto',
+    };
+    this.client = this.connect();
+  }
+
+  /** Current coarse state. */
+  getState(): BridgeState {
+    return this.state;
+  }
+
+  /** Call `fn` on every coarse change; returns the unsubscribe function. */
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** The raw remote API (for rarely used calls: snapshots, lossAt, predictSplit, test hooks). */
+  get api(): Comlink.Remote<TrainerApi> {
+    return this.client.api;
+  }
+
+  async create(configs: TrainConfig[], options: CreateOptions = {}): Promise<Result<RunSetup>> {
+    const backend = options.backend ?? this.state.backendChoice;
+    // The worker has no page base URL: tell it where the digits file is (only fetched for digits).
+    const digitsUrl =
+      options.digitsUrl ?? (typeof document !== 'undefined' ? new URL(DIGITS_PATH, document.baseURI).href : undefined);
+    this.set({ configs: structuredClone(configs), backendChoice: backend });
+    const r = await this.guard<Result<RunSetup>>(() =>
+      this.client.api.create(configs, { ...options, backend, digitsUrl }),
+    );
+    if (r.ok) this.adoptSetup(r.value);
+    return r;
+  }
+
+  async setConfig(run: number, config: TrainConfig): Promise<Result<SetConfigResult>> {
+    const r = await this.guard<Result<SetConfigResult>>(() => this.client.api.setConfig(run, config));
+    if (r.ok) {
+      const configs = this.state.configs.slice();
+      configs[run] = structuredClone(config);
+      this.set({ configs });
+      if (r.value.setup) this.adoptSetup(r.value.setup);
+    }
+    return r;
+  }
+
+  async setConfigs(configs: TrainConfig[]): Promise<Result<SetConfigResult>> {
+    const r = await this.guard<Result<SetConfigResult>>(() => this.client.api.setConfigs(configs));
+    if (r.ok) {
+      this.set({ configs: structuredClone(configs) });
+      if (r.value.setup) this.adoptSetup(r.value.setup);
+    }
+    return r;
+  }
+
+  start = (): Promise<TrainerStatus> => this.statusCall(() => this.client.api.start());
+  pause = (): Promise<TrainerStatus> => this.statusCall(() => this.client.api.pause());
+  step = (n = 1): Promise<TrainerStatus> => this.statusCall(() => this.client.api.step(n));
+  reset = (): Promise<TrainerStatus> => this.statusCall(() => this.client.api.reset());
+
+  async setSpeed(speed: Speed): Promise<void> {
+    this.speed = speed;
+    await this.guard(() => this.client.api.setSpeed(speed));
+  }
+
+  async setVisuals(options: Partial<VisualOptions>): Promise<VisualOptions> {
+    this.visualOptions = { ...this.visualOptions, ...options };
+    return this.guard(() => this.client.api.setVisuals(options));
+  }
+
+  async setBackend(choice: BackendChoice): Promise<BackendStatus | null> {
+    this.set({ backendChoice: choice });
+    return this.guard(() => this.client.api.setBackend(choice));
+  }
+
+  /**
+   * Start a new worker and restore the last configs, backend choice, speed and visual options.
+   * History restarts (the new worker counts generations from 0 again).
+   */
+  async restart(): Promise<Result<RunSetup> | null> {
+    this.client.terminate();
+    this.metrics.reset(-1, 0);
+    this.visuals.reset(-1, 0);
+    this.set({ worker: 'starting', error: null, status: null, setup: null });
+    this.client = this.connect();
+    await this.guard(() => this.client.api.setSpeed(this.speed));
+    await this.guard(() => this.client.api.setVisuals(this.visualOptions));
+    if (this.state.configs.length === 0) return null;
+    return this.create(this.state.configs);
+  }
+
+  /** Stop the worker for good (page unload, tests). */
+  dispose(): void {
+    this.stopHeartbeat();
+    this.client.terminate();
+    this.listeners.clear();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private connect(): TrainerClient {
+    const client = (this.options.createClient ?? createTrainerClient)();
+    client.worker.addEventListener('error', (e: ErrorEvent) => {
+      e.preventDefault();
+      if (client === this.client) this.fail(`The training worker crashed: ${e.message || 'unknown error'}`);
+    });
+    client.worker.addEventListener('messageerror', () => {
+      if (client === this.client) this.fail('The training worker sent a message the page could not read.');
+    });
+    const listener = Comlink.proxy((u: TrainerUpdate) => {
+      if (client === this.client) this.onUpdate(u);
+    });
+    client.api
+      .subscribe(listener)
+      .then(() => {
+        if (client === this.client && this.state.worker === 'starting') this.set({ worker: 'ready' });
+      })
+      .catch((e: unknown) => {
+        if (client === this.client) this.fail(`The training worker did not start: ${String(e)}`);
+      });
+    this.startHeartbeat(client);
+    return client;
+  }
+
+  private onUpdate(u: TrainerUpdate): void {
+    const runs = u.status.runs.length;
+    this.metrics.append(u.generation, runs, u.metrics);
+    if (u.visuals) this.visuals.apply(u.generation, runs, u.visuals);
+    if (u.generation >= (this.state.status?.generation ?? -1)) this.set({ status: u.status });
+  }
+
+  private adoptSetup(setup: RunSetup): void {
+    if (setup.generation > this.metrics.generation) {
+      this.metrics.reset(setup.generation, setup.runs);
+      this.visuals.reset(setup.generation, setup.runs);
+    }
+    this.set({ setup });
+  }
+
+  private async statusCall(call: () => Promise<TrainerStatus>): Promise<TrainerStatus> {
+    const status = await this.guard<TrainerStatus>(call);
+    if (status.generation >= (this.state.status?.generation ?? -1)) this.set({ status });
+    return status;
+  }
+
+  /** Run a worker call; a rejection (worker gone, structured-clone failure) marks the worker failed. */
+  private async guard<T>(call: () => Promise<unknown>): Promise<T> {
+    try {
+      return (await call()) as T;
+    } catch (e) {
+      this.fail(`A call to the training worker failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
+  }
+
+  private startHeartbeat(client: TrainerClient): void {
+    this.stopHeartbeat();
+    const every = this.options.heartbeatMs ?? 1000;
+    const timeout = this.options.heartbeatTimeoutMs ?? 10_000;
+    this.pingOutstanding = 0;
+    let lastReply = performance.now();
+    this.heartbeat = setInterval(() => {
+      if (client !== this.client || this.state.worker === 'failed') return;
+      if (performance.now() - lastReply > timeout) {
+        this.fail(`The training worker stopped answering (no reply for ${Math.round(timeout / 1000)} s).`);
+        return;
+      }
+      if (this.pingOutstanding > 0) return;
+      this.pingOutstanding++;
+      client.api.getStatus().then(
+        () => {
+          this.pingOutstanding = 0;
+          lastReply = performance.now();
+        },
+        () => {
+          this.pingOutstanding = 0;
+        },
+      );
+    }, every);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private fail(error: string): void {
+    if (this.state.worker === 'failed') return;
+    this.set({ worker: 'failed', error, status: this.state.status ? { ...this.state.status, running: false } : null });
+  }
+
+  private set(patch: Partial<BridgeState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(this.state);
+  }
+}
+
+let shared: TrainerBridge | null = null;
+
+/**
+ * The app's one bridge, created on first use (so importing this module starts no worker), with the
+ * page's `?backend=` switch as the default backend choice.
+ */
+export function sharedBridge(): TrainerBridge {
+  if (!shared) {
+    const fromUrl = typeof location !== 'undefined' ? backendFromUrl(location.search) : null;
+    shared = new TrainerBridge({ backend: fromUrl ?? 'auto' });
+  }
+  return shared;
+}

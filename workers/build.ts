@@ -1,0 +1,66 @@
+// Building a session from validated configs: the dataset (digits fetched first when needed),
+// the layout, the initial weights every run and backend share, and the backend chosen for them.
+// Engine errors become config problems naming their field.
+import { buildLayout, initParams, loadDigits, makeDataset, Rng, streamSeed } from '../src/engine';
+import type { ImportedPoints } from '../src/data-import/csv';
+import { datasetFromPoints } from '../src/data-import/customDataset';
+import type { TrainConfig } from '../src/engine/types';
+import type { BackendChoice, Result } from './protocol';
+import { type BackendFactories, type CalibrationCache, selectBackend } from './select';
+import { Session } from './session';
+import { ok, problemFromError, rejected } from './validate';
+
+export interface BuildContext {
+  choice: BackendChoice;
+  factories: BackendFactories;
+  calibrations: CalibrationCache;
+  /** Absolute URL of the digits file (undefined in Node: the repository's copy). */
+  digitsUrl?: string;
+  /** Imported points to train on instead of the generated set (CreateOptions.points). */
+  points?: ImportedPoints | null;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export async function buildSession(cfgs: TrainConfig[], ctx: BuildContext): Promise<Result<Session>> {
+  const c = cfgs[0];
+  try {
+    if (c.data.name === 'digits' && !ctx.points) await loadDigits(ctx.digitsUrl);
+  } catch (e) {
+    return rejected([{ field: 'data.name', message: `the digits could not be loaded: ${message(e)}` }]);
+  }
+  try {
+    const ds = ctx.points ? datasetFromPoints(ctx.points, c.data, c.seed) : makeDataset(c.data, c.seed);
+    const layout = buildLayout(c.model, ds.inputDim, ds.outputDim);
+    // The engine's own initial weights (Run derives the same from the 'init' stream), shared by all runs.
+    const init = initParams(layout, c.model, new Rng(streamSeed(c.seed, 'init')));
+    const sel = await selectBackend(ctx.choice, cfgs, ds, init, ctx.factories, ctx.calibrations);
+    return ok(new Session(cfgs, ds, layout, init, sel.backend, sel.status));
+  } catch (e) {
+    return rejected([problemFromError(e)]);
+  }
+}
+
+/**
+ * Move a session to the backend `choice` selects (a user's switch), continuing from the current
+ * parameters (the last checkpoint when the old backend cannot be read). Returns the notice.
+ */
+export async function switchBackend(s: Session, ctx: BuildContext): Promise<string> {
+  let thetas: Float32Array[];
+  try {
+    thetas = [];
+    for (let r = 0; r < s.runs; r++) thetas.push(await s.backend.readParams(r));
+  } catch {
+    thetas = s.checkpoint;
+  }
+  let sel: Awaited<ReturnType<typeof selectBackend>>;
+  try {
+    sel = await selectBackend(ctx.choice, s.configs, s.dataset, s.init, ctx.factories, ctx.calibrations);
+  } catch (e) {
+    // E.g. the CPU engine refuses a network too large for it: stay where we are, say why.
+    return `Could not switch backend: ${message(e)}`;
+  }
+  sel.status.deviceLosses = s.backendStatus.deviceLosses;
+  await s.migrate(sel.backend, sel.status, thetas);
+  return `Switched to ${sel.status.kind === 'webgpu' ? 'WebGPU' : 'the CPU engine'} at step ${s.step}.`;
+}

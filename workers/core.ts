@@ -1,0 +1,245 @@
+// The training loop and the stream inside the worker, under the API (service.ts): the paced
+// loop that trains in short turns and yields, the batched updates to the page's listener, the
+// status, and the two guards every backend use goes through: `exclusive` (one backend use at a
+// time: the loop and API calls interleave at awaits, the GPU being asynchronous) and `guarded`
+// (a failure becomes a recovery or a notice, never an exception in the loop).
+import * as Comlink from 'comlink';
+import type { ImportedPoints } from '../src/data-import/csv';
+import type { TrainConfig } from '../src/engine/types';
+import type { TrainingBackend } from './backend';
+import { type BuildContext, buildSession } from './build';
+import { Pacer, RateMeter } from './pacer';
+import type { BackendChoice, Result, TrainerListener, TrainerStatus, VisualOptions, Visuals } from './protocol';
+import { visualsFor } from './queries';
+import { recoverBackend } from './recover';
+import type { BackendFactories, CalibrationCache } from './select';
+import type { Session } from './session';
+import { FLUSH_INTERVAL_MS, transferables } from './stream';
+import { DEFAULT_VISUALS } from './visuals';
+
+export interface ServiceEnv {
+  factories: BackendFactories;
+  /** Run fn soon, after pending messages (a MessageChannel in the worker; setTimeout by default). */
+  yieldNow?: (fn: () => void) => void;
+  /** Where the digits file is when create() does not say (Node: undefined = the repository's copy). */
+  digitsUrl?: string;
+}
+
+export const now = () => performance.now();
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class TrainerCore {
+  protected listener: TrainerListener | null = null;
+  protected session: Session | null = null;
+  protected generation = 0;
+  protected running = false;
+  protected choice: BackendChoice = 'auto';
+  protected digitsUrl: string | undefined;
+  protected points: ImportedPoints | null = null;
+  protected visualOpts: VisualOptions = { ...DEFAULT_VISUALS };
+  protected notice: string | null = null;
+  protected lastFlush = 0;
+  protected lastVisual = 0;
+  protected turnScheduled = false;
+  protected turnActive = false;
+  protected timer: ReturnType<typeof setTimeout> | null = null;
+  protected lock: Promise<unknown> = Promise.resolve();
+  protected readonly pacer = new Pacer();
+  protected readonly meter = new RateMeter();
+  protected readonly calibrations: CalibrationCache = new Map();
+  protected readonly yieldNow: (fn: () => void) => void;
+
+  constructor(protected readonly env: ServiceEnv) {
+    this.yieldNow = env.yieldNow ?? ((fn) => setTimeout(fn, 0));
+    this.digitsUrl = env.digitsUrl;
+  }
+
+  protected build(cfgs: TrainConfig[]): Promise<Result<Session>> {
+    return buildSession(cfgs, this.context());
+  }
+
+  protected context(): BuildContext {
+    const { choice, calibrations, digitsUrl, points } = this;
+    return { choice, factories: this.env.factories, calibrations, digitsUrl, points };
+  }
+
+  protected adopt(next: Session): void {
+    const old = this.session;
+    this.session = next;
+    next.onLost = (b, reason) => this.deviceLost(next, b, reason);
+    if (old) old.backend.dispose();
+    this.generation++;
+    this.notice = null;
+    this.pacer.restart(now(), 0);
+    this.meter.begin(now());
+    this.lastVisual = 0;
+    this.emit(null);
+    if (this.running) this.schedule(0, true);
+  }
+
+  protected startLoop(): void {
+    const s = this.session;
+    if (!s?.anyTraining() || this.running) return;
+    this.running = true;
+    this.pacer.restart(now(), s.step);
+    this.meter.begin(now());
+    this.emit(null);
+    this.schedule(0, true);
+  }
+
+  /**
+   * Schedule the next turn after waitMs (0: right after pending messages). At most one turn is
+   * pending or running at a time; `restart` cancels a pending wait (a new speed, start, rebuild).
+   */
+  protected schedule(waitMs: number, restart = false): void {
+    if (restart && this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.turnScheduled = false;
+    }
+    if (this.turnScheduled || this.turnActive) return;
+    this.turnScheduled = true;
+    const go = async () => {
+      this.timer = null;
+      this.turnScheduled = false;
+      this.turnActive = true;
+      let wait: number | null = null;
+      try {
+        wait = await this.turn();
+      } finally {
+        this.turnActive = false;
+      }
+      if (wait !== null && this.running) this.schedule(wait);
+    };
+    if (waitMs > 0) this.timer = setTimeout(go, waitMs);
+    else this.yieldNow(go);
+  }
+
+  /** One turn: train what the pacer allows (one slice at most), stream if due. Returns the wait before the next, or null. */
+  protected async turn(): Promise<number | null> {
+    const s = this.session;
+    if (!this.running || !s) return null;
+    const plan = this.pacer.plan(now(), s.step);
+    if (plan.steps > 0) {
+      await this.exclusive(async () => {
+        if (!this.running || s !== this.session) return;
+        const t0 = now();
+        const done = await this.guarded(() => s.train(plan.steps));
+        if (done !== null && done > 0) {
+          this.pacer.observe(done, now() - t0);
+          this.meter.add(now(), done);
+        }
+      });
+    }
+    if (!this.running) return null; // paused meanwhile: pause() sent the final update
+    if (this.session && !this.session.anyTraining()) {
+      this.running = false; // every run stopped (diverged, early-stopped, finished)
+      this.emit(await this.exclusive(() => this.visualsNow()));
+      return null;
+    }
+    await this.maybeEmit();
+    return plan.steps > 0 ? 0 : plan.waitMs;
+  }
+
+  protected async maybeEmit(): Promise<void> {
+    const t = now();
+    if (this.wantsVisuals() && t - this.lastVisual >= this.visualOpts.intervalMs) {
+      this.lastVisual = t;
+      this.emit(await this.exclusive(() => this.visualsNow()));
+    } else if (t - this.lastFlush >= FLUSH_INTERVAL_MS) {
+      this.emit(null);
+    }
+  }
+
+  /** Send pending metrics, the status and optional visuals to the listener (typed arrays transferred). */
+  protected emit(visuals: Visuals | null): void {
+    this.lastFlush = now();
+    const metrics = this.session ? this.session.collectors.flatMap((c) => c.flush() ?? []) : [];
+    if (!this.listener) return;
+    const u = { generation: this.generation, status: this.status(), metrics, visuals };
+    try {
+      const r = this.listener(Comlink.transfer(u, transferables(u))) as unknown;
+      // Through Comlink the call returns a promise; a page that went away must not crash the loop.
+      if (r instanceof Promise) r.catch(() => undefined);
+    } catch {
+      // Same for a synchronous listener (tests).
+    }
+  }
+
+  protected wantsVisuals(): boolean {
+    const v = this.visualOpts;
+    return v.boundary || v.histograms || v.weights;
+  }
+
+  /** Visuals of every run per the options (call inside `exclusive`), or null when none are wanted. */
+  protected async visualsNow(): Promise<Visuals | null> {
+    const s = this.session;
+    if (!s || !this.wantsVisuals()) return null;
+    return this.guarded(() => visualsFor(s, this.visualOpts));
+  }
+
+  protected status(): TrainerStatus {
+    const s = this.session;
+    const t = now();
+    return {
+      generation: this.generation,
+      running: this.running,
+      speed: this.pacer.speed,
+      stepsPerSec: this.running ? this.meter.rate(t) : 0,
+      backend: s ? { ...s.backendStatus } : null,
+      runs: s ? s.tracks.map((_, r) => s.statusOf(r, this.running)) : [],
+      notice: this.notice,
+    };
+  }
+
+  /**
+   * Run fn against the backend. A failure on WebGPU (device lost, a call that never settles)
+   * moves the session to a re-created device or the CPU and returns null; on the CPU the error
+   * stops training with a notice (a value, not a crash).
+   */
+  protected async guarded<T>(fn: () => Promise<T>): Promise<T | null> {
+    const s = this.session;
+    try {
+      return await fn();
+    } catch (e) {
+      if (!s || s !== this.session) return null;
+      if (s.backend.info.kind === 'webgpu') {
+        try {
+          this.notice = await recoverBackend(s, this.env.factories, message(e));
+        } catch (e2) {
+          // No new device and the CPU engine refuses this network (too large): stop, say why.
+          this.running = false;
+          this.notice = `Training stopped: the GPU device was lost (${message(e)}) and ${message(e2)}`;
+        }
+      } else {
+        this.running = false;
+        this.notice = `Training stopped: ${message(e)}`;
+      }
+      this.emit(null);
+      return null;
+    }
+  }
+
+  /** A device lost while nothing was running: recover now (through `guarded`) so the page hears at once. */
+  protected deviceLost(s: Session, b: TrainingBackend, reason: string): void {
+    void this.exclusive(() =>
+      this.guarded(async () => {
+        if (s === this.session && s.backend === b) throw new Error(reason);
+      }),
+    );
+  }
+
+  protected exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  protected withRun<T>(run: number, fn: (s: Session) => Promise<T | null>): Promise<T | null> {
+    return this.exclusive(async () => {
+      const s = this.session;
+      if (!s || !(Number.isInteger(run) && run >= 0 && run < s.runs)) return null;
+      return this.guarded(() => fn(s));
+    });
+  }
+}

@@ -1,0 +1,73 @@
+// The CPU backend: R engine Runs (src/engine/trainer.ts) behind the TrainingBackend interface.
+// It is the fallback when WebGPU is missing or slower, and the reference in practice: every
+// number it reports is the engine's own. Compare runs share the dataset object, the initial
+// weights and the seed, hence the same minibatch order and the same dropout masks.
+import { type Dataset, Run } from '../../src/engine';
+import type { TrainConfig } from '../../src/engine/types';
+import { assertCpuCapacity } from '../../src/robust/capacity';
+import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
+
+export class CpuBackend implements TrainingBackend {
+  readonly info: BackendInfo = { kind: 'cpu', name: 'CPU engine (TypeScript)', fallbackAdapter: false };
+  private runs: Run[] = [];
+
+  async build(cfgs: TrainConfig[], dataset: Dataset, init: Float32Array): Promise<void> {
+    if (cfgs.length === 0) throw new Error('CpuBackend.build: no configs');
+    // A net too large to train at a usable speed is refused (CapacityError names the field).
+    assertCpuCapacity(cfgs, dataset);
+    this.runs = cfgs.map((cfg) => new Run(cfg, dataset, { init }));
+  }
+
+  async train(n: number): Promise<RunProgress[]> {
+    return this.runs.map((r) => {
+      const { steps, epochs } = r.status === 'ok' ? r.step(n) : { steps: [], epochs: [] };
+      return { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount };
+    });
+  }
+
+  setHyper(run: number, cfg: TrainConfig): void {
+    this.at(run).setHyper(cfg);
+  }
+
+  async reset(): Promise<void> {
+    for (const r of this.runs) r.reset();
+  }
+
+  async evaluate(run: number, split: 'train' | 'val'): Promise<{ loss: number; acc: number }> {
+    return this.at(run).evaluate(split);
+  }
+
+  async readParams(run: number): Promise<Float32Array> {
+    return this.at(run).getParams();
+  }
+
+  async writeParams(run: number, theta: Float32Array): Promise<void> {
+    this.at(run).setParams(theta);
+  }
+
+  /** x: raw input points [n, inputDim]; the Run applies the dataset's preprocessing. */
+  async predict(run: number, x: Float32Array, n: number): Promise<Float32Array> {
+    return this.at(run).predict(x, n);
+  }
+
+  async lossAt(thetas: Float32Array[], split: 'train' | 'val'): Promise<Float32Array> {
+    // Run 0's evaluation mode (its batch-norm running statistics) at each parameter vector.
+    const r = this.at(0);
+    return Float32Array.from(thetas, (t) => r.evaluate(split, t).loss);
+  }
+
+  counters(): BackendCounters {
+    // No GPU buffers, dispatches or submits: the engine works on plain typed arrays.
+    return { buffers: 0, bytes: 0, dispatchesPerStep: 0, submitsPerStep: 0 };
+  }
+
+  dispose(): void {
+    this.runs = [];
+  }
+
+  private at(run: number): Run {
+    const r = this.runs[run];
+    if (!r) throw new Error(`CpuBackend: no run ${run} (have ${this.runs.length})`);
+    return r;
+  }
+}

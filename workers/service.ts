@@ -1,0 +1,211 @@
+// The object the worker exposes (TrainerApi): runs built from validated configs, the controls
+// of the paced loop (core.ts), live changes, backend switching and the requests of the charts.
+// Every failure is a value: a rejected config naming its field, a run status, a notice. Node
+// tests drive it directly over the CPU backend; trainer.worker.ts exposes it with Comlink.
+import { needsRebuild } from '../src/engine';
+import type { TrainConfig } from '../src/engine/types';
+import { switchBackend } from './build';
+import { now, TrainerCore } from './core';
+import type {
+  BackendChoice,
+  BackendStatus,
+  BoundaryGrid,
+  CreateOptions,
+  Result,
+  RunSetup,
+  SetConfigResult,
+  Speed,
+  TrainerApi,
+  TrainerListener,
+  TrainerStatus,
+  VisualOptions,
+  WeightHistograms,
+  WeightSnapshots,
+} from './protocol';
+import { boundaryFor, histogramsFor, lossAtFor, predictSplitFor, snapshotsFor } from './queries';
+import { configProblems, ok, rejected } from './validate';
+import { mergeVisualOptions } from './visuals';
+
+export type { ServiceEnv } from './core';
+
+const CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu'];
+
+export class TrainerService extends TrainerCore implements TrainerApi {
+  async subscribe(listener: TrainerListener): Promise<void> {
+    this.listener = listener;
+  }
+
+  create(configs: TrainConfig[], options: CreateOptions = {}): Promise<Result<RunSetup>> {
+    return this.exclusive(async () => {
+      if (options.backend !== undefined && !CHOICES.includes(options.backend))
+        return rejected([
+          { field: 'backend', message: `${String(options.backend)} is not one of ${CHOICES.join(', ')}` },
+        ]);
+      const problems = configProblems(configs);
+      if (problems.length > 0) return rejected(problems);
+      this.choice = options.backend ?? this.choice;
+      if (options.digitsUrl) this.digitsUrl = options.digitsUrl;
+      this.points = options.points ?? null;
+      const built = await this.build(structuredClone(configs));
+      if (!built.ok) return built;
+      this.adopt(built.value);
+      if (options.start) this.startLoop();
+      return ok(built.value.setup(this.generation));
+    });
+  }
+
+  setConfig(run: number, config: TrainConfig): Promise<Result<SetConfigResult>> {
+    const s = this.session;
+    if (!s || !(Number.isInteger(run) && run >= 0 && run < s.runs))
+      return Promise.resolve(rejected([{ field: 'run', message: `no run ${run} (there are ${s?.runs ?? 0})` }]));
+    const configs = s.configs.slice();
+    configs[run] = config;
+    return this.setConfigs(configs);
+  }
+
+  setConfigs(configs: TrainConfig[]): Promise<Result<SetConfigResult>> {
+    return this.exclusive(async (): Promise<Result<SetConfigResult>> => {
+      const problems = configProblems(configs);
+      if (problems.length > 0) return rejected(problems);
+      const cfgs = structuredClone(configs);
+      const s = this.session;
+      if (!s || cfgs.length !== s.runs || cfgs.some((c, i) => needsRebuild(s.configs[i], c))) {
+        const built = await this.build(cfgs);
+        if (!built.ok) return built;
+        this.adopt(built.value);
+        return ok({ rebuilt: true, setup: built.value.setup(this.generation) });
+      }
+      for (let i = 0; i < cfgs.length; i++)
+        if (JSON.stringify(cfgs[i]) !== JSON.stringify(s.configs[i])) await this.guarded(() => s.setHyper(i, cfgs[i]));
+      if (!this.running) this.emit(null);
+      return ok({ rebuilt: false, setup: null });
+    });
+  }
+
+  async start(): Promise<TrainerStatus> {
+    this.startLoop();
+    return this.status();
+  }
+
+  pause(): Promise<TrainerStatus> {
+    this.running = false;
+    // Behind any chunk in flight, so the last metrics go out with the final status, then silence.
+    return this.exclusive(async () => {
+      this.emit(null);
+      return this.status();
+    });
+  }
+
+  step(n: number): Promise<TrainerStatus> {
+    this.running = false;
+    return this.exclusive(async () => {
+      const s = this.session;
+      const total = Math.max(0, Math.min(1e6, Math.floor(Number(n) || 0)));
+      if (s) {
+        // Counted by the runs' own step, so a chunk lost with a GPU device is redone on the new one.
+        const target = s.step + total;
+        for (let tries = 0; s === this.session && s.anyTraining() && s.step < target && tries < total + 8; tries++) {
+          const k = Math.min(target - s.step, this.pacer.sliceSteps());
+          await this.guarded(() => s.train(k));
+        }
+      }
+      this.emit(await this.visualsNow());
+      return this.status();
+    });
+  }
+
+  reset(): Promise<TrainerStatus> {
+    return this.exclusive(async () => {
+      const s = this.session;
+      if (!s) return this.status();
+      await this.guarded(() => s.reset());
+      this.generation++;
+      this.notice = null;
+      this.pacer.restart(now(), 0);
+      this.meter.begin(now());
+      this.emit(await this.visualsNow());
+      if (this.running) this.schedule(0, true);
+      return this.status();
+    });
+  }
+
+  async setSpeed(speed: Speed): Promise<void> {
+    this.pacer.setSpeed(speed, now(), this.session?.step ?? 0);
+    if (this.running) this.schedule(0, true);
+  }
+
+  async setVisuals(options: Partial<VisualOptions>): Promise<VisualOptions> {
+    this.visualOpts = mergeVisualOptions(this.visualOpts, options ?? {});
+    this.lastVisual = 0;
+    return { ...this.visualOpts };
+  }
+
+  getStatus(): Promise<TrainerStatus> {
+    return Promise.resolve(this.status());
+  }
+
+  setBackend(choice: BackendChoice): Promise<BackendStatus | null> {
+    if (!CHOICES.includes(choice))
+      return Promise.reject(new Error(`backend: ${String(choice)} is not one of ${CHOICES.join(', ')}`));
+    this.choice = choice;
+    return this.exclusive(async () => {
+      const s = this.session;
+      if (!s) return null;
+      this.notice = await switchBackend(s, this.context());
+      if (!this.running) this.emit(null);
+      return { ...s.backendStatus };
+    });
+  }
+
+  getBoundary(run: number, res = this.visualOpts.boundaryRes): Promise<BoundaryGrid | null> {
+    return this.withRun(run, (s) => boundaryFor(s, run, res));
+  }
+
+  getHistograms(run: number, bins = this.visualOpts.histogramBins): Promise<WeightHistograms | null> {
+    return this.withRun(run, (s) => histogramsFor(s, run, bins));
+  }
+
+  getSnapshots(run: number): Promise<WeightSnapshots | null> {
+    return this.withRun(run, (s) => snapshotsFor(s, run));
+  }
+
+  getParams(run: number): Promise<Float32Array | null> {
+    return this.withRun(run, (s) => s.backend.readParams(run));
+  }
+
+  predictSplit(run: number, split: 'train' | 'val'): Promise<Float32Array | null> {
+    return this.withRun(run, (s) => predictSplitFor(s, run, split));
+  }
+
+  evaluate(run: number, split: 'train' | 'val'): Promise<{ loss: number; acc: number } | null> {
+    return this.withRun(run, (s) => s.backend.evaluate(run, split));
+  }
+
+  lossAt(thetas: Float32Array, k: number, split: 'train' | 'val'): Promise<Float32Array | null> {
+    return this.withRun(0, (s) => lossAtFor(s, thetas, k, split));
+  }
+
+  dispose(): Promise<void> {
+    this.running = false;
+    return this.exclusive(async () => {
+      this.session?.backend.dispose();
+      this.session = null;
+    });
+  }
+
+  testLoseDevice(): Promise<boolean> {
+    return this.exclusive(async () => {
+      const b = this.session?.backend as { simulateDeviceLoss?: () => void } | undefined;
+      if (!b || this.session?.backend.info.kind !== 'webgpu' || typeof b.simulateDeviceLoss !== 'function')
+        return false;
+      b.simulateDeviceLoss();
+      return true;
+    });
+  }
+
+  async testCrash(): Promise<void> {
+    setTimeout(() => {
+      throw new Error('testCrash: a simulated crash inside the training worker');
+    }, 0);
+  }
+}

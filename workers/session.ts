@@ -1,0 +1,336 @@
+// One built set of runs inside the worker: the configs, the shared dataset, layout and initial
+// weights, the backend training them, and what the page sees of each run (its track: status,
+// step, best epoch; its metric collector; its weight snapshots). The service (service.ts)
+// decides when to train and talks to the page; the session does the training bookkeeping.
+//
+// A session survives a backend change (device loss, switch): `migrate` moves the last known
+// parameters to the new backend, and the step/epoch offsets keep the page's axes counting.
+import type { Dataset, ParamLayout, RunStatus } from '../src/engine';
+import type { TrainConfig } from '../src/engine/types';
+import type { RunProgress, TrainingBackend } from './backend';
+import {
+  type BackendStatus,
+  type DatasetInfo,
+  IMAGE_ROWS_SHOWN,
+  type LayerInfo,
+  type RunSetup,
+  type RunStatusInfo,
+} from './protocol';
+import { RunCollector } from './stream';
+import { SnapshotStore } from './visuals';
+
+/** What the page sees of one run; numbers include the offsets of earlier backends. */
+export interface RunTrack {
+  status: RunStatus;
+  statusStep: number;
+  statusEpoch: number;
+  step: number;
+  epoch: number;
+  completedEpochs: number;
+  bestEpoch: number;
+  bestValLoss: number;
+  /** Stopped before a backend change: the new backend's fresh run must not resume it. */
+  frozen: boolean;
+}
+
+function freshTrack(): RunTrack {
+  return {
+    status: 'ok',
+    statusStep: -1,
+    statusEpoch: -1,
+    step: 0,
+    epoch: 0,
+    completedEpochs: 0,
+    bestEpoch: 0,
+    bestValLoss: Number.NaN,
+    frozen: false,
+  };
+}
+
+/** GPU parameters are read back this often (ms) so a lost device can be replaced without starting over. */
+export const CHECKPOINT_MS = 500;
+/** A GPU training call that has not settled after this long counts as a lost device. */
+export const GPU_TIMEOUT_MS = 15_000;
+export const GPU_FIRST_CALL_TIMEOUT_MS = 120_000;
+
+/** p, or a rejection after ms (the late result is ignored). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  if (!Number.isFinite(ms)) return p;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the GPU did not finish ${what} within ${ms / 1000} s`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+export class Session {
+  configs: TrainConfig[];
+  readonly dataset: Dataset;
+  readonly layout: ParamLayout;
+  readonly init: Float32Array;
+  backend: TrainingBackend;
+  backendStatus: BackendStatus;
+  readonly collectors: RunCollector[];
+  readonly snapshots: SnapshotStore[];
+  tracks: RunTrack[];
+  /** Last parameters read back from the GPU (per run) and when; null on the CPU. */
+  checkpoint: Float32Array[];
+  /** Step (as the page counts) of the checkpoint, and when it was read. */
+  checkpointStep = 0;
+  checkpointAt = 0;
+  /** When GPU devices were lost (recover.ts gives up on the GPU when they come too often). */
+  lossTimes: number[] = [];
+
+  constructor(
+    configs: TrainConfig[],
+    dataset: Dataset,
+    layout: ParamLayout,
+    init: Float32Array,
+    backend: TrainingBackend,
+    status: BackendStatus,
+  ) {
+    this.configs = configs;
+    this.dataset = dataset;
+    this.layout = layout;
+    this.init = init;
+    this.backend = backend;
+    this.backendStatus = status;
+    const L = layout.layers.length;
+    this.collectors = configs.map((_, r) => new RunCollector(r, L));
+    this.snapshots = configs.map(
+      () => new SnapshotStore(layout.size, 10, 200, Math.floor((64 << 20) / configs.length)),
+    );
+    this.tracks = configs.map(freshTrack);
+    this.checkpoint = configs.map(() => init.slice());
+    for (const s of this.snapshots) s.add(0, init);
+    this.watch(backend);
+  }
+
+  /** Called when a backend reports its device lost on its own (GpuBackend.onDeviceLost), even while idle. */
+  onLost: ((backend: TrainingBackend, reason: string) => void) | null = null;
+
+  private watch(b: TrainingBackend): void {
+    const hook = (b as { onDeviceLost?: (f: (reason: string) => void) => void }).onDeviceLost;
+    if (typeof hook === 'function') hook.call(b, (reason: string) => this.onLost?.(b, reason));
+  }
+
+  get runs(): number {
+    return this.configs.length;
+  }
+
+  /** Steps taken by the runs still training (they advance together), else the furthest run. */
+  get step(): number {
+    return Math.max(0, ...this.tracks.map((t) => t.step));
+  }
+
+  isTraining(r: number): boolean {
+    return this.tracks[r].status === 'ok' && !this.tracks[r].frozen;
+  }
+
+  anyTraining(): boolean {
+    return this.tracks.some((_, r) => this.isTraining(r));
+  }
+
+  /**
+   * A GPU call that takes longer than this is treated as a lost device (never freeze). The first
+   * call on a backend compiles its kernels (seconds on a software adapter) and gets more time.
+   */
+  private timeoutMs(): number {
+    if (this.backend.info.kind !== 'webgpu') return Number.POSITIVE_INFINITY;
+    if (this.warmed.has(this.backend)) return GPU_TIMEOUT_MS;
+    this.warmed.add(this.backend);
+    return GPU_FIRST_CALL_TIMEOUT_MS;
+  }
+  private readonly warmed = new WeakSet<TrainingBackend>();
+
+  /** Train up to n steps, split at snapshot boundaries so trajectories keep their early detail. */
+  async train(n: number): Promise<number> {
+    let done = 0;
+    while (done < n && this.anyTraining()) {
+      const due = this.snapshots.filter((_, r) => this.isTraining(r)).map((s) => s.nextDue());
+      const k = Math.max(1, Math.min(n - done, Math.min(...due) - this.step));
+      const backend = this.backend;
+      const progress = await within(backend.train(k), this.timeoutMs(), 'train');
+      if (backend !== this.backend) return done; // replaced while this call was in flight
+      let stepped = 0;
+      progress.forEach((p, r) => {
+        stepped = Math.max(stepped, this.record(r, p));
+      });
+      done += k;
+      await this.snapshotIfDue();
+      if (stepped === 0) break;
+    }
+    if (this.backend.info.kind === 'webgpu' && performance.now() - this.checkpointAt > CHECKPOINT_MS) {
+      await this.readCheckpoint();
+    }
+    return done;
+  }
+
+  /** Fold one backend progress report into the run's track and collector; returns steps taken. */
+  private record(r: number, p: RunProgress): number {
+    const t = this.tracks[r];
+    if (t.frozen) return 0;
+    const c = this.collectors[r];
+    c.addSteps(p.steps);
+    c.addEpochs(p.epochs);
+    if (p.steps.length > 0) {
+      t.step = c.stepOffset + p.stepCount;
+      t.epoch = c.epochOffset + p.steps[p.steps.length - 1].epoch;
+    }
+    for (const e of p.epochs) {
+      t.completedEpochs = c.epochOffset + e.epoch;
+      if (e.improved) {
+        t.bestEpoch = c.epochOffset + e.bestEpoch;
+        t.bestValLoss = this.dataset.nVal > 0 ? e.valLoss : e.trainLoss;
+      }
+    }
+    if (p.status === 'ok') {
+      t.statusStep = -1;
+      t.statusEpoch = -1;
+    } else if (t.status === 'ok') {
+      t.statusStep = c.stepOffset + p.statusStep;
+      t.statusEpoch = p.status === 'diverged' ? -1 : t.completedEpochs;
+    }
+    t.status = p.status;
+    return p.steps.length;
+  }
+
+  private async snapshotIfDue(): Promise<void> {
+    for (let r = 0; r < this.runs; r++) {
+      const s = this.snapshots[r];
+      const step = this.tracks[r].step;
+      if (step >= s.nextDue() && !this.tracks[r].frozen) s.add(step, await this.backend.readParams(r));
+    }
+  }
+
+  async readCheckpoint(): Promise<void> {
+    const step = this.step;
+    for (let r = 0; r < this.runs; r++) this.checkpoint[r] = await this.backend.readParams(r);
+    this.checkpointStep = step;
+    this.checkpointAt = performance.now();
+  }
+
+  /** Back to step 0 with the initial weights: history, snapshots and offsets cleared. */
+  async reset(): Promise<void> {
+    await this.backend.reset();
+    this.tracks = this.configs.map(freshTrack);
+    for (const c of this.collectors) {
+      c.clear();
+      c.stepOffset = 0;
+      c.epochOffset = 0;
+    }
+    for (const s of this.snapshots) {
+      s.clear();
+      s.add(0, this.init);
+    }
+    this.checkpoint = this.configs.map(() => this.init.slice());
+    this.checkpointStep = 0;
+  }
+
+  /** Live hyperparameter change of run r (the caller checked it needs no rebuild). */
+  async setHyper(r: number, cfg: TrainConfig): Promise<void> {
+    this.backend.setHyper(r, cfg);
+    this.configs[r] = cfg;
+    // A change can lift a stop (early stopping switched off, more epochs allowed): a 0-step train reports it.
+    this.tracks[r].frozen = false;
+    const p = await this.backend.train(0);
+    p.forEach((q, i) => {
+      this.record(i, { ...q, steps: [], epochs: [] });
+    });
+  }
+
+  /**
+   * Continue on `next` (already built with this session's configs) from parameters `thetas`.
+   * The page's step and epoch numbers keep counting from where they were.
+   */
+  async migrate(next: TrainingBackend, status: BackendStatus, thetas: Float32Array[]): Promise<void> {
+    for (let r = 0; r < this.runs; r++) await next.writeParams(r, thetas[r]);
+    for (let r = 0; r < this.runs; r++) {
+      const t = this.tracks[r];
+      const c = this.collectors[r];
+      c.stepOffset = t.step;
+      c.epochOffset = t.epoch;
+      t.frozen = t.status !== 'ok';
+    }
+    const old = this.backend;
+    this.backend = next;
+    this.watch(next);
+    this.backendStatus = status;
+    this.checkpoint = thetas.map((t) => t.slice());
+    this.checkpointStep = this.step;
+    this.checkpointAt = performance.now();
+    try {
+      old.dispose();
+    } catch {
+      // A lost device may fail to free its buffers; they are gone with it anyway.
+    }
+  }
+
+  statusOf(r: number, running: boolean): RunStatusInfo {
+    const t = this.tracks[r];
+    const state = t.status === 'ok' && !t.frozen ? (running ? 'training' : 'paused') : t.status;
+    return {
+      state: state === 'ok' ? 'paused' : state,
+      step: t.step,
+      epoch: t.epoch,
+      statusStep: t.statusStep,
+      statusEpoch: t.statusEpoch,
+      bestValLoss: t.bestValLoss,
+      bestEpoch: t.bestEpoch,
+    };
+  }
+
+  setup(generation: number): RunSetup {
+    const cfg = this.configs[0];
+    const layers: LayerInfo[] = this.layout.layers.map((l) => ({
+      inputs: l.inDim,
+      units: l.outDim,
+      activation: l.activation,
+      batchNorm: l.batchNorm,
+      dropout: l.hidden ? cfg.model.hidden[l.index].dropout : 0,
+      wOffset: l.w,
+      bOffset: l.b,
+    }));
+    return {
+      generation,
+      runs: this.runs,
+      params: this.layout.size,
+      layers,
+      dataset: datasetInfo(this.dataset),
+      backend: this.backendStatus,
+    };
+  }
+}
+
+export function datasetInfo(ds: Dataset): DatasetInfo {
+  const b = ds.bounds;
+  const D = ds.inputDim;
+  const shownTrain = ds.image ? Math.min(ds.nTrain, IMAGE_ROWS_SHOWN) : ds.nTrain;
+  const shownVal = ds.image ? Math.min(ds.nVal, IMAGE_ROWS_SHOWN) : ds.nVal;
+  return {
+    name: ds.name,
+    kind: ds.kind,
+    inputDim: ds.inputDim,
+    outputDim: ds.outputDim,
+    classes: ds.classes,
+    nTrain: ds.nTrain,
+    nVal: ds.nVal,
+    bounds: b ? [b.xMin, b.xMax, b.yMin, b.yMax] : null,
+    image: ds.image ?? null,
+    shownTrain,
+    shownVal,
+    // slice, not subarray: structured clone would copy a view's whole buffer.
+    xTrain: shownTrain < ds.nTrain ? ds.xTrainRaw.slice(0, shownTrain * D) : ds.xTrainRaw,
+    yTrain: ds.yTrain,
+    xVal: shownVal < ds.nVal ? ds.xValRaw.slice(0, shownVal * D) : ds.xValRaw,
+    yVal: ds.yVal,
+  };
+}
