@@ -1,12 +1,109 @@
-export function App() {
+// The page: a top bar (title, play controls, status), notices, the control sidebar and the views.
+import { useEffect } from 'react';
+import { useCompare } from './compare/compareStore';
+import { ArenaView } from './components/arena/ArenaView';
+import { AccuracyChart } from './components/charts/AccuracyChart';
+import { BoundaryView } from './components/charts/BoundaryView';
+import { DigitsView } from './components/charts/DigitsView';
+import { HistogramChart } from './components/charts/HistogramChart';
+import { GradNormChart, UpdateRatioChart } from './components/charts/LayerCharts';
+import { LossChart } from './components/charts/LossChart';
+import { NetworkDiagram } from './components/charts/NetworkDiagram';
+import { CompareView } from './components/compare/CompareView';
+import { ViewTabs } from './components/compare/ViewTabs';
+import { DataPanel } from './components/controls/DataPanel';
+import { NetworkBuilder } from './components/controls/NetworkBuilder';
+import { OptimizerPanel } from './components/controls/OptimizerPanel';
+import { EarlyStopPanel, SchedulePanel } from './components/controls/SchedulePanel';
+import { RegularizationPanel, TrainingPanel } from './components/controls/TrainingPanel';
+import { LessonsPanel } from './components/lessons/LessonsPanel';
+import { Notices } from './components/Notices';
+import { PlayBar, StatusLine, ThemeToggle, useShortcuts } from './components/PlayBar';
+import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar';
+import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
+import { TrajectoryView } from './components/trajectory/TrajectoryView';
+import { useLessonStore } from './lessons/lessonStore';
+import { useStore } from './state/store';
+
+function Views() {
+  const setup = useStore((s) => s.setup);
+  const hidden = useStore((s) => s.ui.hidden);
+  const show = (panel: string) => !hidden.includes(panel);
+  const image = setup?.dataset.image != null;
+  const classification = setup?.dataset.kind !== 'regression';
   return (
-    <main>
-      <h1>Descent</h1>
-      <p>
-        Descent is a browser playground for training small neural networks live and comparing optimizers visually. The
-        playground is being built: configure a network, train it on the GPU off the main thread, and watch loss curves,
-        update-to-weight ratios and optimizer trajectories.
-      </p>
+    <main className="views" aria-label="Training views">
+      <div className="column">
+        {show('boundary') && (image ? <DigitsView /> : <BoundaryView />)}
+        {show('network') && <NetworkDiagram />}
+        {show('histograms') && <HistogramChart />}
+      </div>
+      <div className="column">
+        {show('loss') && <LossChart />}
+        <div className="chart-pair">
+          {show('accuracy') && classification && <AccuracyChart />}
+          {show('ratio') && <UpdateRatioChart />}
+        </div>
+        {show('gradients') && <GradNormChart />}
+        {show('trajectory') && <TrajectoryView />}
+      </div>
     </main>
+  );
+}
+
+export function App() {
+  const theme = useStore((s) => s.ui.theme);
+  const view = useCompare((s) => s.view);
+  const lessonsOpen = useLessonStore((s) => s.open);
+  const showControls = useStore((s) => !s.ui.hidden.includes('controls'));
+  useShortcuts();
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <div className="app" data-runbar={view !== 'arena' ? '' : undefined}>
+      {/* Two rows: navigation and classroom tools, then the run's controls and status. */}
+      <header className="topbar">
+        <div className="topbar-row">
+          <div className="brand">
+            <h1>Descent</h1>
+            <p>train a neural network, live</p>
+          </div>
+          <ViewTabs />
+          <span className="spacer" />
+          <ThemeToggle />
+          <ClassroomBar />
+        </div>
+        {view !== 'arena' && (
+          <div className="topbar-row runbar">
+            <PlayBar />
+            <StatusLine />
+          </div>
+        )}
+      </header>
+      <Notices />
+      <PanelToggles />
+      <ClassroomOverlays />
+      {lessonsOpen ? (
+        <LessonsPanel />
+      ) : view === 'arena' ? (
+        <ArenaView />
+      ) : (
+        <div className="workspace">
+          {showControls && (
+            <aside className="sidebar" aria-label="Configuration">
+              <DataPanel />
+              <NetworkBuilder />
+              {view !== 'compare' && <OptimizerPanel />}
+              <SchedulePanel />
+              <RegularizationPanel />
+              <EarlyStopPanel />
+              <TrainingPanel />
+            </aside>
+          )}
+          {view === 'compare' ? <CompareView /> : <Views />}
+        </div>
+      )}
+    </div>
   );
 }

@@ -1,9 +1,27 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { startCompareSync } from './compare/compareSync';
+import { prewarmLessons } from './components/lessons/useLessonDemo';
+import { startPresenterSync } from './components/presenter/presenterStore';
+import { startLessonSync } from './lessons/lessonStore';
+import { startPersistence } from './state/persistence';
+import { startTrainer } from './state/trainerSync';
+import './styles/base.css';
+import './styles/controls.css';
+import './styles/panels.css';
+import './styles/topbar.css';
+import './styles/charts.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+// Config first (from the link or local storage), then the worker gets that config.
+startPersistence();
+startLessonSync();
+startPresenterSync();
+prewarmLessons();
+startCompareSync();
+startTrainer();
 createRoot(root).render(
   <StrictMode>
     <App />

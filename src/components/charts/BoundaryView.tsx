@@ -1,0 +1,178 @@
+// The decision boundary of a 2D set: the model's class probabilities over a grid (from the
+// worker) as a heatmap whose hue is the probability-weighted class colour and whose strength is
+// the confidence, the 0.5 contour of each class as a line (d3-contour), and the data on top:
+// training points filled, validation points as rings. Regression shows the prediction surface.
+import { contours, geoPath, geoTransform } from 'd3';
+import { useRef } from 'react';
+import type { BoundaryGrid, DatasetInfo } from '../../../workers/protocol';
+import { useStore } from '../../state/store';
+import { getBridge } from '../../state/trainerSync';
+import { ChartCard, type LegendItem } from './ChartCard';
+import { useCanvasLoop } from './canvas';
+import { classColor, rgb, token, valueColor } from './colors';
+
+/** Range of the regression targets, for a symmetric colour scale around its middle. */
+function targetRange(d: DatasetInfo): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of d.yTrain) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return hi > lo ? [lo, hi] : [lo - 1, lo + 1];
+}
+
+export function heatmap(g: BoundaryGrid, d: DatasetInfo, bg: [number, number, number]): HTMLCanvasElement {
+  const { res, channels: C, values } = g;
+  const img = new ImageData(res, res);
+  const cols = Array.from({ length: Math.max(C, 1) }, (_, c) => rgb(classColor(c, C)));
+  const [tlo, thi] = d.kind === 'regression' ? targetRange(d) : [0, 1];
+  for (let j = 0; j < res; j++)
+    for (let i = 0; i < res; i++) {
+      const k = j * res + i;
+      let r: number;
+      let gg: number;
+      let b: number;
+      let a: number;
+      if (d.kind === 'regression') {
+        [r, gg, b] = rgb(valueColor(((values[k * C] - tlo) / (thi - tlo)) * 2 - 1));
+        a = 0.6;
+      } else {
+        r = 0;
+        gg = 0;
+        b = 0;
+        let pmax = 0;
+        for (let c = 0; c < C; c++) {
+          const p = values[k * C + c];
+          r += p * cols[c][0];
+          gg += p * cols[c][1];
+          b += p * cols[c][2];
+          pmax = Math.max(pmax, p);
+        }
+        const conf = C > 1 ? Math.max(0, (pmax - 1 / C) / (1 - 1 / C)) : 1;
+        a = 0.08 + 0.52 * conf;
+      }
+      const o = ((res - 1 - j) * res + i) * 4; // row 0 of the grid is yMin: the bottom of the image
+      img.data[o] = bg[0] + (r - bg[0]) * a;
+      img.data[o + 1] = bg[1] + (gg - bg[1]) * a;
+      img.data[o + 2] = bg[2] + (b - bg[2]) * a;
+      img.data[o + 3] = 255;
+    }
+  const c = document.createElement('canvas');
+  c.width = res;
+  c.height = res;
+  c.getContext('2d')!.putImageData(img, 0, 0);
+  return c;
+}
+
+/** The p = 0.5 line of each class (for two classes, one line: the decision boundary). */
+export function drawContours(ctx: CanvasRenderingContext2D, g: BoundaryGrid, w: number, h: number) {
+  const { res, channels: C, values } = g;
+  const sx = w / res;
+  const sy = h / res;
+  const path = geoPath(
+    geoTransform({
+      point(x, y) {
+        this.stream.point(x * sx, h - y * sy);
+      },
+    }),
+    ctx,
+  );
+  ctx.strokeStyle = token('--text');
+  ctx.globalAlpha = 0.55;
+  ctx.lineWidth = 1.2;
+  const gen = contours().size([res, res]).thresholds([0.5]);
+  for (let c = C === 2 ? 1 : 0; c < C; c++) {
+    const field = new Float64Array(res * res);
+    for (let k = 0; k < res * res; k++) field[k] = values[k * C + c];
+    for (const poly of gen(Array.from(field))) {
+      ctx.beginPath();
+      path(poly);
+      ctx.stroke();
+    }
+  }
+  ctx.globalAlpha = 1;
+}
+
+export function drawPoints(
+  ctx: CanvasRenderingContext2D,
+  d: DatasetInfo,
+  x: Float32Array,
+  y: Int32Array | Float32Array,
+  n: number,
+  w: number,
+  h: number,
+  val: boolean,
+) {
+  const [x0, x1, y0, y1] = d.bounds!;
+  const [tlo, thi] = d.kind === 'regression' ? targetRange(d) : [0, 1];
+  const edge = token('--panel');
+  for (let i = 0; i < n; i++) {
+    const px = ((x[2 * i] - x0) / (x1 - x0)) * w;
+    const py = h - ((x[2 * i + 1] - y0) / (y1 - y0)) * h;
+    const col =
+      d.kind === 'regression' ? valueColor(((y[i] - tlo) / (thi - tlo)) * 2 - 1) : classColor(y[i], d.classes);
+    ctx.beginPath();
+    ctx.arc(px, py, val ? 3.4 : 3, 0, 2 * Math.PI);
+    if (val) {
+      ctx.fillStyle = edge;
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = col;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = col;
+      ctx.fill();
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = edge;
+      ctx.stroke();
+    }
+  }
+}
+
+export function BoundaryView() {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const setup = useStore((s) => s.setup);
+  const d = setup?.dataset;
+  useCanvasLoop(
+    ref,
+    () => getBridge()?.visuals.version,
+    (ctx, w, h) => {
+      if (!d?.bounds) return;
+      const g = getBridge()?.visuals.boundaries[0];
+      if (g && g.res > 0) {
+        ctx.imageSmoothingEnabled = true;
+        ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);
+        if (d.kind === 'classification') drawContours(ctx, g, w, h);
+      }
+      drawPoints(ctx, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
+      drawPoints(ctx, d, d.xVal, d.yVal, d.nVal, w, h, true);
+    },
+    [d],
+  );
+  const legend: LegendItem[] =
+    d?.kind === 'classification'
+      ? Array.from({ length: d.classes }, (_, c) => ({ label: `class ${c}`, color: classColor(c, d.classes) }))
+      : [];
+  return (
+    <ChartCard
+      title={d?.kind === 'regression' ? 'Prediction surface' : 'Decision boundary'}
+      help="What the network predicts everywhere in the input plane. Filled dots: training data; rings: validation data."
+      legend={legend}
+      testId="boundary"
+      tools={
+        <span className="point-key">
+          <span className="dot-filled" /> train <span className="dot-ring" /> validation
+        </span>
+      }
+    >
+      <canvas
+        ref={ref}
+        className="boundary"
+        data-testid="boundary-canvas"
+        role="img"
+        aria-label="Decision boundary with training and validation points"
+      />
+    </ChartCard>
+  );
+}

@@ -1,0 +1,37 @@
+// Colours shared by every view: classes (TensorFlow Playground's orange/blue for two classes,
+// Tableau 10 beyond), per-layer series, and theme tokens read from CSS custom properties.
+import { color, interpolateRgbBasis, schemeTableau10 } from 'd3';
+
+const TWO = ['#f28e2b', '#2f7fc1'];
+
+/** Colour of class c among C classes. */
+export function classColor(c: number, C: number): string {
+  if (C <= 2) return TWO[c] ?? TWO[1];
+  return schemeTableau10[c % 10];
+}
+
+const diverging = interpolateRgbBasis(['#e8832a', '#f3f3f3', '#2f7fc1']);
+
+/** Colour of a regression value t in [-1, 1]: the class colours' orange (low) through grey to blue (high). */
+export function valueColor(t: number): string {
+  return diverging(0.5 + 0.5 * Math.max(-1, Math.min(1, t)));
+}
+
+const LAYER = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#bab0ac'];
+
+/** Colour of layer l's series (hidden layers then the output layer). */
+export const layerColor = (l: number): string => LAYER[l % LAYER.length];
+
+/** A CSS custom property of the document (theme token), e.g. token('--train'). */
+export function token(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+/**
+ * Any CSS colour (#rgb, #rrggbb, rgb(), named...) as [r, g, b]. The build minifies '#ffffff' to
+ * '#fff' in custom properties, so never parse hex by hand.
+ */
+export function rgb(colorText: string): [number, number, number] {
+  const c = color(colorText)?.rgb();
+  return c ? [Math.round(c.r), Math.round(c.g), Math.round(c.b)] : [128, 128, 128];
+}

@@ -1,0 +1,227 @@
+// Canvas line plots with d3 scales: axes and grid from scale ticks, series that break at
+// non-finite values (and at non-positive ones on a log axis), dots, bands and a hover readout.
+import { type ScaleContinuousNumeric, scaleLinear, scaleLog } from 'd3';
+import { fmt } from '../format';
+import { token } from './colors';
+
+export interface Box {
+  l: number;
+  t: number;
+  r: number;
+  b: number;
+}
+export interface Plot {
+  x: ScaleContinuousNumeric<number, number>;
+  y: ScaleContinuousNumeric<number, number>;
+  box: Box;
+  log: boolean;
+}
+
+export const MARGIN: Box = { l: 44, t: 8, r: 10, b: 20 };
+
+/** 2 in presenter mode (class on <html>, components/presenter): thicker lines, larger axis text. */
+export const presenterScale = (): number =>
+  typeof document !== 'undefined' && document.documentElement.classList.contains('presenter') ? 2 : 1;
+
+/** Finite (and, for log axes, positive) extent over several arrays; null when there is nothing. */
+export function extent(arrays: ArrayLike<number>[], log: boolean): [number, number] | null {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (!Number.isFinite(v) || (log && v <= 0)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+export function makePlot(
+  w: number,
+  h: number,
+  xDomain: [number, number],
+  yDomain: [number, number],
+  log: boolean,
+  margin: Box = MARGIN,
+): Plot {
+  const box = { l: margin.l, t: margin.t, r: w - margin.r, b: h - margin.b };
+  const x = scaleLinear(xDomain[0] === xDomain[1] ? [xDomain[0], xDomain[0] + 1] : xDomain, [box.l, box.r]);
+  let y: ScaleContinuousNumeric<number, number>;
+  if (log) {
+    const [a, b] = yDomain;
+    y = scaleLog([a, b === a ? a * 10 : b], [box.b, box.t]).nice();
+  } else {
+    const [a, b] = yDomain;
+    y = scaleLinear(a === b ? [a - 1, b + 1] : [a, b], [box.b, box.t]).nice();
+  }
+  return { x, y, box, log };
+}
+
+/** Grid lines, tick labels and an optional x label. */
+export function drawAxes(ctx: CanvasRenderingContext2D, p: Plot, xTicks = 6, yTicks = 4, xFormat = fmt): void {
+  const grid = token('--grid');
+  const text = token('--muted');
+  ctx.font = `${10 + 4 * (presenterScale() - 1)}px system-ui, sans-serif`;
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = grid;
+  ctx.fillStyle = text;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const yt = p.log ? logTicks(p.y) : p.y.ticks(yTicks);
+  for (const t of yt) {
+    const yy = Math.round(p.y(t)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(p.box.l, yy);
+    ctx.lineTo(p.box.r, yy);
+    ctx.stroke();
+    ctx.fillText(p.log ? t.toExponential(0).replace('+', '') : fmt(t, 2), p.box.l - 4, yy);
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of p.x.ticks(xTicks)) {
+    const xx = Math.round(p.x(t)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(xx, p.box.t);
+    ctx.lineTo(xx, p.box.b);
+    ctx.stroke();
+    ctx.fillText(xFormat(t), xx, p.box.b + 4);
+  }
+  ctx.strokeStyle = token('--axis');
+  ctx.beginPath();
+  ctx.moveTo(p.box.l, p.box.b + 0.5);
+  ctx.lineTo(p.box.r, p.box.b + 0.5);
+  ctx.stroke();
+}
+
+/** Powers of ten inside a log scale's domain (at most ~6 of them). */
+function logTicks(y: ScaleContinuousNumeric<number, number>): number[] {
+  const [a, b] = y.domain();
+  const lo = Math.floor(Math.log10(Math.min(a, b)));
+  const hi = Math.ceil(Math.log10(Math.max(a, b)));
+  const every = Math.max(1, Math.ceil((hi - lo) / 6));
+  const out: number[] = [];
+  for (let e = lo; e <= hi; e += every) {
+    const v = 10 ** e;
+    if (v >= Math.min(a, b) && v <= Math.max(a, b)) out.push(v);
+  }
+  return out;
+}
+
+export interface LineStyle {
+  color: string;
+  width?: number;
+  alpha?: number;
+  dash?: number[];
+}
+
+/** A polyline through (xs[i], ys[i]), broken where a value cannot be drawn. */
+export function drawLine(
+  ctx: CanvasRenderingContext2D,
+  p: Plot,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  s: LineStyle,
+): void {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(p.box.l, p.box.t - 2, p.box.r - p.box.l, p.box.b - p.box.t + 4);
+  ctx.clip();
+  ctx.strokeStyle = s.color;
+  ctx.globalAlpha = s.alpha ?? 1;
+  ctx.lineWidth = (s.width ?? 1.5) * presenterScale();
+  ctx.lineJoin = 'round';
+  ctx.setLineDash(s.dash ?? []);
+  ctx.beginPath();
+  let pen = false;
+  const n = Math.min(xs.length, ys.length);
+  for (let i = 0; i < n; i++) {
+    const v = ys[i];
+    if (!Number.isFinite(v) || (p.log && v <= 0)) {
+      pen = false;
+      continue;
+    }
+    const X = p.x(xs[i]);
+    const Y = p.y(v);
+    if (pen) ctx.lineTo(X, Y);
+    else ctx.moveTo(X, Y);
+    pen = true;
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
+export function drawDots(
+  ctx: CanvasRenderingContext2D,
+  p: Plot,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  color: string,
+  r = 2.2,
+): void {
+  ctx.fillStyle = color;
+  const n = Math.min(xs.length, ys.length);
+  // Many epochs: dots would merge into a thick line; only draw them while they are distinguishable.
+  if (n > (p.box.r - p.box.l) / 6) return;
+  for (let i = 0; i < n; i++) {
+    const v = ys[i];
+    if (!Number.isFinite(v) || (p.log && v <= 0)) continue;
+    ctx.beginPath();
+    ctx.arc(p.x(xs[i]), p.y(v), r, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+}
+
+/** Index of the point whose x is nearest to `x` (xs ascending), -1 if empty. */
+export function nearest(xs: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  if (hi < 0) return -1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(xs[lo] - x) <= Math.abs(xs[hi] - x) ? lo : hi;
+}
+
+/** A vertical hover line and a small box of text lines near it. */
+export function drawReadout(ctx: CanvasRenderingContext2D, p: Plot, px: number, lines: [string, string][]): void {
+  ctx.save();
+  ctx.strokeStyle = token('--axis');
+  ctx.setLineDash([3, 3]);
+  ctx.beginPath();
+  ctx.moveTo(px + 0.5, p.box.t);
+  ctx.lineTo(px + 0.5, p.box.b);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.font = '11px system-ui, sans-serif';
+  const wBox = Math.max(...lines.map(([, t]) => ctx.measureText(t).width)) + 22;
+  const hBox = lines.length * 15 + 8;
+  const bx = px + 10 + wBox > p.box.r ? px - 10 - wBox : px + 10;
+  ctx.fillStyle = token('--panel');
+  ctx.strokeStyle = token('--border');
+  ctx.globalAlpha = 0.95;
+  ctx.fillRect(bx, p.box.t + 4, wBox, hBox);
+  ctx.globalAlpha = 1;
+  ctx.strokeRect(bx + 0.5, p.box.t + 4.5, wBox, hBox);
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  lines.forEach(([color, t], i) => {
+    const yy = p.box.t + 12 + i * 15;
+    ctx.fillStyle = color;
+    ctx.fillRect(bx + 6, yy - 3, 8, 6);
+    ctx.fillStyle = token('--text');
+    ctx.fillText(t, bx + 18, yy);
+  });
+  ctx.restore();
+}
+
+/** "No data yet" in the middle of an empty chart. */
+export function drawEmpty(ctx: CanvasRenderingContext2D, w: number, h: number, text: string): void {
+  ctx.fillStyle = token('--faint');
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, w / 2, h / 2);
+}

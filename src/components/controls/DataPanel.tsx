@@ -1,0 +1,27 @@
+// Data section: dataset tiles, generator settings, split, preprocessing, shuffling, augmentation.
+
+import { DATASET_LABELS } from '../../config/labels';
+import { useStore } from '../../state/store';
+import { pct } from '../format';
+import { DatasetPicker } from './DatasetPicker';
+import { NumberSlider, Section, Select, Toggle } from './Fields';
+
+const PREPROCESS_NAMES = { none: 'None', standardize: 'Standardize', whiten: 'Whiten (PCA)' };
+
+export function DataPanel() {
+  const name = useStore((s) => s.config.data.name);
+  const isDigits = name === 'digits';
+  return (
+    <Section title="Data" summary={DATASET_LABELS[name]} open>
+      <DatasetPicker />
+      {!isDigits && <NumberSlider path="data.noise" step={0.05} />}
+      {name === 'blobs' && <NumberSlider path="data.classes" />}
+      <NumberSlider path="data.samples" step={isDigits ? 100 : 20} />
+      <NumberSlider path="data.valFraction" step={0.05} format={pct} />
+      <Select path="data.preprocess" names={PREPROCESS_NAMES} />
+      <Toggle path="data.shuffle" />
+      <NumberSlider path="data.augmentNoise" step={0.02} />
+      {isDigits && <Toggle path="data.augmentAffine" />}
+    </Section>
+  );
+}

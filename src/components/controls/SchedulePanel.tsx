@@ -1,0 +1,121 @@
+// Learning-rate schedule: the kind, its own parameters, and a small plot of ε_t computed ahead of
+// training with the engine's scheduleCurve (the very function the run uses), plus early stopping.
+import { line, scaleLinear } from 'd3';
+import { useMemo } from 'react';
+import { valCount } from '../../engine/data/dataset';
+import { stepsPerEpoch } from '../../engine/loop';
+import { scheduleCurve } from '../../engine/schedules';
+import type { ScheduleConfig, TrainConfig } from '../../engine/types';
+import { useStore } from '../../state/store';
+import { fmt } from '../format';
+import { NumberSlider, Section, Select, Toggle } from './Fields';
+
+const KIND_NAMES = {
+  constant: 'Constant',
+  step: 'Step decay',
+  plateau: 'Reduce on plateau',
+  exponential: 'Exponential ε₀·ηᵗ',
+  inverse: 'Smooth ε₀/(1+Kt)',
+  warmup: 'Linear warm-up',
+  cosine: 'Cosine',
+};
+const KIND_FIELDS: Record<ScheduleConfig['kind'], string[]> = {
+  constant: [],
+  step: ['schedule.every', 'schedule.factor'],
+  plateau: ['schedule.patience', 'schedule.factor'],
+  exponential: ['schedule.eta'],
+  inverse: ['schedule.k'],
+  warmup: ['schedule.warmupSteps'],
+  cosine: ['schedule.totalSteps', 'schedule.minLr'],
+};
+const STEP: Record<string, number> = { 'schedule.factor': 0.05, 'schedule.eta': 0.005 };
+
+/** Steps the preview covers: the epoch limit if set, else enough to show the schedule's shape. */
+function horizon(cfg: TrainConfig, spe: number): number {
+  if (cfg.maxEpochs > 0) return cfg.maxEpochs * spe;
+  const s = cfg.schedule;
+  if (s.kind === 'cosine') return Math.ceil(s.totalSteps * 1.2);
+  if (s.kind === 'warmup') return Math.max(s.warmupSteps * 4, 20 * spe);
+  if (s.kind === 'step') return Math.max(s.every * 5, 10) * spe;
+  return 60 * spe;
+}
+
+const W = 264;
+const H = 74;
+const M = { l: 4, r: 4, t: 14, b: 14 };
+
+function SchedulePreview() {
+  const cfg = useStore((s) => s.config);
+  const step = useStore((s) => s.run.step);
+  const curve = useMemo(() => {
+    const n = cfg.data.samples;
+    const nTrain = n - valCount(n, cfg.data.valFraction);
+    const spe = stepsPerEpoch(cfg.batchSize, Math.max(1, nTrain));
+    const total = Math.max(2, horizon(cfg, spe));
+    const { steps, lr } = scheduleCurve(cfg.schedule, cfg.optimizer.lr, spe, total, 160);
+    return { steps, lr, total, spe };
+  }, [cfg]);
+  const x = scaleLinear([0, curve.total - 1], [M.l, W - M.r]);
+  const y = scaleLinear([0, cfg.optimizer.lr * 1.05], [H - M.b, M.t]);
+  const path =
+    line<number>(
+      (_, i) => x(curve.steps[i]),
+      (v) => y(v),
+    )(Array.from(curve.lr)) ?? '';
+  const epochs = curve.total / curve.spe;
+  return (
+    <figure className="sched-preview" aria-label="Learning-rate schedule preview">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        width="100%"
+        role="img"
+        aria-label={`learning rate from ${fmt(cfg.optimizer.lr)} over ${fmt(epochs)} epochs`}
+      >
+        <line x1={M.l} x2={W - M.r} y1={H - M.b} y2={H - M.b} className="axis" />
+        <path d={`${path}L${x(curve.total - 1)},${H - M.b}L${M.l},${H - M.b}Z`} className="area" />
+        <path d={path} className="curve" />
+        {step > 0 && step < curve.total && <line x1={x(step)} x2={x(step)} y1={M.t} y2={H - M.b} className="now" />}
+        <text x={M.l} y={10}>
+          ε₀ = {fmt(cfg.optimizer.lr)}
+        </text>
+        <text x={W - M.r} y={H - 2} textAnchor="end">
+          {fmt(epochs)} epochs
+        </text>
+        {cfg.schedule.kind === 'plateau' && (
+          <text x={W / 2} y={H / 2} textAnchor="middle">
+            drops by ×{cfg.schedule.factor} when validation stalls
+          </text>
+        )}
+      </svg>
+    </figure>
+  );
+}
+
+export function SchedulePanel() {
+  const kind = useStore((s) => s.config.schedule.kind);
+  return (
+    <Section title="Schedule" summary={KIND_NAMES[kind]} open>
+      <Select path="schedule.kind" names={KIND_NAMES} />
+      {KIND_FIELDS[kind].map((p) => (
+        <NumberSlider key={p} path={p} step={STEP[p]} />
+      ))}
+      <SchedulePreview />
+    </Section>
+  );
+}
+
+export function EarlyStopPanel() {
+  const on = useStore((s) => s.config.earlyStop.enabled);
+  return (
+    <Section title="Early stopping" summary={on ? 'on' : 'off'}>
+      <Toggle path="earlyStop.enabled" />
+      {on && (
+        <>
+          <NumberSlider path="earlyStop.patience" />
+          <NumberSlider path="earlyStop.minDelta" />
+          <Toggle path="earlyStop.restoreBest" />
+        </>
+      )}
+    </Section>
+  );
+}

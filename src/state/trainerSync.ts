@@ -1,0 +1,170 @@
+// Connects the store to the trainer bridge (src/trainer/bridge.ts), the only way the page reaches
+// the worker: config edits go to the worker (serialized, latest wins), the bridge's coarse state
+// comes back into the run slice, and the play/step/reset actions the components call live here.
+
+import { shallow } from 'zustand/shallow';
+import type { RunSetup, TrainerStatus } from '../../workers/protocol';
+import { runConfigs, useCompare } from '../compare/compareStore';
+import { OPTIMIZER_LABELS } from '../config/labels';
+import type { Notice } from '../config/schema';
+import type { TrainConfig } from '../engine/types';
+import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/bridge';
+import { setRun } from './actions';
+import { type RunSlice, useStore } from './store';
+
+let bridge: TrainerBridge | null = null;
+
+/** The bridge, for views that read its buffers (metrics, visuals). Null before startTrainer(). */
+export const getBridge = (): TrainerBridge | null => bridge;
+
+/** Visual streams the playground draws. */
+const VISUALS = {
+  boundary: true,
+  boundaryRes: 50,
+  histograms: true,
+  histogramBins: 30,
+  weights: true,
+  intervalMs: 250,
+};
+
+/** The run slice for a bridge state (pure: tested without a worker). */
+export function runFromBridge(s: BridgeState): Partial<RunSlice> {
+  if (s.worker === 'failed')
+    return { phase: 'error', statusText: s.error ?? 'the training worker failed', backendChoice: s.backendChoice };
+  const st = s.status;
+  if (!st) return { phase: 'starting', statusText: 'starting…', backendChoice: s.backendChoice };
+  const r = st.runs[0];
+  const b = st.backend;
+  const c = s.configs[0];
+  const out: Partial<RunSlice> = {
+    stepsPerSec: st.stepsPerSec,
+    generation: st.generation,
+    event: st.notice,
+    backend: b ? (b.kind === 'webgpu' ? `WebGPU · ${b.name}${b.fallbackAdapter ? ' (software)' : ''}` : b.name) : '',
+    backendDetail: b?.message ?? '',
+    backendChoice: s.backendChoice,
+    applied: c ? `${OPTIMIZER_LABELS[c.optimizer.name]} · ε ${String(c.optimizer.lr)}` : '',
+  };
+  if (!r) return { ...out, phase: 'starting', statusText: 'building…' };
+  out.step = r.step;
+  out.epoch = r.epoch;
+  out.phase = r.state === 'paused' && st.running ? 'training' : r.state;
+  out.statusText = statusText(r.state, r.statusStep, r.statusEpoch);
+  return out;
+}
+
+export function statusText(state: TrainerStatus['runs'][number]['state'], step: number, epoch: number): string {
+  switch (state) {
+    case 'training':
+      return 'training';
+    case 'paused':
+      return 'paused';
+    case 'early-stopped':
+      return `early-stopped at epoch ${epoch}`;
+    case 'diverged':
+      return `diverged at step ${step}`;
+    case 'finished':
+      return `finished at epoch ${epoch}`;
+  }
+}
+
+function problemsToNotices(r: { message: string; problems: { field: string; message: string }[] }): Notice[] {
+  if (r.problems.length === 0) return [{ path: 'trainer', message: r.message }];
+  return r.problems.map((p) => ({ path: p.field, message: p.message }));
+}
+
+function showRefusal(r: { message: string; problems: { field: string; message: string }[] }) {
+  useStore.setState({ notices: problemsToNotices(r), noticeSource: 'trainer' });
+}
+
+/** Start the worker, send the current config, and keep both in sync. Returns a stop function. */
+export function startTrainer(): () => void {
+  const b = new TrainerBridge({ backend: backendFromUrl(location.search) ?? 'auto' });
+  bridge = b;
+  const unsubBridge = b.subscribe((s) => {
+    setRun(runFromBridge(s));
+    if (s.setup !== useStore.getState().setup) useStore.setState({ setup: s.setup });
+  });
+
+  // Serialize config changes: one call in flight, and only the newest pending config is sent next.
+  let sending = false;
+  let pending: TrainConfig[] | null = null;
+  let created = false;
+  const flush = async () => {
+    if (sending || !pending) return;
+    sending = true;
+    const cfgs = pending;
+    pending = null;
+    try {
+      // One run in the playground, one per racer in compare mode (src/compare/compareStore.ts).
+      const r = created ? await b.setConfigs(cfgs) : await b.create(cfgs);
+      if (!r.ok) showRefusal(r);
+      else {
+        created = true;
+        if (useStore.getState().noticeSource === 'trainer') useStore.setState({ notices: [], noticeSource: null });
+      }
+    } catch {
+      // The bridge already marked the worker failed; the status line says so.
+    } finally {
+      sending = false;
+      void flush();
+    }
+  };
+  const send = (cfg: TrainConfig) => {
+    pending = runConfigs(cfg);
+    void flush();
+  };
+
+  void b.setVisuals(VISUALS).catch(() => {});
+  void b.setSpeed(useStore.getState().ui.speed).catch(() => {});
+  send(useStore.getState().config);
+  const unsubConfig = useStore.subscribe((s) => s.config, send);
+  const unsubCompare = useCompare.subscribe(
+    (s) => [s.view, s.compare] as const,
+    () => send(useStore.getState().config),
+    { equalityFn: shallow },
+  );
+  const unsubSpeed = useStore.subscribe(
+    (s) => s.ui.speed,
+    (v) => void b.setSpeed(v).catch(() => {}),
+  );
+  return () => {
+    unsubBridge();
+    unsubConfig();
+    unsubCompare();
+    unsubSpeed();
+    b.dispose();
+    bridge = null;
+  };
+}
+
+// --- the commands of the play bar ---------------------------------------------------------
+
+const call = (f: (b: TrainerBridge) => Promise<unknown>) => {
+  if (bridge) void f(bridge).catch(() => {});
+};
+export const play = () => call((b) => b.start());
+export const pause = () => call((b) => b.pause());
+export const stepOnce = () => call((b) => b.step(1));
+/** Back to step 0 with the same initial weights and data. */
+export const resetRun = () => call((b) => b.reset());
+export function togglePlay(): void {
+  if (useStore.getState().run.phase === 'training') pause();
+  else play();
+}
+/** Switch backend ('auto' measures both on this network); training continues from the current weights. */
+export const setBackendChoice = (choice: 'auto' | 'cpu' | 'webgpu') => call((b) => b.setBackend(choice));
+/** Restart a failed worker with the last config. */
+export const restartWorker = () => call((b) => b.restart());
+
+/** Model outputs over the validation split (digits grid, confusion matrix), or null. */
+export async function predictVal(): Promise<Float32Array | null> {
+  if (!bridge) return null;
+  try {
+    return await bridge.api.predictSplit(0, 'val');
+  } catch {
+    return null;
+  }
+}
+
+export type { RunSetup };
