@@ -1,0 +1,56 @@
+// PNG / SVG / fullscreen buttons for the playground's canvas chart cards (ChartCard). The PNG is
+// the card's canvases composited with its title; the SVG carries the title as text and each
+// canvas as an embedded image (the live charts are drawn on canvas, not as vector paths).
+import { useRef } from 'react';
+import { canvasBlob, compositeCard } from '../../export/chartImage';
+import { downloadBlob, downloadText, slug } from '../../export/download';
+import { toggleFullscreen } from '../lessons/ChartFrame';
+
+const css = (name: string, fallback: string) =>
+  getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+
+export function CardExport() {
+  const ref = useRef<HTMLSpanElement>(null);
+  const card = () => ref.current?.closest<HTMLElement>('.card') ?? null;
+  const make = () => {
+    const c = card();
+    if (!c) return null;
+    const out = compositeCard(c, css('--bg', '#ffffff'), css('--text', '#111111'));
+    return { ...out, name: slug(c.querySelector('h2')?.textContent ?? 'chart') };
+  };
+  return (
+    <span className="card-export" ref={ref}>
+      <button
+        type="button"
+        className="btn small"
+        title="Download this chart as PNG"
+        onClick={async () => {
+          const m = make();
+          if (m) downloadBlob(await canvasBlob(m.canvas), `${m.name}.png`);
+        }}
+      >
+        PNG
+      </button>
+      <button
+        type="button"
+        className="btn small"
+        title="Download this chart as SVG (the plot embedded as an image)"
+        onClick={() => {
+          const m = make();
+          if (m) downloadText(m.svg, `${m.name}.svg`, 'image/svg+xml');
+        }}
+      >
+        SVG
+      </button>
+      <button
+        type="button"
+        className="btn small"
+        title="This chart alone, full screen (Esc leaves)"
+        aria-label="Full screen"
+        onClick={() => toggleFullscreen(card())}
+      >
+        Full
+      </button>
+    </span>
+  );
+}

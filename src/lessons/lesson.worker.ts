@@ -1,0 +1,57 @@
+// The lesson demo's worker: trains a lesson's presets side by side (LessonRunner) off the main
+// thread and posts a snapshot about ten times a second, the heavy measures (boundary, weight and
+// activation statistics) about twice a second. Messages: see lessonProtocol.ts.
+import { loadDigits } from '../engine/data/digits';
+import { lessonById } from './index';
+import type { LessonCommand, LessonEvent } from './lessonProtocol';
+import { LessonRunner } from './runner';
+import { arenaSnapshot, snapshot } from './snapshot';
+
+let runner: LessonRunner | null = null;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let generation = 0;
+
+const post = (e: LessonEvent) => postMessage(e);
+
+function stop(): void {
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+}
+
+async function start(lessonId: string, digitsUrl: string): Promise<void> {
+  stop();
+  const gen = ++generation;
+  const lesson = lessonById(lessonId);
+  if (!lesson) return post({ type: 'error', message: `no lesson '${lessonId}'` });
+  try {
+    if (JSON.stringify(lesson.presets).includes('"digits"')) await loadDigits(digitsUrl);
+    if (gen !== generation) return;
+    runner = new LessonRunner(lesson, { stride: 1 });
+  } catch (e) {
+    return post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+  post({ type: 'arena', arena: arenaSnapshot(lesson) ?? null });
+  let lastHeavy = 0;
+  const tick = () => {
+    if (!runner || gen !== generation) return;
+    const t0 = performance.now();
+    while (!runner.done && performance.now() - t0 < 80) runner.advance(4);
+    const heavy = runner.done || performance.now() - lastHeavy > 400;
+    if (heavy) lastHeavy = performance.now();
+    post({ type: 'snapshot', snapshot: snapshot(runner, heavy) });
+    if (!runner.done) timer = setTimeout(tick, 0);
+    else timer = null;
+  };
+  tick();
+}
+
+addEventListener('message', (ev: MessageEvent<LessonCommand>) => {
+  const c = ev.data;
+  if (c.type === 'start') void start(c.lessonId, c.digitsUrl);
+  else if (c.type === 'prefetch')
+    void loadDigits(c.digitsUrl).catch(() => undefined); // retried at start
+  else if (c.type === 'stop') {
+    generation++;
+    stop();
+  }
+});
