@@ -1,0 +1,61 @@
+// The weight-space trajectory as a new user meets it: train the playground's network for a
+// while and find its path, projected on the PCA plane of its snapshots, over loss contours; in
+// compare mode, every racer's path on one shared plane.
+import { expect, type Page, test } from '@playwright/test';
+
+async function trainFor(page: Page, steps: number) {
+  const play = page.getByTestId('play');
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  await play.click();
+  await expect
+    .poll(async () => Number((await page.getByTestId('status').textContent())?.match(/step\s*(\d+)/)?.[1] ?? 0), {
+      timeout: 90_000,
+    })
+    .toBeGreaterThan(steps);
+  await play.click(); // pause: the view refreshes once more where training stopped
+}
+
+test('the projected trajectory shows a path over contours', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await page.goto('./');
+  await trainFor(page, 300);
+  const card = page.getByTestId('trajectory');
+  await card.scrollIntoViewIfNeeded();
+  const plot = card.locator('svg.trajectory-plot');
+  await expect(plot).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+  expect(Number(await plot.locator('g.contours').getAttribute('data-levels'))).toBeGreaterThan(5);
+  const path = card.getByTestId('trajectory-path');
+  await expect(path).toHaveCount(1);
+  expect(Number(await path.getAttribute('data-points'))).toBeGreaterThan(10);
+  await expect(card).toContainText(/PC1 \(\d+(\.\d)?% of the path's variance\)/);
+  await testInfo.attach('trajectory', {
+    body: await card.screenshot({ path: testInfo.outputPath('trajectory.png') }),
+    contentType: 'image/png',
+  });
+});
+
+test('in compare mode every racer has a path on one shared plane', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Compare optimizers' }).click();
+  await trainFor(page, 150);
+  const card = page.getByTestId('trajectory');
+  await card.scrollIntoViewIfNeeded();
+  await expect(card.locator('svg.trajectory-plot')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+  await expect(card.getByTestId('trajectory-path')).toHaveCount(6);
+  // All racers start from the same weights: their first points coincide.
+  const starts = await card.getByTestId('trajectory-path').evaluateAll((els) =>
+    els.map((e) =>
+      (e.getAttribute('d') ?? '')
+        .match(/^M([-\d.]+),([-\d.]+)/)
+        ?.slice(1)
+        .map(Number),
+    ),
+  );
+  for (const s of starts) {
+    expect(Math.abs(s![0] - starts[0]![0])).toBeLessThan(1.5);
+    expect(Math.abs(s![1] - starts[0]![1])).toBeLessThan(1.5);
+  }
+  await testInfo.attach('trajectory-compare', { body: await card.screenshot(), contentType: 'image/png' });
+  await page.screenshot({ path: testInfo.outputPath('trajectory-compare.png'), fullPage: true });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../engine/defaults';
+import { decodeCompare, encodeCompare } from './compareHash';
+import { addSlot, defaultCompareConfig, removeSlot } from './compareSet';
+
+describe('compare set in the URL', () => {
+  it('writes a readable value and reads it back unchanged', () => {
+    const c = defaultCompareConfig();
+    const text = encodeCompare(c);
+    expect(text).toBe(
+      'sgd:lr_0.1,momentum:lr_0.03:mom_0.9,nesterov:lr_0.03:mom_0.9,adagrad:lr_0.1:eps_1e-8,' +
+        'rmsprop:lr_0.01:rho_0.9:eps_1e-8,adam:lr_0.01:b1_0.9:b2_0.999:eps_1e-8,target_0.2',
+    );
+    expect(decodeCompare(text)).toEqual({ compare: c, notices: [] });
+  });
+
+  it('keeps non-default colours and AdamW decay through a round trip', () => {
+    let c = removeSlot(defaultCompareConfig(), 0); // every colour is now off its positional default
+    c = addSlot(c, { ...DEFAULT_CONFIG.optimizer, name: 'adamw', lr: 0.002, weightDecay: 0.05 });
+    c = { ...c, targetLoss: 0.05 };
+    const back = decodeCompare(encodeCompare(c));
+    expect(back.notices).toEqual([]);
+    expect(back.compare).toEqual(c);
+  });
+
+  it('names bad and unknown parts of a hand-edited link', () => {
+    const { compare, notices } = decodeCompare('sgd:lr_fast,adam:zz_1:lr_0.001,target_x');
+    expect(notices.map((n) => n.path)).toEqual([
+      'compare.slots[1]',
+      'compare.targetLoss',
+      'compare.slots[0].optimizer.lr',
+    ]);
+    expect(notices[0].message).toMatch(/unknown setting "zz_1"/);
+    expect(compare.slots[1].optimizer).toMatchObject({ name: 'adam', lr: 0.001 });
+  });
+});

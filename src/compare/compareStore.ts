@@ -1,0 +1,108 @@
+// Which view the page shows (the playground, the compare race, the arena) and the compare set,
+// in a small zustand store of their own. Both live in the URL next to the training config
+// (`view=compare&compare=sgd:lr_0.1,...`), read and written by state/persistence.ts through
+// `compareHashExtras` / `loadCompareExtras`, so a shared link opens the same race.
+import { create } from 'zustand';
+import { subscribeWithSelector } from 'zustand/middleware';
+import type { Notice } from '../config/schema';
+import type { OptimizerConfig, TrainConfig } from '../engine/types';
+import { decodeCompare, encodeCompare } from './compareHash';
+import {
+  addSlot,
+  type CompareConfig,
+  defaultCompareConfig,
+  removeSlot,
+  setSlotOptimizer,
+  slotConfig,
+} from './compareSet';
+
+export type ViewName = 'train' | 'compare' | 'arena';
+export const VIEW_NAMES: readonly ViewName[] = ['train', 'compare', 'arena'];
+
+export interface CompareState {
+  view: ViewName;
+  compare: CompareConfig;
+  /** Legend toggles of the compare charts: hidden[i] hides run i's curves (view state, not in the URL). */
+  hidden: boolean[];
+}
+
+export const useCompare = create<CompareState>()(
+  subscribeWithSelector((): CompareState => ({ view: 'train', compare: defaultCompareConfig(), hidden: [] })),
+);
+
+const set = useCompare.setState;
+const get = useCompare.getState;
+
+export function setView(view: ViewName): void {
+  set({ view });
+}
+
+export function setCompare(compare: CompareConfig): void {
+  set((s) => ({ compare, hidden: compare.slots.map((_, i) => s.hidden[i] ?? false) }));
+}
+
+export function changeSlot(i: number, optimizer: OptimizerConfig): void {
+  setCompare(setSlotOptimizer(get().compare, i, optimizer));
+}
+
+export function addCompareSlot(optimizer: OptimizerConfig): void {
+  setCompare(addSlot(get().compare, optimizer));
+}
+
+export function removeCompareSlot(i: number): void {
+  set((s) => ({ compare: removeSlot(s.compare, i), hidden: s.hidden.filter((_, j) => j !== i) }));
+}
+
+export function toggleRun(i: number): void {
+  set((s) => {
+    const hidden = s.compare.slots.map((_, j) => s.hidden[j] ?? false);
+    hidden[i] = !hidden[i];
+    return { hidden };
+  });
+}
+
+export function setTargetLoss(targetLoss: number): void {
+  if (targetLoss > 0 && Number.isFinite(targetLoss)) set((s) => ({ compare: { ...s.compare, targetLoss } }));
+}
+
+/**
+ * The configs the trainer should run for a base config: one in the playground (and the arena,
+ * which trains nothing but keeps the playground's run), one per slot in compare mode.
+ */
+export function runConfigs(base: TrainConfig, s: Pick<CompareState, 'view' | 'compare'> = get()): TrainConfig[] {
+  return s.view === 'compare' ? s.compare.slots.map((slot) => slotConfig(base, slot)) : [base];
+}
+
+// ---------------------------------------------------------------------------------------------
+// URL hash (the `view` and `compare` keys urlHash.ts reserves).
+
+/** The hash extras for the current view and compare set (the compare set only in compare mode). */
+export function compareHashExtras(s: Pick<CompareState, 'view' | 'compare'> = get()): {
+  view?: string;
+  compare?: string;
+} {
+  if (s.view === 'train') return {};
+  return s.view === 'compare' ? { view: s.view, compare: encodeCompare(s.compare) } : { view: s.view };
+}
+
+/** Apply the `view` and `compare` extras of a link; returns notices for bad values. */
+export function loadCompareExtras(extras: { view?: string; compare?: string }): Notice[] {
+  const notices: Notice[] = [];
+  let view: ViewName = 'train';
+  if (extras.view !== undefined) {
+    if ((VIEW_NAMES as readonly string[]).includes(extras.view)) view = extras.view as ViewName;
+    else
+      notices.push({
+        path: 'view',
+        message: `${JSON.stringify(extras.view.slice(0, 20))} is not one of ${VIEW_NAMES.join(', ')}; showing the playground`,
+      });
+  }
+  let compare = get().compare;
+  if (extras.compare !== undefined) {
+    const d = decodeCompare(extras.compare);
+    compare = d.compare;
+    notices.push(...d.notices);
+  }
+  set({ view, compare, hidden: compare.slots.map(() => false) });
+  return notices;
+}

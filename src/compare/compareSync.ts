@@ -1,0 +1,30 @@
+// Wires the view and the compare set to the URL hash through persistence.ts's reserved
+// parameters: read once at start (a shared link opens the same race, with notices for bad
+// parts), written back on every change, and re-read when a pasted link changes them.
+import { shallow } from 'zustand/shallow';
+import type { Notice } from '../config/schema';
+import { getHashExtras, onHashExtras, setHashExtras } from '../state/persistence';
+import { useStore } from '../state/store';
+import { compareHashExtras, loadCompareExtras, useCompare } from './compareStore';
+
+function showNotices(notices: Notice[]): void {
+  if (notices.length === 0) return;
+  const s = useStore.getState();
+  useStore.setState({ notices: [...s.notices, ...notices], noticeSource: s.noticeSource ?? 'link' });
+}
+
+/** Start syncing (call after startPersistence). Returns a function that stops it. */
+export function startCompareSync(): () => void {
+  showNotices(loadCompareExtras(getHashExtras()));
+  const write = () => {
+    const e = compareHashExtras();
+    setHashExtras({ view: e.view, compare: e.compare });
+  };
+  write();
+  const unsub = useCompare.subscribe((s) => [s.view, s.compare] as const, write, { equalityFn: shallow });
+  const off = onHashExtras((e) => showNotices(loadCompareExtras(e)));
+  return () => {
+    unsub();
+    off();
+  };
+}

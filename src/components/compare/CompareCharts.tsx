@@ -1,0 +1,78 @@
+// The race's overlaid charts: loss (minibatch loss smoothed as in the playground, validation
+// loss per epoch), accuracy (validation and training per epoch) and the update-to-weight ratio
+// (geometric mean over layers, on the lecture's log axis with the healthy 1e-3 band).
+import type { RunHistory } from '../../trainer/metricsBuffer';
+import { RATIO_BAND } from '../charts/LayerCharts';
+import { debiasedEma } from '../charts/smoothing';
+import { type RunLine, RunsChart, runXs } from './RunsChart';
+
+function lossLines(h: RunHistory, axis: 'steps' | 'epochs', smoothing: number): RunLine[] {
+  const x = runXs(h, axis);
+  return [
+    { xs: x.step, ys: debiasedEma(h.step('loss'), smoothing), width: 1.8, readout: 'train' },
+    { xs: x.epoch, ys: h.epoch('valLoss'), width: 1.4, dash: [5, 3] },
+  ];
+}
+
+function accuracyLines(h: RunHistory, axis: 'steps' | 'epochs'): RunLine[] {
+  const x = runXs(h, axis);
+  return [
+    { xs: x.epoch, ys: h.epoch('valAcc'), width: 1.8, readout: 'val' },
+    { xs: x.epoch, ys: h.epoch('trainAcc'), width: 1.2, dash: [5, 3], alpha: 0.8 },
+  ];
+}
+
+/** Geometric mean over layers of ||dW||/||W|| per step, smoothed in log space. */
+function ratioLines(h: RunHistory, axis: 'steps' | 'epochs', smoothing: number): RunLine[] {
+  const x = runXs(h, axis);
+  const n = h.steps.size;
+  const logMean = new Float64Array(n);
+  for (let l = 0; l < h.layers; l++) {
+    const r = h.updateRatio(l);
+    for (let i = 0; i < n; i++) logMean[i] += Math.log(r[i]) / h.layers;
+  }
+  const smooth = debiasedEma(logMean, smoothing);
+  return [{ xs: x.step, ys: smooth.map(Math.exp), width: 1.8, readout: 'ratio' }];
+}
+
+const KEY_LOSS = <>solid: train (batch, smoothed) · dashed: validation</>;
+const KEY_ACC = <>solid: validation · dashed: train</>;
+
+export function CompareLossChart() {
+  return (
+    <RunsChart
+      title="Loss"
+      testId="compare-loss"
+      help="Each optimizer's minibatch loss (smoothed) and its validation loss after each epoch: same data, same initial weights, same minibatches."
+      lines={lossLines}
+      styleKey={KEY_LOSS}
+      height={230}
+    />
+  );
+}
+
+export function CompareAccuracyChart() {
+  return (
+    <RunsChart
+      title="Accuracy"
+      testId="compare-accuracy"
+      help="Validation (solid) and training (dashed) accuracy after each epoch."
+      lines={accuracyLines}
+      yDomain={[0, 1]}
+      styleKey={KEY_ACC}
+    />
+  );
+}
+
+export function CompareRatioChart() {
+  return (
+    <RunsChart
+      title="Update / weight ratio"
+      testId="compare-ratio"
+      help="‖ΔW‖/‖W‖ per step (geometric mean over layers). The lecture's rule of thumb: around 10⁻³ (shaded)."
+      lines={ratioLines}
+      log
+      band={RATIO_BAND}
+    />
+  );
+}

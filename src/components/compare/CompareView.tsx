@@ -1,0 +1,79 @@
+// Compare mode: 2 to 8 optimizer settings race on the playground's network, data, initial
+// weights and minibatch order (the sidebar still sets those for all of them). Left: the racers;
+// right: overlaid loss, accuracy and update-ratio charts, the live table, one decision boundary
+// per optimizer and the weight-space trajectories on one shared plane.
+import { defaultCompareConfig, MAX_SLOTS } from '../../compare/compareSet';
+import { addCompareSlot, changeSlot, removeCompareSlot, toggleRun, useCompare } from '../../compare/compareStore';
+import type { OptimizerName } from '../../engine/types';
+import { useStore } from '../../state/store';
+import { TrajectoryView } from '../trajectory/TrajectoryView';
+import { BoundaryMultiples } from './BoundaryMultiples';
+import { CompareAccuracyChart, CompareLossChart, CompareRatioChart } from './CompareCharts';
+import { CompareTable, promote } from './CompareTable';
+import { SlotEditor } from './SlotEditor';
+import '../arena/arena.css';
+import './compare.css';
+
+const DEFAULT_LR = Object.fromEntries(defaultCompareConfig().slots.map((s) => [s.optimizer.name, s.optimizer.lr]));
+const lrFor = (name: OptimizerName): number => DEFAULT_LR[name === 'adamw' ? 'adam' : name] ?? 0.01;
+
+export function CompareView() {
+  const slots = useCompare((s) => s.compare.slots);
+  const hidden = useCompare((s) => s.hidden);
+  const playgroundOptimizer = useStore((s) => s.config.optimizer);
+  return (
+    <main className="views compare-views" aria-label="Optimizer race" data-testid="compare-view">
+      <div className="column">
+        <section className="card" aria-label="Racing optimizers">
+          <header className="card-head">
+            <h2 title="Each optimizer trains its own copy of the same network from the same weights on the same minibatches">
+              Racers
+            </h2>
+          </header>
+          <SlotEditor
+            slots={slots}
+            hidden={hidden}
+            onToggle={toggleRun}
+            onChange={changeSlot}
+            onRemove={removeCompareSlot}
+            onAdd={addCompareSlot}
+            lrFor={lrFor}
+            rowActions={(i) => (
+              <button
+                type="button"
+                className="btn small"
+                title="Use these settings in the playground"
+                onClick={() => promote(i)}
+              >
+                ↗
+              </button>
+            )}
+          />
+          <button
+            type="button"
+            className="btn small copy-playground"
+            disabled={slots.length >= MAX_SLOTS}
+            title="Add a racer with the playground's current optimizer settings"
+            onClick={() => addCompareSlot(playgroundOptimizer)}
+          >
+            + Copy the playground's optimizer
+          </button>
+          <p className="muted small">
+            Data, network, initialization, batch size, schedule and regularization come from the sidebar and are the
+            same for every racer; only the optimizer differs.
+          </p>
+        </section>
+      </div>
+      <div className="column">
+        <CompareLossChart />
+        <div className="chart-pair">
+          <CompareAccuracyChart />
+          <CompareRatioChart />
+        </div>
+        <CompareTable />
+        <BoundaryMultiples />
+        <TrajectoryView />
+      </div>
+    </main>
+  );
+}
