@@ -1,0 +1,187 @@
+// Descent's side of every row: the engine's matmul and Run (through the worker's CpuBackend) on
+// the CPU, the WGSL matmul kernel and the GpuBackend on the GPU. Training goes through the
+// TrainingBackend interface exactly as the worker drives it: build(cfgs, dataset, init), train(n).
+//
+// Legend: B batch, I input features, C classes, R runs trained at once, P parameters.
+import {
+  buildLayout,
+  type ClassificationDataset,
+  defaultConfig,
+  initParams,
+  matmul,
+  Rng,
+  streamSeed,
+  type TrainConfig,
+} from '../src/engine';
+import type { RunProgress, TrainingBackend } from '../workers/backend';
+import { CpuBackend } from '../workers/cpu/backend';
+import { GpuBackend } from '../workers/gpu/backend';
+import { adapterName } from '../workers/gpu/device';
+import { gpuMatmul } from './descentGpuMatmul';
+import { benchSplit, matmulError, matmulInputs, matmulResult, timeChunks } from './measure';
+import { type BenchOptimizer, type MatmulResult, OPT_HYPER, type TrainResult, type Workload } from './tasks';
+
+export async function descentMatmul(
+  gpu: boolean,
+  sizes: number[],
+  budgetMs: number,
+  notes: string[],
+): Promise<MatmulResult[]> {
+  const out: MatmulResult[] = [];
+  for (const n of sizes) {
+    const { X, W, b } = matmulInputs(n);
+    if (!gpu) {
+      // The engine's reference matmul (float64 accumulation, one output at a time).
+      const maxRelErr = matmulError(matmul(X, W, b, n, n, n) as Float32Array, X, W, b, n);
+      const timed = await timeChunks(async (k) => {
+        for (let i = 0; i < k; i++) matmul(X, W, b, n, n, n);
+      }, budgetMs);
+      out.push(matmulResult(n, timed, maxRelErr));
+      continue;
+    }
+    const mm = await gpuMatmul(X, W, b, n, n, n);
+    if (out.length === 0) notes.push(`Descent matmul.wgsl on: ${adapterName(mm.gpu.adapter)}`);
+    try {
+      // Warm-up: pipeline compiled, first product checked.
+      mm.issue(1);
+      const maxRelErr = matmulError(await mm.read(), X, W, b, n);
+      const timed = await timeChunks(async (k) => {
+        mm.issue(k);
+        await mm.read();
+      }, budgetMs);
+      out.push(matmulResult(n, timed, maxRelErr));
+    } finally {
+      mm.dispose();
+    }
+  }
+  return out;
+}
+
+/** The TrainConfig of one run of a workload: plain MLP, softmax CE, no regularization, no shuffle. */
+export function benchConfig(w: Workload, opt: BenchOptimizer): TrainConfig {
+  const cfg = defaultConfig();
+  cfg.seed = 1;
+  cfg.data = {
+    ...cfg.data,
+    name: w.widths[0] === 2 ? 'circle' : 'digits',
+    samples: w.samples + Math.floor(w.samples / 4),
+  };
+  // The TF.js side cycles through the batches in order; so does Descent here.
+  cfg.data.shuffle = false;
+  cfg.model.hidden = w.widths
+    .slice(1, -1)
+    .map((units) => ({ units, activation: w.hiddenActivation, dropout: 0, batchNorm: false }));
+  cfg.model.loss = 'softmaxCE';
+  cfg.batchSize = w.batch;
+  cfg.optimizer = {
+    ...cfg.optimizer,
+    name: opt,
+    lr: OPT_HYPER.lr[opt],
+    momentum: OPT_HYPER.mu,
+    rho: OPT_HYPER.rho,
+    beta1: OPT_HYPER.beta1,
+    beta2: OPT_HYPER.beta2,
+    eps: OPT_HYPER.eps,
+  };
+  return cfg;
+}
+
+/** The workload's synthetic set as an engine Dataset (the same arrays the TF.js side trains on). */
+export function benchDataset(w: Workload): ClassificationDataset {
+  const d = benchSplit(w);
+  return {
+    kind: 'classification',
+    name: d.I === 2 ? 'circle' : 'digits',
+    inputDim: d.I,
+    outputDim: d.C,
+    classes: d.C,
+    nTrain: d.nTrain,
+    nVal: d.nVal,
+    xTrain: d.xTrain,
+    xVal: d.xVal,
+    xTrainRaw: d.xTrain,
+    xValRaw: d.xVal,
+    preprocessor: null,
+    yTrain: d.yTrain,
+    yVal: d.yVal,
+  };
+}
+
+async function makeBackend(gpu: boolean): Promise<TrainingBackend> {
+  return gpu ? await GpuBackend.create() : new CpuBackend();
+}
+
+/** Mean loss of the last step of every run; throws if a run left 'ok' (its steps would not be done). */
+function lastLoss(progress: RunProgress[], k: number): number {
+  let sum = 0;
+  for (const [r, p] of progress.entries()) {
+    if (p.status !== 'ok') throw new Error(`run ${r} stopped (${p.status} at step ${p.statusStep}): steps not done`);
+    if (p.steps.length !== k) throw new Error(`run ${r} did ${p.steps.length} steps, asked ${k}`);
+    sum += p.steps[k - 1].loss;
+  }
+  return sum / progress.length;
+}
+
+export async function descentTrain(
+  gpu: boolean,
+  w: Workload,
+  warmupMs: number,
+  budgetMs: number,
+  notes: string[],
+): Promise<TrainResult> {
+  const cfgs = w.optimizers.map((o) => benchConfig(w, o));
+  const dataset = benchDataset(w);
+  const layout = buildLayout(cfgs[0].model, dataset.inputDim, dataset.outputDim);
+  const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
+  // Device acquisition is outside the first-step clock, as tf.setBackend() is on the TF.js side.
+  const backend = await makeBackend(gpu);
+  notes.push(`Descent backend: ${backend.info.name}`);
+  try {
+    const t0 = performance.now();
+    await backend.build(cfgs, dataset, init);
+    const firstLoss = lastLoss(await backend.train(1), 1);
+    const firstStepMs = performance.now() - t0;
+    const warm = performance.now();
+    while (performance.now() - warm < warmupMs) lastLoss(await backend.train(4), 4);
+    let loss = Number.NaN;
+    let epochsInWindow = 0;
+    let reported = { dispatches: 0, submits: 0 };
+    const timed = await timeChunks(
+      async (k) => {
+        const progress = await backend.train(k);
+        loss = lastLoss(progress, k);
+        const epochs = progress[0].epochs.length;
+        epochsInWindow += epochs;
+        // counters() averages over the last train() call: weight it by that call's steps.
+        const c = backend.counters();
+        reported = {
+          dispatches: reported.dispatches + c.dispatchesPerStep * k,
+          submits: reported.submits + c.submitsPerStep * k,
+        };
+        return epochs > 0;
+      },
+      budgetMs,
+      3,
+    );
+    return {
+      firstStepMs,
+      steps: timed.units,
+      ms: timed.ms,
+      stepsPerSec: 1000 * timed.bestRate,
+      meanStepsPerSec: (1000 * timed.units) / timed.ms,
+      epochsInWindow,
+      dispatchesPerStep: timed.dispatches / timed.units,
+      submitsPerStep: timed.submits / timed.units,
+      ...(gpu
+        ? {
+            reportedDispatchesPerStep: reported.dispatches / timed.units,
+            reportedSubmitsPerStep: reported.submits / timed.units,
+          }
+        : {}),
+      firstLoss,
+      lastLoss: loss,
+    };
+  } finally {
+    backend.dispose();
+  }
+}

@@ -1,0 +1,143 @@
+// `npm run bench`: builds bench/page.html with its own Vite config, serves it on 127.0.0.1,
+// and runs every task in a fresh headless Chromium with WebGPU on (same adapter for Descent and
+// TF.js), then writes bench/results.json and bench/results.md. Not part of `npm test`.
+//
+// Options (for development; a filtered run writes bench/out/partial.json, never the results):
+//   --impl=descent-gpu,tfjs-webgpu   only these implementations
+//   --kind=matmul|train              only these rows
+//   --workload=a-sgd,c               only these training workloads
+//   --budget=MS                      time budget of each measurement (default 2500)
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+import { CHROMIUM_ARGS, findChromium, NO_CHROMIUM_MESSAGE } from '../e2e/chromium';
+import { renderMarkdown, summarize } from './report';
+import {
+  type AdapterReport,
+  IMPL_LABEL,
+  IMPLS,
+  type Impl,
+  MATMUL_SIZES,
+  type Task,
+  type TaskOutcome,
+  WORKLOADS,
+} from './tasks';
+
+const PORT = Number(process.env.BENCH_PORT ?? 4188);
+const CONFIG = resolve(import.meta.dirname, 'vite.config.ts');
+const TASK_TIMEOUT_MS = 240_000;
+
+function arg(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+function planTasks(): { tasks: Task[]; filtered: boolean } {
+  const impls = (arg('impl')?.split(',') ?? [...IMPLS]) as Impl[];
+  for (const i of impls) if (!IMPLS.includes(i)) throw new Error(`--impl: unknown implementation '${i}'`);
+  const kind = arg('kind');
+  if (kind && kind !== 'matmul' && kind !== 'train') throw new Error(`--kind: expected matmul or train, got '${kind}'`);
+  const ids = arg('workload')?.split(',');
+  for (const id of ids ?? [])
+    if (!WORKLOADS.some((w) => w.id === id)) throw new Error(`--workload: unknown workload '${id}'`);
+  const workloads = WORKLOADS.filter((w) => !ids || ids.includes(w.id));
+  const budgetMs = Number(arg('budget') ?? 2500);
+  if (!(budgetMs > 0)) throw new Error(`--budget: expected a positive number of milliseconds`);
+  const tasks: Task[] = [];
+  if (kind !== 'train')
+    for (const impl of impls) tasks.push({ kind: 'matmul', impl, sizes: MATMUL_SIZES, budgetMs: budgetMs / 2 });
+  if (kind !== 'matmul') {
+    for (const workload of workloads)
+      for (const impl of impls) tasks.push({ kind: 'train', impl, workload, warmupMs: budgetMs / 5, budgetMs });
+  }
+  return { tasks, filtered: impls.length < IMPLS.length || kind !== undefined || ids !== undefined };
+}
+
+function describeTask(t: Task): string {
+  return `${IMPL_LABEL[t.impl]}: ${t.kind === 'matmul' ? `matmul ${t.sizes.join('/')}` : t.workload.title}`;
+}
+
+async function main(): Promise<void> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(NO_CHROMIUM_MESSAGE);
+  const { tasks, filtered } = planTasks();
+  const started = Date.now();
+  console.log('bench: building bench/page.html ...');
+  await build({ configFile: CONFIG });
+  const server = await preview({
+    configFile: CONFIG,
+    preview: { port: PORT, strictPort: true, host: '127.0.0.1' },
+  });
+  const url = `http://127.0.0.1:${PORT}/page.html`;
+  const outcomes: TaskOutcome[] = [];
+  let adapter: AdapterReport | null = null;
+  let browserVersion = '';
+  try {
+    for (const [i, task] of tasks.entries()) {
+      // A fresh browser per task: no shader cache, JIT state or leaked memory carries over.
+      const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+      browserVersion = browser.version();
+      try {
+        const page = await browser.newPage();
+        const pageErrors: string[] = [];
+        page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+        page.on('console', (m) => {
+          if (m.type() === 'error') pageErrors.push(`console error: ${m.text()}`);
+        });
+        await page.goto(url);
+        await page.waitForFunction(() => 'bench' in window);
+        adapter ??= await page.evaluate(() => window.bench.adapter());
+        const t0 = Date.now();
+        const load0 = loadavg()[0];
+        const outcome = await Promise.race([
+          page.evaluate((t) => window.bench.run(t), task),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error(`timed out after ${TASK_TIMEOUT_MS} ms`)), TASK_TIMEOUT_MS),
+          ),
+        ]).catch((e: Error): TaskOutcome => ({ task, ok: false, error: e.message, notes: [] }));
+        outcome.notes.push(...pageErrors.slice(0, 5));
+        outcome.load = [load0, loadavg()[0]];
+        outcomes.push(outcome);
+        const secs = ((Date.now() - t0) / 1000).toFixed(1);
+        console.log(
+          `bench: [${i + 1}/${tasks.length}] ${describeTask(task)}: ${outcome.ok ? 'ok' : `FAILED (${outcome.error})`} in ${secs} s`,
+        );
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  const results = summarize(outcomes, {
+    date: new Date().toISOString(),
+    adapter,
+    browser: `Chromium ${browserVersion} (headless, ${CHROMIUM_ARGS.join(' ')})`,
+    node: process.version,
+    cpus: cpus().length,
+    totalSeconds: (Date.now() - started) / 1000,
+  });
+  const jsonPath = resolve(import.meta.dirname, filtered ? 'out/partial.json' : 'results.json');
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  const md = renderMarkdown(results);
+  if (!filtered) {
+    const mdPath = resolve(import.meta.dirname, 'results.md');
+    writeFileSync(mdPath, md);
+    // The repository's formatter pads the tables; `npm test` lints the file as committed.
+    const fmt = spawnSync('npx', ['biome', 'format', '--write', mdPath], { encoding: 'utf8' });
+    if (fmt.status !== 0) console.error(`bench: biome format of results.md failed:\n${fmt.stderr}`);
+  }
+  console.log(`\n${md}`);
+  console.log(
+    `bench: wrote ${jsonPath}${filtered ? ' (filtered run: results.json/md untouched)' : ' and bench/results.md'}`,
+  );
+  // Vite's build leaves handles open; the bench is done, so end the process explicitly.
+  process.exit(outcomes.some((o) => !o.ok) ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(`bench: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+// Vite build of the benchmark page alone (bench/page.html -> bench/out/), separate from the
+// site's vite.config.ts. TF.js's wasm backend fetches its .wasm binaries at run time: they are
+// emitted next to the page under tfjs-wasm/, so the bench never needs the network.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+
+const WASM_DIR = resolve(import.meta.dirname, '../node_modules/@tensorflow/tfjs-backend-wasm/dist');
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+function tfjsWasmBinaries(): Plugin {
+  return {
+    name: 'bench-tfjs-wasm-binaries',
+    generateBundle() {
+      for (const f of WASM_FILES) {
+        this.emitFile({ type: 'asset', fileName: `tfjs-wasm/${f}`, source: readFileSync(resolve(WASM_DIR, f)) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: resolve(import.meta.dirname, 'out'),
+    emptyOutDir: true,
+    // TF.js is large; the warning says nothing about the bench.
+    chunkSizeWarningLimit: 8000,
+    rollupOptions: { input: resolve(import.meta.dirname, 'page.html') },
+  },
+  plugins: [tfjsWasmBinaries()],
+});
