@@ -17,7 +17,16 @@ const e2ePages = process.env.E2E_PAGES
 export default defineConfig({
   base: './',
   build: { rollupOptions: { input: { main: resolve(__dirname, 'index.html'), ...e2ePages } } },
-  plugins: [react()],
+  plugins: [
+    react(),
+    // index.html's Content-Security-Policy forbids inline scripts; the dev server's React refresh
+    // preamble is one, so `npm run dev` serves the page without the tag (builds keep it).
+    {
+      name: 'descent-csp-dev',
+      apply: 'serve',
+      transformIndexHtml: (html: string) => html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ''),
+    },
+  ],
   worker: { format: 'es' },
   server: { host: '127.0.0.1' },
   test: {

@@ -72,3 +72,33 @@ test('promote a racer to the playground, and copy the playground into a compare 
   await expect(page.locator('.slot-list > li')).toHaveCount(7);
   await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(7);
 });
+
+test('the status line speaks of the race; the table says which racer diverged and which finished', async ({ page }) => {
+  test.setTimeout(120_000);
+  // SGD at lr 5 blows up within a few dozen steps; Adam trains on (~3 s) to the 60-epoch limit.
+  await page.goto('./#view=compare&compare=sgd:lr_5,adam:lr_0.01&epochs=60&v=1');
+  const play = page.getByTestId('play');
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  // What races, not run 0's optimizer; each racer's settings in the tooltip.
+  const applied = page.getByTestId('applied');
+  await expect(applied).toHaveText('2 optimizers');
+  await expect(applied.locator('..')).toHaveText('race: 2 optimizers');
+  await expect(applied.locator('..')).toHaveAttribute('title', /SGD · ε 5, Adam · ε 0\.01/);
+  await play.click();
+  const table = page.getByTestId('compare-table');
+  const sgd = table.locator('tr[data-run="0"]');
+  const adam = table.locator('tr[data-run="1"]');
+  await expect(sgd).toHaveAttribute('data-state', 'diverged', { timeout: 60_000 });
+  await expect(sgd.getByTestId('run-ended')).toHaveText(/^diverged at step \d+$/);
+  const status = page.getByTestId('status-text');
+  await expect(status).toHaveText('training · 1 diverged');
+  await expect(play).toHaveText(/Pause/);
+  // The race goes on without SGD until Adam reaches the epoch limit; then it is over.
+  await expect(adam).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(adam.getByTestId('run-ended')).toHaveText('finished at epoch 60');
+  await expect(status).toHaveText('race over · 1 diverged, 1 finished');
+  await expect(play).toHaveText(/Play/);
+  // The step shown is the leader's, not the diverged racer's.
+  const sgdStep = Number(await sgd.locator('td').first().textContent());
+  expect(Number(await page.getByTestId('step').textContent())).toBeGreaterThan(sgdStep);
+});

@@ -7,7 +7,9 @@ import { expect, type Page, test } from '@playwright/test';
 
 async function openReady(page: Page, hash = '') {
   await page.goto(`./${hash}`);
-  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  // A lesson page has its own demo button instead of the play bar.
+  const ready = hash.includes('lesson=') ? page.getByTestId('run-demo') : page.getByTestId('play');
+  await expect(ready).toBeEnabled({ timeout: 60_000 });
   // Record the MIME type of every Blob the page turns into a download URL.
   await page.evaluate(() => {
     const w = window as unknown as { __blobTypes: string[] };

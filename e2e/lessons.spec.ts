@@ -63,3 +63,80 @@ test('a lesson link opens that lesson', async ({ page }) => {
   await page.goto('./#lesson=dropout');
   await expect(page.getByTestId('lesson-page').getByRole('heading', { level: 2 })).toContainText('Dropout');
 });
+
+test('a link to an unknown lesson says so and opens the playground', async ({ page }) => {
+  await page.goto('./#lesson=dropuot&v=1');
+  await expect(page.getByTestId('notices')).toContainText('lesson: "dropuot" is not a lesson');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Playground' })).toHaveAttribute('aria-current', 'page');
+});
+
+test('lessons are a place of their own: no view tab is current there, and a tab leaves them', async ({ page }) => {
+  await page.goto('./');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  const tabs = page.getByRole('navigation', { name: 'View' }).getByRole('button');
+  const lessons = page.getByTestId('lessons-button');
+  const playground = page.getByRole('button', { name: 'Playground' });
+  await expect(playground).toHaveAttribute('aria-current', 'page');
+  await expect(lessons).not.toHaveAttribute('aria-current');
+
+  await lessons.click();
+  await expect(page.getByTestId('lesson-list')).toBeVisible();
+  // Exactly one place is current: the lessons; no tab is pressed or current.
+  await expect(lessons).toHaveAttribute('aria-current', 'page');
+  await expect(lessons).toHaveAttribute('aria-pressed', 'true');
+  for (const tab of await tabs.all()) {
+    await expect(tab).toHaveAttribute('aria-pressed', 'false');
+    await expect(tab).not.toHaveAttribute('aria-current');
+  }
+  await expect(page.locator('nav.view-tabs [aria-current]')).toHaveCount(0);
+  // The playground's run controls are not on the lesson page (it has its own demo), nor their keys.
+  await expect(page.getByTestId('play')).toHaveCount(0);
+  await page.locator('.lesson-card[data-lesson="dropout"]').click();
+  await page.keyboard.press(' ');
+  await expect(tabs.first()).toHaveAttribute('aria-pressed', 'false');
+
+  // A tab leaves the lessons for its view; the link no longer names a lesson.
+  await page.getByRole('button', { name: 'Compare optimizers' }).click();
+  await expect(page.getByTestId('compare-view')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Compare optimizers' })).toHaveAttribute('aria-current', 'page');
+  await expect(lessons).toHaveAttribute('aria-pressed', 'false');
+  await expect(lessons).not.toHaveAttribute('aria-current');
+  await expect.poll(() => page.evaluate(() => location.hash)).not.toContain('lesson=');
+  // The space key did not start the playground's run behind the lesson.
+  await expect(page.getByTestId('step')).toHaveText('0');
+});
+
+test('a normal session logs no console error or warning', async ({ page }) => {
+  test.setTimeout(180_000);
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
+  // Open, play, change a few things, switch views, open a lesson and run its demo.
+  await page.goto('./');
+  const play = page.getByTestId('play');
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  await play.click();
+  await expect.poll(async () => Number(await page.getByTestId('step').textContent())).toBeGreaterThan(100);
+  await page.locator('[data-dataset="xor"]').click();
+  await page.locator('label.opt-choice', { hasText: /^Adam$/ }).click();
+  await page.getByRole('button', { name: 'Compare optimizers' }).click();
+  await expect(page.getByTestId('compare-loss').locator('canvas')).toHaveAttribute('data-runs', '6', {
+    timeout: 60_000,
+  });
+  await page.getByRole('button', { name: 'Arena' }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await page.waitForTimeout(1000);
+  await page.getByRole('button', { name: 'Playground' }).click();
+  await expect(page.getByTestId('boundary-canvas')).toBeVisible();
+  await page.getByTestId('lessons-button').click();
+  await page.locator('.lesson-card[data-lesson="momentum"]').click();
+  await page.getByTestId('run-demo').click();
+  await expect(page.getByTestId('lesson-demo')).toHaveAttribute('data-done', 'true', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await page.getByTestId('presenter-toggle').click();
+  await page.getByTestId('presenter-toggle').click();
+  expect(problems).toEqual([]);
+});

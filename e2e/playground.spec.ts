@@ -137,3 +137,85 @@ test('full-page screenshot after 3 seconds of training', async ({ page }, testIn
   if (process.env.UPDATE_SCREENSHOT === '1')
     copyFileSync(file, fileURLToPath(new URL('../docs/screenshot.png', import.meta.url)));
 });
+
+test('layout at 1280×720 and 1920×1080, light and dark: main charts above the fold, every control reachable', async ({
+  page,
+}) => {
+  type Box = { x: number; y: number; width: number; height: number };
+  const overlaps = (a: Box, b: Box) =>
+    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const box = async (sel: string) => (await page.locator(sel).first().boundingBox())!;
+  await openFresh(page);
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+  ]) {
+    await page.setViewportSize({ width, height });
+    for (const theme of ['light', 'dark']) {
+      const toggle = page.getByRole('button', { name: `Switch to ${theme} theme` });
+      if (await toggle.count()) await toggle.click();
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const where = `${width}×${height} ${theme}`;
+      // The decision boundary and the loss chart are wholly on the first screen.
+      for (const id of ['boundary', 'loss-chart']) {
+        const b = (await page.getByTestId(id).boundingBox())!;
+        expect(b.y + b.height, `${where}: ${id} bottom`).toBeLessThanOrEqual(height);
+        expect(b.x + b.width, `${where}: ${id} right`).toBeLessThanOrEqual(width);
+      }
+      // Nothing runs off the side of the page.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), where).toBeLessThanOrEqual(width);
+      // The top bar's groups sit side by side without covering each other.
+      const tabs = await box('nav.view-tabs');
+      expect(overlaps(tabs, await box('.classroom-bar')), `${where}: tabs vs classroom bar`).toBe(false);
+      expect(overlaps(await box('.playbar'), await box('.status')), `${where}: play bar vs status`).toBe(false);
+      // The sidebar scrolls on its own: the optimizer, learning rate, schedule and regularization
+      // controls come into view inside it without scrolling the page.
+      for (const name of ['Learning rate', 'Schedule', 'Regularization']) {
+        const target =
+          name === 'Learning rate'
+            ? page.getByRole('slider', { name })
+            : page.locator('aside .section > summary', { hasText: new RegExp(`^${name}`, 'i') });
+        await target.scrollIntoViewIfNeeded();
+        const t = (await target.boundingBox())!;
+        const side = await box('aside.sidebar');
+        expect(t.y, `${where}: ${name} top`).toBeGreaterThanOrEqual(side.y - 1);
+        expect(t.y + t.height, `${where}: ${name} bottom`).toBeLessThanOrEqual(
+          Math.min(side.y + side.height, height) + 1,
+        );
+      }
+      expect(await page.evaluate(() => window.scrollY), `${where}: the page itself did not scroll`).toBe(0);
+      // A layer's Remove button does not cover its width slider.
+      const row = page.locator('fieldset.layer-row').first();
+      await row.scrollIntoViewIfNeeded();
+      const remove = (await row.getByRole('button', { name: 'Remove layer 1' }).boundingBox())!;
+      const units = (await row.getByRole('slider', { name: 'Units of layer 1' }).boundingBox())!;
+      expect(overlaps(remove, units), `${where}: Remove over the units slider`).toBe(false);
+    }
+  }
+});
+
+test('a chart alone on the screen (Full) uses the screen and keeps the boundary square', async ({ page }) => {
+  await openFresh(page);
+  const size = (id: string, sel: string) =>
+    page
+      .getByTestId(id)
+      .locator(sel)
+      .first()
+      .evaluate((c) => ({ w: c.clientWidth, h: c.clientHeight }));
+  const inPage = await size('loss-chart', 'canvas.plot');
+  for (const id of ['boundary', 'loss-chart']) {
+    await page.getByTestId(id).getByRole('button', { name: 'Full' }).click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement?.getAttribute('data-testid'))).toBe(id);
+    if (id === 'boundary') {
+      const b = await size(id, 'canvas.boundary');
+      expect(Math.abs(b.w - b.h)).toBeLessThanOrEqual(1); // a circle stays a circle
+      expect(b.h).toBeGreaterThan(400);
+    } else {
+      const l = await size(id, 'canvas.plot');
+      expect(l.h).toBeGreaterThan(2 * inPage.h);
+    }
+    await page.evaluate(() => document.exitFullscreen());
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement === null)).toBe(true);
+  }
+});

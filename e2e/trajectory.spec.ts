@@ -59,3 +59,24 @@ test('in compare mode every racer has a path on one shared plane', async ({ page
   await testInfo.attach('trajectory-compare', { body: await card.screenshot(), contentType: 'image/png' });
   await page.screenshot({ path: testInfo.outputPath('trajectory-compare.png'), fullPage: true });
 });
+
+test('right after start the trajectory waits for snapshots instead of showing an error', async ({ page }) => {
+  test.setTimeout(120_000);
+  const seen = new Set<string>();
+  await page.goto('./');
+  const play = page.getByTestId('play');
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  const card = page.getByTestId('trajectory');
+  await expect(card.getByTestId('trajectory-waiting')).toHaveText('Train a few steps: the path appears here');
+  await play.click();
+  // Sample the card while the first snapshots arrive: a waiting line, then the path; never an error.
+  const path = card.getByTestId('trajectory-path');
+  for (let i = 0; i < 200 && (await path.count()) === 0; i++) {
+    seen.add((await card.textContent()) ?? '');
+    await page.waitForTimeout(50);
+  }
+  await expect(path).toHaveCount(1, { timeout: 30_000 });
+  const texts = [...seen].join('\n');
+  expect(texts).not.toMatch(/need at least|snapshots, got|not moved yet/);
+  expect(texts).toContain('collecting weight snapshots…');
+});

@@ -24,6 +24,7 @@ import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
 import { TrajectoryView } from './components/trajectory/TrajectoryView';
 import { useLessonStore } from './lessons/lessonStore';
 import { useStore } from './state/store';
+import { KeptRunsPanel } from './storage/KeptRunsPanel';
 
 function Views() {
   const setup = useStore((s) => s.setup);
@@ -56,12 +57,15 @@ export function App() {
   const view = useCompare((s) => s.view);
   const lessonsOpen = useLessonStore((s) => s.open);
   const showControls = useStore((s) => !s.ui.hidden.includes('controls'));
-  useShortcuts();
+  // The play bar belongs to the views that show the trainer's runs (not the arena, not a lesson,
+  // which has its own demo): there, and only there, it and its keys are live.
+  const runControls = view !== 'arena' && !lessonsOpen;
+  useShortcuts(runControls);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   return (
-    <div className="app" data-runbar={view !== 'arena' ? '' : undefined}>
+    <div className="app" data-runbar={runControls ? '' : undefined}>
       {/* Two rows: navigation and classroom tools, then the run's controls and status. */}
       <header className="topbar">
         <div className="topbar-row">
@@ -74,7 +78,7 @@ export function App() {
           <ThemeToggle />
           <ClassroomBar />
         </div>
-        {view !== 'arena' && (
+        {runControls && (
           <div className="topbar-row runbar">
             <PlayBar />
             <StatusLine />
@@ -99,6 +103,7 @@ export function App() {
               <RegularizationPanel />
               <EarlyStopPanel />
               <TrainingPanel />
+              <KeptRunsPanel />
             </aside>
           )}
           {view === 'compare' ? <CompareView /> : <Views />}

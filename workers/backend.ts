@@ -45,7 +45,11 @@ export interface TrainingBackend {
   reset(): Promise<void>;
   evaluate(run: number, split: 'train' | 'val'): Promise<{ loss: number; acc: number }>;
   readParams(run: number): Promise<Float32Array>;
-  writeParams(run: number, theta: Float32Array): Promise<void>;
+  /**
+   * lossBaseline: the data loss of the run's first step when it continues a run begun on another
+   * backend (device loss, switch), so its blow-up rule keeps that reference (TrainLoop.firstLoss).
+   */
+  writeParams(run: number, theta: Float32Array, lossBaseline?: number): Promise<void>;
   /** Model outputs (probabilities [n, C] or predictions [n, O]) at n input points x[n, inputDim]. */
   predict(run: number, x: Float32Array, n: number): Promise<Float32Array>;
   /** Data loss (without regularization) of the training split at each of K parameter vectors (loss landscapes). */

@@ -326,6 +326,12 @@ export interface TrainerApi {
   dispose(): Promise<void>;
   /** Test hook: destroy the GPU device as a real loss would. False when not on WebGPU. */
   testLoseDevice(): Promise<boolean>;
+  /**
+   * Hold the Web Lock `name` for the rest of the worker's life (true once held; false without
+   * navigator.locks). The page then requests the same lock, which it is granted the moment the
+   * worker is gone (terminated, closed, killed by the browser): no heartbeat can tell that fast.
+   */
+  holdLifeLock(name: string): Promise<boolean>;
   /** Test hook: throw inside the worker's event loop, as a crash would. */
   testCrash(): Promise<void>;
 }

@@ -45,9 +45,13 @@ export class TrainerService extends TrainerCore implements TrainerApi {
       if (problems.length > 0) return rejected(problems);
       this.choice = options.backend ?? this.choice;
       if (options.digitsUrl) this.digitsUrl = options.digitsUrl;
+      const keptPoints = this.points;
       this.points = options.points ?? null;
       const built = await this.build(structuredClone(configs));
-      if (!built.ok) return built;
+      if (!built.ok) {
+        this.points = keptPoints; // the runs that keep training still use their data
+        return built;
+      }
       this.adopt(built.value);
       if (options.start) this.startLoop();
       return ok(built.value.setup(this.generation));
@@ -200,6 +204,20 @@ export class TrainerService extends TrainerCore implements TrainerApi {
         return false;
       b.simulateDeviceLoss();
       return true;
+    });
+  }
+
+  holdLifeLock(name: string): Promise<boolean> {
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (!locks || typeof name !== 'string') return Promise.resolve(false);
+    return new Promise((resolve) => {
+      // The callback's promise never settles: the lock is released only with the worker itself.
+      locks
+        .request(name, () => {
+          resolve(true);
+          return new Promise<void>(() => {});
+        })
+        .catch(() => resolve(false));
     });
   }
 

@@ -31,6 +31,8 @@ export interface RunTrack {
   bestValLoss: number;
   /** Stopped before a backend change: the new backend's fresh run must not resume it. */
   frozen: boolean;
+  /** Data loss of the run's first step (NaN before it): handed to the next backend on a move. */
+  firstLoss: number;
 }
 
 function freshTrack(): RunTrack {
@@ -44,6 +46,7 @@ function freshTrack(): RunTrack {
     bestEpoch: 0,
     bestValLoss: Number.NaN,
     frozen: false,
+    firstLoss: Number.NaN,
   };
 }
 
@@ -181,6 +184,7 @@ export class Session {
     const c = this.collectors[r];
     c.addSteps(p.steps);
     c.addEpochs(p.epochs);
+    if (Number.isNaN(t.firstLoss) && p.steps.length > 0) t.firstLoss = p.steps[0].dataLoss;
     if (p.steps.length > 0) {
       t.step = c.stepOffset + p.stepCount;
       t.epoch = c.epochOffset + p.steps[p.steps.length - 1].epoch;
@@ -252,7 +256,8 @@ export class Session {
    * The page's step and epoch numbers keep counting from where they were.
    */
   async migrate(next: TrainingBackend, status: BackendStatus, thetas: Float32Array[]): Promise<void> {
-    for (let r = 0; r < this.runs; r++) await next.writeParams(r, thetas[r]);
+    // The blow-up rule of the new backend's fresh loop keeps the run's own first loss as reference.
+    for (let r = 0; r < this.runs; r++) await next.writeParams(r, thetas[r], this.tracks[r].firstLoss);
     for (let r = 0; r < this.runs; r++) {
       const t = this.tracks[r];
       const c = this.collectors[r];

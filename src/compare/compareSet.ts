@@ -3,6 +3,7 @@
 // TrainConfig); each slot differs from the base config only in its optimizer section.
 
 import { FIELDS } from '../config/fields';
+import { OPTIMIZER_LABELS } from '../config/labels';
 import { checkField, describeValue, type Notice } from '../config/schema';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { OptimizerConfig, OptimizerName, TrainConfig } from '../engine/types';
@@ -23,16 +24,6 @@ export interface CompareConfig {
   /** "Steps to reach" column of the live table: first step whose training loss is at or below this. */
   targetLoss: number;
 }
-
-export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
-  sgd: 'SGD',
-  momentum: 'Momentum',
-  nesterov: 'Nesterov',
-  adagrad: 'Adagrad',
-  rmsprop: 'RMSprop',
-  adam: 'Adam',
-  adamw: 'AdamW',
-};
 
 const opt = (name: OptimizerName, lr: number): OptimizerConfig => ({ ...DEFAULT_CONFIG.optimizer, name, lr });
 

@@ -9,7 +9,7 @@ import type { TrainConfig } from '../engine/types';
 import { defaultCompareConfig, slotConfig } from './compareSet';
 import { planePoint } from './plane';
 import { cellCenter } from './surface';
-import { fillSurface, projectRuns, type TrajectorySource } from './trajectory';
+import { fillSurface, projectRuns, type TrajectorySource, WaitingForSnapshots } from './trajectory';
 
 function base(): TrainConfig {
   const c = defaultConfig();
@@ -84,8 +84,24 @@ describe('weight-space trajectories from the trainer', () => {
     expect(after).toBeGreaterThan(before);
   });
 
-  it('says plainly when there is nothing to project yet', async () => {
+  it('waits (not fails) until training has left snapshots to project', async () => {
     const empty: TrajectorySource = { getSnapshots: async () => null, lossAt: async () => null };
-    await expect(projectRuns(empty, { ...OPTS, runs: [0] })).rejects.toThrow(/train a few steps first/);
+    await expect(projectRuns(empty, { ...OPTS, runs: [0] })).rejects.toBeInstanceOf(WaitingForSnapshots);
+    // Right after start: the worker holds only the initial weights (or the race's six identical
+    // starts), so a PCA plane does not exist yet; that is the waiting state too.
+    const { svc } = serviceWithLog();
+    const slots = defaultCompareConfig().slots;
+    const r = await svc.create([slotConfig(base(), slots[0]), slotConfig(base(), slots[5])]);
+    if (!r.ok) throw new Error(r.message);
+    const early = projectRuns(svc, { ...OPTS, runs: [0, 1] });
+    await expect(early).rejects.toBeInstanceOf(WaitingForSnapshots);
+    await expect(early).rejects.toMatchObject({ have: 2 });
+    // Random directions need no path: one point is a picture.
+    const blocks = r.value.layers.map((l) => ({ offset: l.wOffset, rows: l.units, cols: l.inputs }));
+    const rnd = await projectRuns(svc, { ...OPTS, mode: 'random', runs: [0], blocks });
+    expect(rnd.paths[0].coords.length).toBe(2);
+    await svc.step(3);
+    const tr = await projectRuns(svc, { ...OPTS, runs: [0, 1] });
+    expect(tr.paths.map((p) => p.steps.length).every((n) => n >= 2)).toBe(true);
   });
 });

@@ -46,6 +46,25 @@ export interface Trajectory {
   surface: SurfaceJob;
 }
 
+/**
+ * Not an error but a waiting state: training has not yet left enough distinct weight snapshots
+ * for a plane (none at all, or a PCA over fewer than two, or every snapshot still equal to the
+ * current weights, as right after start). The view says "collecting weight snapshots…".
+ */
+export class WaitingForSnapshots extends Error {
+  constructor(readonly have: number) {
+    super(`trajectory: collecting weight snapshots (${have} so far)`);
+    this.name = 'WaitingForSnapshots';
+  }
+}
+
+/** True when some snapshot differs from `origin` (the weights have moved). */
+function moved(lists: readonly Float32Array[][], origin: Float32Array): boolean {
+  for (const list of lists)
+    for (const s of list) if (s !== origin) for (let i = 0; i < origin.length; i++) if (s[i] !== origin[i]) return true;
+  return false;
+}
+
 /** Splits a [k, P] pack into k views (no copy). */
 function unpack(s: WeightSnapshots): Float32Array[] {
   return Array.from({ length: s.count }, (_, i) => s.thetas.subarray(i * s.params, (i + 1) * s.params));
@@ -53,7 +72,7 @@ function unpack(s: WeightSnapshots): Float32Array[] {
 
 /**
  * Fetch snapshots, choose the plane and project the paths. The surface is returned empty: fill it
- * with `fillSurface`. Throws with a plain message when there is nothing to project yet.
+ * with `fillSurface`. Throws WaitingForSnapshots while there is nothing to project yet.
  */
 export async function projectRuns(src: TrajectorySource, o: TrajectoryOptions): Promise<Trajectory> {
   if (o.runs.length === 0) throw new Error('trajectory: no run to draw');
@@ -62,10 +81,12 @@ export async function projectRuns(src: TrajectorySource, o: TrajectoryOptions): 
     const s = await src.getSnapshots(run);
     if (s && s.count > 0) snaps.push({ run, s });
   }
-  if (snaps.length === 0) throw new Error('trajectory: no weight snapshots yet; train a few steps first');
+  if (snaps.length === 0) throw new WaitingForSnapshots(0);
   const lists = snaps.map(({ s }) => unpack(s));
   const anchor = lists[0];
   const origin = anchor[anchor.length - 1];
+  const count = lists.reduce((n, l) => n + l.length, 0);
+  if (o.mode === 'pca' && (count < 2 || !moved(lists, origin))) throw new WaitingForSnapshots(count);
   let plane: Plane;
   // The Gram matrix costs K^2 P / 2: cap it near 2e8 multiply-adds so a big net stays interactive.
   const maxSnapshots = Math.max(20, Math.min(200, Math.floor(Math.sqrt(4e8 / origin.length))));

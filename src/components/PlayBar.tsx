@@ -14,8 +14,10 @@ function typingInto(t: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || tag === 'BUTTON' || tag === 'SUMMARY';
 }
 
-export function useShortcuts(): void {
+/** Space, s / →, r; only while `enabled` (the play bar is on screen). */
+export function useShortcuts(enabled = true): void {
   useEffect(() => {
+    if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target)) return;
       if (e.key === ' ') togglePlay();
@@ -26,7 +28,7 @@ export function useShortcuts(): void {
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, []);
+  }, [enabled]);
 }
 
 export function PlayBar() {
@@ -94,8 +96,14 @@ export function StatusLine() {
         step <strong data-testid="step">{run.step}</strong>
       </span>
       {run.applied && (
-        <span title="What the running network is trained with">
-          run: <strong data-testid="applied">{run.applied}</strong>
+        <span
+          title={
+            run.runs > 1
+              ? `The racers: ${run.appliedDetail} (each one's state is in the race table)`
+              : 'What the running network is trained with'
+          }
+        >
+          {run.runs > 1 ? 'race' : 'run'}: <strong data-testid="applied">{run.applied}</strong>
         </span>
       )}
       <span>

@@ -1,4 +1,6 @@
-// Display names of enum values, shared by the controls, the status line and exports.
+// Display names of enum values: the one place they are spelled, for the controls, the compare
+// set's slot labels, the status line and exports. Plain data without React, so non-UI modules
+// (src/compare, src/state) import it too.
 import type { DatasetName, OptimizerName } from '../engine/types';
 
 export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {

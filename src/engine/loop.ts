@@ -163,7 +163,8 @@ export class TrainLoop {
    */
   observeLoss(dataLoss: number): boolean {
     const s = this.state;
-    if (!Number.isFinite(dataLoss)) return true;
+    // Beyond float32's range counts as non-finite: the weights, the GPU and every chart are float32.
+    if (!Number.isFinite(Math.fround(dataLoss))) return true;
     if (Number.isNaN(s.firstLoss)) s.firstLoss = dataLoss;
     s.recentLosses.push(dataLoss);
     if (s.recentLosses.length > DIVERGENCE_WINDOW) s.recentLosses.shift();

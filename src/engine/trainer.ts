@@ -186,7 +186,7 @@ export class Run {
       updateRatio,
       gradNorm,
     };
-    if (this.loop.observeLoss(r.dataLoss) || !Number.isFinite(r.loss)) return this.diverged(record);
+    if (this.loop.observeLoss(r.dataLoss) || !Number.isFinite(Math.fround(r.loss))) return this.diverged(record);
     if (cfg.clipNorm > 0) {
       const norm = l2Norm(g);
       if (norm > cfg.clipNorm) for (let k = 0; k < g.length; k++) g[k] *= cfg.clipNorm / norm;
@@ -283,6 +283,14 @@ export class Run {
     if (theta.length !== this.layout.size)
       throw new Error(`setParams: got ${theta.length} parameters, the network has ${this.layout.size}`);
     this.theta.set(theta);
+  }
+
+  /**
+   * The data loss of the run's first step, when this Run continues a run begun elsewhere (another
+   * backend): the blow-up rule keeps measuring against it, not against the trained loss it resumes at.
+   */
+  setLossBaseline(firstLoss: number): void {
+    if (Number.isFinite(firstLoss) && firstLoss > 0) this.loop.state.firstLoss = firstLoss;
   }
 
   /** Batch-norm running statistics (copy) and their replacement, for saving a whole model. */

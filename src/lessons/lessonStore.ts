@@ -1,7 +1,10 @@
 // Which lesson is open, kept in the link (`lesson=<id>`, or `lesson=list` for the list), so a
-// shared link opens the same lesson. Reads the link at start and when a pasted link changes it.
+// shared link opens the same lesson. Reads the link at start and when a pasted link changes it;
+// an unknown id becomes a notice.
 import { create } from 'zustand';
+import { describeValue } from '../config/schema';
 import { getHashExtras, onHashExtras, setHashExtras } from '../state/persistence';
+import { useStore } from '../state/store';
 import { lessonById } from './index';
 
 export interface LessonState {
@@ -15,7 +18,13 @@ export const useLessonStore = create<LessonState>()(() => ({ open: false, lesson
 
 function fromLink(value: string | undefined): LessonState {
   if (value === undefined || value === '') return { open: false, lessonId: null };
-  return { open: true, lessonId: lessonById(value) ? value : null };
+  if (value === 'list') return { open: true, lessonId: null };
+  if (lessonById(value)) return { open: true, lessonId: value };
+  // An unknown lesson (a typo, a lesson renamed since) is named in the link's notices, like any
+  // bad field of a link, and the page opens where the rest of the link points.
+  const notice = { path: 'lesson', message: `${describeValue(value)} is not a lesson; see the Lessons list` };
+  useStore.setState((s) => ({ notices: [...s.notices, notice], noticeSource: s.noticeSource ?? 'link' }));
+  return { open: false, lessonId: null };
 }
 
 const write = (s: LessonState) => setHashExtras({ lesson: s.open ? (s.lessonId ?? 'list') : undefined });

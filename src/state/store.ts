@@ -29,8 +29,12 @@ export interface RunSlice {
   epoch: number;
   /** Worker generation: changes on every rebuild/reset, so views clear their history. */
   generation: number;
-  /** The settings the worker is actually training with, e.g. "Adam · ε 0.01" (what the run reflects). */
+  /** Runs the worker trains: 1 in the playground, one per racer in compare mode. */
+  runs: number;
+  /** The settings the worker is actually training with, e.g. "Adam · ε 0.01", or "6 optimizers" in a race. */
   applied: string;
+  /** Every run's settings, e.g. "SGD · ε 0.1, Adam · ε 0.01" (the tooltip of a race). */
+  appliedDetail: string;
   /** Latest one-off event from the trainer (device loss survived, backend switched). */
   event: string | null;
 }
@@ -72,7 +76,9 @@ export const INITIAL_RUN: RunSlice = {
   step: 0,
   epoch: 0,
   generation: -1,
+  runs: 1,
   applied: '',
+  appliedDetail: '',
   event: null,
 };
 

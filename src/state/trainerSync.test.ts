@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainerStatus } from '../../workers/protocol';
 import { DEFAULT_CONFIG } from '../engine/defaults';
+import type { TrainConfig } from '../engine/types';
 import type { BridgeState } from '../trainer/bridge';
-import { runFromBridge } from './trainerSync';
+import { raceStatus, runFromBridge } from './trainerSync';
 
 function status(state: TrainerStatus['runs'][number]['state'], running: boolean): TrainerStatus {
   return {
@@ -55,5 +56,68 @@ describe('status line from the bridge', () => {
     const r = runFromBridge({ ...base, worker: 'failed', error: 'The training worker crashed: boom' });
     expect(r.phase).toBe('error');
     expect(r.statusText).toBe('The training worker crashed: boom');
+  });
+});
+
+type Info = TrainerStatus['runs'][number];
+const info = (state: Info['state'], step: number, statusStep = -1, statusEpoch = -1): Info => ({
+  state,
+  step,
+  epoch: step / 25,
+  statusStep,
+  statusEpoch,
+  bestValLoss: 0.3,
+  bestEpoch: 1,
+});
+const withOpt = (name: TrainConfig['optimizer']['name'], lr: number): TrainConfig => ({
+  ...DEFAULT_CONFIG,
+  optimizer: { ...DEFAULT_CONFIG.optimizer, name, lr },
+});
+
+describe('status line of a race (compare mode)', () => {
+  const race = (running: boolean, runs: Info[]): BridgeState => ({
+    ...base,
+    configs: runs.map((_, i) => withOpt(i % 2 === 0 ? 'sgd' : 'adam', i % 2 === 0 ? 5 : 0.01)),
+    status: { ...status('training', running), runs },
+  });
+
+  it("says what is racing, not run 0's optimizer", () => {
+    const r = runFromBridge(race(true, [info('training', 40), info('training', 40), info('training', 40)]));
+    expect(r.runs).toBe(3);
+    expect(r.applied).toBe('3 optimizers');
+    expect(r.appliedDetail).toBe('SGD · ε 5, Adam · ε 0.01, SGD · ε 5');
+    expect(r.statusText).toBe('training');
+  });
+
+  it('keeps training while one racer has diverged, and counts it', () => {
+    const r = runFromBridge(race(true, [info('diverged', 19, 19), info('training', 240)]));
+    expect(r.phase).toBe('training');
+    expect(r.statusText).toBe('training · 1 diverged');
+    expect(r.step).toBe(240); // the leading racer's step, not the stopped one's
+  });
+
+  it('is paused (and playable) while some racers can go on', () => {
+    const r = raceStatus({ running: false, runs: [info('diverged', 19, 19), info('paused', 240)] });
+    expect(r.phase).toBe('paused');
+    expect(r.statusText).toBe('paused · 1 diverged');
+  });
+
+  it('is over when every racer has ended, listing how each ended', () => {
+    const r = raceStatus({
+      running: false,
+      runs: [info('diverged', 19, 19), info('early-stopped', 300, 300, 12), info('finished', 400, 400, 16)],
+    });
+    expect(r.phase).toBe('finished');
+    expect(r.statusText).toBe('race over · 1 diverged, 1 early-stopped, 1 finished');
+    expect(raceStatus({ running: false, runs: [info('diverged', 19, 19), info('diverged', 30, 30)] }).phase).toBe(
+      'diverged',
+    );
+  });
+
+  it('a single run keeps the playground wording', () => {
+    const r = runFromBridge({ ...base, configs: [withOpt('adam', 0.01)], status: status('diverged', false) });
+    expect(r.runs).toBe(1);
+    expect(r.applied).toBe('Adam · ε 0.01');
+    expect(r.statusText).toBe('diverged at step 412');
   });
 });

@@ -10,7 +10,7 @@ import type { Notice } from '../config/schema';
 import type { TrainConfig } from '../engine/types';
 import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/bridge';
 import { setRun } from './actions';
-import { type RunSlice, useStore } from './store';
+import { type RunPhase, type RunSlice, useStore } from './store';
 
 let bridge: TrainerBridge | null = null;
 
@@ -27,15 +27,18 @@ const VISUALS = {
   intervalMs: 250,
 };
 
+/** "SGD · ε 0.1": what one run is trained with. */
+const appliedOf = (c: TrainConfig) => `${OPTIMIZER_LABELS[c.optimizer.name]} · ε ${String(c.optimizer.lr)}`;
+
 /** The run slice for a bridge state (pure: tested without a worker). */
 export function runFromBridge(s: BridgeState): Partial<RunSlice> {
   if (s.worker === 'failed')
     return { phase: 'error', statusText: s.error ?? 'the training worker failed', backendChoice: s.backendChoice };
   const st = s.status;
   if (!st) return { phase: 'starting', statusText: 'starting…', backendChoice: s.backendChoice };
-  const r = st.runs[0];
   const b = st.backend;
-  const c = s.configs[0];
+  // Compare mode sends one config per racer: the line then speaks of the race, not of run 0.
+  const race = s.configs.length > 1;
   const out: Partial<RunSlice> = {
     stepsPerSec: st.stepsPerSec,
     generation: st.generation,
@@ -43,14 +46,44 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
     backend: b ? (b.kind === 'webgpu' ? `WebGPU · ${b.name}${b.fallbackAdapter ? ' (software)' : ''}` : b.name) : '',
     backendDetail: b?.message ?? '',
     backendChoice: s.backendChoice,
-    applied: c ? `${OPTIMIZER_LABELS[c.optimizer.name]} · ε ${String(c.optimizer.lr)}` : '',
+    runs: Math.max(1, s.configs.length),
+    applied: race ? `${s.configs.length} optimizers` : s.configs[0] ? appliedOf(s.configs[0]) : '',
+    appliedDetail: s.configs.map(appliedOf).join(', '),
   };
+  const r = st.runs[0];
   if (!r) return { ...out, phase: 'starting', statusText: 'building…' };
+  if (race) return { ...out, ...raceStatus(st) };
   out.step = r.step;
   out.epoch = r.epoch;
   out.phase = r.state === 'paused' && st.running ? 'training' : r.state;
   out.statusText = statusText(r.state, r.statusStep, r.statusEpoch);
   return out;
+}
+
+/** States a run cannot leave without a reset, in the order the race summary lists them. */
+const ENDED = ['diverged', 'early-stopped', 'finished'] as const;
+
+/**
+ * The status of a race: training while any racer still trains, "race over" once every racer has
+ * ended, else paused; followed by how many racers diverged, stopped early or finished (each
+ * racer's own state is in the compare table). Step and epoch are the leading racer's.
+ */
+export function raceStatus(st: Pick<TrainerStatus, 'running' | 'runs'>): Partial<RunSlice> {
+  const runs = st.runs;
+  const ended = runs.filter((r) => (ENDED as readonly string[]).includes(r.state));
+  const over = ended.length === runs.length;
+  const tally = ENDED.map((e) => [e, runs.filter((r) => r.state === e).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([e, n]) => `${n} ${e}`);
+  const head = st.running ? 'training' : over ? 'race over' : 'paused';
+  let phase: RunPhase = st.running ? 'training' : 'paused';
+  if (!st.running && over) phase = ended.every((r) => r.state === 'diverged') ? 'diverged' : 'finished';
+  return {
+    phase,
+    statusText: tally.length > 0 ? `${head} · ${tally.join(', ')}` : head,
+    step: Math.max(...runs.map((r) => r.step)),
+    epoch: Math.max(...runs.map((r) => r.epoch)),
+  };
 }
 
 export function statusText(state: TrainerStatus['runs'][number]['state'], step: number, epoch: number): string {

@@ -20,6 +20,7 @@ import type {
   TrainerUpdate,
   VisualOptions,
 } from '../../workers/protocol';
+import type { ImportedPoints } from '../data-import/csv';
 import { DIGITS_PATH } from '../engine/data/digits';
 import type { TrainConfig } from '../engine/types';
 import { createTrainerClient, type TrainerClient } from './client';
@@ -66,6 +67,7 @@ export class TrainerBridge {
   private readonly listeners = new Set<Listener>();
   private readonly options: BridgeOptions;
   private speed: Speed = 'max';
+  private points: ImportedPoints | null = null;
   private visualOptions: Partial<VisualOptions> = {};
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private pingOutstanding = 0;
@@ -105,6 +107,7 @@ export class TrainerBridge {
     const digitsUrl =
       options.digitsUrl ?? (typeof document !== 'undefined' ? new URL(DIGITS_PATH, document.baseURI).href : undefined);
     this.set({ configs: structuredClone(configs), backendChoice: backend });
+    this.points = options.points ?? null; // imported data, restored by restart()
     const r = await this.guard<Result<RunSetup>>(() =>
       this.client.api.create(configs, { ...options, backend, digitsUrl }),
     );
@@ -165,7 +168,7 @@ export class TrainerBridge {
     await this.guard(() => this.client.api.setSpeed(this.speed));
     await this.guard(() => this.client.api.setVisuals(this.visualOptions));
     if (this.state.configs.length === 0) return null;
-    return this.create(this.state.configs);
+    return this.create(this.state.configs, { points: this.points });
   }
 
   /** Stop the worker for good (page unload, tests). */
@@ -193,12 +196,32 @@ export class TrainerBridge {
       .subscribe(listener)
       .then(() => {
         if (client === this.client && this.state.worker === 'starting') this.set({ worker: 'ready' });
+        if (client === this.client) this.watchLife(client);
       })
       .catch((e: unknown) => {
         if (client === this.client) this.fail(`The training worker did not start: ${String(e)}`);
       });
     this.startHeartbeat(client);
     return client;
+  }
+
+  /**
+   * Notice a terminated worker at once: it holds a Web Lock for its whole life, and our request
+   * for the same lock is granted only when it is gone (no error event fires for a terminated worker).
+   */
+  private watchLife(client: TrainerClient): void {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!locks || typeof crypto?.randomUUID !== 'function') return;
+    const name = `descent-trainer-${crypto.randomUUID()}`;
+    client.api.holdLifeLock(name).then(
+      (held) => {
+        if (!held || client !== this.client) return;
+        void locks.request(name, () => {
+          if (client === this.client) this.fail('The training worker stopped (it was terminated).');
+        });
+      },
+      () => undefined,
+    );
   }
 
   private onUpdate(u: TrainerUpdate): void {

@@ -41,8 +41,9 @@ export class CpuBackend implements TrainingBackend {
     return this.at(run).getParams();
   }
 
-  async writeParams(run: number, theta: Float32Array): Promise<void> {
+  async writeParams(run: number, theta: Float32Array, lossBaseline?: number): Promise<void> {
     this.at(run).setParams(theta);
+    if (lossBaseline !== undefined) this.at(run).setLossBaseline(lossBaseline);
   }
 
   /** x: raw input points [n, inputDim]; the Run applies the dataset's preprocessing. */

@@ -6,12 +6,13 @@
 import type { UpdateTerms } from '../../engine/arena';
 import type { Vec2 } from '../../engine/data/testFunctions';
 
+/** SVG colours of the terms (also the step panel's swatches); the total follows the theme's text colour. */
 export const TERM_COLORS = {
   plain: '#6b7280',
   momentum: '#7c3aed',
   gradient: '#dc2626',
   decay: '#0891b2',
-  total: '#111827',
+  total: 'var(--text)',
 } as const;
 
 /** A readable magnification (1, 2 or 5 times a power of ten) that brings the longest arrow near `target` px. */

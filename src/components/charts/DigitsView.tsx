@@ -104,12 +104,19 @@ export function DigitsView() {
   const [acc, setAcc] = useState<number | null>(null);
   const d = setup?.dataset;
   const lastFetch = useRef(0);
+  /** Bumped by the trailing timer, so the last step before a pause is shown too. */
+  const [trailing, setTrailing] = useState(0);
 
-  // `step` drives the refresh (throttled to about once a second).
+  // `step` drives the refresh (throttled to about once a second, with a trailing refresh).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: trailing is a trigger
   useEffect(() => {
     if (!d?.image || !gridRef.current || !confRef.current) return;
     const now = performance.now();
-    if (now - lastFetch.current < 1000 && step > 0) return;
+    const wait = 1000 - (now - lastFetch.current);
+    if (wait > 0 && step > 0) {
+      const id = setTimeout(() => setTrailing((t) => t + 1), wait);
+      return () => clearTimeout(id);
+    }
     lastFetch.current = now;
     let live = true;
     void predictVal().then((probs) => {
@@ -123,7 +130,7 @@ export function DigitsView() {
     return () => {
       live = false;
     };
-  }, [d, step]);
+  }, [d, step, trailing]);
 
   return (
     <ChartCard

@@ -79,7 +79,15 @@ export function drawAxes(ctx: CanvasRenderingContext2D, p: Plot, xTicks = 6, yTi
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of p.x.ticks(xTicks)) {
+  // As many x ticks as fit: a narrow chart (compare mode's pair) must not run its labels together.
+  const room = p.box.r - p.box.l;
+  let xt = p.x.ticks(xTicks);
+  for (let n = xTicks - 1; n >= 2; n--) {
+    const widest = Math.max(...xt.map((t) => ctx.measureText(xFormat(t)).width));
+    if (xt.length * (widest + 14) <= room) break;
+    xt = p.x.ticks(n);
+  }
+  for (const t of xt) {
     const xx = Math.round(p.x(t)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(xx, p.box.t);

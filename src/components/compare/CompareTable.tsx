@@ -4,12 +4,13 @@
 // settings become the playground's, which then replays exactly this run (same data, weights and
 // minibatches: the runs are deterministic).
 import { useEffect, useState } from 'react';
+import type { RunStatusInfo } from '../../../workers/protocol';
 import { slotLabels } from '../../compare/compareSet';
 import { setTargetLoss, setView, useCompare } from '../../compare/compareStore';
 import { bestOf, firstStepAtOrBelow, leaders } from '../../compare/raceStats';
 import { commitConfig } from '../../state/actions';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
+import { getBridge, statusText } from '../../state/trainerSync';
 import { debiasedEma } from '../charts/smoothing';
 import { fmt, pct } from '../format';
 
@@ -19,7 +20,15 @@ interface Row {
   valLoss: number;
   bestAcc: number;
   reached: number;
+  /** The run's state ('training', 'diverged', …) and, once it has ended, the words for it. */
   state: string;
+  ended: string;
+}
+
+/** "diverged at step 19", "early-stopped at epoch 23", "finished at epoch 60"; '' while the run can go on. */
+function endedText(st: RunStatusInfo | undefined): string {
+  if (!st || st.state === 'training' || st.state === 'paused') return '';
+  return statusText(st.state, st.statusStep, st.statusEpoch);
 }
 
 function readRows(target: number, smoothing: number): Row[] {
@@ -36,6 +45,7 @@ function readRows(target: number, smoothing: number): Row[] {
         bestAcc: Number.NaN,
         reached: -1,
         state: st?.state ?? '',
+        ended: endedText(st),
       };
     const loss = debiasedEma(h.step('loss'), smoothing);
     const val = h.epoch('valLoss');
@@ -45,20 +55,26 @@ function readRows(target: number, smoothing: number): Row[] {
       valLoss: val.length > 0 ? val[val.length - 1] : Number.NaN,
       bestAcc: bestOf(h.epoch('valAcc')),
       reached: firstStepAtOrBelow(h.epoch('trainLoss'), h.epoch('step'), target),
-      state: st?.state === 'diverged' ? `diverged at step ${st.statusStep}` : (st?.state ?? ''),
+      state: st?.state ?? '',
+      ended: endedText(st),
     };
   });
 }
 
-/** Re-reads the buffers a few times a second while mounted (never per sample). */
+/** Re-reads the buffers and the racers' states a few times a second while mounted (never per sample). */
 function useRows(target: number, smoothing: number): Row[] {
   const [rows, setRows] = useState<Row[]>(() => readRows(target, smoothing));
   useEffect(() => {
     let last = -1;
+    let lastStatus: unknown = null;
     const id = setInterval(() => {
-      const v = getBridge()?.metrics.version ?? -1;
-      if (v === last) return;
+      // New metrics, or a new status (a racer ended after the last metrics batch).
+      const b = getBridge();
+      const v = b?.metrics.version ?? -1;
+      const status = b?.getState().status ?? null;
+      if (v === last && status === lastStatus) return;
       last = v;
+      lastStatus = status;
       setRows(readRows(target, smoothing));
     }, 250);
     setRows(readRows(target, smoothing));
@@ -135,10 +151,14 @@ export function CompareTable() {
           {slots.map((s, i) => {
             const r = rows[i];
             return (
-              <tr key={s.color} data-run={i}>
-                <th scope="row" title={r?.state}>
+              <tr key={s.color} data-run={i} data-state={r?.state || undefined}>
+                <th scope="row">
                   <span className="slot-dot" style={{ background: s.color }} /> {labels[i]}
-                  {r?.state.startsWith('diverged') && <span className="bad"> · {r.state}</span>}
+                  {r?.ended && (
+                    <span className={r.state === 'diverged' ? 'run-ended bad' : 'run-ended'} data-testid="run-ended">
+                      {r.ended}
+                    </span>
+                  )}
                 </th>
                 <td>{r ? r.step : 0}</td>
                 {cell('loss', i, r ? fmt(r.loss, 4) : '–')}

@@ -1,6 +1,6 @@
 // Compare mode: 2 to 8 optimizer settings race on the playground's network, data, initial
 // weights and minibatch order (the sidebar still sets those for all of them). Left: the racers;
-// right: overlaid loss, accuracy and update-ratio charts, the live table, one decision boundary
+// right: the overlaid loss chart, the live table, accuracy and update-ratio charts, one decision boundary
 // per optimizer and the weight-space trajectories on one shared plane.
 import { defaultCompareConfig, MAX_SLOTS } from '../../compare/compareSet';
 import { addCompareSlot, changeSlot, removeCompareSlot, toggleRun, useCompare } from '../../compare/compareStore';
@@ -66,11 +66,12 @@ export function CompareView() {
       </div>
       <div className="column">
         <CompareLossChart />
+        {/* The table right under the loss: who leads, and which racers diverged or stopped. */}
+        <CompareTable />
         <div className="chart-pair">
           <CompareAccuracyChart />
           <CompareRatioChart />
         </div>
-        <CompareTable />
         <BoundaryMultiples />
         <TrajectoryView />
       </div>

@@ -2,15 +2,9 @@
 // slot with its colour (a button that shows/hides it, the legend toggle), its optimizer, a log
 // slider for its learning rate and boxes for the hyperparameters that optimizer uses.
 import { useId, useState } from 'react';
-import {
-  type CompareSlot,
-  MAX_SLOTS,
-  MIN_SLOTS,
-  OPTIMIZER_LABELS,
-  relevantHypers,
-  slotLabels,
-} from '../../compare/compareSet';
+import { type CompareSlot, MAX_SLOTS, MIN_SLOTS, relevantHypers, slotLabels } from '../../compare/compareSet';
 import { fieldAt, type NumberField } from '../../config/fields';
+import { OPTIMIZER_LABELS } from '../../config/labels';
 import { checkField } from '../../config/schema';
 import { DEFAULT_CONFIG } from '../../engine/defaults';
 import { OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from '../../engine/types';

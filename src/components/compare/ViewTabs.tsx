@@ -1,6 +1,9 @@
 // The page's three views: the playground (one network), the optimizer race on that network,
 // and the 2D arena. The choice is in the URL (`view=compare`), so a link opens the same view.
+// The lessons are a fourth place to be (the Lessons button of the classroom bar): while they are
+// open no tab is the current page, and a tab leaves the lessons for its view.
 import { setView, useCompare, type ViewName } from '../../compare/compareStore';
+import { closeLessons, useLessonStore } from '../../lessons/lessonStore';
 
 const TABS: { view: ViewName; label: string; help: string }[] = [
   { view: 'train', label: 'Playground', help: 'Train one network and watch it learn' },
@@ -14,21 +17,28 @@ const TABS: { view: ViewName; label: string; help: string }[] = [
 
 export function ViewTabs() {
   const view = useCompare((s) => s.view);
+  const lessonsOpen = useLessonStore((s) => s.open);
   return (
     <nav className="segmented view-tabs" aria-label="View">
-      {TABS.map((t) => (
-        <button
-          key={t.view}
-          type="button"
-          aria-pressed={view === t.view}
-          aria-current={view === t.view ? 'page' : undefined}
-          title={t.help}
-          data-view={t.view}
-          onClick={() => setView(t.view)}
-        >
-          {t.label}
-        </button>
-      ))}
+      {TABS.map((t) => {
+        const current = !lessonsOpen && view === t.view;
+        return (
+          <button
+            key={t.view}
+            type="button"
+            aria-pressed={current}
+            aria-current={current ? 'page' : undefined}
+            title={t.help}
+            data-view={t.view}
+            onClick={() => {
+              if (lessonsOpen) closeLessons();
+              setView(t.view);
+            }}
+          >
+            {t.label}
+          </button>
+        );
+      })}
     </nav>
   );
 }

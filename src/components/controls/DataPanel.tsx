@@ -1,6 +1,7 @@
 // Data section: dataset tiles, generator settings, split, preprocessing, shuffling, augmentation.
 
 import { DATASET_LABELS } from '../../config/labels';
+import { CsvImport } from '../../data-import/CsvImport';
 import { useStore } from '../../state/store';
 import { pct } from '../format';
 import { DatasetPicker } from './DatasetPicker';
@@ -14,6 +15,7 @@ export function DataPanel() {
   return (
     <Section title="Data" summary={DATASET_LABELS[name]} open>
       <DatasetPicker />
+      <CsvImport />
       {!isDigits && <NumberSlider path="data.noise" step={0.05} />}
       {name === 'blobs' && <NumberSlider path="data.classes" />}
       <NumberSlider path="data.samples" step={isDigits ? 100 : 20} />

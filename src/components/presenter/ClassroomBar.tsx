@@ -27,6 +27,7 @@ export function ClassroomBar() {
         type="button"
         className="btn"
         aria-pressed={lessonsOpen}
+        aria-current={lessonsOpen ? 'page' : undefined}
         data-testid="lessons-button"
         onClick={lessonsOpen ? closeLessons : openLessons}
         title="Lessons that follow the lecture (l)"

@@ -6,7 +6,7 @@ import { toggleFullscreen } from '../lessons/ChartFrame';
 import { setHelp, setShare, togglePanel, togglePresenter, usePresenterStore } from './presenterStore';
 
 export const SHORTCUTS: [string, string][] = [
-  ['Space', 'play / pause'],
+  ['Space', 'play / pause (playground and compare)'],
   ['s or →', 'one training step'],
   ['r', 'reset (same initial weights)'],
   ['p', 'presenter mode: large type, thick lines, high contrast'],

@@ -9,7 +9,13 @@ import { slotLabels } from '../../compare/compareSet';
 import { useCompare } from '../../compare/compareStore';
 import { finiteRange } from '../../compare/contourLevels';
 import { surfacePlan } from '../../compare/surface';
-import { fillSurface, type PlaneMode, projectRuns, type Trajectory } from '../../compare/trajectory';
+import {
+  fillSurface,
+  type PlaneMode,
+  projectRuns,
+  type Trajectory,
+  WaitingForSnapshots,
+} from '../../compare/trajectory';
 import { useStore } from '../../state/store';
 import { getBridge } from '../../state/trainerSync';
 import { ContourLayer, fieldLevels } from '../arena/ContourLayer';
@@ -59,6 +65,8 @@ export function TrajectoryView() {
   const [follow, setFollow] = useState(true);
   const [shown, setShown] = useState<Shown | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Not enough weight snapshots for a plane yet (right after start): a waiting state, not an error. */
+  const [waiting, setWaiting] = useState(false);
   const request = useRef(0);
   /** Id of the request still evaluating its surface (0: none); the periodic refresh waits for it. */
   const inFlight = useRef(0);
@@ -89,6 +97,7 @@ export function TrajectoryView() {
       const tr = await projectRuns(api, opts);
       if (id !== request.current) return;
       setError(null);
+      setWaiting(false);
       setShown({ tr, ready: false, progress: 0 });
       await fillSurface(
         api,
@@ -98,7 +107,10 @@ export function TrajectoryView() {
         () => id !== request.current,
       );
     } catch (e) {
-      if (id === request.current) setError(e instanceof Error ? e.message.replace(/^trajectory: /, '') : String(e));
+      if (id !== request.current) return;
+      const wait = e instanceof WaitingForSnapshots;
+      setWaiting(wait);
+      setError(wait ? null : e instanceof Error ? e.message.replace(/^trajectory: /, '') : String(e));
     } finally {
       if (inFlight.current === id) inFlight.current = 0;
     }
@@ -120,6 +132,15 @@ export function TrajectoryView() {
     }, 4000);
     return () => clearInterval(id);
   }, [update, follow, plan.follow]);
+
+  // Waiting for snapshots while training: look again soon rather than at the next 4 s refresh.
+  useEffect(() => {
+    if (!waiting || phase !== 'training') return;
+    const id = setTimeout(() => {
+      if (inFlight.current === 0) void update();
+    }, 1000);
+    return () => clearTimeout(id);
+  }, [waiting, phase, update]);
 
   // Training paused or finished: one last refresh so the picture shows where it stopped.
   // biome-ignore lint/correctness/useExhaustiveDependencies: phase is the trigger
@@ -147,14 +168,20 @@ export function TrajectoryView() {
           Trajectory in weight space
         </h2>
         <div className="card-tools">
+          {/* The option texts name what they choose, so the selects need no separate label. */}
           <select value={mode} onChange={(e) => setMode(e.target.value as PlaneMode)} aria-label="Plane">
-            <option value="pca">PCA of the path</option>
-            <option value="random">random directions</option>
+            <option value="pca">plane: PCA of the path</option>
+            <option value="random">plane: random directions</option>
           </select>
-          <select value={res} onChange={(e) => setRes(Number(e.target.value))} aria-label="Surface resolution">
+          <select
+            value={res}
+            onChange={(e) => setRes(Number(e.target.value))}
+            aria-label="Surface resolution"
+            title="Loss evaluations per side of the surface grid"
+          >
             {RESOLUTIONS.map((r) => (
               <option key={r} value={r}>
-                {r}×{r}
+                grid {r}×{r}
               </option>
             ))}
           </select>
@@ -215,9 +242,12 @@ export function TrajectoryView() {
               evaluating the loss surface… {Math.round((shown?.progress ?? 0) * 100)}%
             </text>
           )}
-          {!tr && (
-            <text x={W / 2} y={H / 2} textAnchor="middle" className="arena-tick">
-              {error ?? 'Train a few steps: the path appears here'}
+          {/* Without a picture: what to wait for (a real error is the paragraph above the plot). */}
+          {!tr && !error && (
+            <text x={W / 2} y={H / 2} textAnchor="middle" className="arena-tick" data-testid="trajectory-waiting">
+              {waiting && phase === 'training'
+                ? 'collecting weight snapshots…'
+                : 'Train a few steps: the path appears here'}
             </text>
           )}
           <text x={W / 2} y={H + 18} textAnchor="middle" className="arena-tick">

@@ -19,7 +19,8 @@ export interface Bounds {
 }
 
 interface DatasetBase {
-  name: DatasetName;
+  /** 'custom': points imported from a file (src/data-import), not made from a DataConfig. */
+  name: DatasetName | 'custom';
   inputDim: number;
   outputDim: number;
   nTrain: number;

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { makeDataset } from '../../src/engine/data/dataset';
+import { defaultConfig } from '../../src/engine/defaults';
+import { buildLayout } from '../../src/engine/layout';
+import { fusedLayout } from './fused';
+import { makePlan } from './plan';
+
+function setup(hidden: { units: number; batchNorm?: boolean }[], B = 16) {
+  const c = defaultConfig();
+  c.model.hidden = hidden.map((h) => ({
+    units: h.units,
+    activation: 'relu',
+    dropout: 0,
+    batchNorm: h.batchNorm ?? false,
+  }));
+  const ds = makeDataset(c.data, c.seed);
+  const layout = buildLayout(c.model, ds.inputDim, ds.outputDim);
+  return { layout, ds, plan: makePlan(layout, 1, B, 4) };
+}
+
+describe('fusedLayout', () => {
+  it('fits a playground net, runs spread over the workgroups wanted, items covering theta once', () => {
+    const { layout, ds, plan } = setup([{ units: 16 }, { units: 16, batchNorm: true }]);
+    const f = fusedLayout(layout, plan, ds, [false, true], 6, 2, 32768);
+    if (typeof f === 'string') throw new Error(f);
+    expect(f.RPW).toBe(3);
+    expect(f.groups).toBe(2);
+    expect(f.mem).toBe(f.scOff + 3 * 16);
+    const head = 32 + 8 * 16;
+    const nItems = f.words[17];
+    const nParamItems = f.words[18];
+    const covered = new Uint8Array(layout.size);
+    for (let k = 0; k < nParamItems; k++) {
+      const [, off, len] = f.words.subarray(head + 4 * k, head + 4 * k + 4);
+      expect(len).toBeLessThanOrEqual(64);
+      for (let i = off; i < off + len; i++) covered[i]++;
+    }
+    expect(Array.from(covered).every((x) => x === 1)).toBe(true);
+    expect(nItems).toBeGreaterThan(nParamItems); // activation items for the L1 term follow
+  });
+
+  it('keeps one run per workgroup when the memory of several does not fit', () => {
+    const { layout, ds, plan } = setup([{ units: 64 }, { units: 64 }], 16);
+    const f = fusedLayout(layout, plan, ds, [true, true], 4, 1, 32768);
+    if (typeof f === 'string') throw new Error(f);
+    expect(f.RPW).toBe(1);
+    expect(f.groups).toBe(4);
+  });
+
+  it('says why a network does not fit', () => {
+    const wide = setup([{ units: 65 }]);
+    expect(fusedLayout(wide.layout, wide.plan, wide.ds, [false], 1, 1, 32768)).toMatch(/wider than 64/);
+    const big = setup([{ units: 64 }, { units: 64 }], 64);
+    expect(fusedLayout(big.layout, big.plan, big.ds, [true, true], 1, 1, 16384)).toMatch(/do not fit/);
+  });
+});

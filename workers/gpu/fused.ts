@@ -1,0 +1,254 @@
+// The fused small-net path (kernels/fused_mlp.wgsl): a whole chunk of training steps, epoch-end
+// evaluations included, in ONE dispatch. Used when the network is small enough that a workgroup
+// holds the activations of its runs in workgroup memory; otherwise the general path runs.
+//
+// Workgroup memory per run slot (floats): the input rows [B, D], then per layer with O units and B rows:
+//   hidden, no batch norm:  h [B, O] (z is not kept: every f' is a function of h alone) | o [B, O] if dropout | dA [B, O]
+//   hidden, batch norm:     z [B, O] | h [B, O] (u likewise folded into h) | o if dropout | stats [3, O] | dA = dZ [B, O]
+//   output:                 z [B, C] | dZ [B, C]
+// then the shared partial sums (max of 2 per sample and 4 per work item, per run slot) and 16
+// scalars per run slot. Runs per workgroup (RPW): several on a software adapter (its workgroups
+// run on CPU cores: fewer, fuller workgroups), one on a real GPU (one workgroup per run).
+import type { Dataset } from '../../src/engine/data/dataset';
+import type { ParamLayout } from '../../src/engine/layout';
+import { ACTIVATION_NAMES } from '../../src/engine/types';
+import type { BufferPool } from './buffers';
+import type { Pipeline, PipelineCache } from './pipelines';
+import type { GpuPlan } from './plan';
+import { labelWords, uniformOf } from './resources';
+
+export const FUSED_MAX_LAYERS = 8;
+export const FUSED_MAX_ITEMS = 128;
+/** Widest layer the fused path takes (one invocation loops over a layer's inputs). */
+export const FUSED_MAX_WIDTH = 64;
+const PARAM_CHUNK = 64;
+const ACT_CHUNK = 256;
+const SC_WORDS = 16;
+const DIMS_WORDS = 32;
+
+export interface FusedLayout {
+  /** Some layer has batch norm / some run may drop units (the kernel compiles the rest out). */
+  bn: boolean;
+  dropout: boolean;
+  RPW: number;
+  groups: number;
+  mem: number;
+  runMem: number;
+  partOff: number;
+  scOff: number;
+  /** Uniform words (Dims struct of common.wgsl) without S. */
+  words: Uint32Array;
+}
+
+interface Item {
+  kind: number;
+  layer: number;
+  off: number;
+  len: number;
+  seg: number;
+}
+
+/** The memory plan and uniform table, or the reason the fused path cannot take this network. */
+export function fusedLayout(
+  layout: ParamLayout,
+  plan: GpuPlan,
+  ds: Dataset,
+  dropout: boolean[],
+  R: number,
+  groupsWanted: number,
+  maxMemBytes: number,
+): FusedLayout | string {
+  // (maxMemBytes: the workgroup-memory limit, or the per-workgroup scratch budget in storage)
+  const L = layout.layers.length;
+  const B = plan.rows;
+  if (L > FUSED_MAX_LAYERS) return `more than ${FUSED_MAX_LAYERS} layers`;
+  const widest = Math.max(layout.inputDim, ...layout.layers.map((l) => l.outDim));
+  if (widest > FUSED_MAX_WIDTH) return `a layer wider than ${FUSED_MAX_WIDTH}`;
+  // per-run-slot offsets: the input rows first
+  let a = B * layout.inputDim;
+  const take = (n: number) => {
+    const at = a;
+    a += n;
+    return at;
+  };
+  const layerWords: number[][] = layout.layers.map((l) => {
+    const n = B * l.outDim;
+    let z: number;
+    let h = 0;
+    let o = 0;
+    let stats = 0;
+    let dA = 0;
+    let dZ = 0;
+    if (!l.hidden) {
+      z = take(n);
+      dZ = take(n);
+    } else {
+      z = l.batchNorm ? take(n) : -1;
+      h = take(n);
+      if (!l.batchNorm) z = h;
+      o = dropout[l.index] ? take(n) : h;
+      stats = l.batchNorm ? take(3 * l.outDim) : 0;
+      dA = take(n);
+      dZ = dA;
+    }
+    const u = h;
+    const flags = (l.hidden ? 1 : 0) | (l.batchNorm ? 2 : 0) | (ACTIVATION_NAMES.indexOf(l.activation) << 8);
+    return [
+      l.inDim,
+      l.outDim,
+      l.w,
+      l.b,
+      Math.max(0, l.gamma),
+      Math.max(0, l.beta),
+      Math.max(0, l.stats),
+      flags,
+      z,
+      u,
+      h,
+      o,
+      stats,
+      dA,
+      dZ,
+      0,
+    ];
+  });
+  const runMem = a;
+  // work items: parameter chunks (segments in theta order), then activation chunks
+  const items: Item[] = [];
+  let seg = 0;
+  const chunked = (kind: number, layer: number, off: number, len: number, ch: number) => {
+    for (let k = 0; k < len; k += ch) items.push({ kind, layer, off: off + k, len: Math.min(ch, len - k), seg });
+    seg++;
+  };
+  for (const l of layout.layers) {
+    chunked(0, l.index, l.w, l.outDim * l.inDim, PARAM_CHUNK);
+    chunked(1, l.index, l.b, l.outDim, PARAM_CHUNK);
+    if (l.batchNorm) {
+      chunked(2, l.index, l.gamma, l.outDim, PARAM_CHUNK);
+      chunked(3, l.index, l.beta, l.outDim, PARAM_CHUNK);
+    }
+  }
+  const nParamItems = items.length;
+  for (const l of layout.layers) if (l.hidden) chunked(4, l.index, layerWords[l.index][10], B * l.outDim, ACT_CHUNK);
+  if (items.length > FUSED_MAX_ITEMS) return `more than ${FUSED_MAX_ITEMS} work items`;
+  const maxFloats = Math.floor(maxMemBytes / 4);
+  const fits = (rpw: number) => rpw * (runMem + Math.max(2 * B, 4 * items.length) + SC_WORDS) <= maxFloats;
+  let RPW = Math.max(1, Math.ceil(R / Math.max(1, groupsWanted)));
+  while (RPW > 1 && !fits(RPW)) RPW--;
+  if (!fits(RPW)) return `its activations (${runMem * 4} bytes per run) do not fit in workgroup memory`;
+  const partOff = RPW * runMem;
+  const scOff = partOff + RPW * Math.max(2 * B, 4 * items.length);
+  const mem = scOff + RPW * SC_WORDS;
+  const nTrain = ds.nTrain;
+  const D = ds.inputDim;
+  const C = ds.outputDim;
+  const xVal = nTrain * D;
+  const yTrain = xVal + ds.nVal * D;
+  const yVal = yTrain + ds.yTrain.length;
+  const head = [
+    L,
+    R,
+    RPW,
+    B,
+    plan.P,
+    plan.SS,
+    plan.M,
+    0,
+    nTrain,
+    ds.nVal,
+    D,
+    C,
+    runMem,
+    partOff,
+    xVal,
+    yTrain,
+    yVal,
+    items.length,
+    nParamItems,
+    0,
+    plan.slots * B,
+    plan.grad,
+    plan.m,
+    plan.v,
+    plan.prev,
+    plan.stats,
+    plan.prevStats,
+    plan.trackOff,
+    plan.flagsOff,
+    plan.nParamSeg,
+    scOff,
+    0,
+  ];
+  const words = new Uint32Array(DIMS_WORDS + FUSED_MAX_LAYERS * 16 + FUSED_MAX_ITEMS * 4);
+  words.set(head, 0);
+  layerWords.forEach((lw, l) => {
+    words.set(lw, DIMS_WORDS + l * 16);
+  });
+  items.forEach((it, k) => {
+    words.set([it.kind | (it.layer << 8), it.off, it.len, it.seg], DIMS_WORDS + FUSED_MAX_LAYERS * 16 + k * 4);
+  });
+  const bn = layout.layers.some((l) => l.batchNorm);
+  return { bn, dropout: dropout.some((x) => x), RPW, groups: Math.ceil(R / RPW), mem, runMem, partOff, scOff, words };
+}
+
+/** xTrain | xVal | yTrain | yVal in one buffer (labels as u32 bits), as fused/common.wgsl reads it. */
+export function uploadDataset(pool: BufferPool, ds: Dataset): GPUBuffer {
+  const n = ds.xTrain.length + ds.xVal.length + ds.yTrain.length + ds.yVal.length;
+  const u = new Uint32Array(Math.max(1, n));
+  const f = new Float32Array(u.buffer);
+  let o = 0;
+  f.set(ds.xTrain, o);
+  o += ds.xTrain.length;
+  f.set(ds.xVal, o);
+  o += ds.xVal.length;
+  u.set(labelWords(ds.yTrain), o);
+  o += ds.yTrain.length;
+  u.set(labelWords(ds.yVal), o);
+  return pool.upload(u, 'dataset');
+}
+
+/** The fused kernel's pipeline name and constants for a layout (for PipelineCache.warm). */
+export function fusedPipeline(
+  f: FusedLayout,
+  wg: number,
+  xsrc: number,
+  lossKind: number,
+  opt: number,
+  storageScratch: boolean,
+): ['fused_mlp' | 'fused_mlp_storage', Record<string, number>] {
+  return [
+    storageScratch ? 'fused_mlp_storage' : 'fused_mlp',
+    { WG: wg, MEM: f.mem, XSRC: xsrc, LOSS: lossKind, OPT: opt },
+  ];
+}
+
+export interface FusedBinding {
+  pipe: Pipeline;
+  group: GPUBindGroup;
+  dims: GPUBuffer;
+  scratch: GPUBuffer;
+  words: Uint32Array;
+  groups: number;
+}
+
+/** Pipeline (constants WG, MEM, XSRC, LOSS) and bind group for one fused layout. */
+export function bindFused(
+  device: GPUDevice,
+  pool: BufferPool,
+  pipes: PipelineCache,
+  f: FusedLayout,
+  wg: number,
+  xsrc: number,
+  lossKind: number,
+  opt: number,
+  buffers: { dataset: GPUBuffer; aug: GPUBuffer; rows: GPUBuffer; hyper: GPUBuffer; state: GPUBuffer; rec: GPUBuffer },
+  storageScratch: boolean,
+): FusedBinding {
+  const dims = uniformOf(device, pool, Array.from(f.words), 'fused-dims');
+  const [name, constants] = fusedPipeline(f, wg, xsrc, lossKind, opt, storageScratch);
+  const pipe = pipes.get(name, constants);
+  const b = buffers;
+  const scratch = pool.storage(storageScratch ? f.mem * f.groups : 1, 'fused-scratch');
+  const group = pipes.bind(pipe, [dims, b.dataset, b.aug, b.rows, b.hyper, b.state, b.rec, scratch], name);
+  return { pipe, group, dims, scratch, words: f.words, groups: f.groups };
+}

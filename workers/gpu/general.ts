@@ -1,0 +1,296 @@
+// The general multi-kernel path: one training step of R runs as a short list of dispatches, each
+// covering every run at once (grid z = run). For L dense layers, per step:
+//   forward   L x matmul (bias + activation + dropout fused)   [+ 1 batchnorm_forward per BN layer]
+//   loss      1 (softmax/MSE + gradient + batch reductions + divergence rule)
+//   backward  L x matmul_dw (dW, db)  +  (L-1) x matmul_dx (dX fused with the layer below's
+//             dropout, activation-L1 and activation backward)   [+ 1 batchnorm_backward per BN layer]
+//   update    1 norms (penalty gradients, norms, loss terms)  +  1 update (clip, optimizer, records)
+// = 3L + 2 dispatches (+2 per batch-norm layer): 11 for 784-256-256-10.
+// Evaluation (epoch ends, evaluate, predict, lossAt) runs the forward kernels in evaluation mode
+// (no dropout, running statistics) over chunks of the split, then the loss kernel in MODE 1 or 2.
+import { ACTIVATION_NAMES, OPTIMIZER_NAMES } from '../../src/engine/types';
+import { type GpuPlan, inputOffset } from './plan';
+import { cdiv, OpBuilder, type Resources } from './resources';
+
+/** The live choices that select kernel variants (pipelines are cached per variant). */
+export interface TrainVariant {
+  /** Per hidden layer: some run has a drop probability > 0 (the layer writes and reads o). */
+  dropout: boolean[];
+  /** Some run has l1Act > 0 (the dX epilogue adds the activation-L1 gradient). */
+  l1Act: boolean;
+  /** 0..6 when every run uses that optimizer, 7 = each run's own (compare mode). */
+  opt: number;
+  /** Inputs come pre-augmented per step (data rows rowBase + m) instead of gathered from the split. */
+  augmented: boolean;
+  /** Run stride of the pre-augmented batches (0 when runs share them). */
+  augRun: number;
+  /** 0 softmax cross-entropy, 1 MSE on targets, 2 MSE on one-hot labels. */
+  lossKind: number;
+}
+
+export function variantKey(v: TrainVariant): string {
+  return JSON.stringify(v);
+}
+
+export function optimizerVariant(names: string[]): number {
+  const ids = names.map((n) => OPTIMIZER_NAMES.indexOf(n as (typeof OPTIMIZER_NAMES)[number]));
+  return ids.every((i) => i === ids[0]) ? ids[0] : 7;
+}
+
+const act = (l: number, names: string[]) => ACTIVATION_NAMES.indexOf(names[l] as never);
+
+/** The dispatches of one training step (encoded once per step with that step's slot). */
+export function trainOps(res: Resources, v: TrainVariant, activations: string[]): OpBuilder {
+  const { plan, state, acts, dacts, hyper } = res;
+  const b = new OpBuilder(res.device, res.pool, res.pipes);
+  const { R, rows: B, P } = plan;
+  const rowsRun = plan.slots * B;
+  const x0 = v.augmented ? res.aug : res.data.xTrain;
+  const xsrc0 = v.augmented ? 2 : 1;
+  const dataRun = v.augmented ? v.augRun : 0;
+  // ---- forward
+  for (const l of plan.layers) {
+    const xOff = l.index === 0 ? 0 : inputOffset(plan, l.index, v.dropout);
+    const drop = l.hidden && v.dropout[l.index];
+    const epi = l.hidden && !l.batchNorm ? (drop ? 2 : 1) : 0;
+    b.add(
+      'matmul',
+      { ACT: l.hidden ? act(l.index, activations) : 5, EPI: epi, XSRC: l.index === 0 ? xsrc0 : 0 },
+      [
+        B,
+        l.O,
+        l.I,
+        l.index,
+        xOff,
+        res.lw[l.index].w,
+        res.lw[l.index].b,
+        P,
+        l.z,
+        l.h,
+        l.o,
+        plan.aRun,
+        dataRun,
+        1,
+        rowsRun,
+        0,
+      ],
+      [l.index === 0 ? x0 : res.data.xTrain, res.rows, state, acts, hyper],
+      [cdiv(l.O, 32), cdiv(B, 32), R],
+    );
+    if (l.batchNorm) {
+      const lw = res.lw[l.index];
+      b.add(
+        'batchnorm_forward',
+        { ACT: act(l.index, activations), EPI: drop ? 2 : 1, EVAL: 0 },
+        [
+          B,
+          l.O,
+          l.index,
+          P,
+          l.z,
+          l.u,
+          l.h,
+          l.o,
+          l.bnStats,
+          plan.aRun,
+          lw.gamma,
+          lw.beta,
+          plan.stats + lw.stats,
+          plan.SS,
+          0,
+          0,
+        ],
+        [state, acts, hyper],
+        [cdiv(l.O, 64), 1, R],
+      );
+    }
+  }
+  // ---- loss
+  const out = plan.layers[plan.L - 1];
+  b.add(
+    'loss',
+    { KIND: v.lossKind, MODE: 0 },
+    [B, out.O, R, plan.M, out.z, plan.aRun, out.dZ, plan.dRun, rowsRun, 0, plan.trackOff, 0],
+    [res.data.yTrain, res.rows, acts, dacts, res.rec, hyper],
+    [1, 1, R],
+  );
+  // ---- backward
+  for (let i = plan.L - 1; i >= 0; i--) {
+    const l = plan.layers[i];
+    const lw = res.lw[i];
+    if (l.batchNorm) {
+      b.add(
+        'batchnorm_backward',
+        {},
+        [
+          B,
+          l.O,
+          P,
+          lw.gamma,
+          plan.grad + lw.gamma,
+          plan.grad + lw.beta,
+          l.z,
+          l.bnStats,
+          plan.aRun,
+          l.dU,
+          l.dZ,
+          plan.dRun,
+        ],
+        [state, acts, dacts],
+        [cdiv(l.O, 64), 1, R],
+      );
+    }
+    const xOff = i === 0 ? 0 : inputOffset(plan, i, v.dropout);
+    b.add(
+      'matmul_dw',
+      { XSRC: i === 0 ? xsrc0 : 0 },
+      [l.O, l.I, B, P, l.dZ, plan.dRun, xOff, plan.aRun, plan.grad + lw.w, plan.grad + lw.b, dataRun, rowsRun],
+      [i === 0 ? x0 : res.data.xTrain, res.rows, acts, dacts, state],
+      [cdiv(l.I, 32), cdiv(l.O, 32), R],
+    );
+    if (i > 0) {
+      const below = plan.layers[i - 1];
+      b.add(
+        'matmul_dx',
+        { ACT: act(i - 1, activations), EPI: 1, DROP: v.dropout[i - 1] ? 1 : 0, L1ACT: v.l1Act ? 1 : 0 },
+        [
+          B,
+          l.I,
+          l.O,
+          i - 1,
+          l.dZ,
+          plan.dRun,
+          below.batchNorm ? below.dU : below.dZ,
+          P,
+          lw.w,
+          below.batchNorm ? below.u : below.z,
+          below.h,
+          plan.aRun,
+        ],
+        [state, acts, dacts, hyper],
+        [cdiv(l.I, 32), cdiv(B, 32), R],
+      );
+    }
+  }
+  // ---- penalties, norms, update
+  const nSeg = plan.segments.length;
+  b.add(
+    'norms',
+    {},
+    [nSeg, P, plan.grad, plan.aRun, 0, 0, 0, 0],
+    [state, acts, hyper, res.segs, res.partials],
+    [nSeg, 1, R],
+  );
+  b.add(
+    'update',
+    { OPT: v.opt },
+    [
+      nSeg,
+      plan.nParamSeg,
+      R,
+      plan.M,
+      P,
+      plan.grad,
+      plan.m,
+      plan.v,
+      plan.prev,
+      plan.stats,
+      plan.prevStats,
+      plan.SS,
+      plan.aRun,
+      plan.trackOff,
+      plan.flagsOff,
+      B,
+      plan.L,
+      0,
+      0,
+      0,
+    ],
+    [state, acts, hyper, res.segs, res.partials, res.rec],
+    [plan.nParamSeg, 1, R],
+  );
+  return b;
+}
+
+/** Where an evaluation pass reads and writes. */
+export interface EvalTarget {
+  /** The eval plan (rows = chunk size E; R = runs evaluated at once). */
+  plan: GpuPlan;
+  /** State buffer with theta at 0 and running stats at `stats` (run strides P and SS as in plan). */
+  state: GPUBuffer;
+  stats: number;
+  acts: GPUBuffer;
+  /** Input points (model inputs) and labels of the split. */
+  x: GPUBuffer;
+  y: GPUBuffer;
+  /** MODE 1: records buffer and word (4 train, 6 val); MODE 2: outputs buffer [R, n, C]. */
+  out: GPUBuffer;
+  recWord: number;
+  /** Records per slot (M) and runs in the records (R of the records' owner). */
+  recM: number;
+  recR: number;
+  mode: 1 | 2;
+  /** MODE 2: run stride of the outputs (n * C). */
+  outRun: number;
+}
+
+/** Forward in evaluation mode over one chunk (slot gives rowBase/valid), then the loss kernel. */
+export function evalOps(
+  res: Resources,
+  t: EvalTarget,
+  lossKind: number,
+  activations: string[],
+  hyper: GPUBuffer = res.hyper,
+): OpBuilder {
+  const { plan } = t;
+  const b = new OpBuilder(res.device, res.pool, res.pipes);
+  const { R, rows: E, P } = plan;
+  for (const l of plan.layers) {
+    const lw = res.lw[l.index];
+    const epi = l.hidden && !l.batchNorm ? 1 : 0;
+    const xOff = l.index === 0 ? 0 : plan.layers[l.index - 1].h;
+    b.add(
+      'matmul',
+      { ACT: l.hidden ? act(l.index, activations) : 5, EPI: epi, XSRC: l.index === 0 ? 2 : 0 },
+      [E, l.O, l.I, l.index, xOff, lw.w, lw.b, P, l.z, l.h, l.o, plan.aRun, 0, 1, 0, 0],
+      [t.x, res.rows, t.state, t.acts, hyper],
+      [cdiv(l.O, 32), cdiv(E, 32), R],
+    );
+    if (l.batchNorm) {
+      b.add(
+        'batchnorm_forward',
+        { ACT: act(l.index, activations), EPI: 1, EVAL: 1 },
+        [
+          E,
+          l.O,
+          l.index,
+          P,
+          l.z,
+          l.u,
+          l.h,
+          l.o,
+          l.bnStats,
+          plan.aRun,
+          lw.gamma,
+          lw.beta,
+          t.stats + lw.stats,
+          plan.SS,
+          0,
+          0,
+        ],
+        [t.state, t.acts, hyper],
+        [cdiv(l.O, 64), 1, R],
+      );
+    }
+  }
+  const out = plan.layers[plan.L - 1];
+  const rec = t.mode === 1;
+  b.add(
+    'loss',
+    { KIND: lossKind, MODE: t.mode },
+    [E, out.O, t.recR, t.recM, out.z, plan.aRun, 0, t.outRun, 0, t.recWord, 0, 0],
+    [t.y, res.rows, t.acts, rec ? res.dacts : t.out, rec ? t.out : res.rec, hyper],
+    [1, 1, R],
+  );
+  return b;
+}

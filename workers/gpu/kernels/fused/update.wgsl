@@ -1,0 +1,177 @@
+// fused_mlp, part 4: penalties, norms, the optimizer step and the step record, for the RPW runs of
+// this workgroup. Work is split into items of at most 64 consecutive parameters (or activations),
+// each reduced by one invocation into mld(partOff + (j * nItems + item) * 4 ..).
+// reference: src/engine/regularizers.ts, optim.ts optimizerStep(), trainer.ts Run.trainStep(),
+//            batchnorm.ts updateRunningStats()
+
+fn item_kind(it: u32) -> u32 { return d.items[it].x & 255u; }
+fn item_layer(it: u32) -> u32 { return (d.items[it].x >> 8u) & 255u; }
+fn part(j: u32, it: u32) -> u32 { return d.partOff + (j * d.nItems + it) * 4u; }
+
+// penalty gradients in place (g += 2 l2 w + l1 sign(w) where decayed) and the partial sums
+fn norms_items(g: u32, t: u32) {
+  for (var idx = t; idx < d.RPW * d.nItems; idx += WG) {
+    let j = idx / d.nItems;
+    let it = idx % d.nItems;
+    let r = g * d.RPW + j;
+    if (r >= d.R) { continue; }
+    let kind = item_kind(it);
+    let off = d.items[it].y;
+    let len = d.items[it].z;
+    var acc = vec4<f32>(0.0);
+    if (kind == 4u) {
+      for (var e = 0u; e < len; e++) { acc.w += abs(mld(slot_base(j) + off + e)); }
+    } else {
+      let decayed = kind == 0u || hyper_u(r, 19u) != 0u;
+      let l2 = hyper_f(r, 10u);
+      let l1 = hyper_f(r, 11u);
+      for (var e = off; e < off + len; e++) {
+        let w = state[r * d.P + e];
+        var gr = state[d.gradOff + r * d.P + e];
+        if (decayed) {
+          gr += 2.0 * l2 * w + l1 * sign(w);
+          state[d.gradOff + r * d.P + e] = gr;
+          acc.y += w * w;
+          acc.z += abs(w);
+        }
+        acc.x += gr * gr;
+      }
+    }
+    let p = part(j, it);
+    mst(p, acc.x);
+    mst(p + 1u, acc.y);
+    mst(p + 2u, acc.z);
+    mst(p + 3u, acc.w);
+  }
+  sync();
+}
+
+// one invocation per run: loss terms, gradient norms, clipping factor, whether the step applies
+fn step_totals(g: u32, t: u32, s: u32) {
+  if (t < d.RPW && g * d.RPW + t < d.R) {
+    let j = t;
+    let r = g * d.RPW + j;
+    let rb = (s * d.R + r) * d.M;
+    var tot = vec4<f32>(0.0);
+    var wsq = 0.0;
+    for (var it = 0u; it < d.nItems; it++) {
+      let p = part(j, it);
+      let v = vec4<f32>(mld(p), mld(p + 1u), mld(p + 2u), mld(p + 3u));
+      tot += v;
+      if (item_kind(it) == 0u) {
+        wsq += v.x;
+        // last item of a W segment: its gradient norm
+        if (it + 1u == d.nItems || d.items[it + 1u].w != d.items[it].w) {
+          rec[rb + 8u + item_layer(it)] = sqrt(wsq);
+          rec[rb + 8u + d.L + item_layer(it)] = 0.0;
+          wsq = 0.0;
+        }
+      }
+    }
+    let l2 = hyper_f(r, 10u);
+    let l1 = hyper_f(r, 11u);
+    let l1Act = hyper_f(r, 12u);
+    var regLoss = 0.0;
+    if (l2 != 0.0) { regLoss += l2 * tot.y; }
+    if (l1 != 0.0) { regLoss += l1 * tot.z; }
+    if (l1Act != 0.0) { regLoss += l1Act * tot.w / f32(d.B); }
+    let loss = mld(sc(j, SC_DATALOSS)) + regLoss;
+    rec[rb] = loss;
+    let skip = s >= hyper_u(r, 1u) || mld(sc(j, SC_DEAD)) != 0.0 || !finite(loss);
+    mst(sc(j, SC_SKIP), select(0.0, 1.0, skip));
+    let norm = sqrt(tot.x);
+    let clip = hyper_f(r, 13u);
+    mst(sc(j, SC_SCALE), select(1.0, clip / norm, clip > 0.0 && norm > clip));
+  }
+  sync();
+}
+
+fn update_items(g: u32, t: u32, s: u32) {
+  for (var idx = t; idx < d.RPW * d.nParamItems; idx += WG) {
+    let j = idx / d.nParamItems;
+    let it = idx % d.nParamItems;
+    let r = g * d.RPW + j;
+    if (r >= d.R || mld(sc(j, SC_SKIP)) != 0.0) { continue; }
+    let kind = item_kind(it);
+    let off = d.items[it].y;
+    let len = d.items[it].z;
+    let scale = mld(sc(j, SC_SCALE));
+    var a = opt_args_at(r, s, kind == 0u || hyper_u(r, 19u) != 0u);
+    // a constant optimizer (OPT < 7) lets the compiler drop the other six rules
+    var rule = OPT;
+    if (OPT == 7u) { rule = hyper_u(r, 0u); }
+    var acc = vec3<f32>(0.0);
+    for (var e = off; e < off + len; e++) {
+      let k = r * d.P + e;
+      let w = state[k];
+      let mv = optimizer_step(rule, w, state[d.gradOff + k] * scale, state[d.mOff + k], state[d.vOff + k], a);
+      state[d.prevOff + k] = w;
+      state[k] = mv.w;
+      state[d.mOff + k] = mv.m;
+      state[d.vOff + k] = mv.v;
+      let dw = mv.w - w;
+      acc += vec3<f32>(dw * dw, w * w, select(1.0, 0.0, finite(mv.w)));
+    }
+    if (BN && kind == 2u) { running_stats_item(j, r, item_layer(it), off, len); }
+    let p = part(j, it);
+    mst(p, acc.x);
+    mst(p + 1u, acc.y);
+    mst(p + 2u, acc.z);
+  }
+  sync();
+}
+
+// runMean, runVar <- m run + (1 - m) batch (unbiased variance) for the features of a gamma item
+fn running_stats_item(j: u32, r: u32, l: u32, off: u32, len: u32) {
+  let L = d.layers[l];
+  let O = L.dims.y;
+  let mom = hyper_f(r, 20u);
+  var unbias = 1.0;
+  if (d.B > 1u) { unbias = f32(d.B) / f32(d.B - 1u); }
+  for (var o = off - L.bn.x; o < off - L.bn.x + len; o++) {
+    let k = r * d.SS + L.bn.z + o;
+    let rm = state[d.statsOff + k];
+    let rv = state[d.statsOff + k + O];
+    state[d.prevStatsOff + k] = rm;
+    state[d.prevStatsOff + k + O] = rv;
+    state[d.statsOff + k] = mom * rm + (1.0 - mom) * mld(slot_base(j) + L.grad.x + o);
+    state[d.statsOff + k + O] = mom * rv + (1.0 - mom) * mld(slot_base(j) + L.grad.x + O + o) * unbias;
+  }
+}
+
+// one invocation per run: update ratios of the weight matrices; non-finite weights stop the run
+fn step_ratios(g: u32, t: u32, s: u32) {
+  if (t < d.RPW && g * d.RPW + t < d.R && mld(sc(t, SC_SKIP)) == 0.0) {
+    let j = t;
+    let r = g * d.RPW + j;
+    let rb = (s * d.R + r) * d.M;
+    var du = 0.0;
+    var w2 = 0.0;
+    var bad = 0.0;
+    for (var it = 0u; it < d.nParamItems; it++) {
+      let p = part(j, it);
+      bad += mld(p + 2u);
+      if (item_kind(it) != 0u) { continue; }
+      du += mld(p);
+      w2 += mld(p + 1u);
+      if (it + 1u == d.nParamItems || d.items[it + 1u].w != d.items[it].w) {
+        var infBits = 0x7f800000u;
+        var ratio = bitcast<f32>(infBits);
+        if (w2 > 0.0) { ratio = sqrt(du) / sqrt(w2); }
+        rec[rb + 8u + d.L + item_layer(it)] = ratio;
+        du = 0.0;
+        w2 = 0.0;
+      }
+    }
+    if (bad > 0.0) {
+      rec[d.flagsOff + r * d.nParamSeg] = bitcast<f32>(hyper_u(r, 2u) + s + 1u);  // global step + 1
+      mst(sc(j, SC_DEAD), 1.0);
+    }
+  }
+}
+
+fn opt_args_at(r: u32, s: u32, decayed: bool) -> OptArgs {
+  return OptArgs(slot_entry(r, s, 0u), hyper_f(r, 4u), hyper_f(r, 5u), hyper_f(r, 6u), hyper_f(r, 16u), hyper_f(r, 17u),
+                 hyper_f(r, 7u), hyper_f(r, 18u), hyper_f(r, 8u), slot_entry(r, s, 1u), slot_entry(r, s, 2u),
+                 hyper_f(r, 9u), decayed);
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/engine/defaults';
+import { buildLayout } from '../../src/engine/layout';
+import { divergence, slotRecord, trackWords } from './metrics';
+import { makePlan, TRACK_WORDS } from './plan';
+
+describe('records on the host', () => {
+  const layout = buildLayout(defaultConfig().model, 2, 2);
+  const plan = makePlan(layout, 2, 4, 3);
+
+  it('decodes a slot record and the divergence the GPU marked', () => {
+    const words = new Float32Array(plan.recSize);
+    const u = new Uint32Array(words.buffer);
+    const o = (2 * plan.R + 1) * plan.M;
+    words.set([1.5, 1.25, 3, 0, 10, 7, 4, 2], o);
+    words.set([0.1, 0.2, 0.3], o + 8);
+    words.set([0.01, 0.02, 0.03], o + 8 + plan.L);
+    const rec = slotRecord(words, plan, 2, 1);
+    expect([rec.loss, rec.dataLoss, rec.correct, rec.valLossSum]).toEqual([1.5, 1.25, 3, 4]);
+    expect(Array.from(rec.updateRatio)).toEqual(Array.from(new Float32Array([0.01, 0.02, 0.03])));
+    // global steps: run 1's loss diverged at step 102, run 0's weights overflowed at step 102
+    u[plan.trackOff + TRACK_WORDS] = 1;
+    u[plan.trackOff + TRACK_WORDS + 1] = 102;
+    u[plan.flagsOff + 1] = 103; // run 0, segment 1: step + 1
+    u[plan.flagsOff + 2] = 104; // a later step's flag does not count
+    expect(divergence(words, plan, 1, 100)).toEqual({ lossSlot: 2, weightSlot: -1 });
+    expect(divergence(words, plan, 0, 100)).toEqual({ lossSlot: -1, weightSlot: 2 });
+  });
+
+  it('writes the loop divergence window oldest first with the next write position', () => {
+    const t = trackWords(0.7, [1, 2, 3]);
+    const f = new Float32Array(t.buffer);
+    expect([f[2], t[3], t[4], f[8], f[10]]).toEqual([Math.fround(0.7), 3, 3, 1, 3]);
+    expect(Number.isNaN(new Float32Array(trackWords(Number.NaN, []).buffer)[2])).toBe(true);
+    expect(trackWords(1, Array(20).fill(1))[4]).toBe(0);
+  });
+});

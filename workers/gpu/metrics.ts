@@ -1,0 +1,105 @@
+// Reading the step records back without stalling the GPU: each submission ends with a copy of the
+// records (and the divergence track and weight flags) into a staging buffer taken from a small
+// ring; mapAsync resolves when the GPU has finished that submission, while the next submission may
+// already be queued behind it. Nothing is read back inside a step.
+import type { BufferPool } from './buffers';
+import { type GpuPlan, REC, TRACK_WORDS } from './plan';
+
+export const RING_SIZE = 3;
+
+export class ReadbackRing {
+  private readonly free: GPUBuffer[] = [];
+  private readonly waiters: ((b: GPUBuffer) => void)[] = [];
+
+  constructor(
+    pool: BufferPool,
+    readonly bytes: number,
+  ) {
+    for (let i = 0; i < RING_SIZE; i++) this.free.push(pool.readback(bytes, `readback-${i}`));
+  }
+
+  /** A staging buffer, waiting for one to come back when all are in flight. */
+  async take(): Promise<GPUBuffer> {
+    const b = this.free.pop();
+    if (b) return b;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Map a staging buffer (after the submission that filled it), copy out, give it back. */
+  async read(b: GPUBuffer, bytes: number): Promise<Float32Array> {
+    try {
+      await b.mapAsync(GPUMapMode.READ, 0, bytes);
+      const out = new Float32Array(b.getMappedRange(0, bytes).slice(0));
+      b.unmap();
+      return out;
+    } finally {
+      const w = this.waiters.shift();
+      if (w) w(b);
+      else this.free.push(b);
+    }
+  }
+}
+
+/** One (slot, run) record as the host sees it. */
+export interface SlotRecord {
+  loss: number;
+  dataLoss: number;
+  correct: number;
+  trainLossSum: number;
+  trainCorrect: number;
+  valLossSum: number;
+  valCorrect: number;
+  gradNorm: Float32Array;
+  updateRatio: Float32Array;
+}
+
+export function slotRecord(words: Float32Array, plan: GpuPlan, s: number, r: number): SlotRecord {
+  const o = (s * plan.R + r) * plan.M;
+  const L = plan.L;
+  return {
+    loss: words[o + REC.loss],
+    dataLoss: words[o + REC.dataLoss],
+    correct: words[o + REC.correct],
+    trainLossSum: words[o + REC.trainLoss],
+    trainCorrect: words[o + REC.trainCorrect],
+    valLossSum: words[o + REC.valLoss],
+    valCorrect: words[o + REC.valCorrect],
+    gradNorm: words.slice(o + REC.gradNorm, o + REC.gradNorm + L),
+    updateRatio: words.slice(o + REC.gradNorm + L, o + REC.gradNorm + 2 * L),
+  };
+}
+
+/**
+ * The divergence the GPU recorded for run r, as slots of the chunk that started at global step
+ * `step0`: by data loss (track) or by non-finite weights (flags); -1 when none (or not in this chunk).
+ * Both hold global steps, so a mark from an earlier chunk never matches a slot of this one.
+ */
+export function divergence(
+  words: Float32Array,
+  plan: GpuPlan,
+  r: number,
+  step0: number,
+): { lossSlot: number; weightSlot: number } {
+  const u = new Uint32Array(words.buffer, words.byteOffset, words.length);
+  const t = plan.trackOff + r * TRACK_WORDS;
+  const lossSlot = u[t] !== 0 ? u[t + 1] - step0 : -1;
+  let step = -1;
+  for (let k = 0; k < plan.nParamSeg; k++) {
+    const f = u[plan.flagsOff + r * plan.nParamSeg + k];
+    if (f !== 0 && (step < 0 || f - 1 < step)) step = f - 1;
+  }
+  return { lossSlot, weightSlot: step < 0 ? -1 : step - step0 };
+}
+
+/** Track words for run r at the start of a submission, from the host loop's divergence state. */
+export function trackWords(firstLoss: number, recent: number[]): Uint32Array<ArrayBuffer> {
+  const u = new Uint32Array(TRACK_WORDS);
+  const f = new Float32Array(u.buffer);
+  f[2] = Number.isNaN(firstLoss) ? Number.NaN : firstLoss;
+  u[3] = recent.length;
+  u[4] = recent.length % 20;
+  recent.forEach((x, i) => {
+    f[8 + i] = x;
+  });
+  return u;
+}

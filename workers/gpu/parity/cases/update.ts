@@ -1,0 +1,184 @@
+// norms + update (penalty gradients, clipping, every optimizer, running statistics, step records)
+// against the engine: regularizers.ts, optim.ts optimizerStep(), batchnorm.ts updateRunningStats()
+// and the bookkeeping of trainer.ts Run.trainStep(). Two runs with different optimizers go
+// through the OPT = 7 (per-run) variant; each optimizer also alone through its own variant.
+import { updateRunningStats } from '../../../../src/engine/batchnorm';
+import { defaultConfig } from '../../../../src/engine/defaults';
+import { l2Norm } from '../../../../src/engine/floatArray';
+import { buildLayout, decayMask } from '../../../../src/engine/layout';
+import { optimizerStep } from '../../../../src/engine/optim';
+import {
+  activationL1Penalty,
+  l1Penalty,
+  l1PenaltyGrad,
+  l2Penalty,
+  l2PenaltyGrad,
+} from '../../../../src/engine/regularizers';
+import { OPTIMIZER_NAMES, type OptimizerName, type TrainConfig } from '../../../../src/engine/types';
+import { hyperWords, packHyper } from '../../hyper';
+import { makePlan, segmentTable } from '../../plan';
+import type { KernelRunner } from '../runner';
+import { type CaseFn, newRng, randn } from '../util';
+import { type Validation, validateResult } from '../validate';
+
+async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], opt: number): Promise<Validation[]> {
+  const out: Validation[] = [];
+  const rng = newRng(seed);
+  const R = names.length;
+  const B = 6;
+  const cfgs: TrainConfig[] = names.map((name, r) => {
+    const c = defaultConfig();
+    c.model.hidden = [
+      { units: 5, activation: 'tanh', dropout: 0, batchNorm: true },
+      { units: 3, activation: 'relu', dropout: 0, batchNorm: false },
+    ];
+    c.optimizer = { ...c.optimizer, name, lr: 0.05 + 0.01 * r, eps: 1e-3 };
+    c.reg = { l2: 0.01, l1: 0.005, l1Act: 0.02, decayBiases: r % 2 === 1 };
+    c.clipNorm = r % 2 === 0 ? 0.5 : 0;
+    return c;
+  });
+  const layout = buildLayout(cfgs[0].model, 4, 2);
+  const plan = makePlan(layout, R, B, 2);
+  const { P, SS } = plan;
+  const theta = names.map(() => randn(rng, P, 0.7));
+  const grad = names.map(() => randn(rng, P, 0.5));
+  const m = names.map(() => randn(rng, P, 0.1));
+  const v = names.map(() => randn(rng, P, 0.1).map((x) => x * x));
+  const stats = names.map(() => randn(rng, SS).map((x) => 1 + Math.abs(x)));
+  const t0 = 3;
+  const state = new Float32Array(plan.stateSize).fill(Number.NaN);
+  for (let r = 0; r < R; r++) {
+    state.set(theta[r], plan.theta + r * P);
+    state.set(grad[r], plan.grad + r * P);
+    state.set(m[r], plan.m + r * P);
+    state.set(v[r], plan.v + r * P);
+    state.set(stats[r], plan.stats + r * SS);
+  }
+  const acts = randn(rng, R * plan.aRun);
+  const rec = new Float32Array(plan.recSize);
+  const dataLoss = names.map((_, r) => 0.7 + r);
+  const slot = 1;
+  for (let r = 0; r < R; r++) rec[(slot * R + r) * plan.M + 1] = dataLoss[r];
+  const hyper = new Uint32Array(hyperWords(R, 2));
+  const lrs = new Float32Array(2 * R);
+  for (let r = 0; r < R; r++) lrs[slot * R + r] = cfgs[r].optimizer.lr;
+  packHyper(
+    hyper,
+    cfgs,
+    names.map(() => ({ activeSlots: 2, step: 10, t: t0 - 1 })),
+    lrs,
+  );
+  // Adam's t at slot 1 is (t0 - 1) + 1 + 1 = t0 + 1, as optimizerStep from state.t = t0
+  const sBuf = k.upload(state);
+  const rBuf = k.upload(rec);
+  const segs = k.upload(segmentTable(plan));
+  const partials = k.poisoned(R * plan.segments.length * 4);
+  const aBuf = k.upload(acts);
+  const hBuf = k.upload(hyper);
+  k.setStep(0, { s: slot, rowBase: 0, valid: B });
+  const nSeg = plan.segments.length;
+  await k.dispatch(
+    'norms',
+    {},
+    [k.uniform([nSeg, P, plan.grad, plan.aRun, 0, 0, 0, 0]), sBuf, aBuf, hBuf, segs, partials],
+    [nSeg, 1, R],
+  );
+  const udims = [
+    nSeg,
+    plan.nParamSeg,
+    R,
+    plan.M,
+    P,
+    plan.grad,
+    plan.m,
+    plan.v,
+    plan.prev,
+    plan.stats,
+    plan.prevStats,
+    SS,
+    plan.aRun,
+    plan.trackOff,
+    plan.flagsOff,
+    B,
+    plan.L,
+    0,
+    0,
+    0,
+  ];
+  await k.dispatch(
+    'update',
+    { OPT: opt },
+    [k.uniform(udims), sBuf, aBuf, hBuf, segs, partials, rBuf],
+    [plan.nParamSeg, 1, R],
+  );
+  const gs = await k.readF32(sBuf, plan.stateSize);
+  const gr = await k.readF32(rBuf, plan.recSize);
+  for (let r = 0; r < R; r++) {
+    const c = cfgs[r];
+    const tag = `update ${names[r]} (OPT=${opt}) r=${r} clip=${c.clipNorm} decayBiases=${c.reg.decayBiases}`;
+    const mask = decayMask(layout, c.reg.decayBiases);
+    const th = theta[r].slice();
+    const g = grad[r].slice();
+    l2PenaltyGrad(th, mask, c.reg.l2, g);
+    l1PenaltyGrad(th, mask, c.reg.l1, g);
+    const gradNorm = layout.layers.map((l) => l2Norm(g, l.w, l.outDim * l.inDim));
+    let regLoss = l2Penalty(th, mask, c.reg.l2) + l1Penalty(th, mask, c.reg.l1);
+    for (const pl of plan.layers.filter((x) => x.hidden)) {
+      regLoss += activationL1Penalty(
+        acts.subarray(r * plan.aRun + pl.h, r * plan.aRun + pl.h + B * pl.O),
+        B,
+        c.reg.l1Act,
+      );
+    }
+    const norm = l2Norm(g);
+    if (c.clipNorm > 0 && norm > c.clipNorm) for (let i = 0; i < P; i++) g[i] *= c.clipNorm / norm;
+    const st = { t: t0, m: m[r].slice(), v: v[r].slice() };
+    optimizerStep(c.optimizer, th, g, st, c.optimizer.lr, mask);
+    const ratio = layout.layers.map((l) => {
+      const n = l.outDim * l.inDim;
+      let du = 0;
+      for (let i = l.w; i < l.w + n; i++) du += (th[i] - theta[r][i]) ** 2;
+      return Math.sqrt(du) / l2Norm(theta[r], l.w, n);
+    });
+    const rs = stats[r].slice();
+    for (const l of layout.layers.filter((x) => x.batchNorm)) {
+      const pl = plan.layers[l.index];
+      const a = r * plan.aRun + pl.bnStats;
+      updateRunningStats(
+        rs.subarray(l.stats, l.stats + l.outDim),
+        rs.subarray(l.stats + l.outDim, l.stats + 2 * l.outDim),
+        acts.subarray(a, a + l.outDim),
+        acts.subarray(a + l.outDim, a + 2 * l.outDim),
+        c.model.bnMomentum,
+        B,
+      );
+    }
+    const o = (slot * R + r) * plan.M;
+    out.push(validateResult(`${tag} theta`, gs.subarray(r * P, (r + 1) * P), th, 1e-6, 1e-5));
+    out.push(validateResult(`${tag} m`, gs.subarray(plan.m + r * P, plan.m + (r + 1) * P), st.m, 1e-6, 1e-5));
+    out.push(validateResult(`${tag} v`, gs.subarray(plan.v + r * P, plan.v + (r + 1) * P), st.v, 1e-7, 1e-5));
+    out.push(validateResult(`${tag} prev`, gs.subarray(plan.prev + r * P, plan.prev + (r + 1) * P), theta[r], 0, 0));
+    out.push(
+      validateResult(
+        `${tag} running stats`,
+        gs.subarray(plan.stats + r * SS, plan.stats + (r + 1) * SS),
+        rs,
+        1e-6,
+        1e-5,
+      ),
+    );
+    out.push(validateResult(`${tag} loss`, [gr[o]], [dataLoss[r] + regLoss], 1e-6, 1e-5));
+    out.push(validateResult(`${tag} gradNorm`, gr.subarray(o + 8, o + 8 + plan.L), gradNorm, 1e-6, 1e-5));
+    out.push(validateResult(`${tag} updateRatio`, gr.subarray(o + 8 + plan.L, o + 8 + 2 * plan.L), ratio, 1e-6, 1e-4));
+  }
+  k.endCase();
+  return out;
+}
+
+export const updateCase: CaseFn = async (k, seed) => {
+  const out: Validation[] = [];
+  // each optimizer alone through its specialised pipeline, then all seven at once (OPT = 7)
+  for (const [i, name] of OPTIMIZER_NAMES.entries()) out.push(...(await oneUpdate(k, seed + i, [name], i)));
+  out.push(...(await oneUpdate(k, seed + 100, [...OPTIMIZER_NAMES], 7)));
+  return out;
+};

@@ -1,0 +1,99 @@
+// Choosing the path of a training call: the fused small-net kernel (one dispatch per chunk) when
+// the network fits it, else the general multi-kernel path; and the fused kernel's shape for the
+// adapter: on a software adapter (SwiftShader) workgroups run on CPU cores, so runs are packed
+// into about one workgroup per core and the scratch lives in a storage buffer (workgroup memory
+// is no faster there and every KB of it costs ~0.1 s of pipeline compilation); on a GPU, one
+// workgroup per run with its scratch in workgroup memory.
+import type { Dataset } from '../../src/engine/data/dataset';
+import type { ParamLayout } from '../../src/engine/layout';
+import type { BackendInfo } from '../backend';
+import { fusedLayout } from './fused';
+import type { TrainVariant } from './general';
+import { FUSED_SLOTS, GENERAL_SLOTS, type GpuModel } from './model';
+import { makePlan } from './plan';
+
+export interface GpuBackendOptions {
+  /** 'auto': the fused small-net kernel whenever the network fits it; 'off': always the general path. */
+  fused?: 'auto' | 'off';
+  /** Invocations per workgroup of the fused kernel (default 32 on a software adapter, else 64). */
+  fusedWorkgroup?: number;
+  /** Workgroups the fused kernel spreads the runs over (default: one per run on a GPU, one per CPU core on a software adapter). */
+  fusedGroups?: number;
+  /** Where the fused kernel keeps its scratch (default: storage on a software adapter, else workgroup memory). */
+  fusedScratch?: 'workgroup' | 'storage';
+}
+
+/** Which path the last train() call took, and why not the fused one. */
+export interface PathInfo {
+  path: 'fused' | 'general';
+  reason: string;
+}
+
+/** Encodes one chunk of S steps with the fused kernel; returns the dispatches it encoded. */
+export type FusedEncode = (enc: GPUCommandEncoder, S: number, augRun: number) => number;
+
+/** Scratch per fused workgroup when it lives in storage (the same order as a GPU's workgroup memory). */
+const FUSED_STORAGE_BUDGET = 64 * 1024;
+
+export class PathChooser {
+  constructor(
+    private readonly info: BackendInfo,
+    private readonly limits: GPUSupportedLimits,
+    private readonly opts: GpuBackendOptions,
+  ) {}
+
+  private get storage(): boolean {
+    return this.opts.fusedScratch ? this.opts.fusedScratch === 'storage' : this.info.fallbackAdapter;
+  }
+
+  private get memLimit(): number {
+    return this.storage ? FUSED_STORAGE_BUDGET : this.limits.maxComputeWorkgroupStorageSize;
+  }
+
+  private get wg(): number {
+    return this.opts.fusedWorkgroup ?? (this.info.fallbackAdapter ? 32 : 64);
+  }
+
+  private groups(R: number): number {
+    if (this.opts.fusedGroups) return this.opts.fusedGroups;
+    const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 2;
+    return this.info.fallbackAdapter ? Math.min(R, Math.max(1, cores)) : R;
+  }
+
+  /** Steps per submission for a build: many when the fused kernel can take the network. */
+  slotsFor(layout: ParamLayout, ds: Dataset, R: number, B: number): number {
+    if (this.opts.fused === 'off') return GENERAL_SLOTS;
+    const noDropout = layout.layers.map(() => false);
+    const f = fusedLayout(layout, makePlan(layout, R, B, 1), ds, noDropout, R, this.groups(R), this.memLimit);
+    return typeof f === 'string' ? GENERAL_SLOTS : FUSED_SLOTS;
+  }
+
+  /** The fused encoder for this variant (its pipeline compiled), or null and why, for the general path. */
+  async choose(m: GpuModel, v: TrainVariant): Promise<{ encode: FusedEncode | null; path: PathInfo }> {
+    if (this.opts.fused === 'off')
+      return { encode: null, path: { path: 'general', reason: 'fused path switched off' } };
+    const [wg, groups, limit, storage] = [this.wg, this.groups(m.R), this.memLimit, this.storage];
+    await m.warmFused(v, wg, groups, limit, storage);
+    const probe = m.fusedFor(v, wg, groups, limit, storage);
+    if (typeof probe === 'string')
+      return {
+        encode: null,
+        path: { path: 'general', reason: `the fused kernel does not take this network: ${probe}` },
+      };
+    const encode: FusedEncode = (enc, S, augRun) => {
+      // looked up again here: uploading augmented batches may have replaced a buffer it binds
+      const f = m.fusedFor(v, wg, groups, limit, storage);
+      if (typeof f === 'string') throw new Error(f);
+      m.device.queue.writeBuffer(f.dims, 7 * 4, new Uint32Array([S]));
+      m.device.queue.writeBuffer(f.dims, 19 * 4, new Uint32Array([augRun]));
+      const pass = enc.beginComputePass();
+      pass.setPipeline(f.pipe.pipeline);
+      pass.setBindGroup(0, f.group);
+      pass.setBindGroup(1, m.res.stepGroup, [0]);
+      pass.dispatchWorkgroups(f.groups);
+      pass.end();
+      return 1;
+    };
+    return { encode, path: { path: 'fused', reason: '' } };
+  }
+}

@@ -1,0 +1,182 @@
+// Where everything lives on the GPU, for R runs of one architecture (the run dimension leads).
+// Pure arithmetic over the engine's ParamLayout: no GPU calls, so it is unit-tested in Node.
+//
+// state (one buffer, f32), each section [R, P] or [R, SS] (SS = layout.statsSize):
+//   theta | grad | m | v | prev | runStats | prevRunStats
+// acts (one buffer, per run `aRun` floats), per dense layer l with O units and `rows` rows:
+//   z [rows, O] | u [rows, O] (batch norm) | h [rows, O] | o [rows, O] (dropout) | batch stats [3, O] (BN)
+//   (the output layer has z only: logits or predictions)
+// dacts (per run `dRun`): per layer dZ [rows, O], and dU [rows, O] before it for batch-norm layers
+// records: [slots, R, M] step records, then track [R, 32], then weight flags [R, nParamSeg]
+import type { ParamLayout } from '../../src/engine/layout';
+
+export interface LayerPlan {
+  index: number;
+  hidden: boolean;
+  I: number;
+  O: number;
+  batchNorm: boolean;
+  /** Offsets within one run's acts (-1 when absent). */
+  z: number;
+  u: number;
+  h: number;
+  o: number;
+  bnStats: number;
+  /** Offsets within one run's dacts: dU (BN only, else -1) and dZ. */
+  dU: number;
+  dZ: number;
+}
+
+export interface Segment {
+  kind: 'W' | 'b' | 'gamma' | 'beta' | 'h';
+  /** Offset in a run's theta (parameters) or acts (activations). */
+  off: number;
+  len: number;
+  layer: number;
+  /** gamma rows: running-stats offset (in a run's stats), features, batch-stats offset (in acts). */
+  stats: number;
+  features: number;
+  batchStats: number;
+}
+
+export interface GpuPlan {
+  R: number;
+  rows: number;
+  P: number;
+  SS: number;
+  L: number;
+  layers: LayerPlan[];
+  /** Section offsets in state (floats). */
+  theta: number;
+  grad: number;
+  m: number;
+  v: number;
+  prev: number;
+  stats: number;
+  prevStats: number;
+  stateSize: number;
+  aRun: number;
+  dRun: number;
+  segments: Segment[];
+  nParamSeg: number;
+  /** Record words per (slot, run) and the record buffer's layout. */
+  M: number;
+  slots: number;
+  trackOff: number;
+  flagsOff: number;
+  recSize: number;
+}
+
+/** Words of a step record: loss, dataLoss, correct, unused, train loss sum, train correct, val loss sum, val correct, gradNorm[L], updateRatio[L]. */
+export const REC = {
+  loss: 0,
+  dataLoss: 1,
+  correct: 2,
+  trainLoss: 4,
+  trainCorrect: 5,
+  valLoss: 6,
+  valCorrect: 7,
+  gradNorm: 8,
+};
+export const TRACK_WORDS = 32;
+export const SEG_WORDS = 8;
+const SEG_KIND = { W: 0, b: 1, gamma: 2, beta: 3, h: 4 } as const;
+
+export function makePlan(layout: ParamLayout, R: number, rows: number, slots: number): GpuPlan {
+  if (!(R >= 1 && rows >= 1 && slots >= 1))
+    throw new Error(`makePlan: R, rows and slots must be >= 1 (${R}, ${rows}, ${slots})`);
+  const P = layout.size;
+  const SS = layout.statsSize;
+  let a = 0;
+  let dd = 0;
+  const layers: LayerPlan[] = layout.layers.map((l) => {
+    const n = rows * l.outDim;
+    const take = (cond: boolean, size: number) => {
+      if (!cond) return -1;
+      const at = a;
+      a += size;
+      return at;
+    };
+    const z = take(true, n);
+    const u = take(l.batchNorm, n);
+    const h = take(l.hidden, n);
+    const o = take(l.hidden, n);
+    const bnStats = take(l.batchNorm, 3 * l.outDim);
+    const dU = l.batchNorm ? dd : -1;
+    if (l.batchNorm) dd += n;
+    const dZ = dd;
+    dd += n;
+    return {
+      index: l.index,
+      hidden: l.hidden,
+      I: l.inDim,
+      O: l.outDim,
+      batchNorm: l.batchNorm,
+      z,
+      u,
+      h,
+      o,
+      bnStats,
+      dU,
+      dZ,
+    };
+  });
+  const segments: Segment[] = [];
+  const seg = (kind: Segment['kind'], off: number, len: number, layer: number, extra: Partial<Segment> = {}) =>
+    segments.push({ kind, off, len, layer, stats: 0, features: 0, batchStats: 0, ...extra });
+  for (const l of layout.layers) {
+    seg('W', l.w, l.outDim * l.inDim, l.index);
+    seg('b', l.b, l.outDim, l.index);
+    if (l.batchNorm) {
+      const bs = layers[l.index].bnStats;
+      seg('gamma', l.gamma, l.outDim, l.index, { stats: l.stats, features: l.outDim, batchStats: bs });
+      seg('beta', l.beta, l.outDim, l.index);
+    }
+  }
+  const nParamSeg = segments.length;
+  for (const l of layers) if (l.hidden) seg('h', l.h, rows * l.O, l.index);
+  const L = layout.layers.length;
+  const M = 8 + 2 * L;
+  const trackOff = slots * R * M;
+  const flagsOff = trackOff + R * TRACK_WORDS;
+  return {
+    R,
+    rows,
+    P,
+    SS,
+    L,
+    layers,
+    theta: 0,
+    grad: R * P,
+    m: 2 * R * P,
+    v: 3 * R * P,
+    prev: 4 * R * P,
+    stats: 5 * R * P,
+    prevStats: 5 * R * P + R * SS,
+    stateSize: 5 * R * P + 2 * R * SS,
+    aRun: Math.max(1, a),
+    dRun: Math.max(1, dd),
+    segments,
+    nParamSeg,
+    M,
+    slots,
+    trackOff,
+    flagsOff,
+    recSize: flagsOff + R * nParamSeg,
+  };
+}
+
+/** The segment table as the kernels read it (lib: norms.wgsl header). */
+export function segmentTable(plan: GpuPlan): Uint32Array<ArrayBuffer> {
+  const t = new Uint32Array(plan.segments.length * SEG_WORDS);
+  plan.segments.forEach((s, k) => {
+    t.set([SEG_KIND[s.kind], s.off, s.len, s.layer, s.stats, s.features, s.batchStats, 0], k * SEG_WORDS);
+  });
+  return t;
+}
+
+/** Input rows of layer l's X in acts: the previous layer's dropout output or its activations. */
+export function inputOffset(plan: GpuPlan, l: number, dropoutOn: boolean[]): number {
+  const prev = plan.layers[l - 1];
+  return dropoutOn[l - 1] ? prev.o : prev.h;
+}
