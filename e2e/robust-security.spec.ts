@@ -87,14 +87,18 @@ test('the app trains under the policy on the CPU and on WebGPU, with no request 
   page,
 }) => {
   const w = await watch(page);
+  const whileTraining: string[] = [];
   for (const backend of ['cpu', 'webgpu']) {
     await page.goto(`./?backend=${backend}#data=xor&v=1`);
     await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+    // Loaded: from here on, training makes no request at all.
+    const loadedAt = w.requests.length;
     await page.getByTestId('play').click();
     await expect
       .poll(async () => Number(await page.getByTestId('step').textContent()), { timeout: 60_000 })
       .toBeGreaterThan(30);
     await page.getByTestId('play').click();
+    whileTraining.push(...w.requests.slice(loadedAt));
   }
   // The digits are fetched from the site itself (connect-src 'self').
   await page.goto('./?backend=cpu#data=digits&n=500&v=1');
@@ -104,11 +108,13 @@ test('the app trains under the policy on the CPU and on WebGPU, with no request 
   recordFigures('security-requests', {
     requests: w.requests.length,
     foreignRequests: outside.length,
+    requestsWhileTraining: whileTraining.length,
     cspViolations: w.violations.length,
     pageErrors: w.errors.length,
     origin: pageOrigin,
   });
   expect(outside).toEqual([]);
+  expect(whileTraining).toEqual([]);
   expect(w.violations).toEqual([]);
   expect(w.errors).toEqual([]);
 });

@@ -84,7 +84,8 @@ export async function cpuSoak(cfgs: TrainConfig[], steps: number, every: number,
       if (step < steps) await svc.start();
     }
     const st = await svc.getStatus();
-    if (!st.running && step < steps) throw new Error(`soak: training stopped at step ${step} (${st.notice ?? st.runs[0].state})`);
+    if (!st.running && step < steps)
+      throw new Error(`soak: training stopped at step ${step} (${st.notice ?? st.runs[0].state})`);
   }
   await svc.pause();
   sample();
