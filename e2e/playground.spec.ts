@@ -94,6 +94,21 @@ test('a new user trains, tunes, edits the network and shares the link', async ({
   expect(dialogs).toEqual([]);
 });
 
+test('the training order sits by Shuffle: sorted by class goes into the link and survives a reload', async ({
+  page,
+}) => {
+  await openFresh(page);
+  const order = page.getByRole('combobox', { name: 'Training order' });
+  await expect(order).toBeVisible();
+  await expect(order).toHaveValue('random');
+  await order.selectOption('byClass');
+  await expect(page).toHaveURL(/order=byClass/);
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  await page.reload();
+  await expect(page.getByRole('combobox', { name: 'Training order' })).toHaveValue('byClass');
+  await expect(page.getByTestId('notices')).toHaveCount(0);
+});
+
 test('a broken link shows a notice naming the bad fields and keeps the good ones', async ({ page }) => {
   const dialogs: string[] = [];
   page.on('dialog', (d) => {

@@ -3,6 +3,7 @@
 // means adding one row here; the defaults stay in src/engine/defaults.ts.
 import {
   ACTIVATION_NAMES,
+  DATA_ORDERS,
   type DatasetName,
   type InitScheme,
   type LossName,
@@ -110,6 +111,13 @@ export const FIELDS: readonly Field[] = [
     'Standardize each input, or whiten (PCA), using train statistics only.',
   ),
   bool('data.shuffle', 'shuffle', 'Shuffle', 'Reshuffle the training set every epoch so batches differ.'),
+  en(
+    'data.order',
+    'order',
+    DATA_ORDERS,
+    'Training order',
+    'How the training set arrives: random, or sorted by class (regression sets: ignored).',
+  ),
   num('data.augmentNoise', 'augNoise', 0, 2, 'Input noise', 'Gaussian noise added to every training input each step.'),
   bool(
     'data.augmentAffine',

@@ -14,6 +14,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     valFraction: 0.3,
     preprocess: 'none',
     shuffle: true,
+    order: 'random',
     augmentNoise: 0,
     augmentAffine: false,
   },

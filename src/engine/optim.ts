@@ -3,7 +3,8 @@
 //
 // Shapes: theta[P], grad[P], state buffers m[P] and v[P]. Nothing is allocated per step.
 // L2 / L1 penalty gradients are already added to `grad` by the caller (coupled regularization,
-// the lecture's eq. 1-2); only AdamW adds its own decoupled decay term here.
+// the lecture's eq. 1-2); only AdamW adds its own decoupled decay term here. After the step the
+// caller clips L1 weights that crossed 0 to exactly 0 (regularizers.ts l1ClipCrossings).
 // Arithmetic is done in float64 and stored in the arrays' precision (float32 in training),
 // exactly what the WGSL kernels do modulo f32 rounding of intermediates.
 import type { FloatArray } from './floatArray';

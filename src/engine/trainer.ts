@@ -7,6 +7,7 @@
 //   loss, g = lossAndGrad(theta)           data loss + eta||w||^2 + zeta1||w||_1 + zeta2 mean||h||_1
 //   g *= min(1, clipNorm / ||g||)          clipping by global norm (when clipNorm > 0)
 //   theta = optimizerStep(theta, g, lr)    lr = loop.nextLr() (schedule x plateau scale)
+//   w = 0 where L1 moved w across 0         truncated-gradient L1 (regularizers.ts l1ClipCrossings)
 //   running batch-norm statistics updated; divergence checked
 // After the last step of an epoch: train/val loss and accuracy in evaluation mode, then
 // reduce-on-plateau, early stopping (restoring the best weights) and maxEpochs.
@@ -20,6 +21,7 @@ import { type RunStatus, TrainLoop } from './loop';
 import { lossAndGrad, updateBatchNormStats } from './network';
 import { createOptimizerState, type OptimizerState, optimizerStep, resetOptimizerState } from './optim';
 import { applyPreprocess } from './preprocess';
+import { l1ClipCrossings } from './regularizers';
 import { Rng, streamSeed } from './rng';
 import type { StreamName, TrainConfig } from './types';
 
@@ -68,7 +70,7 @@ export interface RunOptions {
 
 /**
  * True when going from config a to b needs a new Run (new layout, weights or data): the data
- * config except augmentation and shuffle, the architecture (layer count, units, activation,
+ * config except augmentation and shuffle (data.order re-orders the rows: a rebuild), the architecture (layer count, units, activation,
  * batch norm), init scheme and scale, the loss, or the master seed. Everything else (optimizer,
  * learning rate, schedule, regularization, dropout rates and kind, batch size, clipping, early
  * stopping, maxEpochs, batch-norm momentum/eps) is live through Run.setHyper.
@@ -193,6 +195,7 @@ export class Run {
     }
     this.prev.set(theta);
     optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask);
+    l1ClipCrossings(this.prev, theta, this.mask, cfg.reg.l1); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
       return this.diverged(record);

@@ -11,6 +11,10 @@ export type DatasetName = Dataset2DName | RegressionName | 'digits';
 
 export type Preprocess = 'none' | 'standardize' | 'whiten';
 
+/** Order of the training rows as the dataset delivers them (before any per-epoch shuffle). */
+export type DataOrder = 'random' | 'byClass';
+export const DATA_ORDERS: readonly DataOrder[] = ['random', 'byClass'];
+
 export interface DataConfig {
   name: DatasetName;
   /** Label/position noise of the generator, 0..1 (2D sets). */
@@ -24,6 +28,12 @@ export interface DataConfig {
   preprocess: Preprocess;
   /** Reshuffle the training set at the start of every epoch. */
   shuffle: boolean;
+  /**
+   * Training-set order as delivered: 'random' (a seeded permutation) or 'byClass' (sorted by
+   * label, as real datasets often arrive; with shuffle off each minibatch then holds one class).
+   * Same split and validation set either way. Ignored for regression sets (no classes).
+   */
+  order: DataOrder;
   /** Std of Gaussian noise added to each training input every step (0 = off). */
   augmentNoise: number;
   /** Random affine (shift, rotation, scale) on digit images (ignored for 2D sets). */

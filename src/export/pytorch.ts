@@ -146,7 +146,11 @@ export function pytorchScript(cfg: TrainConfig, data: ExportDataset, opts: Pytor
     throw new Error(`model.loss: softmaxCE needs a classification dataset, ${data.name} is regression`);
   const epochs = cfg.maxEpochs > 0 ? cfg.maxEpochs : (opts.defaultEpochs ?? 100);
   const title = opts.title ?? `Descent experiment: ${cfg.data.name}, ${cfg.optimizer.name}`;
-  const configJson = JSON.stringify(cfg, null, 2);
+  // data.order is written only when not 'random' (its default, which the config parser fills in):
+  // scripts of configs from before the field existed stay byte-identical. The training order
+  // itself is carried by X_TRAIN/Y_TRAIN, embedded in the order the run used.
+  const { order, ...dataRest } = cfg.data;
+  const configJson = JSON.stringify(order === 'random' ? { ...cfg, data: dataRest } : cfg, null, 2);
   const lines = [
     '#!/usr/bin/env python3',
     '"""',

@@ -31,8 +31,11 @@ const DIGITS: { data: Record<string, unknown> } & ConfigPatch = {
   batchSize: 32,
 };
 
-/** SGD + momentum: the L1 push is then a fixed step lr*zeta1 towards 0 (Adam would rescale it). */
-const SGD_M = { name: 'momentum', lr: 0.02, momentum: 0.9 };
+/**
+ * Plain SGD: the L1 push is then a fixed step lr*zeta1 towards 0 (Adam would rescale it), and a
+ * weight clipped at 0 stays there (momentum's velocity would carry it on across 0).
+ */
+const SGD = { name: 'sgd', lr: 0.2 };
 
 /**
  * Dropout's setting: heavily overlapping classes (moons at noise 1), where an unregularized
@@ -178,25 +181,27 @@ export const LESSONS_REGULARIZATION: Lesson[] = [
     text: [
       'Weight decay adds η‖w‖² to the loss: every step pulls each weight towards 0 in proportion to its size, keeping weights small and the boundary smooth.',
       'L1 adds ζ₁‖w‖₁: a constant pull of the same size on every weight, which drives the unimportant ones all the way to zero (a sparse network).',
+      'A plain step w − lr ζ₁ sign(w) would jump over 0 and back forever; so a weight that the step carries across 0 is stopped at exactly 0 (the "truncated gradient"), and stays there unless the data pulls it out again.',
       'The weight histograms show the difference: L2 shrinks the spread, L1 piles weights up at zero.',
     ],
     formulas: [
       'L(y, t; w) = E(y, t) + \\eta \\|w\\|_2^2 \\qquad \\frac{\\partial}{\\partial w}: 2\\eta w',
       'L(y, t; w) = E(y, t) + \\zeta_1 \\|w\\|_1 \\qquad \\frac{\\partial}{\\partial w}: \\zeta_1 \\operatorname{sign}(w)',
+      'w_{t+1} \\leftarrow 0 \\quad \\text{where } w_t w_{t+1} < 0 \\qquad \\text{(L1: stop at the crossing)}',
     ],
     presets: [
-      { id: 'none', label: 'No penalty', color: RED, config: withOverfit({ optimizer: SGD_M }) },
-      { id: 'l2', label: 'L2, η = 0.003', color: BLUE, config: withOverfit({ optimizer: SGD_M, reg: { l2: 0.003 } }) },
+      { id: 'none', label: 'No penalty', color: RED, config: withOverfit({ optimizer: SGD }) },
+      { id: 'l2', label: 'L2, η = 0.003', color: BLUE, config: withOverfit({ optimizer: SGD, reg: { l2: 0.003 } }) },
       {
         id: 'l1',
         label: 'L1, ζ₁ = 0.002',
         color: GREEN,
-        config: withOverfit({ optimizer: SGD_M, reg: { l1: 0.002 } }),
+        config: withOverfit({ optimizer: SGD, reg: { l1: 0.002 } }),
       },
     ],
     watch: [
       '‖w‖ under each histogram: both penalties keep it far below the unpenalized run.',
-      'The count of weights that are effectively zero (|w| < 10⁻³) grows only under L1: about half the network is switched off.',
+      'The count of weights that are exactly 0 grows only under L1: over a third of the network is switched off, while L2 and no penalty leave none at 0.',
       'Validation loss: the penalized runs stop over-fitting.',
     ],
     views: ['loss', 'weights', 'boundary'],

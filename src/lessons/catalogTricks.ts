@@ -32,6 +32,15 @@ const NOISY_MOMENTUM: ConfigPatch = {
   batchSize: 8,
 };
 
+/** Moons delivered sorted by class (all of class 0, then all of class 1); only `shuffle` differs. */
+const sortedMoons = (shuffle: boolean): ConfigPatch => ({
+  seed: 2,
+  data: { name: 'moons', noise: 0.25, samples: 400, valFraction: 0.25, order: 'byClass', shuffle },
+  model: { hidden: [tanh(16), tanh(16)] },
+  optimizer: { name: 'sgd', lr: 0.3 },
+  batchSize: 16,
+});
+
 /** Five sigmoid layers: without normalization the signal (and gradient) fades layer by layer. */
 const deep = (batchNorm: boolean, lr: number): ConfigPatch => ({
   seed: 5,
@@ -91,6 +100,29 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['updateRatio', 'loss'],
     epochs: 20,
+  },
+  {
+    id: 'shuffle',
+    number: 9,
+    title: 'Tricks of the trade: shuffle the training set',
+    text: [
+      'Real datasets often arrive sorted: all examples of one class, then the next. Without shuffling, every minibatch then holds a single class.',
+      'Each step pulls the network towards the class it sees right now, so it forgets the previous one: the epoch ends biased towards the last class.',
+      'Shuffling every epoch makes each minibatch a fair sample of the whole set, so its gradient is an unbiased estimate of the full gradient.',
+    ],
+    formulas: [
+      'mathbb{E}_{B}Big[\tfrac{1}{|B|}sum_{i in B} \nabla L_iBig] = \tfrac{1}{N}sum_{i=1}^{N} \nabla L_i quad \text{only if } B \text{ is drawn at random}',
+    ],
+    presets: [
+      { id: 'off', label: 'Sorted by class, no shuffle', color: RED, config: sortedMoons(false) },
+      { id: 'on', label: 'Sorted by class, shuffled', color: BLUE, config: sortedMoons(true) },
+    ],
+    watch: [
+      'Same data, weights and learning rate: the shuffled run’s validation loss falls far lower.',
+      'The unshuffled run’s loss stalls high, and its boundary leans towards the class it saw last.',
+    ],
+    views: ['loss', 'accuracy', 'boundary'],
+    epochs: 30,
   },
   {
     id: 'momentum-off',

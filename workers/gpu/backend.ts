@@ -236,8 +236,10 @@ export class GpuBackend implements TrainingBackend {
       throw new Error(`writeParams: got ${theta.length} parameters, the network has ${m.plan.P}`);
     m.device.queue.writeBuffer(m.res.state, (m.plan.theta + run * m.plan.P) * 4, theta.slice());
     // A run continued from another backend keeps its blow-up reference (see TrainingBackend).
-    if (lossBaseline !== undefined && Number.isFinite(lossBaseline) && lossBaseline > 0)
+    if (lossBaseline !== undefined && Number.isFinite(lossBaseline) && lossBaseline > 0) {
       this.runs[run].loop.state.firstLoss = lossBaseline;
+      this.writeTrack(); // the kernels check divergence too, against their copy of the track
+    }
   }
 
   async predict(run: number, x: Float32Array, n: number): Promise<Float32Array> {

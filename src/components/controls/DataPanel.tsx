@@ -1,5 +1,6 @@
 // Data section: dataset tiles, generator settings, split, preprocessing, shuffling, augmentation.
 
+import { REGRESSION_DATASETS } from '../../config/fields';
 import { DATASET_LABELS } from '../../config/labels';
 import { CsvImport } from '../../data-import/CsvImport';
 import { useStore } from '../../state/store';
@@ -8,6 +9,7 @@ import { DatasetPicker } from './DatasetPicker';
 import { NumberSlider, Section, Select, Toggle } from './Fields';
 
 const PREPROCESS_NAMES = { none: 'None', standardize: 'Standardize', whiten: 'Whiten (PCA)' };
+const ORDER_NAMES = { random: 'Random', byClass: 'Sorted by class' };
 
 export function DataPanel() {
   const name = useStore((s) => s.config.data.name);
@@ -22,6 +24,7 @@ export function DataPanel() {
       <NumberSlider path="data.valFraction" step={0.05} format={pct} />
       <Select path="data.preprocess" names={PREPROCESS_NAMES} />
       <Toggle path="data.shuffle" />
+      {!REGRESSION_DATASETS.includes(name) && <Select path="data.order" names={ORDER_NAMES} />}
       <NumberSlider path="data.augmentNoise" step={0.02} />
       {isDigits && <Toggle path="data.augmentAffine" />}
     </Section>

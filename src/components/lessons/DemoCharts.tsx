@@ -108,7 +108,7 @@ export function WeightsChart({ s, width = 240, height = 160 }: { s: PresetSnapsh
         ‖w‖ = {w.l2.toFixed(2)}
       </text>
       <text x="2" y="25" fill="#333">
-        |w| &lt; 10⁻³: {w.nearZeros} of {w.count} · = 0: {w.exactZeros}
+        w = 0: {w.exactZeros} of {w.count} · |w| &lt; 10⁻³: {w.nearZeros}
       </text>
       <text x="2" y={height - 4} fill="#5b6570">
         −{w.range}

@@ -153,7 +153,12 @@ export function LessonDemo({ lesson, demo }: { lesson: Lesson; demo: ReturnType<
             <ChartFrame title="Weight histograms" file={`${lesson.id}-weights`} testId="chart-weights">
               <div className="lesson-row">
                 {snap.presets.map((s) => (
-                  <figure key={s.id} data-testid={`weights-${s.id}`} data-near-zeros={s.weights?.nearZeros ?? ''}>
+                  <figure
+                    key={s.id}
+                    data-testid={`weights-${s.id}`}
+                    data-near-zeros={s.weights?.nearZeros ?? ''}
+                    data-exact-zeros={s.weights?.exactZeros ?? ''}
+                  >
                     <WeightsChart s={s} />
                     <figcaption>{s.label}</figcaption>
                   </figure>

@@ -81,6 +81,8 @@ export function validateDataConfig(cfg: DataConfig): void {
     throw new Error(`data.classes must be an integer in 2..5 for blobs, got ${cfg.classes}`);
   if (!['none', 'standardize', 'whiten'].includes(cfg.preprocess))
     throw new Error(`data.preprocess: unknown '${cfg.preprocess}' (none, standardize, whiten)`);
+  if (!['random', 'byClass'].includes(cfg.order))
+    throw new Error(`data.order: unknown '${cfg.order}' (random, byClass)`);
   if (!(cfg.augmentNoise >= 0)) throw new Error(`data.augmentNoise must be >= 0, got ${cfg.augmentNoise}`);
 }
 
@@ -117,7 +119,22 @@ export function makeDataset(cfg: DataConfig, masterSeed: number, digits?: Digits
     shuffleInPlace(perm, rng);
     raw = permuteRaw(raw, perm);
   }
+  if (cfg.order === 'byClass') raw = sortTrainByClass(raw, cfg.samples - nVal);
   return finishDataset(cfg, raw, nVal);
+}
+
+/**
+ * Stable sort of the first nTrain rows (the training split) by label; the validation rows
+ * stay where they are, so the split and the validation set are those of order 'random'.
+ * Regression targets have no classes: the rows are returned unchanged.
+ */
+function sortTrainByClass(raw: RawData, nTrain: number): RawData {
+  const y = raw.y;
+  if (!(y instanceof Int32Array)) return raw;
+  const perm = new Int32Array(y.length);
+  for (let i = 0; i < perm.length; i++) perm[i] = i;
+  perm.subarray(0, nTrain).sort((a, b) => y[a] - y[b] || a - b);
+  return permuteRaw(raw, perm);
 }
 
 function permuteRaw(raw: RawData, perm: Int32Array): RawData {

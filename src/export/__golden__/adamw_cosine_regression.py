@@ -314,7 +314,16 @@ for epoch in range(1, MAX_EPOCHS + 1):
             # the global norm of the whole gradient, penalties included, as Descent clips it
             # (Descent scales by CLIP_NORM/||g||, torch by CLIP_NORM/(||g|| + 1e-6))
             torch.nn.utils.clip_grad_norm_(net.parameters(), CLIP_NORM)
+        if L1 > 0:
+            before = [w.detach().clone() for w in DECAYED]
         optimizer.step()
+        if L1 > 0:
+            # truncated-gradient L1, as Descent: a decayed weight that the step carried across 0 stops
+            # at exactly 0 (subgradient steps alone only jitter around 0 and never reach it)
+            with torch.no_grad():
+                for w, w0 in zip(DECAYED, before):
+                    crossed = ((w0 > 0) & (w < 0)) | ((w0 < 0) & (w > 0))
+                    w[crossed & torch.isfinite(w)] = 0.0
         if isinstance(scheduler, torch.optim.lr_scheduler.LambdaLR):
             scheduler.step()  # per batch: lr_factor takes the step
         step += 1

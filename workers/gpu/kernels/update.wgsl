@@ -1,6 +1,7 @@
 // update: the optimizer step, one 64-invocation workgroup per (parameter segment k, run r).
 //   scale = min(1, clipNorm / ||g||)       ||g|| over all of the run's parameters (clipping, when clipNorm > 0)
 //   w, m, v <- optimizer(w, scale g, m, v) (lib/optimizers.wgsl; OPT = 7 picks each run's own rule)
+//   w <- 0 where l1 > 0 and the step carried a decayed w across 0 (lib/optimizers.wgsl l1_clip)
 // and the step's bookkeeping for the run:
 //   loss = dataLoss + l2 sum w^2 + l1 sum |w| + l1Act sum_l sum |h_l| / B    (record word 0, from segment 0)
 //   gradNorm[l] = ||g_W|| (before clipping), updateRatio[l] = ||W_after - W_before|| / ||W_before||
@@ -88,12 +89,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
       let w = state[w0 + i];
       let g = state[d.gradOff + w0 + i] * scale;
       let mv = optimizer_step(kindOpt, w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], args);
+      let wn = l1_clip(w, mv.w, l1, args.decayed);
       state[d.prevOff + w0 + i] = w;
-      state[w0 + i] = mv.w;
+      state[w0 + i] = wn;
       state[d.mOff + w0 + i] = mv.m;
       state[d.vOff + w0 + i] = mv.v;
-      let dw = mv.w - w;
-      acc += vec3<f32>(dw * dw, w * w, select(1.0, 0.0, is_finite(mv.w)));
+      let dw = wn - w;
+      acc += vec3<f32>(dw * dw, w * w, select(1.0, 0.0, is_finite(wn)));
     }
     if (kind == 2u) { running_stats(r, segs[k * 8u + 4u], segs[k * 8u + 5u], segs[k * 8u + 6u], t); }
   }

@@ -97,6 +97,7 @@ fn update_items(g: u32, t: u32, s: u32) {
     let len = d.items[it].z;
     let scale = mld(sc(j, SC_SCALE));
     var a = opt_args_at(r, s, kind == 0u || hyper_u(r, 19u) != 0u);
+    let l1 = hyper_f(r, 11u);
     // a constant optimizer (OPT < 7) lets the compiler drop the other six rules
     var rule = OPT;
     if (OPT == 7u) { rule = hyper_u(r, 0u); }
@@ -105,12 +106,13 @@ fn update_items(g: u32, t: u32, s: u32) {
       let k = r * d.P + e;
       let w = state[k];
       let mv = optimizer_step(rule, w, state[d.gradOff + k] * scale, state[d.mOff + k], state[d.vOff + k], a);
+      let wn = l1_clip(w, mv.w, l1, a.decayed);  // truncated-gradient L1: stop at exactly 0
       state[d.prevOff + k] = w;
-      state[k] = mv.w;
+      state[k] = wn;
       state[d.mOff + k] = mv.m;
       state[d.vOff + k] = mv.v;
-      let dw = mv.w - w;
-      acc += vec3<f32>(dw * dw, w * w, select(1.0, 0.0, finite(mv.w)));
+      let dw = wn - w;
+      acc += vec3<f32>(dw * dw, w * w, select(1.0, 0.0, finite(wn)));
     }
     if (BN && kind == 2u) { running_stats_item(j, r, item_layer(it), off, len); }
     let p = part(j, it);

@@ -65,6 +65,14 @@ fn optimizer_step(kind: u32, w: f32, g: f32, m: f32, v: f32, a: OptArgs) -> Move
   }
 }
 
+// Truncated-gradient L1 after the step (regularizers.ts l1ClipCrossings): a decayed weight that the
+// step carried across 0 stops at exactly 0 when l1 > 0; a non-finite w1 is kept (divergence check)
+fn l1_clip(w0: f32, w1: f32, l1: f32, decayed: bool) -> f32 {
+  let crossed = (w0 > 0.0 && w1 < 0.0) || (w0 < 0.0 && w1 > 0.0);
+  if (decayed && l1 > 0.0 && crossed && (bitcast<u32>(w1) & 0x7f800000u) != 0x7f800000u) { return 0.0; }
+  return w1;
+}
+
 // The arguments of run r at the current step (needs lib/hyper.wgsl); R = runs in the hyper table.
 fn opt_args(r: u32, R: u32, decayed: bool) -> OptArgs {
   return OptArgs(slot_f(r, R, 0u), hyper_f(r, 4u), hyper_f(r, 5u), hyper_f(r, 6u), hyper_f(r, 16u), hyper_f(r, 17u),

@@ -9,6 +9,7 @@ import { buildLayout, decayMask } from '../../../../src/engine/layout';
 import { optimizerStep } from '../../../../src/engine/optim';
 import {
   activationL1Penalty,
+  l1ClipCrossings,
   l1Penalty,
   l1PenaltyGrad,
   l2Penalty,
@@ -40,7 +41,8 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
   const layout = buildLayout(cfgs[0].model, 4, 2);
   const plan = makePlan(layout, R, B, 2);
   const { P, SS } = plan;
-  const theta = names.map(() => randn(rng, P, 0.7));
+  // every fourth weight near 0, so that steps carry some across 0 (the L1 clipping at exactly 0)
+  const theta = names.map(() => randn(rng, P, 0.7).map((w, i) => (i % 4 === 0 ? w * 0.01 : w)));
   const grad = names.map(() => randn(rng, P, 0.5));
   const m = names.map(() => randn(rng, P, 0.1));
   const v = names.map(() => randn(rng, P, 0.1).map((x) => x * x));
@@ -113,6 +115,7 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
   );
   const gs = await k.readF32(sBuf, plan.stateSize);
   const gr = await k.readF32(rBuf, plan.recSize);
+  let clipped = 0;
   for (let r = 0; r < R; r++) {
     const c = cfgs[r];
     const tag = `update ${names[r]} (OPT=${opt}) r=${r} clip=${c.clipNorm} decayBiases=${c.reg.decayBiases}`;
@@ -134,6 +137,7 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     if (c.clipNorm > 0 && norm > c.clipNorm) for (let i = 0; i < P; i++) g[i] *= c.clipNorm / norm;
     const st = { t: t0, m: m[r].slice(), v: v[r].slice() };
     optimizerStep(c.optimizer, th, g, st, c.optimizer.lr, mask);
+    clipped += l1ClipCrossings(theta[r], th, mask, c.reg.l1);
     const ratio = layout.layers.map((l) => {
       const n = l.outDim * l.inDim;
       let du = 0;
@@ -171,6 +175,8 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     out.push(validateResult(`${tag} gradNorm`, gr.subarray(o + 8, o + 8 + plan.L), gradNorm, 1e-6, 1e-5));
     out.push(validateResult(`${tag} updateRatio`, gr.subarray(o + 8 + plan.L, o + 8 + 2 * plan.L), ratio, 1e-6, 1e-4));
   }
+  if (clipped === 0)
+    throw new Error(`update case ${names.join(',')}: no weight crossed 0, the L1 clipping went untested`);
   k.endCase();
   return out;
 }
