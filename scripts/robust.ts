@@ -9,11 +9,10 @@
 //   3. npm audit --omit=dev (high or critical fails the suite; an unreachable audit service is reported)
 // `npm test` runs the same tests at their fast size; this script is for the full soak.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { FIGURES_DIR, readAllFigures, recordFigures } from '../src/robust/figures';
+import { readAllFigures, recordFigures } from '../src/robust/figures';
 
 process.env.ROBUST_SCALE = process.env.ROBUST_SCALE ?? 'full';
-rmSync(FIGURES_DIR, { recursive: true, force: true });
+const started = new Date().toISOString();
 
 function run(title: string, cmd: string, args: string[]): boolean {
   console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}`);
@@ -33,14 +32,21 @@ stages.push(['audit', audit()]);
 function audit(): boolean {
   console.log('\n=== npm audit --omit=dev');
   const r = spawnSync('npm', ['audit', '--omit=dev', '--json'], { encoding: 'utf8', env: process.env });
-  let report: { vulnerabilities?: Record<string, { severity: string }>; error?: { summary?: string } } = {};
+  let report: {
+    vulnerabilities?: Record<string, { severity: string }>;
+    message?: string;
+    error?: { summary?: string };
+  } = {};
   try {
     report = JSON.parse(r.stdout || '{}');
   } catch {
     // Not JSON: reported below as "could not run".
   }
   if (!report.vulnerabilities) {
-    const why = report.error?.summary ?? (r.stderr || r.stdout || 'no output').trim().split('\n').slice(-2).join(' ');
+    const why =
+      report.error?.summary ||
+      report.message ||
+      (r.stderr || r.stdout || 'no output').trim().split('\n').slice(-2).join(' ');
     recordFigures('npm-audit', { ran: false, reason: why.slice(0, 300) });
     console.log(`npm audit could not run: ${why}`);
     return true;
@@ -56,7 +62,7 @@ function audit(): boolean {
 const line = (k: string, v: unknown) =>
   console.log(`  ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
 console.log(`\n=== figures (${process.env.ROBUST_SCALE} scale)`);
-for (const g of readAllFigures()) {
+for (const g of readAllFigures(started)) {
   console.log(`\n${g.name}:`);
   for (const [k, v] of Object.entries(g.figures)) line(k, v);
 }
