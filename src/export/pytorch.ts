@@ -3,7 +3,9 @@
 // engine/preprocess.ts), same architecture, init scheme, loss, regularization, optimizer and
 // schedule, clipping, early stopping. Random streams (initial weights, batch order, dropout masks,
 // noise) come from torch's generator seeded with the run's seed, so curves agree in distribution,
-// not bit for bit.
+// not bit for bit, unless the run's initial weights and batch order are embedded (PytorchOptions):
+// then, without dropout or input noise, the script replays the run step for step, which
+// pytorchRun.test.ts checks in PyTorch itself.
 //
 // The data is embedded rather than regenerated: the 2D generators are seeded by Descent's own
 // mulberry32 streams, and a NumPy port of each generator would be a second implementation to keep
@@ -116,11 +118,13 @@ function replayLines(d: ExportDataset, opts: PytorchOptions): string[] {
     if (o.length !== d.nTrain) throw new Error(`batchOrder[${e}] has ${o.length} indices, nTrain is ${d.nTrain}`);
   return [
     '# Exact replay of the browser run (optional): its initial weights (float32, little-endian) and the',
-    '# order in which each epoch visited the training samples. None = draw them from torch\'s generator.',
+    "# order in which each epoch visited the training samples. None = draw them from torch's generator.",
     theta
       ? `INIT_THETA = np.frombuffer(base64.b64decode(${pyBase64(new Uint8Array(theta.buffer, theta.byteOffset, theta.byteLength))}), dtype="<f4")`
       : 'INIT_THETA = None',
-    order ? `BATCH_ORDER = [\n${order.map((o) => `    [${Array.from(o, pyInt).join(', ')}],`).join('\n')}\n]` : 'BATCH_ORDER = None',
+    order
+      ? `BATCH_ORDER = [\n${order.map((o) => `    [${Array.from(o, pyInt).join(', ')}],`).join('\n')}\n]`
+      : 'BATCH_ORDER = None',
   ];
 }
 

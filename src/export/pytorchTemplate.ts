@@ -116,7 +116,7 @@ export const MODEL_LINES = [
   'init_weights(net)',
   'if INIT_THETA is not None:',
   "    # The browser's exact initial weights: every parameter flattened, in net.parameters() order",
-  '    # (per layer W[O, I], b, then batch-norm gamma, beta), which is also Descent\'s layout of theta.',
+  "    # (per layer W[O, I], b, then batch-norm gamma, beta), which is also Descent's layout of theta.",
   '    with torch.no_grad():',
   '        k = 0',
   '        for p in net.parameters():',
