@@ -1,5 +1,8 @@
-// Learning-rate schedule: the kind, its own parameters, and a small plot of ε_t computed ahead of
-// training with the engine's scheduleCurve (the very function the run uses), plus early stopping.
+// Learning-rate schedule: the kind, its own parameters, and a small plot of ε_t computed with the
+// engine's scheduleCurve (the very function the run uses), plus early stopping. During training
+// the plot shows the curve from the run's current step and epoch on at the current batch size
+// (the run's clock counts epochs trained, so a live batch-size change does not move it; the rest
+// of an epoch in which the batch size changed is drawn at the new size's pace).
 import { line, scaleLinear } from 'd3';
 import { useMemo } from 'react';
 import { valCount } from '../../engine/data/dataset';
@@ -47,14 +50,20 @@ const M = { l: 4, r: 4, t: 14, b: 14 };
 function SchedulePreview() {
   const cfg = useStore((s) => s.config);
   const step = useStore((s) => s.run.step);
+  const epoch = useStore((s) => s.run.epoch);
   const curve = useMemo(() => {
     const n = cfg.data.samples;
     const nTrain = n - valCount(n, cfg.data.valFraction);
     const spe = stepsPerEpoch(cfg.batchSize, Math.max(1, nTrain));
-    const total = Math.max(2, horizon(cfg, spe));
-    const { steps, lr } = scheduleCurve(cfg.schedule, cfg.optimizer.lr, spe, total, 160);
+    // Steps from the current point to the horizon at the current batch size (a quarter of the
+    // horizon at least when no epoch limit ends the run, so a long run still shows what comes).
+    const h = horizon(cfg, spe);
+    const left = Math.max(cfg.maxEpochs > 0 ? 1 : Math.ceil(h / 4), Math.round(h - epoch * spe));
+    const total = Math.max(2, step + left);
+    const from = { step, epochs: epoch };
+    const { steps, lr } = scheduleCurve(cfg.schedule, cfg.optimizer.lr, spe, total, 160, null, from);
     return { steps, lr, total, spe };
-  }, [cfg]);
+  }, [cfg, step, epoch]);
   const x = scaleLinear([0, curve.total - 1], [M.l, W - M.r]);
   const y = scaleLinear([0, cfg.optimizer.lr * 1.05], [H - M.b, M.t]);
   const path =
@@ -62,7 +71,7 @@ function SchedulePreview() {
       (_, i) => x(curve.steps[i]),
       (v) => y(v),
     )(Array.from(curve.lr)) ?? '';
-  const epochs = curve.total / curve.spe;
+  const epochs = epoch + (curve.total - step) / curve.spe;
   return (
     <figure className="sched-preview" aria-label="Learning-rate schedule preview">
       <svg
@@ -72,7 +81,7 @@ function SchedulePreview() {
         aria-label={`learning rate from ${fmt(cfg.optimizer.lr)} over ${fmt(epochs)} epochs`}
       >
         <line x1={M.l} x2={W - M.r} y1={H - M.b} y2={H - M.b} className="axis" />
-        <path d={`${path}L${x(curve.total - 1)},${H - M.b}L${M.l},${H - M.b}Z`} className="area" />
+        <path d={`${path}L${x(curve.total - 1)},${H - M.b}L${x(curve.steps[0])},${H - M.b}Z`} className="area" />
         <path d={path} className="curve" />
         {step > 0 && step < curve.total && <line x1={x(step)} x2={x(step)} y1={M.t} y2={H - M.b} className="now" />}
         <text x={M.l} y={10}>
