@@ -249,4 +249,12 @@ describe('pytorchScript', () => {
   it('refuses a cross-entropy loss on a regression dataset, naming the field', () => {
     expect(() => pytorchScript(defaultConfig(), tinyRegression())).toThrow(/model\.loss/);
   });
+
+  it('refuses a dataset with missing rows or initial weights of the wrong size, naming the field', () => {
+    const shown = { ...tinyClassification(), xTrainRaw: tinyClassification().xTrainRaw.slice(0, 8) };
+    expect(() => pytorchScript(defaultConfig(), shown)).toThrow(/data\.xTrainRaw: 8 values, .*all 6 rows x 2/);
+    expect(() => pytorchScript(defaultConfig(), tinyClassification(), { initialTheta: new Float32Array(3) })).toThrow(
+      /initialTheta/,
+    );
+  });
 });

@@ -10,6 +10,7 @@
 // The data is embedded rather than regenerated: the 2D generators are seeded by Descent's own
 // mulberry32 streams, and a NumPy port of each generator would be a second implementation to keep
 // in step. Embedding the exact points the browser trained on is exact by construction.
+import { buildLayout } from '../engine/layout';
 import type { TrainConfig } from '../engine/types';
 import { pyBool, pyFloat, pyInt, pyIntList, pyMatrix, pyStr } from './pyLiteral';
 import { l1ProxLines, optimizerConstants, optimizerLines, scheduleLines } from './pytorchOptim';
@@ -174,6 +175,15 @@ function constantLines(cfg: TrainConfig, d: ExportDataset, epochs: number): stri
 export function pytorchScript(cfg: TrainConfig, data: ExportDataset, opts: PytorchOptions = {}): string {
   if (cfg.model.loss === 'softmaxCE' && data.kind !== 'classification')
     throw new Error(`model.loss: softmaxCE needs a classification dataset, ${data.name} is regression`);
+  // Every row must be there (a UI copy of an image set may hold only the rows it displays).
+  for (const [field, x, n] of [
+    ['xTrainRaw', data.xTrainRaw, data.nTrain],
+    ['xValRaw', data.xValRaw, data.nVal],
+  ] as const)
+    if (x.length !== n * data.inputDim)
+      throw new Error(`data.${field}: ${x.length} values, the export needs all ${n} rows x ${data.inputDim} inputs`);
+  if (opts.initialTheta && opts.initialTheta.length !== buildLayout(cfg.model, data.inputDim, data.outputDim).size)
+    throw new Error(`initialTheta: ${opts.initialTheta.length} values do not fit the config's network`);
   const epochs = cfg.maxEpochs > 0 ? cfg.maxEpochs : (opts.defaultEpochs ?? 100);
   const title = opts.title ?? `Descent experiment: ${cfg.data.name}, ${cfg.optimizer.name}`;
   // data.order is written only when not 'random' (its default, which the config parser fills in):
