@@ -120,8 +120,10 @@ export function runTorchScripts(scripts: string[]): TorchRun[] {
     input: JSON.stringify(scripts),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
+    timeout: 280_000, // under the test's own timeout, so a hang reports Python's state
     env: { ...process.env, OMP_NUM_THREADS: '1' },
   });
-  if (r.status !== 0) throw new Error(`${TORCH_PYTHON} failed running the exported scripts:\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${TORCH_PYTHON} failed running the exported scripts: ${r.error?.message ?? ''}\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }
