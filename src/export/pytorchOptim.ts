@@ -48,12 +48,12 @@ export function l1ProxLines(o: OptimizerConfig): string[] {
       scale = ['s = 1.0'];
       break;
     case 'momentum':
-      why = 's = 1 for momentum, and the shrink delta leaves the velocity too (v -= delta)';
+      why = 's = 1, and v -= w_step - w_new: the velocity stays the displacement actually taken';
       scale = ['s = 1.0'];
       after = ['optimizer.state[w]["velocity"].sub_(w_step - w)'];
       break;
     case 'nesterov':
-      why = 's = 1 + mu for Nesterov (w moves by (1+mu) times the new v), and v -= delta/(1+mu)';
+      why = 's = 1 + mu (w moves by (1+mu) times the new v), and v -= (w_step - w_new)/(1+mu)';
       scale = ['s = 1.0 + MOMENTUM'];
       after = ['optimizer.state[w]["velocity"].sub_((w_step - w) / (1.0 + MOMENTUM))'];
       break;

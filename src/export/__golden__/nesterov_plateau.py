@@ -313,7 +313,7 @@ def l1_prox(lr):
     (soft-thresholding, FOBOS, Duchi & Singer 2009): each decayed weight moves toward 0 by tau = lr*L1*s
     and stops at exactly 0:  w <- sign(w)*max(0, |w| - tau).  A weight at 0 stays there while the data
     gradient is smaller than L1.
-    Here s = 1 + mu for Nesterov (w moves by (1+mu) times the new v), and v -= delta/(1+mu)."""
+    Here s = 1 + mu (w moves by (1+mu) times the new v), and v -= (w_step - w_new)/(1+mu)."""
     with torch.no_grad():
         for w in DECAYED:
             s = 1.0 + MOMENTUM
