@@ -18,10 +18,16 @@ import { type Dataset, makeDataset } from './data/dataset';
 import { evaluateSplit, predictOutputs } from './evaluate';
 import { allFinite, l2Norm } from './floatArray';
 import { l1Prox } from './l1Prox';
-import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout } from './layout';
+import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout, paramSegments } from './layout';
 import { type RunStatus, TrainLoop } from './loop';
 import { lossAndGrad, updateBatchNormStats } from './network';
-import { createOptimizerState, type OptimizerState, optimizerStep, resetOptimizerState } from './optim';
+import {
+  createOptimizerState,
+  initOptimizerState,
+  type OptimizerState,
+  optimizerStep,
+  type ParamSegment,
+} from './optim';
 import { applyPreprocess } from './preprocess';
 import { Rng, streamSeed } from './rng';
 import type { StreamName, TrainConfig } from './types';
@@ -105,6 +111,8 @@ export class Run {
   private readonly bnStats: Float32Array;
   private mask: Uint8Array;
   private readonly opt: OptimizerState;
+  /** theta's blocks (weight matrices, vectors) for per-layer optimizer rules. */
+  private readonly segments: ParamSegment[];
   private readonly prev: Float32Array;
   private bestWeights: { theta: Float32Array; bnStats: Float32Array } | null = null;
 
@@ -128,6 +136,8 @@ export class Run {
     this.bnStats = initBnStats(this.layout);
     this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.opt = createOptimizerState(this.layout.size);
+    initOptimizerState(this.opt, cfg.optimizer, this.theta);
+    this.segments = paramSegments(this.layout);
     this.loop = new TrainLoop(cfg, ds.nTrain, this.seeds.shuffle);
   }
 
@@ -195,7 +205,7 @@ export class Run {
       if (norm > cfg.clipNorm) for (let k = 0; k < g.length; k++) g[k] *= cfg.clipNorm / norm;
     }
     this.prev.set(theta);
-    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask);
+    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments);
     l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
@@ -250,7 +260,7 @@ export class Run {
   /** Live change of non-architectural settings (throws when needsRebuild). Switching optimizer clears its state. */
   setHyper(cfg: TrainConfig): void {
     if (needsRebuild(this.cfg, cfg)) throw new Error('setHyper: this change needs a new Run (see needsRebuild)');
-    if (cfg.optimizer.name !== this.cfg.optimizer.name) resetOptimizerState(this.opt);
+    if (cfg.optimizer.name !== this.cfg.optimizer.name) initOptimizerState(this.opt, cfg.optimizer, this.theta);
     if (cfg.reg.decayBiases !== this.cfg.reg.decayBiases) this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.loop.setConfig(cfg);
     this.cfg = cfg;
@@ -260,7 +270,7 @@ export class Run {
   reset(): void {
     this.theta.set(this.init);
     this.bnStats.set(initBnStats(this.layout));
-    resetOptimizerState(this.opt);
+    initOptimizerState(this.opt, this.cfg.optimizer, this.theta);
     this.loop.reset();
     this.bestWeights = null;
   }
