@@ -147,13 +147,17 @@ describe('pytorchScript', () => {
     };
     for (const opt of OPTIMIZER_NAMES) {
       const cfg = defaultConfig();
-      cfg.optimizer = { ...cfg.optimizer, name: opt, lr: 0.0123, momentum: 0.87, rho: 0.95, beta1: 0.8, eps: 1e-7 };
+      cfg.optimizer = {
+        ...cfg.optimizer,
+        ...{ name: opt, lr: 0.0123, momentum: 0.87, rho: 0.95, beta1: 0.8, eps: 1e-7, initialAccumulator: 0.25 },
+      };
       const s = pytorchScript(cfg, tinyClassification());
       expect(s, opt).toMatch(expected[opt]);
       expect(s).toContain('LR0 = 0.0123');
       if (opt === 'momentum' || opt === 'nesterov') expect(s).toContain('MOMENTUM = 0.87');
       if (opt === 'rmsprop') expect(s).toContain('RHO = 0.95');
       if (opt === 'adam' || opt === 'adamw') expect(s).toContain('BETA1 = 0.8');
+      if (opt === 'adagrad') expect(s).toContain('INITIAL_ACCUMULATOR = 0.25');
     }
   });
 

@@ -146,9 +146,7 @@ export function optimizerConstants(o: OptimizerConfig): string[] {
   if (o.name === 'adam' || o.name === 'adamw') out.push(`BETA1 = ${pyFloat(o.beta1)}`, `BETA2 = ${pyFloat(o.beta2)}`);
   if (o.name !== 'sgd' && o.name !== 'momentum' && o.name !== 'nesterov') out.push(`EPS = ${pyFloat(o.eps)}`);
   if (o.name === 'adagrad')
-    out.push(
-      `INITIAL_ACCUMULATOR = ${pyFloat((o as { initialAccumulator?: number }).initialAccumulator ?? 0)}  # c before the first step`,
-    );
+    out.push(`INITIAL_ACCUMULATOR = ${pyFloat(o.initialAccumulator)}  # c before the first step`);
   if (o.name === 'adamw') out.push(`WEIGHT_DECAY = ${pyFloat(o.weightDecay)}  # AdamW's decoupled lambda`);
   return out;
 }

@@ -78,7 +78,7 @@ const CASES: Case[] = [
     c.model.loss = 'mse';
   }),
   makeCase('adagrad', 'constant', ['l1', 'l2'], (c) => {
-    (c.optimizer as { initialAccumulator?: number }).initialAccumulator = 0;
+    c.optimizer.initialAccumulator = 0.1; // TensorFlow's starting value
   }),
   makeCase('rmsprop', 'plateau', ['earlyStop'], (c) => {
     c.earlyStop.patience = 5;

@@ -70,7 +70,8 @@ CONFIG = json.loads(r"""
     "beta2": 0.999,
     "rho": 0.9,
     "eps": 1e-8,
-    "weightDecay": 0.05
+    "weightDecay": 0.05,
+    "initialAccumulator": 0
   },
   "schedule": {
     "kind": "cosine",

@@ -76,7 +76,8 @@ CONFIG = json.loads(r"""
     "beta2": 0.999,
     "rho": 0.9,
     "eps": 1e-8,
-    "weightDecay": 0.01
+    "weightDecay": 0.01,
+    "initialAccumulator": 0
   },
   "schedule": {
     "kind": "constant",
