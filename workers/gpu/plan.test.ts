@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
-import { makePlan, REC, SEG_WORDS, segmentTable, TRACK_WORDS } from './plan';
+import { makePlan, REC, recordFields, SEG_WORDS, segmentTable, TRACK_WORDS } from './plan';
 
 function bnNet() {
   const c = defaultConfig();
@@ -72,10 +72,44 @@ describe('makePlan', () => {
 
   it('places records, the divergence track and the weight flags one after another', () => {
     const p = makePlan(bnNet(), 3, 4, 5);
-    expect(p.M).toBe(REC.gradNorm + 2 * p.L);
+    expect(p.M).toBe(8 + 2 * p.L);
     expect(p.trackOff).toBe(5 * 3 * p.M);
     expect(p.flagsOff).toBe(p.trackOff + 3 * TRACK_WORDS);
     expect(p.recSize).toBe(p.flagsOff + 3 * p.nParamSeg);
+  });
+
+  it('derives the step record from the metrics table at the words the kernels write', () => {
+    // loss.wgsl / fused_mlp.wgsl: dataLoss at +1, correct at +2, eval sums at recWord 4 (train) and 6 (val);
+    // update.wgsl / fused/update.wgsl: loss at +0, gradNorm at +8 + layer, updateRatio at +8 + L + layer
+    const p = makePlan(bnNet(), 2, 4, 3);
+    expect(p.L).toBe(3);
+    expect(p.rec).toEqual({
+      loss: 0,
+      dataLoss: 1,
+      correct: 2,
+      unused: 3,
+      trainLoss: 4,
+      trainCorrect: 5,
+      valLoss: 6,
+      valCorrect: 7,
+      gradNorm: 8,
+      updateRatio: 11,
+    });
+    expect(REC).toEqual({
+      loss: 0,
+      dataLoss: 1,
+      correct: 2,
+      unused: 3,
+      trainLoss: 4,
+      trainCorrect: 5,
+      valLoss: 6,
+      valCorrect: 7,
+    });
+    expect(
+      recordFields()
+        .filter((f) => f.perLayer)
+        .map((f) => f.name),
+    ).toEqual(['gradNorm', 'updateRatio']);
   });
 
   it('rejects empty shapes with the values named', () => {
