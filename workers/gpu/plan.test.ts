@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
-import { makePlan, REC, recordFields, SEG_WORDS, segmentTable, TRACK_WORDS } from './plan';
+import { makePlan, REC, recordFields, recordLayout, SEG_WORDS, segmentTable, TRACK_WORDS } from './plan';
 
 function bnNet() {
   const c = defaultConfig();
@@ -72,7 +72,7 @@ describe('makePlan', () => {
 
   it('places records, the divergence track and the weight flags one after another', () => {
     const p = makePlan(bnNet(), 3, 4, 5);
-    expect(p.M).toBe(8 + 2 * p.L);
+    expect(p.M).toBe(recordLayout(p.L).M);
     expect(p.trackOff).toBe(5 * 3 * p.M);
     expect(p.flagsOff).toBe(p.trackOff + 3 * TRACK_WORDS);
     expect(p.recSize).toBe(p.flagsOff + 3 * p.nParamSeg);
@@ -83,33 +83,14 @@ describe('makePlan', () => {
     // update.wgsl / fused/update.wgsl: loss at +0, gradNorm at +8 + layer, updateRatio at +8 + L + layer
     const p = makePlan(bnNet(), 2, 4, 3);
     expect(p.L).toBe(3);
-    expect(p.rec).toEqual({
-      loss: 0,
-      dataLoss: 1,
-      correct: 2,
-      unused: 3,
-      trainLoss: 4,
-      trainCorrect: 5,
-      valLoss: 6,
-      valCorrect: 7,
-      gradNorm: 8,
-      updateRatio: 11,
-    });
-    expect(REC).toEqual({
-      loss: 0,
-      dataLoss: 1,
-      correct: 2,
-      unused: 3,
-      trainLoss: 4,
-      trainCorrect: 5,
-      valLoss: 6,
-      valCorrect: 7,
-    });
-    expect(
-      recordFields()
-        .filter((f) => f.perLayer)
-        .map((f) => f.name),
-    ).toEqual(['gradNorm', 'updateRatio']);
+    const header = { loss: 0, dataLoss: 1, correct: 2, trainLoss: 4, trainCorrect: 5, valLoss: 6, valCorrect: 7 };
+    expect(p.rec).toMatchObject({ ...header, gradNorm: 8, updateRatio: 8 + p.L });
+    expect(REC).toMatchObject(header);
+    // every word belongs to one field: scalar fields 1 word, per-layer fields L words
+    const fields = recordFields();
+    expect(p.M).toBe(fields.reduce((m, f) => m + (f.perLayer ? p.L : 1), 0));
+    const words = fields.flatMap((f) => Array.from({ length: f.perLayer ? p.L : 1 }, (_, j) => p.rec[f.name] + j));
+    expect(words).toEqual(Array.from({ length: p.M }, (_, w) => w));
   });
 
   it('rejects empty shapes with the values named', () => {

@@ -73,11 +73,12 @@ export interface GpuPlan {
  * A step record is a row of fields (a scalar one f32 word, a per-layer one L words). The step
  * fields the GPU writes take the position their `gpu` entry in src/engine/metricsSchema.ts names
  * (loss 0, dataLoss 1, gradNorm 8, updateRatio 9); these are the GPU's own: the minibatch's correct
- * count, a free word, and the epoch-end evaluation sums (loss.wgsl, fused_mlp.wgsl).
+ * count and the epoch-end evaluation sums (loss.wgsl, fused_mlp.wgsl). A position nobody takes
+ * (3 today) is a free word, ready for a new scalar metric.
  */
-const GPU_FIELDS = { correct: 2, unused: 3, trainLoss: 4, trainCorrect: 5, valLoss: 6, valCorrect: 7 } as const;
+const GPU_FIELDS = { correct: 2, trainLoss: 4, trainCorrect: 5, valLoss: 6, valCorrect: 7 } as const;
 
-/** Record fields in order: every position 0..max taken exactly once. */
+/** Record fields in order: each position taken at most once, free ones as one unnamed word. */
 export function recordFields(): { name: string; perLayer: boolean }[] {
   const fields: { name: string; perLayer: boolean }[] = [];
   const put = (at: number, name: string, perLayer: boolean) => {
@@ -89,8 +90,7 @@ export function recordFields(): { name: string; perLayer: boolean }[] {
     const f: MetricSpec = STEP_METRICS[k];
     if (f.gpu !== undefined) put(f.gpu, k, f.perLayer === true);
   }
-  for (let i = 0; i < fields.length; i++) if (!fields[i]) throw new Error(`GPU record position ${i} is not assigned`);
-  return fields;
+  return Array.from(fields, (f, i) => f ?? { name: `free${i}`, perLayer: false });
 }
 
 /** Word offsets of the record fields for L layers, and the words per record M. */
