@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochColumns, RunMetrics } from '../../workers/protocol';
-import { EPOCH_METRICS, MetricColumns } from '../engine/metricsSchema';
+import { EPOCH_METRICS, fieldsOf, MetricColumns, type MetricSpec, STEP_METRICS } from '../engine/metricsSchema';
 import { MetricsBuffer, SeriesBuffer } from './metricsBuffer';
 
 /** Append samples one at a time (row[c] is column c's value). */
@@ -21,31 +21,21 @@ function noEpochs(): EpochColumns {
   return new MetricColumns(EPOCH_METRICS, 0).takeColumns();
 }
 
-/** A batch of steps [from, from + n) where loss = step and layer l's ratio = step * (l + 1). */
+/**
+ * A batch of steps [from, from + n) built from the metrics table: every scalar field = step, and
+ * per-layer fields = step * (l + 1), negated for the second per-layer field (gradNorm).
+ */
 function batch(run: number, from: number, n: number, layers: number): RunMetrics {
-  const step = Float64Array.from({ length: n }, (_, i) => from + i);
-  const updateRatio = new Float32Array(n * layers);
-  const gradNorm = new Float32Array(n * layers);
-  for (let i = 0; i < n; i++)
-    for (let l = 0; l < layers; l++) {
-      updateRatio[i * layers + l] = (from + i) * (l + 1);
-      gradNorm[i * layers + l] = -(from + i) * (l + 1);
-    }
-  const col = () => Float32Array.from(step);
-  return {
-    run,
-    n,
-    layers,
-    step,
-    epoch: Float64Array.from(step, (s) => s / 10),
-    loss: col(),
-    dataLoss: col(),
-    batchAcc: col(),
-    lr: col(),
-    updateRatio,
-    gradNorm,
-    epochs: noEpochs(),
-  };
+  const c = new MetricColumns(STEP_METRICS, layers);
+  for (let i = 0; i < n; i++) {
+    c.addRow();
+    fieldsOf(STEP_METRICS).forEach((k) => {
+      const col = c.cols[k];
+      if (!(STEP_METRICS[k] as MetricSpec).perLayer) col[i] = from + i;
+      else for (let l = 0; l < layers; l++) col[i * layers + l] = (k === 'gradNorm' ? -1 : 1) * (from + i) * (l + 1);
+    });
+  }
+  return { run, layers, ...c.takeColumns(), epochs: noEpochs() };
 }
 
 describe('SeriesBuffer', () => {
