@@ -1,9 +1,19 @@
 // `npm test`: format + lint, typecheck, unit tests (Vitest), browser tests (Playwright in headless
-// Chromium). Runs every stage even when one fails, then prints one line `N passed, N failed`
-// counting unit and browser tests together; what did not run counts as failed (testCounts.mjs).
+// Chromium). First the system packages the tests need (prereqs.mjs: installed when it may, else
+// it stops at once with the command to run). Runs every stage even when one fails, then prints one
+// line `N passed, N failed` counting unit and browser tests together; what did not run counts as
+// failed (testCounts.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensurePrereqs } from './prereqs.mjs';
 import { countAll } from './testCounts.mjs';
+
+console.log('=== system packages: chromium, python3-torch');
+if (!ensurePrereqs()) {
+  console.log('\nstages: system packages FAILED (nothing else ran)');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 const UNIT_JSON = 'test-results/unit.json';
 const E2E_JSON = 'test-results/e2e.json';
