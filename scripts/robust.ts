@@ -10,7 +10,7 @@
 //      is reported as not run, with npm's reason, and the suite is not passed)
 // `npm test` runs the same tests at their fast size; this script is for the full soak.
 import { spawnSync } from 'node:child_process';
-import { readAllFigures, recordFigures } from '../src/robust/figures';
+import { readAllFigures, recordFigures } from '../test-support/figures';
 import { auditOutcome, type StageOutcome, stagesSummary } from './robustStages';
 
 process.env.ROBUST_SCALE = process.env.ROBUST_SCALE ?? 'full';

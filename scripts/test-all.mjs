@@ -1,8 +1,9 @@
-// `npm test`: format + lint, typecheck, unit tests (Vitest), browser tests (Playwright in headless
-// Chromium). First the system packages the tests need (prereqs.mjs: installed when it may, else
-// it stops at once with the command to run). Runs every stage even when one fails, then prints one
-// line `N passed, N failed` counting unit and browser tests together; what did not run counts as
-// failed (testCounts.mjs).
+// `npm test`: format + lint, typecheck, import layers (check:layers), unit tests (Vitest), browser
+// tests (Playwright in headless Chromium). First the system packages the tests need (prereqs.mjs:
+// installed when it may, else it stops at once with the command to run). Runs every stage even
+// when one fails, then prints one line `N passed, N failed` counting unit and browser tests
+// together; what did not run counts as failed, and so does a failed lint, typecheck or layers
+// stage (testCounts.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensurePrereqs } from './prereqs.mjs';
@@ -29,6 +30,7 @@ const run = (title, cmd, args) => {
 const stages = [];
 stages.push(['lint', run('format and lint', 'npx', ['biome', 'check', '.'])]);
 stages.push(['typecheck', run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])]);
+stages.push(['layers', run('import layers', 'npx', ['tsx', 'scripts/checkLayers.ts'])]);
 const unitOk = run('unit tests', 'npx', [
   'vitest',
   'run',

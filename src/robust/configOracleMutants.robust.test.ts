@@ -1,4 +1,4 @@
-// The config fuzz's oracle (configOracle.ts) decides validity from the field table, not with the
+// The config fuzz's oracle (test-support/configOracle.ts) decides validity from the field table, not with the
 // parser's checkField: here checkField is broken on purpose (a mutated copy of schema.ts stands in
 // for the real one behind the parser, the link decoder and the file import) and the oracle must
 // disagree with the parser on the fuzz inputs plus a few boundary values. With the real
@@ -54,8 +54,8 @@ async function withMutant(find: string, replace: string) {
   writeFileSync(file, mutated);
   vi.resetModules();
   vi.doMock('../config/schema', () => import(/* @vite-ignore */ file));
-  const oracle = await import('./configOracle');
-  const inputs = await import('./configInputs');
+  const oracle = await import('../../test-support/configOracle');
+  const inputs = await import('../../test-support/configInputs');
   vi.doUnmock('../config/schema');
   return { ...oracle, ...inputs };
 }

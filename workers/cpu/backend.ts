@@ -4,8 +4,8 @@
 // weights and the seed, hence the same minibatch order and the same dropout masks.
 import { type Dataset, Run } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
-import { assertCpuCapacity } from '../../src/robust/capacity';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
+import { assertCpuCapacity } from './capacity';
 
 export class CpuBackend implements TrainingBackend {
   readonly info: BackendInfo = { kind: 'cpu', name: 'CPU engine (TypeScript)', fallbackAdapter: false };
