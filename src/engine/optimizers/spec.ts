@@ -9,7 +9,6 @@
 // State: `m` and `v` are the two buffers every backend holds (the GPU keeps exactly these per
 // run); a rule that needs more (Schedule-Free's z and x) names them in `extraBuffers` and
 // finds them in state.extra, allocated by initOptimizerState (optim.ts) and set by `init`.
-import type { TestFunctionName } from '../data/testFunctions';
 import type { FloatArray } from '../floatArray';
 import type { HyperKey, OptimizerHypers } from './hypers';
 
@@ -113,8 +112,10 @@ export interface OptimizerSpec<N extends string = string> {
    * The arena: a starting learning rate per test function (the largest rate of a scripted sweep
    * over 1e-4..1 that makes visible progress in 300 steps from the function's first start without
    * diverging, rounded down; src/compare/arenaDefaults.ts) and whether it races by default.
+   * Keyed by TestFunctionName (data/testFunctions.ts; not imported here, so the optimizers stay
+   * out of the data folder's imports; registry.test.ts checks every function has a rate).
    */
-  arena: { lr: Record<TestFunctionName, number>; defaultRacer: boolean };
+  arena: { lr: Readonly<Record<string, number>>; defaultRacer: boolean };
   /** Closed forms on the quadratic, when the rule has them. */
   closedForm?: ClosedForm;
   /** The update rule typeset in TeX, one assignment per line, in execution order. */
