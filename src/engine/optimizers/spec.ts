@@ -9,6 +9,16 @@
 // State: `m` and `v` are the two buffers every backend holds (the GPU keeps exactly these per
 // run); a rule that needs more (Schedule-Free's z and x) names them in `extraBuffers` and
 // finds them in state.extra, allocated by initOptimizerState (optim.ts) and set by `init`.
+//
+// How the next rules fit (not implemented here): Lion is element-wise on m (its prox scale 1, the
+// sign step being lr per coordinate); LAMB loops `segments`, takes ||w|| and ||update|| per block
+// for its trust ratio, and can keep the per-coordinate scale it applied in an extra buffer for
+// proxScale; Muon loops `segments`, orthogonalises role 'hiddenWeight' blocks (rows x cols) with
+// Newton-Schulz and steps the others as AdamW (m, v); Schedule-Free AdamW declares extraBuffers
+// ['z', 'x'], `init` copies theta into both, theta holds y (where gradients are taken), and the
+// evaluation at x needs one more optional member here (e.g. evalPoint(state)) read by Run.evaluate
+// and predict. A new hyperparameter (Muon's Nesterov switch, Schedule-Free's warm-up) is a row in
+// hypers.ts; per-rule defaults (Lion's b2 = 0.99 beside Adam's 0.999) are not expressible yet.
 import type { FloatArray } from '../floatArray';
 import type { HyperKey, OptimizerHypers } from './hypers';
 
