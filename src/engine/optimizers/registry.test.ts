@@ -7,6 +7,7 @@
 // (src/export/pytorchRun.test.ts), the KaTeX typesetting of `rule`
 // (src/components/controls/formulas.test.ts).
 import { describe, expect, it } from 'vitest';
+import { TEST_FUNCTION_NAMES } from '../data/testFunctions';
 import { DEFAULT_CONFIG } from '../defaults';
 import { optimizerStep } from '../optim';
 import { Rng } from '../rng';
@@ -32,6 +33,7 @@ describe('optimizer registry', () => {
     expect(o.rule.some((line) => line.startsWith('w \\leftarrow'))).toBe(true); // it says how w moves
     for (const k of o.hypers) expect(() => hyperDef(k)).not.toThrow();
     expect(o.hypers).not.toContain('lr');
+    for (const fn of TEST_FUNCTION_NAMES) expect(o.arena.lr[fn], fn).toBeGreaterThan(0);
   });
 
   it.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s has a PyTorch mapping', (_, o) => {
