@@ -13,10 +13,11 @@ import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from 
 import { BufferPool } from './buffers';
 import { adapterName, createGpuDevice, type GpuDevice } from './device';
 import { evaluateRuns, lossAtThetas, predictRun, readTheta } from './evalPass';
-import { optimizerVariant, type TrainVariant } from './general';
+import type { TrainVariant } from './general';
 import { MAX_HIDDEN } from './hyper';
 import { ReadbackRing, trackWords } from './metrics';
 import { GpuModel, lossKindOf } from './model';
+import { optimizerVariant } from './optimizers';
 import { type GpuBackendOptions, PathChooser, type PathInfo } from './paths';
 import { PipelineCache } from './pipelines';
 import { TRACK_WORDS } from './plan';

@@ -8,7 +8,7 @@
 // = 3L + 2 dispatches (+2 per batch-norm layer): 11 for 784-256-256-10.
 // Evaluation (epoch ends, evaluate, predict, lossAt) runs the forward kernels in evaluation mode
 // (no dropout, running statistics) over chunks of the split, then the loss kernel in MODE 1 or 2.
-import { ACTIVATION_NAMES, OPTIMIZER_NAMES } from '../../src/engine/types';
+import { ACTIVATION_NAMES } from '../../src/engine/types';
 import { type GpuPlan, inputOffset } from './plan';
 import { cdiv, OpBuilder, type Resources } from './resources';
 
@@ -18,7 +18,7 @@ export interface TrainVariant {
   dropout: boolean[];
   /** Some run has l1Act > 0 (the dX epilogue adds the activation-L1 gradient). */
   l1Act: boolean;
-  /** 0..6 when every run uses that optimizer, 7 = each run's own (compare mode). */
+  /** The id of every run's optimizer, or OPT_EACH_RUN (compare mode): optimizers.ts optimizerVariant. */
   opt: number;
   /** Inputs come pre-augmented per step (data rows rowBase + m) instead of gathered from the split. */
   augmented: boolean;
@@ -30,11 +30,6 @@ export interface TrainVariant {
 
 export function variantKey(v: TrainVariant): string {
   return JSON.stringify(v);
-}
-
-export function optimizerVariant(names: string[]): number {
-  const ids = names.map((n) => OPTIMIZER_NAMES.indexOf(n as (typeof OPTIMIZER_NAMES)[number]));
-  return ids.every((i) => i === ids[0]) ? ids[0] : 7;
 }
 
 const act = (l: number, names: string[]) => ACTIVATION_NAMES.indexOf(names[l] as never);

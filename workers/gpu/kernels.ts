@@ -1,9 +1,11 @@
 // The kernel table: name -> WGSL source (library functions + one kernel file) and its bindings.
-// A webgpu-torch-style spec, without codegen: every kernel is a plain .wgsl file imported with
-// Vite's ?raw; sizes come in through uniforms and `override` constants. WGSL has no #include,
+// A webgpu-torch-style spec: every kernel is a plain .wgsl file imported with Vite's ?raw; sizes
+// come in through uniforms and `override` constants; the only generated WGSL is constants and the
+// optimizer dispatch (hyper.ts, optimizers.ts). WGSL has no #include,
 // so the few shared helpers (hash, activations, dropout, the step uniform, optimizer rules) live
 // in kernels/lib/*.wgsl and are prepended here.
 
+import { hyperWGSL } from './hyper';
 import activationWGSL from './kernels/activation.wgsl?raw';
 import bnBackwardWGSL from './kernels/batchnorm_backward.wgsl?raw';
 import bnForwardWGSL from './kernels/batchnorm_forward.wgsl?raw';
@@ -18,8 +20,8 @@ import hashFillWGSL from './kernels/hash_fill.wgsl?raw';
 import actLib from './kernels/lib/activation.wgsl?raw';
 import dropoutLib from './kernels/lib/dropout.wgsl?raw';
 import hashLib from './kernels/lib/hash.wgsl?raw';
-import hyperLib from './kernels/lib/hyper.wgsl?raw';
-import optimLib from './kernels/lib/optimizers.wgsl?raw';
+import hyperLibRaw from './kernels/lib/hyper.wgsl?raw';
+import optimLibRaw from './kernels/lib/optimizers.wgsl?raw';
 import stepLib from './kernels/lib/step.wgsl?raw';
 import lossWGSL from './kernels/loss.wgsl?raw';
 import matmulWGSL from './kernels/matmul.wgsl?raw';
@@ -27,6 +29,7 @@ import matmulDwWGSL from './kernels/matmul_dw.wgsl?raw';
 import matmulDxWGSL from './kernels/matmul_dx.wgsl?raw';
 import normsWGSL from './kernels/norms.wgsl?raw';
 import updateWGSL from './kernels/update.wgsl?raw';
+import { optimizersWGSL } from './optimizers';
 
 /** uniform: var<uniform>; read: var<storage, read>; storage: var<storage, read_write>. */
 export type BindingKind = 'uniform' | 'read' | 'storage';
@@ -40,6 +43,10 @@ export interface KernelSpec {
 }
 
 const withLibs = (...parts: string[]) => parts.join('\n');
+// Generated constants go in front of the libraries that use them: the hyper table's word names
+// (hyper.ts) and the optimizer ids, rules and dispatch (optimizers.ts).
+const hyperLib = withLibs(hyperWGSL(), hyperLibRaw);
+const optimLib = withLibs(optimizersWGSL(), optimLibRaw);
 // Training kernels read the step uniform; most also the hyper table, hash, activations and dropout.
 const TRAIN_LIBS = [hashLib, actLib, dropoutLib, stepLib, hyperLib];
 
