@@ -2,9 +2,9 @@
 // Reference for workers/gpu/kernels/{sgd,momentum,adam,...}.wgsl (cf. llm.c adamw_cpu).
 //
 // Shapes: theta[P], grad[P], state buffers m[P] and v[P]. Nothing is allocated per step.
-// L2 / L1 penalty gradients are already added to `grad` by the caller (coupled regularization,
-// the lecture's eq. 1-2); only AdamW adds its own decoupled decay term here. After the step the
-// caller clips L1 weights that crossed 0 to exactly 0 (regularizers.ts l1ClipCrossings).
+// The L2 penalty gradient is already added to `grad` by the caller (coupled regularization, the
+// lecture's eq. 1); only AdamW adds its own decoupled decay term here. After the step the caller
+// takes the L1 penalty's proximal step (l1Prox.ts) at the scale this step applied.
 // Arithmetic is done in float64 and stored in the arrays' precision (float32 in training),
 // exactly what the WGSL kernels do modulo f32 rounding of intermediates.
 import type { FloatArray } from './floatArray';

@@ -4,10 +4,11 @@
 // One step:
 //   idx = loop.nextBatch()                 minibatch of B training samples (loop.ts)
 //   x, y = gather(idx), augmented          Gaussian input noise / digit affine (augment.ts)
-//   loss, g = lossAndGrad(theta)           data loss + eta||w||^2 + zeta1||w||_1 + zeta2 mean||h||_1
+//   loss, g = lossAndGrad(theta)           loss: data + eta||w||^2 + zeta1||w||_1 + zeta2 mean||h||_1;
+//                                          g: all but the zeta1 term (data + 2 eta w + activation L1)
 //   g *= min(1, clipNorm / ||g||)          clipping by global norm (when clipNorm > 0)
 //   theta = optimizerStep(theta, g, lr)    lr = loop.nextLr() (schedule x plateau scale)
-//   w = 0 where L1 moved w across 0         truncated-gradient L1 (regularizers.ts l1ClipCrossings)
+//   theta = l1Prox(theta)                  L1 soft threshold at the optimizer's scale (l1Prox.ts)
 //   running batch-norm statistics updated; divergence checked
 // After the last step of an epoch: train/val loss and accuracy in evaluation mode, then
 // reduce-on-plateau, early stopping (restoring the best weights) and maxEpochs.
@@ -16,12 +17,12 @@ import { trainingBatch } from './augment';
 import { type Dataset, makeDataset } from './data/dataset';
 import { evaluateSplit, predictOutputs } from './evaluate';
 import { allFinite, l2Norm } from './floatArray';
+import { l1Prox } from './l1Prox';
 import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout } from './layout';
 import { type RunStatus, TrainLoop } from './loop';
 import { lossAndGrad, updateBatchNormStats } from './network';
 import { createOptimizerState, type OptimizerState, optimizerStep, resetOptimizerState } from './optim';
 import { applyPreprocess } from './preprocess';
-import { l1ClipCrossings } from './regularizers';
 import { Rng, streamSeed } from './rng';
 import type { StreamName, TrainConfig } from './types';
 
@@ -39,7 +40,7 @@ export interface StepRecord {
   lr: number;
   /** [L] ||W_after - W_before|| / ||W_before|| per dense layer: the update actually applied (0 if none). */
   updateRatio: Float32Array;
-  /** [L] ||dLoss/dW|| per dense layer, regularization included, before clipping. */
+  /** [L] ||g_W|| per dense layer before clipping: data + L2 (+ activation L1) gradient, without the weights' L1. */
   gradNorm: Float32Array;
 }
 
@@ -195,7 +196,7 @@ export class Run {
     }
     this.prev.set(theta);
     optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask);
-    l1ClipCrossings(this.prev, theta, this.mask, cfg.reg.l1); // L1 weights stop at exactly 0
+    l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
       return this.diverged(record);
