@@ -17,7 +17,7 @@ import type { TrainVariant } from './general';
 import { MAX_HIDDEN } from './hyper';
 import { ReadbackRing, trackWords } from './metrics';
 import { GpuModel, lossKindOf } from './model';
-import { optimizerVariant } from './optimizers';
+import { initialV, optimizerVariant } from './optimizers';
 import { type GpuBackendOptions, PathChooser, type PathInfo } from './paths';
 import { PipelineCache } from './pipelines';
 import { TRACK_WORDS } from './plan';
@@ -147,7 +147,10 @@ export class GpuBackend implements TrainingBackend {
 
   async reset(): Promise<void> {
     const m = this.alive();
-    m.writeInitial(this.init);
+    m.writeInitial(
+      this.init,
+      this.runs.map((run) => initialV(run.cfg)),
+    );
     for (const run of this.runs) {
       run.loop.reset();
       run.optT = 0;
@@ -179,7 +182,7 @@ export class GpuBackend implements TrainingBackend {
     if (needsRebuild(h.cfg, cfg)) throw new Error('setHyper: this change needs a rebuild (see needsRebuild)');
     if (cfg.model.hidden.length !== h.cfg.model.hidden.length) throw new Error('setHyper: layer count changed');
     if (cfg.optimizer.name !== h.cfg.optimizer.name) {
-      this.alive().clearOptimizerState(run);
+      this.alive().clearOptimizerState(run, initialV(cfg));
       h.optT = 0;
     }
     h.loop.setConfig(cfg);

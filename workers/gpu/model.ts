@@ -235,8 +235,11 @@ export class GpuModel {
     this.fusedCache.clear();
   }
 
-  /** Fresh weights (every run from `init`), zero optimizer state, initial running stats, clean records. */
-  writeInitial(init: Float32Array): void {
+  /**
+   * Fresh weights (every run from `init`), fresh optimizer state (m = 0, v = vInit[r]: Adagrad's
+   * initial accumulator), initial running stats, clean records.
+   */
+  writeInitial(init: Float32Array, vInit: number[]): void {
     const { plan, state, rec } = this.res;
     const q = this.device.queue;
     const enc = this.device.createCommandEncoder();
@@ -247,16 +250,19 @@ export class GpuModel {
     for (let r = 0; r < this.R; r++) {
       q.writeBuffer(state, (plan.theta + r * plan.P) * 4, init.slice());
       if (plan.SS > 0) q.writeBuffer(state, (plan.stats + r * plan.SS) * 4, stats);
+      if (vInit[r] !== 0) q.writeBuffer(state, (plan.v + r * plan.P) * 4, new Float32Array(plan.P).fill(vInit[r]));
     }
   }
 
-  /** Zero run r's optimizer state (an optimizer switch in setHyper, as the engine's resetOptimizerState). */
-  clearOptimizerState(r: number): void {
+  /** Fresh optimizer state for run r, m = 0 and v = vInit (an optimizer switch in setHyper, as the engine's). */
+  clearOptimizerState(r: number, vInit: number): void {
     const { plan, state } = this.res;
     const enc = this.device.createCommandEncoder();
     enc.clearBuffer(state, (plan.m + r * plan.P) * 4, plan.P * 4);
     enc.clearBuffer(state, (plan.v + r * plan.P) * 4, plan.P * 4);
     this.device.queue.submit([enc.finish()]);
+    if (vInit !== 0)
+      this.device.queue.writeBuffer(state, (plan.v + r * plan.P) * 4, new Float32Array(plan.P).fill(vInit));
   }
 
   /** Copy theta (and running stats) of run r between sections of state / the best-weights buffer. */

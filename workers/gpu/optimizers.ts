@@ -3,7 +3,7 @@
 // kernels/optimizers/<name>.wgsl defining `fn <name>_step(w, g, m, v: f32, a: OptArgs) -> Moved`
 // (lib/optimizers.wgsl). The id of an optimizer is its index in the list (hyper word H_OPTIMIZER,
 // the update kernels' OPT override); OPT_EACH_RUN can never be an index.
-import { OPTIMIZER_NAMES } from '../../src/engine/types';
+import { OPTIMIZER_NAMES, type TrainConfig } from '../../src/engine/types';
 
 /** The OPT override value for "each run reads its own rule from the hyper table" (compare mode). */
 export const OPT_EACH_RUN = 0xffffffff;
@@ -24,6 +24,16 @@ export function orphanRules(): string[] {
   return Object.keys(RULES)
     .map((p) => p.replace(/^.*\/(.*)\.wgsl$/, '$1'))
     .filter((n) => !(OPTIMIZER_NAMES as readonly string[]).includes(n));
+}
+
+/**
+ * Where a fresh v buffer (squared-gradient cache / second moment) starts for this run: Adagrad's
+ * optimizer.initialAccumulator (PyTorch's initial_accumulator_value), 0 for every other rule; the
+ * engine's optimizer state starts there too (build, reset, a live switch of optimizer).
+ */
+export function initialV(cfg: TrainConfig): number {
+  if (cfg.optimizer.name !== 'adagrad') return 0;
+  return (cfg.optimizer as { initialAccumulator?: number }).initialAccumulator ?? 0;
 }
 
 /** The id of an optimizer (its index in the list); throws naming the field for an unknown name. */

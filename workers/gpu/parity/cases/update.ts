@@ -10,7 +10,9 @@ import { buildLayout, decayMask } from '../../../../src/engine/layout';
 import { optimizerStep } from '../../../../src/engine/optim';
 import { activationL1Penalty, l1Penalty, l2Penalty, l2PenaltyGrad } from '../../../../src/engine/regularizers';
 import { OPTIMIZER_NAMES, type OptimizerName, type TrainConfig } from '../../../../src/engine/types';
+import { updateDims } from '../../general';
 import { hyperWords, packHyper } from '../../hyper';
+import { packUniform } from '../../kernels';
 import { OPT_EACH_RUN, optimizerId } from '../../optimizers';
 import { makePlan, segmentTable } from '../../plan';
 import type { KernelRunner } from '../runner';
@@ -79,35 +81,20 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
   await k.dispatch(
     'norms',
     {},
-    [k.uniform([nSeg, P, plan.grad, plan.aRun, 0, 0, 0, 0]), sBuf, aBuf, hBuf, segs, partials],
+    [
+      k.uniform(packUniform('norms', { nSeg, P, gradOff: plan.grad, aRun: plan.aRun })),
+      sBuf,
+      aBuf,
+      hBuf,
+      segs,
+      partials,
+    ],
     [nSeg, 1, R],
   );
-  const udims = [
-    nSeg,
-    plan.nParamSeg,
-    R,
-    plan.M,
-    P,
-    plan.grad,
-    plan.m,
-    plan.v,
-    plan.prev,
-    plan.stats,
-    plan.prevStats,
-    SS,
-    plan.aRun,
-    plan.trackOff,
-    plan.flagsOff,
-    B,
-    plan.L,
-    0,
-    0,
-    0,
-  ];
   await k.dispatch(
     'update',
     { OPT: opt },
-    [k.uniform(udims), sBuf, aBuf, hBuf, segs, partials, rBuf],
+    [k.uniform(packUniform('update', updateDims(plan, nSeg))), sBuf, aBuf, hBuf, segs, partials, rBuf],
     [plan.nParamSeg, 1, R],
   );
   const gs = await k.readF32(sBuf, plan.stateSize);
