@@ -7,7 +7,7 @@
 //   tau = lr * zeta1 * s                            s = the per-coordinate scale the optimizer
 //   w_new = sign(w') * max(0, |w'| - tau)               applied to the gradient this step
 //   delta = w' - w_new                              (what the prox removed)
-// Scales and state corrections, per optimizer:
+// Scales and state corrections, per optimizer (each spec's proxScale / afterProx, optimizers/):
 //   sgd       s = 1
 //   momentum  s = 1,          v <- v - delta
 //   nesterov  s = 1 + mu,     v <- v - delta / (1 + mu)
@@ -24,61 +24,33 @@
 // A non-finite w' is left alone so that divergence is still detected.
 // Shapes: theta[P], state.m[P], state.v[P], mask[P]; float32 (training) or float64 (arenas).
 import type { FloatArray } from './floatArray';
-import type { OptimizerConfig } from './types';
-
-/** The optimizer state the prox reads after the step (state.t already counts this step). */
-export interface ProxState {
-  t: number;
-  m: FloatArray;
-  v: FloatArray;
-}
+import { type OptimizerConfig, optimizerSpec } from './optimizers/registry';
+import type { OptimizerState } from './optimizers/spec';
 
 /**
- * The soft threshold after the optimizer step, in place (see the header). Returns how many
- * decayed weights it set to exactly 0. Does nothing when zeta1 <= 0.
+ * The soft threshold after the optimizer step, in place (see the header); each optimizer's s and
+ * state correction are its spec's proxScale / afterProx. Returns how many decayed weights it set
+ * to exactly 0. Does nothing when zeta1 <= 0.
  */
 export function l1Prox(
   cfg: OptimizerConfig,
   theta: FloatArray,
-  state: ProxState,
+  state: OptimizerState,
   lr: number,
   zeta1: number,
   mask: ArrayLike<number>,
 ): number {
   if (!(zeta1 > 0)) return 0;
-  const { m, v, t } = state;
-  const mu = cfg.momentum;
-  const c2 = 1 - cfg.beta2 ** t;
+  const spec = optimizerSpec(cfg.name);
+  const scale = spec.proxScale(state, cfg);
   let zeros = 0;
   for (let k = 0; k < theta.length; k++) {
     const w1 = theta[k];
     if (!mask[k] || !Number.isFinite(w1)) continue;
-    let s: number;
-    switch (cfg.name) {
-      case 'sgd':
-      case 'momentum':
-        s = 1;
-        break;
-      case 'nesterov':
-        s = 1 + mu;
-        break;
-      case 'adagrad':
-      case 'rmsprop':
-        s = 1 / (Math.sqrt(v[k]) + cfg.eps);
-        break;
-      case 'adam':
-      case 'adamw':
-        s = 1 / (Math.sqrt(v[k] / c2) + cfg.eps);
-        break;
-      default:
-        throw new Error(`optimizer.name: unknown optimizer '${(cfg as { name: string }).name}'`);
-    }
-    const a = Math.abs(w1) - lr * zeta1 * s;
+    const a = Math.abs(w1) - lr * zeta1 * scale(k);
     theta[k] = a > 0 ? Math.sign(w1) * a : 0;
     if (a <= 0) zeros++;
-    const delta = w1 - theta[k];
-    if (cfg.name === 'momentum') m[k] -= delta;
-    else if (cfg.name === 'nesterov') m[k] -= delta / (1 + mu);
+    spec.afterProx?.(state, k, w1 - theta[k], cfg);
   }
   return zeros;
 }
