@@ -1,5 +1,6 @@
 // The generated WGSL constants agree with the TypeScript tables they come from, and every kernel
 // names its hyper words and optimizer ids through them (no hand-kept numbers left to drift).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZER_NAMES } from '../../src/engine/types';
 import { DROP_Q_WORD, HS, HYPER_ROW, HYPER_WORD, hyperWGSL, SLOT_WORD, SLOT_WORDS } from './hyper';
@@ -38,6 +39,15 @@ describe('generated WGSL constants', () => {
       expect(src).toContain(`case ${id}: { return ${name}_step(w, g, m, v, a); }`);
     });
     expect(orphanRules()).toEqual([]);
+  });
+
+  it('gives each optimizer a training parity case of its name, run on the GPU paths by the e2e suite', () => {
+    const suite = readFileSync(new URL('./parity/suite.ts', import.meta.url), 'utf8');
+    const spec = readFileSync(new URL('../../e2e/gpu-parity.spec.ts', import.meta.url), 'utf8');
+    for (const name of OPTIMIZER_NAMES) {
+      expect(suite, name).toMatch(new RegExp(`\\n  ${name}: \\{ patch: optimizerCase\\('${name}'`));
+      expect(spec, name).toMatch(new RegExp(`\\n    '${name}',\\n`));
+    }
   });
 
   it('keeps the each-run sentinel out of the id range', () => {

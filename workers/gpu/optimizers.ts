@@ -3,6 +3,7 @@
 // kernels/optimizers/<name>.wgsl defining `fn <name>_step(w, g, m, v: f32, a: OptArgs) -> Moved`
 // (lib/optimizers.wgsl). The id of an optimizer is its index in the list (hyper word H_OPTIMIZER,
 // the update kernels' OPT override); OPT_EACH_RUN can never be an index.
+import { createOptimizerState, initOptimizerState } from '../../src/engine/optim';
 import { OPTIMIZER_NAMES, type TrainConfig } from '../../src/engine/types';
 
 /** The OPT override value for "each run reads its own rule from the hyper table" (compare mode). */
@@ -26,14 +27,26 @@ export function orphanRules(): string[] {
     .filter((n) => !(OPTIMIZER_NAMES as readonly string[]).includes(n));
 }
 
+/** A run's m and v buffers [P] at the start. */
+export interface OptimizerStart {
+  m: Float32Array<ArrayBuffer>;
+  v: Float32Array<ArrayBuffer>;
+}
+
 /**
- * Where a fresh v buffer (squared-gradient cache / second moment) starts for this run: Adagrad's
- * optimizer.initialAccumulator (PyTorch's initial_accumulator_value), 0 for every other rule; the
- * engine's optimizer state starts there too (build, reset, a live switch of optimizer).
+ * A run's fresh m and v buffers, from the engine's own start (initOptimizerState: the rule's
+ * `init`, e.g. Adagrad's c0 = optimizer.initialAccumulator), at build, reset and a live switch of
+ * optimizer, as Run does; null when both are all zero (the caller clears the buffers). theta: the
+ * weights the engine would pass (the initial ones; no registered rule's start reads them).
  */
-export function initialV(cfg: TrainConfig): number {
-  if (cfg.optimizer.name !== 'adagrad') return 0;
-  return (cfg.optimizer as { initialAccumulator?: number }).initialAccumulator ?? 0;
+export function initialState(cfg: TrainConfig, theta: Float32Array): OptimizerStart | null {
+  const s = createOptimizerState(theta.length);
+  initOptimizerState(s, cfg.optimizer, theta);
+  if (s.extra && Object.keys(s.extra).length > 0)
+    throw new Error(
+      `optimizer.name: '${cfg.optimizer.name}' keeps extra state buffers, which the WebGPU backend lacks`,
+    );
+  return s.m.some((x) => x !== 0) || s.v.some((x) => x !== 0) ? { m: s.m.slice(), v: s.v.slice() } : null;
 }
 
 /** The id of an optimizer (its index in the list); throws naming the field for an unknown name. */

@@ -222,6 +222,23 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
   l1: { runs: (Object.keys(L1_CASES) as OptimizerName[]).map(l1Case) },
   'l1-momentum': { patch: l1Case('momentum') },
   'l1-adamw': { patch: l1Case('adamw') },
+  // Adagrad's c0 (optimizer.initialAccumulator): from the start, and on a live switch to Adagrad
+  'adagrad-c0': {
+    runs: [
+      (c) => {
+        optimizerCase('adagrad', 0.05)(c);
+        c.optimizer.initialAccumulator = 0.1;
+      },
+      (c) => {
+        optimizerCase('sgd', 0.1)(c);
+        c.optimizer.initialAccumulator = 0.1;
+      },
+    ],
+    midway: (c) => {
+      c.optimizer.name = 'adagrad';
+      c.optimizer.lr = 0.05;
+    },
+  },
 };
 
 /** path: the general multi-kernel path, or the fused kernel with its scratch in storage or in workgroup memory. */
