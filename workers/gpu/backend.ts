@@ -13,10 +13,11 @@ import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from 
 import { BufferPool } from './buffers';
 import { adapterName, createGpuDevice, type GpuDevice } from './device';
 import { evaluateRuns, lossAtThetas, predictRun, readTheta } from './evalPass';
-import { optimizerVariant, type TrainVariant } from './general';
+import type { TrainVariant } from './general';
 import { MAX_HIDDEN } from './hyper';
 import { ReadbackRing, trackWords } from './metrics';
 import { GpuModel, lossKindOf } from './model';
+import { initialState, optimizerVariant } from './optimizers';
 import { type GpuBackendOptions, PathChooser, type PathInfo } from './paths';
 import { PipelineCache } from './pipelines';
 import { TRACK_WORDS } from './plan';
@@ -146,7 +147,10 @@ export class GpuBackend implements TrainingBackend {
 
   async reset(): Promise<void> {
     const m = this.alive();
-    m.writeInitial(this.init);
+    m.writeInitial(
+      this.init,
+      this.runs.map((run) => initialState(run.cfg, this.init)),
+    );
     for (const run of this.runs) {
       run.loop.reset();
       run.optT = 0;
@@ -178,7 +182,7 @@ export class GpuBackend implements TrainingBackend {
     if (needsRebuild(h.cfg, cfg)) throw new Error('setHyper: this change needs a rebuild (see needsRebuild)');
     if (cfg.model.hidden.length !== h.cfg.model.hidden.length) throw new Error('setHyper: layer count changed');
     if (cfg.optimizer.name !== h.cfg.optimizer.name) {
-      this.alive().clearOptimizerState(run);
+      this.alive().clearOptimizerState(run, initialState(cfg, this.init));
       h.optT = 0;
     }
     h.loop.setConfig(cfg);
