@@ -31,7 +31,9 @@ describe('kernel uniforms', () => {
       // each named value lands in its own word; pads are 0
       const values = Object.fromEntries(spec.uniform.filter((f) => !f.startsWith('pad')).map((f, i) => [f, 100 + i]));
       const words = packUniform(name, values as never);
-      spec.uniform.forEach((f, i) => expect(words[i], f).toBe(f.startsWith('pad') ? 0 : values[f]));
+      spec.uniform.forEach((f, i) => {
+        expect(words[i], f).toBe(f.startsWith('pad') ? 0 : values[f]);
+      });
     });
   }
 

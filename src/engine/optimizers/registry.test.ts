@@ -3,7 +3,7 @@
 // them to the script; its arena terms add up to the move its step makes, and its L1 prox scale
 // is positive and finite. Names and URL keys are unique. Other registry checks live beside what
 // they check and loop over OPTIMIZERS the same way: the WGSL rule file and GPU parity case
-// (workers/gpu/registryCoverage.test.ts), the PyTorch script run in torch
+// (workers/gpu/generated.test.ts), the PyTorch script run in torch
 // (src/export/pytorchRun.test.ts), the KaTeX typesetting of `rule`
 // (src/components/controls/formulas.test.ts).
 import { describe, expect, it } from 'vitest';
