@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { wasmKernelsPlugin } from './scripts/buildWasm';
 
 // base './' so the built site works from any static host or a course page sub-folder.
 // Browser-test pages (e2e/pages/*.html: GPU parity, worker harness) are built only when the
@@ -19,6 +20,7 @@ export default defineConfig({
   build: { rollupOptions: { input: { main: resolve(__dirname, 'index.html'), ...e2ePages } } },
   plugins: [
     react(),
+    wasmKernelsPlugin(),
     // index.html's Content-Security-Policy forbids inline scripts; the dev server's React refresh
     // preamble is one, so `npm run dev` serves the page without the tag (builds keep it).
     {
@@ -33,5 +35,6 @@ export default defineConfig({
     environment: 'node',
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 60_000,
+    globalSetup: ['scripts/buildWasm.ts'],
   },
 });
