@@ -1,0 +1,18 @@
+import { buildLayout, decayMask, defaultConfig, initBnStats, initParams, lossAndGrad, makeDataset, sgdStep, streamSeed, Rng } from '../src/engine';
+import { loadDigits } from '../src/engine/data/digits';
+import { wasmOps } from '../workers/cpu/wasmLoad';
+const ops = (await wasmOps())!.ops;
+await loadDigits();
+const cfg = defaultConfig();
+cfg.data = { ...cfg.data, name: 'digits', samples: 1200, valFraction: 1 / 6 };
+cfg.model.hidden = [256, 256].map((units) => ({ units, activation: 'relu' as const, dropout: 0, batchNorm: false }));
+cfg.model.loss = 'softmaxCE';
+const ds = makeDataset(cfg.data, cfg.seed);
+const layout = buildLayout(cfg.model, ds.inputDim, ds.outputDim);
+const B = 128;
+const x = ds.xTrain.subarray(0, B * ds.inputDim) as Float32Array;
+const y = (ds.yTrain as Int32Array).subarray(0, B);
+const theta = initParams(layout, cfg.model, new Rng(streamSeed(cfg.seed, 'init')));
+const mask = decayMask(layout, false); const bn = initBnStats(layout);
+const opts = { train: true, model: cfg.model, dropoutSeed: 0, step: 0, ops };
+for (let i = 0; i < 600; i++) sgdStep(theta, lossAndGrad(layout, theta, bn, x, y, B, opts, cfg.reg, mask).grad, 0.05);
