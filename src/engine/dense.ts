@@ -18,7 +18,9 @@ import type { Activation } from './types';
 /**
  * The dense layer's three products, injectable so that a faster implementation (the worker's
  * WebAssembly SIMD kernels, workers/cpu/wasmOps.ts) can stand in for the functions below, which
- * stay the reference. forward: z = X W^T + b and h = f(z) (h is z itself when act is null).
+ * stay the reference. forward: z = X W^T + b and h = f(z) (h is z itself when act is null); its
+ * arrays are the caller's to keep. The backward results may be scratch views that the next call of
+ * any op overwrites: read them (or copy them out) before the next call.
  */
 export interface DenseOps {
   forward(

@@ -46,6 +46,9 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
   };
   const put = (p: number, a: FloatArray) => f32.set(a, p >> 2);
   const get = (p: number, n: number) => f32.slice(p >> 2, (p >> 2) + n);
+  // Backward results are views (DenseOps allows it): network.backward copies dW and db into the
+  // gradient and reads dX before its next op call, so copying them out here would be waste.
+  const view = (p: number, n: number) => f32.subarray(p >> 2, (p >> 2) + n);
   const all32 = (...a: FloatArray[]) => a.every((x) => x instanceof Float32Array);
 
   return {
@@ -73,7 +76,7 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
       put(pw, W);
       k.pack(pw, O, I, I, pp);
       k.gemm(pd, O, 1, B, I, O, pp, 0, px);
-      return get(px, B * I);
+      return view(px, B * I);
     },
     backwardW(dY, X, B, I, O) {
       if (!all32(dY, X)) return tsDenseOps.backwardW(dY, X, B, I, O);
@@ -84,7 +87,7 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
       k.pack(px, B, I, I, pp);
       k.gemm(pd, 1, O, O, I, B, pp, 0, pw);
       k.colSum(pd, B, O, pb);
-      return { dW: get(pw, O * I), db: get(pb, O) };
+      return { dW: view(pw, O * I), db: view(pb, O) };
     },
   };
 }
