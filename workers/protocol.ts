@@ -11,7 +11,7 @@
 //
 // Errors are values: a bad config comes back as `{ ok: false, problems }` naming each field;
 // divergence, early stopping and GPU device loss show up in the status, never as exceptions.
-import type { ImportedPoints } from '../src/data-import/csv';
+import type { ImportedPoints } from '../src/engine/data/points';
 import type { TrainConfig } from '../src/engine/types';
 
 // ---------------------------------------------------------------- backend choice and status

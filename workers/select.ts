@@ -5,8 +5,8 @@
 // CPU engine by FALLBACK_MARGIN. Without WebGPU, the CPU engine is used and the reason kept.
 import type { Dataset } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
-import { cpuCapacityProblem } from '../src/robust/capacity';
 import type { BackendInfo, TrainingBackend } from './backend';
+import { cpuCapacityProblem } from './cpu/capacity';
 import type { BackendChoice, BackendReason, BackendStatus, Calibration } from './protocol';
 
 /** A fallback (software) adapter must be this many times faster than the CPU engine to win 'auto'. */

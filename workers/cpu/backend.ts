@@ -6,8 +6,8 @@
 // WebAssembly SIMD, else on the engine's TypeScript; info.name says which.
 import { type Dataset, type DenseOps, Run } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
-import { assertCpuCapacity } from '../../src/robust/capacity';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
+import { assertCpuCapacity } from './capacity';
 import { wasmOps } from './wasmLoad';
 
 export const CPU_NAME_TS = 'CPU engine (TypeScript)';
