@@ -32,6 +32,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 8000,
     rollupOptions: { input: resolve(import.meta.dirname, 'page.html') },
   },
-  // Descent's own CPU kernels (wasm/dense.ts), built before the page asks for them.
+  // Descent's own CPU kernels (workers/cpu/wasm/dense.ts), built before the page asks for them.
   plugins: [tfjsWasmBinaries(), wasmKernelsPlugin()],
 });

@@ -1,4 +1,4 @@
-// Compiles the WebAssembly SIMD kernels (wasm/dense.ts, AssemblyScript) into wasm/build/: a
+// Compiles the WebAssembly SIMD kernels (workers/cpu/wasm/dense.ts, AssemblyScript) into its build/: a
 // plain-SIMD build and a relaxed-SIMD (FMA) build. The .wasm files are build outputs, not
 // committed: they are rebuilt whenever the source is newer (a second or two), by the Vite plugin
 // below (npm run dev / build / the e2e build), by Vitest's global setup (npm test, npx vitest) and by
@@ -8,8 +8,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE = resolve(root, 'wasm/dense.ts');
-const OUT = resolve(root, 'wasm/build');
+const SOURCE = resolve(root, 'workers/cpu/wasm/dense.ts');
+const OUT = resolve(root, 'workers/cpu/wasm/build');
 const BUILDS: [file: string, features: string[]][] = [
   ['dense-simd.wasm', ['simd']],
   ['dense-relaxed.wasm', ['simd', 'relaxed-simd']],

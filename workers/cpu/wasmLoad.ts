@@ -4,8 +4,8 @@
 import { loadWasmOps, type WasmKind } from './wasmOps';
 
 const URLS: Record<WasmKind, URL> = {
-  'relaxed-simd': new URL('../../wasm/build/dense-relaxed.wasm', import.meta.url),
-  simd: new URL('../../wasm/build/dense-simd.wasm', import.meta.url),
+  'relaxed-simd': new URL('./wasm/build/dense-relaxed.wasm', import.meta.url),
+  simd: new URL('./wasm/build/dense-simd.wasm', import.meta.url),
 };
 
 async function readBytes(kind: WasmKind): Promise<BufferSource> {

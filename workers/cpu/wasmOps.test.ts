@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 
 // Known before the tests are collected, so a build this Node cannot run is reported as skipped.
-const relaxedRuns = WebAssembly.validate(readFileSync(new URL('../../wasm/build/dense-relaxed.wasm', import.meta.url)));
+const relaxedRuns = WebAssembly.validate(readFileSync(new URL('./wasm/build/dense-relaxed.wasm', import.meta.url)));
 
 const rng = new Rng(17);
 const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform() * 2 - 1);

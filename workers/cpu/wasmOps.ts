@@ -21,7 +21,7 @@ interface Kernels {
   colSum(dy: number, B: number, O: number, db: number): void;
 }
 
-/** The kernel's activation codes (wasm/dense.ts). */
+/** The kernel's activation codes (wasm/dense.ts, beside this file). */
 const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, tanh: 4, sigmoid: 5 };
 
 const up8 = (n: number) => (n + 7) & ~7;
@@ -91,12 +91,6 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
     },
   };
 }
-
-/** The two builds' file names (wasm/build/, made by scripts/buildWasm.ts). */
-export const WASM_FILES: Record<WasmKind, string> = {
-  'relaxed-simd': 'dense-relaxed.wasm',
-  simd: 'dense-simd.wasm',
-};
 
 /**
  * Instantiates the best build this engine validates (relaxed SIMD, then plain SIMD); null when
