@@ -4,7 +4,7 @@
 // weights and the seed, hence the same minibatch order and the same dropout masks.
 // The dense products run on the WebAssembly SIMD kernels (wasmOps.ts) when this engine has
 // WebAssembly SIMD, else on the engine's TypeScript; info.name says which.
-import { type Dataset, type DenseOps, Run } from '../../src/engine';
+import { type Dataset, type DenseOps, EPOCH_METRICS, emptySeries, Run, STEP_METRICS } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
 import { assertCpuCapacity } from './capacity';
@@ -41,7 +41,8 @@ export class CpuBackend implements TrainingBackend {
 
   async train(n: number): Promise<RunProgress[]> {
     return this.runs.map((r) => {
-      const { steps, epochs } = r.status === 'ok' ? r.step(n) : { steps: [], epochs: [] };
+      const { steps, epochs } =
+        r.status === 'ok' ? r.train(n) : { steps: emptySeries(STEP_METRICS), epochs: emptySeries(EPOCH_METRICS) };
       return { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount };
     });
   }
