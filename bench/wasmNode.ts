@@ -15,11 +15,11 @@ import {
   lossAndGrad,
   makeDataset,
   matmul,
-  sgdStep,
   streamSeed,
   tsDenseOps,
 } from '../src/engine';
 import { loadDigits } from '../src/engine/data/digits';
+import { sgdStep } from '../src/engine/optimizers/sgd';
 import { Rng } from '../src/engine/rng';
 import { wasmOps } from '../workers/cpu/wasmLoad';
 
