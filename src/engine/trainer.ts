@@ -4,10 +4,11 @@
 // One step:
 //   idx = loop.nextBatch()                 minibatch of B training samples (loop.ts)
 //   x, y = gather(idx), augmented          Gaussian input noise / digit affine (augment.ts)
-//   loss, g = lossAndGrad(theta)           data loss + eta||w||^2 + zeta1||w||_1 + zeta2 mean||h||_1
+//   loss, g = lossAndGrad(theta)           loss: data + eta||w||^2 + zeta1||w||_1 + zeta2 mean||h||_1;
+//                                          g: all but the zeta1 term (data + 2 eta w + activation L1)
 //   g *= min(1, clipNorm / ||g||)          clipping by global norm (when clipNorm > 0)
 //   theta = optimizerStep(theta, g, lr)    lr = loop.nextLr() (schedule x plateau scale)
-//   w = 0 where L1 moved w across 0         truncated-gradient L1 (regularizers.ts l1ClipCrossings)
+//   theta = l1Prox(theta)                  L1 soft threshold at the optimizer's scale (l1Prox.ts)
 //   running batch-norm statistics updated; divergence checked
 // After the last step of an epoch: train/val loss and accuracy in evaluation mode, then
 // reduce-on-plateau, early stopping (restoring the best weights) and maxEpochs.
@@ -16,7 +17,8 @@ import { trainingBatch } from './augment';
 import { type Dataset, makeDataset } from './data/dataset';
 import { evaluateSplit, predictOutputs } from './evaluate';
 import { allFinite, l2Norm } from './floatArray';
-import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout } from './layout';
+import { l1Prox } from './l1Prox';
+import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout, paramSegments } from './layout';
 import { type RunStatus, TrainLoop } from './loop';
 import {
   EPOCH_METRICS,
@@ -29,9 +31,14 @@ import {
   type StepMetrics,
 } from './metricsSchema';
 import { lossAndGrad, updateBatchNormStats } from './network';
-import { createOptimizerState, type OptimizerState, optimizerStep, resetOptimizerState } from './optim';
+import {
+  createOptimizerState,
+  initOptimizerState,
+  type OptimizerState,
+  optimizerStep,
+  type ParamSegment,
+} from './optim';
 import { applyPreprocess } from './preprocess';
-import { l1ClipCrossings } from './regularizers';
 import { Rng, streamSeed } from './rng';
 import type { StreamName, TrainConfig } from './types';
 
@@ -82,6 +89,8 @@ export class Run {
   private readonly bnStats: Float32Array;
   private mask: Uint8Array;
   private readonly opt: OptimizerState;
+  /** theta's blocks (weight matrices, vectors) for per-layer optimizer rules. */
+  private readonly segments: ParamSegment[];
   private readonly prev: Float32Array;
   private bestWeights: { theta: Float32Array; bnStats: Float32Array } | null = null;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
@@ -108,6 +117,8 @@ export class Run {
     this.bnStats = initBnStats(this.layout);
     this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.opt = createOptimizerState(this.layout.size);
+    initOptimizerState(this.opt, cfg.optimizer, this.theta);
+    this.segments = paramSegments(this.layout);
     this.loop = new TrainLoop(cfg, ds.nTrain, this.seeds.shuffle);
     this.steps = new MetricColumns(STEP_METRICS, this.layout.layers.length);
     this.epochs = new MetricColumns(EPOCH_METRICS, this.layout.layers.length, 8);
@@ -183,8 +194,8 @@ export class Run {
       if (norm > cfg.clipNorm) for (let k = 0; k < g.length; k++) g[k] *= cfg.clipNorm / norm;
     }
     this.prev.set(theta);
-    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask);
-    l1ClipCrossings(this.prev, theta, this.mask, cfg.reg.l1); // L1 weights stop at exactly 0
+    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments);
+    l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
       return this.diverged(i);
@@ -239,7 +250,7 @@ export class Run {
   /** Live change of non-architectural settings (throws when needsRebuild). Switching optimizer clears its state. */
   setHyper(cfg: TrainConfig): void {
     if (needsRebuild(this.cfg, cfg)) throw new Error('setHyper: this change needs a new Run (see needsRebuild)');
-    if (cfg.optimizer.name !== this.cfg.optimizer.name) resetOptimizerState(this.opt);
+    if (cfg.optimizer.name !== this.cfg.optimizer.name) initOptimizerState(this.opt, cfg.optimizer, this.theta);
     if (cfg.reg.decayBiases !== this.cfg.reg.decayBiases) this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.loop.setConfig(cfg);
     this.cfg = cfg;
@@ -249,7 +260,7 @@ export class Run {
   reset(): void {
     this.theta.set(this.init);
     this.bnStats.set(initBnStats(this.layout));
-    resetOptimizerState(this.opt);
+    initOptimizerState(this.opt, this.cfg.optimizer, this.theta);
     this.loop.reset();
     this.bestWeights = null;
   }
