@@ -164,6 +164,27 @@ describe('live changes', () => {
     expect(() => run.setHyper(bigger)).toThrow(/new Run/);
   });
 
+  it("a live batch-size change keeps the schedule's clock: lr and epoch continue, epochs end on integers", () => {
+    const cfg = defaultConfig(); // 280 training samples, batch 16: 17 steps per epoch
+    cfg.schedule = { ...cfg.schedule, kind: 'exponential', eta: 0.5 };
+    const run = new Run(cfg);
+    const before = run.step(53).steps.at(-1)!;
+    const bigger = structuredClone(cfg);
+    bigger.batchSize = 64;
+    run.setHyper(bigger);
+    const after = run.step(3 + 4 * 2); // the rest of epoch 3, then two epochs of 4 steps
+    const first = after.steps[0];
+    // the first step at 64 runs at t = 53/17, one step of 16 after the last (step / stepsPerEpoch gave 53/4)
+    expect(first.lr / before.lr).toBeCloseTo(0.5 ** (1 / 17), 12);
+    expect(after.epochs.map((e) => [e.epoch, e.step])).toEqual([
+      [4, 56],
+      [5, 60],
+      [6, 64],
+    ]);
+    expect(after.steps.map((s) => s.epoch).filter(Number.isInteger)).toEqual([4, 5, 6]);
+    expect(after.epochs.at(-1)!.lr).toBeCloseTo(cfg.optimizer.lr * 0.5 ** 6, 15);
+  });
+
   it('needsRebuild: data, architecture, init, loss and seed rebuild; optimizer, dropout, augmentation do not', () => {
     const a = defaultConfig();
     const change = (f: (c: TrainConfig) => void) => {
