@@ -2,7 +2,7 @@
 // It is the fallback when WebGPU is missing or slower, and the reference in practice: every
 // number it reports is the engine's own. Compare runs share the dataset object, the initial
 // weights and the seed, hence the same minibatch order and the same dropout masks.
-import { type Dataset, EPOCH_METRICS, emptySeries, Run, STEP_METRICS } from '../../src/engine';
+import { type Dataset, EPOCH_METRICS, emptySeries, Run, type RunSnapshot, STEP_METRICS } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
 import { assertCpuCapacity } from './capacity';
@@ -45,6 +45,14 @@ export class CpuBackend implements TrainingBackend {
   async writeParams(run: number, theta: Float32Array, lossBaseline?: number): Promise<void> {
     this.at(run).setParams(theta);
     if (lossBaseline !== undefined) this.at(run).setLossBaseline(lossBaseline);
+  }
+
+  async exportState(run: number): Promise<RunSnapshot> {
+    return this.at(run).exportState();
+  }
+
+  async importState(run: number, snapshot: RunSnapshot): Promise<void> {
+    this.at(run).importState(snapshot);
   }
 
   /** x: raw input points [n, inputDim]; the Run applies the dataset's preprocessing. */
