@@ -56,6 +56,12 @@ export interface MoveReport {
   optT: number[];
 }
 
+type Reference = Awaited<ReturnType<typeof reference>>;
+
+function report(moved: number[], ref: Reference, status: string, optT: number[]): MoveReport {
+  return { moved, reference: ref.loss, status: [status, ref.status], lrs: ref.lrs, refSteps: ref.loss.length, optT };
+}
+
 async function reference(optimizer: string, n: number, batchNorm: boolean) {
   const { cfg, ds, init } = setup(optimizer, batchNorm);
   const cpu = new CpuBackend();
@@ -95,7 +101,7 @@ async function cpuGpuCpu(optimizer: string, batchNorm: boolean): Promise<MoveRep
     await b.build([cfg], ds, init);
     await b.importState(0, s2);
     const status = await trainInto(b, 100, moved);
-    return { moved, reference: ref.loss, status: [status, ref.status], lrs: ref.lrs, refSteps: ref.loss.length, optT };
+    return report(moved, ref, status, optT);
   } finally {
     gpu.dispose();
   }
@@ -122,14 +128,7 @@ async function deviceLoss(batchNorm: boolean): Promise<MoveReport> {
     await second.build([cfg], ds, init);
     await second.importState(0, checkpoint);
     const status = await trainInto(second, 200, moved);
-    return {
-      moved,
-      reference: ref.loss,
-      status: [status, ref.status],
-      lrs: ref.lrs,
-      refSteps: ref.loss.length,
-      optT: [checkpoint.opt.t],
-    };
+    return report(moved, ref, status, [checkpoint.opt.t]);
   } finally {
     second.dispose();
   }
@@ -170,14 +169,7 @@ async function gpuOnly(optimizer: string, batchNorm: boolean): Promise<MoveRepor
   try {
     await gpu.build([cfg], ds, init);
     const status = await trainInto(gpu, 300, moved);
-    return {
-      moved,
-      reference: ref.loss,
-      status: [status, ref.status],
-      lrs: ref.lrs,
-      refSteps: ref.loss.length,
-      optT: [],
-    };
+    return report(moved, ref, status, []);
   } finally {
     gpu.dispose();
   }
