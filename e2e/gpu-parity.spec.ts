@@ -65,6 +65,7 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'regression',
     'live',
     'clock',
+    'clock-end',
   ];
   for (const path of ['fused', 'general', 'fused-workgroup'] as const) {
     // the workgroup-memory variant of the fused kernel (the GPU default) on a few scenarios

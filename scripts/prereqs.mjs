@@ -12,16 +12,19 @@
 // package is a no-op); the check after installing is always the real one.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 export function findChromium() {
   const env = process.env.CHROMIUM_PATH;
   if (env && existsSync(env)) return env;
   try {
-    const own = chromium.executablePath();
+    // Loaded here, not imported: without node_modules the check still runs (and says what is missing).
+    const own = require('playwright-core').chromium.executablePath();
     if (own && existsSync(own)) return own;
   } catch {
-    // playwright-core without a downloaded browser throws here; fall through.
+    // playwright-core absent, or without a downloaded browser: fall through.
   }
   return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null;
 }

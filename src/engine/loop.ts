@@ -182,7 +182,11 @@ export class TrainLoop {
       this.order = epochOrder(this.shuffleSeed, epoch, this.nTrain, this.cfg.data.shuffle);
       this.orderEpoch = epoch;
     }
-    return this.order.subarray(sampleInEpoch, sampleInEpoch + this.batchSize);
+    // After a live batch-size increase the rest of the epoch may hold fewer than B samples: its
+    // last step then takes the epoch's last B samples (re-visiting up to B - 1 of this epoch's), so
+    // every step keeps exactly B (the GPU's fixed buffers, batch norm), and the epoch ends after it.
+    const start = Math.min(sampleInEpoch, this.nTrain - this.batchSize);
+    return this.order.subarray(start, start + this.batchSize);
   }
 
   /** Learning rate of the next step: the schedule at this step and clock, times the plateau scale. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
 import { allFinite, l2Norm } from './floatArray';
 import { stepsPerEpoch, TrainLoop } from './loop';
+import { epochOrder } from './rng';
 import { needsRebuild, Run, type StepRecord } from './trainer';
 import type { TrainConfig } from './types';
 
@@ -92,6 +93,19 @@ describe('loop bookkeeping', () => {
     expect(seen.length).toBe(72);
     expect(new Set(seen).size).toBe(72);
     expect(loop.state.epoch).toBe(3);
+  });
+
+  it('a live batch-size increase near the epoch end: one full batch of the new size ends the epoch', () => {
+    const cfg = defaultConfig();
+    const loop = new TrainLoop(cfg, 100, 77); // B = 16: 6 steps per epoch
+    for (let i = 0; i < 5; i++) loop.afterStep(); // 80 samples of epoch 0 taken, 20 left
+    loop.setConfig({ ...cfg, batchSize: 40 });
+    const batch = loop.nextBatch();
+    expect(batch.length).toBe(40); // a short batch of 20 would not fit the GPU's buffers of 40
+    expect(Array.from(batch)).toEqual(Array.from(epochOrder(77, 0, 100, true).subarray(60, 100)));
+    expect(loop.afterStep()).toBe(true);
+    expect(loop.epochProgress).toBe(1);
+    expect(loop.nextBatch().length).toBe(40);
   });
 
   it('maxEpochs finishes the run after exactly that many epochs', () => {
