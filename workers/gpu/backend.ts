@@ -7,6 +7,7 @@ import type { Dataset } from '../../src/engine/data/dataset';
 import { buildLayout, type ParamLayout } from '../../src/engine/layout';
 import { effectiveBatchSize, TrainLoop } from '../../src/engine/loop';
 import { streamSeed } from '../../src/engine/rng';
+import type { RunSnapshot } from '../../src/engine/snapshot';
 import { needsRebuild } from '../../src/engine/trainer';
 import type { TrainConfig } from '../../src/engine/types';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
@@ -23,6 +24,7 @@ import { PipelineCache } from './pipelines';
 import { TRACK_WORDS } from './plan';
 import { type Planning, planningFrom, pump } from './pump';
 import type { HostRun } from './replay';
+import { exportRun, importRun } from './state';
 
 export type { GpuBackendOptions, PathInfo } from './paths';
 
@@ -244,6 +246,20 @@ export class GpuBackend implements TrainingBackend {
       this.runs[run].loop.state.firstLoss = lossBaseline;
       this.writeTrack(); // the kernels check divergence too, against their copy of the track
     }
+  }
+
+  async exportState(run: number): Promise<RunSnapshot> {
+    const m = this.alive();
+    this.check(run);
+    return exportRun(m, this.runs[run], run);
+  }
+
+  async importState(run: number, snapshot: RunSnapshot): Promise<void> {
+    const m = this.alive();
+    this.check(run);
+    importRun(m, this.runs[run], run, snapshot);
+    this.writeTrack(); // the kernels check divergence against their copy of firstLoss and the loss window
+    this.syncPlanning();
   }
 
   async predict(run: number, x: Float32Array, n: number): Promise<Float32Array> {

@@ -272,13 +272,18 @@ export class GpuModel {
     this.writeOptimizerStart(r, start);
   }
 
+  /** The best-weights copy [R, P] then [R, SS] (early stopping's restoreBest), allocated on first use. */
+  bestBuffer(): GPUBuffer {
+    this.bestTheta ??= this.pool.storage(this.R * (this.plan.P + this.plan.SS), 'best');
+    return this.bestTheta;
+  }
+
   /** Copy theta (and running stats) of run r between sections of state / the best-weights buffer. */
   copyRun(r: number, what: 'prev->theta' | 'theta->best' | 'best->theta'): void {
     const { plan, state } = this.res;
     const P4 = plan.P * 4;
     const S4 = plan.SS * 4;
-    if (!this.bestTheta) this.bestTheta = this.pool.storage(this.R * (plan.P + plan.SS), 'best');
-    const best = this.bestTheta;
+    const best = this.bestBuffer();
     const bestStats = this.R * plan.P;
     const enc = this.device.createCommandEncoder();
     const cp = (src: GPUBuffer, so: number, dst: GPUBuffer, d: number, n: number) => {
