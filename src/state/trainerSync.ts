@@ -9,7 +9,7 @@ import type { Notice } from '../config/schema';
 import type { TrainConfig } from '../engine/types';
 import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/bridge';
 import { setRun } from './actions';
-import { runConfigs, useCompare } from './compareSlice';
+import { runConfigs } from './compareSlice';
 import { type RunPhase, type RunSlice, useStore } from './store';
 
 let bridge: TrainerBridge | null = null;
@@ -152,8 +152,8 @@ export function startTrainer(): () => void {
   void b.setSpeed(useStore.getState().ui.speed).catch(() => {});
   send(useStore.getState().config);
   const unsubConfig = useStore.subscribe((s) => s.config, send);
-  const unsubCompare = useCompare.subscribe(
-    (s) => [s.view, s.compare] as const,
+  const unsubCompare = useStore.subscribe(
+    (s) => [s.compare.view, s.compare.compare] as const,
     () => send(useStore.getState().config),
     { equalityFn: shallow },
   );
