@@ -314,7 +314,6 @@ export interface TrainerApi {
   getStatus(): Promise<TrainerStatus>;
   /** Decision boundary now (null for non-2D data or no runs). */
   getBoundary(run: number, res?: number): Promise<BoundaryGrid | null>;
-  getHistograms(run: number, bins?: number): Promise<WeightHistograms | null>;
   getSnapshots(run: number): Promise<WeightSnapshots | null>;
   getParams(run: number): Promise<Float32Array | null>;
   /** Model outputs over a whole split ([n, C] probabilities or [n, O] predictions): confusion matrices, digit grids. */

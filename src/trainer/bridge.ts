@@ -296,17 +296,3 @@ export class TrainerBridge {
     for (const fn of this.listeners) fn(this.state);
   }
 }
-
-let shared: TrainerBridge | null = null;
-
-/**
- * The app's one bridge, created on first use (so importing this module starts no worker), with the
- * page's `?backend=` switch as the default backend choice.
- */
-export function sharedBridge(): TrainerBridge {
-  if (!shared) {
-    const fromUrl = typeof location !== 'undefined' ? backendFromUrl(location.search) : null;
-    shared = new TrainerBridge({ backend: fromUrl ?? 'auto' });
-  }
-  return shared;
-}
