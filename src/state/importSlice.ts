@@ -2,7 +2,8 @@
 // to the worker. The file is the data: while points are imported, the runs train on them with
 // the config's split and preprocessing, whatever generator data.name names. They are not in the
 // link (a link cannot carry a file); the kept-runs storage keeps them with a kept run.
-import { type ImportedPoints, MAX_CSV_CHARS, parsePointsCsv } from '../engine/data/points';
+import { MAX_CSV_CHARS, parsePointsCsv } from '../config/pointsCsv';
+import type { ImportedPoints } from '../engine/data/points';
 import { runConfigs } from './compareSlice';
 import { type ImportState, sliceAccess, useStore } from './store';
 import { getBridge } from './trainerSync';
