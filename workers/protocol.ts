@@ -170,7 +170,7 @@ export interface CreateOptions {
    */
   digitsUrl?: string;
   /**
-   * Imported labelled 2D points (a CSV, src/data-import): the runs train on these instead of the
+   * Imported labelled 2D points (a CSV, src/config/pointsCsv.ts): the runs train on these instead of the
    * generated set named by data.name (whose split and preprocessing settings still apply). Kept
    * for rebuilds by setConfig(s); a create() without them goes back to generated data.
    */

@@ -4,9 +4,8 @@
 // link (a link cannot carry a file); the kept-runs storage keeps them with a kept run.
 import { MAX_CSV_CHARS, parsePointsCsv } from '../config/pointsCsv';
 import type { ImportedPoints } from '../engine/data/points';
-import { runConfigs } from './compareSlice';
 import { type ImportState, sliceAccess, useStore } from './store';
-import { getBridge } from './trainerSync';
+import { sendPoints } from './trainerSync';
 
 export type { ImportState };
 
@@ -18,17 +17,8 @@ const imported = sliceAccess('imported');
 /** The imported slice now (for code outside React). */
 export const getImported = imported.get;
 
-/** Rebuild the runs on `points` (null: back to the generated data of the config). */
-async function sendToTrainer(points: ImportedPoints | null): Promise<string | null> {
-  const bridge = getBridge();
-  if (!bridge) return 'the trainer has not started';
-  try {
-    const r = await bridge.create(runConfigs(useStore.getState().config), { points });
-    return r.ok ? null : r.message;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
+/** Rebuild the runs on `points` (null: back to the generated data of the config), in the trainer's queue. */
+const sendToTrainer = sendPoints;
 
 /** Read a CSV file: all rows good -> train on them; any bad row -> nothing changes, errors listed. */
 export async function importCsv(fileName: string, text: string): Promise<boolean> {

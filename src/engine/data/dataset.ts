@@ -12,7 +12,7 @@ import { CLASSIFICATION_2D, REGRESSION_2D } from './generators2d';
 import type { Bounds, RawData } from './types';
 
 interface DatasetBase {
-  /** 'custom': points imported from a file (src/data-import), not made from a DataConfig. */
+  /** 'custom': points imported from a file (src/config/pointsCsv.ts), not made from a DataConfig. */
   name: DatasetName | 'custom';
   inputDim: number;
   outputDim: number;
