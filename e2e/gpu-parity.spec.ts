@@ -64,6 +64,8 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'compare',
     'regression',
     'live',
+    'clock',
+    'clock-end',
   ];
   for (const path of ['fused', 'general', 'fused-workgroup'] as const) {
     // the workgroup-memory variant of the fused kernel (the GPU default) on a few scenarios

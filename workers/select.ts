@@ -81,7 +81,7 @@ export async function measureSpeed(b: TrainingBackend, budgetMs = CALIBRATION_BU
     const progress = await b.train(n);
     const dt = performance.now() - t0;
     spent += dt;
-    const stepped = Math.max(0, ...progress.map((p) => p.steps.length));
+    const stepped = Math.max(0, ...progress.map((p) => p.steps.n));
     if (stepped === 0) break; // every run stopped (diverged during calibration): rate so far stands
     if (dt > 0) best = Math.max(best, (stepped * 1000) / dt);
     if (dt < budgetMs / 4) n = Math.min(n * 2, 4096);

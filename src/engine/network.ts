@@ -23,7 +23,6 @@ import {
   activationL1PenaltyGrad,
   type DecayMask,
   l1Penalty,
-  l1PenaltyGrad,
   l2Penalty,
   l2PenaltyGrad,
 } from './regularizers';
@@ -200,14 +199,15 @@ export interface LossAndGrad {
   regLoss: number;
   /** Correct predictions in the batch (NaN for regression). */
   correct: number;
-  /** dLoss/dtheta [P], regularization included. */
+  /** dLoss/dtheta [P], regularization included except the weights' L1 (taken by l1Prox.ts). */
   grad: FloatArray;
   fwd: ForwardResult;
 }
 
 /**
- * Loss = data loss + eta ||w||^2 + zeta1 ||w||_1 + zeta2 sum_l (1/B) ||h_l||_1, and its gradient.
- * Weight penalties act where mask = 1 (layout.ts decayMask).
+ * Loss = data loss + eta ||w||^2 + zeta1 ||w||_1 + zeta2 sum_l (1/B) ||h_l||_1, and the gradient of
+ * its smooth part (everything but zeta1 ||w||_1, whose proximal step l1Prox.ts takes after the
+ * optimizer step). Weight penalties act where mask = 1 (layout.ts decayMask).
  */
 export function lossAndGrad(
   layout: ParamLayout,
@@ -226,7 +226,6 @@ export function lossAndGrad(
   let regLoss = l2Penalty(theta, mask, reg.l2) + l1Penalty(theta, mask, reg.l1);
   for (let l = 0; l < layout.layers.length - 1; l++) regLoss += activationL1Penalty(fwd.layers[l].h, B, reg.l1Act);
   l2PenaltyGrad(theta, mask, reg.l2, grad);
-  l1PenaltyGrad(theta, mask, reg.l1, grad);
   return { loss: data.loss + regLoss, dataLoss: data.loss, regLoss, correct: data.correct, grad, fwd };
 }
 
