@@ -93,6 +93,8 @@ const IO_GLOBALS = new Set([
 ]);
 
 const ROOTS = ['src', 'workers', 'test-support'];
+/** Non-code files a module may reference that the build produces (not required to exist). */
+const ASSET = /\.(wasm|bin|png|svg|json|css)$/;
 const isSource = (f: string) => /\.(ts|tsx)$/.test(f) && !/\.d\.ts$/.test(f);
 const isTest = (f: string) => /\.test\.tsx?$/.test(f);
 
@@ -160,6 +162,15 @@ export function importsOf(
     }
     const to = resolveSpec(root, file, spec);
     if (to) imports.push({ from: file, to, pkg: false, line, spec });
+    else if (ASSET.test(spec.replace(/\?.*$/, '')))
+      // an asset the build makes (e.g. a .wasm): counted where it will be, not required to exist
+      imports.push({
+        from: file,
+        to: posix(relative(root, resolve(root, dirname(file), spec.replace(/\?.*$/, '')))),
+        pkg: false,
+        line,
+        spec,
+      });
     else unresolved.push({ from: file, to: spec, pkg: false, line, spec });
   };
   const isImportMetaUrl = (e: ts.Expression | undefined) =>

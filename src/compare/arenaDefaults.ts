@@ -15,7 +15,9 @@ import type { CompareSlot } from './compareSet';
 
 /** A suitable learning rate for `name` on `fn` (from its spec). */
 export function arenaLr(fn: TestFunctionName, name: OptimizerName): number {
-  return optimizerSpec(name).arena.lr[fn];
+  const lr = optimizerSpec(name).arena.lr[fn];
+  if (lr === undefined) throw new Error(`optimizer '${name}' has no arena rate for '${fn}' (its spec's arena.lr)`);
+  return lr;
 }
 
 /** The default racers for a function (the specs marked defaultRacer), each with its colour and a rate that suits the function. */

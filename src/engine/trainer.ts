@@ -15,6 +15,7 @@
 
 import { trainingBatch } from './augment';
 import { type Dataset, makeDataset } from './data/dataset';
+import type { DenseOps } from './dense';
 import { evaluateSplit, predictOutputs } from './evaluate';
 import { allFinite, l2Norm } from './floatArray';
 import { l1Prox } from './l1Prox';
@@ -51,6 +52,8 @@ export interface RunOptions {
   init?: Float32Array;
   /** Override derived stream seeds, e.g. a different dropout seed with the same data and weights. */
   seeds?: Partial<Record<StreamName, number>>;
+  /** The dense products for training and evaluation (default: the engine's; the worker injects WebAssembly). */
+  ops?: DenseOps;
 }
 
 /**
@@ -93,12 +96,14 @@ export class Run {
   private readonly segments: ParamSegment[];
   private readonly prev: Float32Array;
   private bestWeights: { theta: Float32Array; bnStats: Float32Array } | null = null;
+  private readonly ops: DenseOps | undefined;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
   private readonly steps: MetricColumns<StepMetrics>;
   private readonly epochs: MetricColumns<EpochMetrics>;
 
   constructor(cfg: TrainConfig, dataset?: Dataset, opts: RunOptions = {}) {
     this.cfg = cfg;
+    this.ops = opts.ops;
     this.dataset = dataset ?? makeDataset(cfg.data, cfg.seed);
     const ds = this.dataset;
     if (cfg.model.loss === 'softmaxCE' && ds.kind !== 'classification')
@@ -175,7 +180,7 @@ export class Run {
     const step = this.loop.state.step;
     const lr = this.loop.nextLr();
     const { x, y } = trainingBatch(ds, cfg.data, idx, this.seeds.augment, step);
-    const opts = { train: true, model: cfg.model, dropoutSeed: this.seeds.dropout, step };
+    const opts = { train: true, model: cfg.model, dropoutSeed: this.seeds.dropout, step, ops: this.ops };
     const r = lossAndGrad(layout, theta, this.bnStats, x, y, B, opts, cfg.reg, this.mask);
     const g = r.grad as Float32Array;
     const L = layout.layers.length;
@@ -269,14 +274,14 @@ export class Run {
   evaluate(split: 'train' | 'val', theta: Float32Array = this.theta): { loss: number; acc: number } {
     const ds = this.dataset;
     const [x, y, n] = split === 'train' ? [ds.xTrain, ds.yTrain, ds.nTrain] : [ds.xVal, ds.yVal, ds.nVal];
-    return evaluateSplit(this.layout, theta, this.bnStats, this.cfg.model, x, y, n);
+    return evaluateSplit(this.layout, theta, this.bnStats, this.cfg.model, x, y, n, this.ops);
   }
 
   /** Outputs at n raw input points x[n, inputDim] (through the dataset's preprocessing). */
   predict(x: Float32Array, n: number): Float32Array<ArrayBuffer> {
     const p = this.dataset.preprocessor;
     const xin = p ? applyPreprocess(p, x, n) : x;
-    return predictOutputs(this.layout, this.theta, this.bnStats, this.cfg.model, xin, n);
+    return predictOutputs(this.layout, this.theta, this.bnStats, this.cfg.model, xin, n, this.ops);
   }
 
   getParams(): Float32Array<ArrayBuffer> {

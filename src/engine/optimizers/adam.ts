@@ -57,7 +57,8 @@ export function adamTerms({ g, m, v, t, lr, hp }: TermInput): TermSplit {
 
 /** Adam's rule in TeX (AdamW prepends its decay). */
 export const ADAM_RULE = [
-  'm \\leftarrow \\beta_1 m + (1-\\beta_1)\\, g;\\; v \\leftarrow \\beta_2 v + (1-\\beta_2)\\, g^2',
+  'm \\leftarrow \\beta_1 m + (1-\\beta_1)\\, g',
+  'v \\leftarrow \\beta_2 v + (1-\\beta_2)\\, g^2',
   '\\hat m = m/(1-\\beta_1^{\\,t});\\; \\hat v = v/(1-\\beta_2^{\\,t})',
   'w \\leftarrow w - \\varepsilon\\, \\hat m / (\\sqrt{\\hat v} + \\delta)',
 ];

@@ -34,7 +34,7 @@ export const adamw: OptimizerSpec<'adamw'> = {
   proxScale: (state, hp) => adamScale(state.v, state.t, hp.beta2, hp.eps),
   terms: (x) => ({ ...adamTerms(x), decay: Array.from(x.w, (wi) => -x.lr * x.hp.weightDecay * wi) }),
   arena: { lr: adam.arena.lr, defaultRacer: false }, // Adam's rates
-  rule: ['w \\leftarrow w - \\varepsilon \\lambda\\, w \\quad \\text{(the weights before the step)}', ...ADAM_RULE],
+  rule: ['w \\leftarrow w - \\varepsilon \\lambda\\, w', ...ADAM_RULE],
   convention:
     'Decays the weights before the step, then takes Adam’s move on the loss gradient (no L2 in g): PyTorch’s order. Decaying after the Adam move gives a different path. δ outside the root, as PyTorch.',
 };

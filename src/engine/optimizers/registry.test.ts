@@ -5,6 +5,7 @@
 // the GPU function and parity case (workers/gpu), the PyTorch mapping (src/export), the KaTeX
 // typesetting of `rule` (src/components/controls/formulas.test.ts).
 import { describe, expect, it } from 'vitest';
+import { TEST_FUNCTION_NAMES } from '../data/testFunctions';
 import { DEFAULT_CONFIG } from '../defaults';
 import { optimizerStep } from '../optim';
 import { Rng } from '../rng';
@@ -30,6 +31,7 @@ describe('optimizer registry', () => {
     expect(o.rule.some((line) => line.startsWith('w \\leftarrow'))).toBe(true); // it says how w moves
     for (const k of o.hypers) expect(() => hyperDef(k)).not.toThrow();
     expect(o.hypers).not.toContain('lr');
+    for (const fn of TEST_FUNCTION_NAMES) expect(o.arena.lr[fn], fn).toBeGreaterThan(0);
   });
 
   it.each(OPTIMIZERS.map((o) => [o.name, o] as const))(

@@ -9,7 +9,16 @@
 // State: `m` and `v` are the two buffers every backend holds (the GPU keeps exactly these per
 // run); a rule that needs more (Schedule-Free's z and x) names them in `extraBuffers` and
 // finds them in state.extra, allocated by initOptimizerState (optim.ts) and set by `init`.
-import type { TestFunctionName } from '../data/testFunctions';
+//
+// How the next rules fit (not implemented here): Lion is element-wise on m (its prox scale 1, the
+// sign step being lr per coordinate); LAMB loops `segments`, takes ||w|| and ||update|| per block
+// for its trust ratio, and can keep the per-coordinate scale it applied in an extra buffer for
+// proxScale; Muon loops `segments`, orthogonalises role 'hiddenWeight' blocks (rows x cols) with
+// Newton-Schulz and steps the others as AdamW (m, v); Schedule-Free AdamW declares extraBuffers
+// ['z', 'x'], `init` copies theta into both, theta holds y (where gradients are taken), and the
+// evaluation at x needs one more optional member here (e.g. evalPoint(state)) read by Run.evaluate
+// and predict. A new hyperparameter (Muon's Nesterov switch, Schedule-Free's warm-up) is a row in
+// hypers.ts; per-rule defaults (Lion's b2 = 0.99 beside Adam's 0.999) are not expressible yet.
 import type { FloatArray } from '../floatArray';
 import type { HyperKey, OptimizerHypers } from './hypers';
 
@@ -113,8 +122,10 @@ export interface OptimizerSpec<N extends string = string> {
    * The arena: a starting learning rate per test function (the largest rate of a scripted sweep
    * over 1e-4..1 that makes visible progress in 300 steps from the function's first start without
    * diverging, rounded down; src/compare/arenaDefaults.ts) and whether it races by default.
+   * Keyed by TestFunctionName (data/testFunctions.ts; not imported here, so the optimizers stay
+   * out of the data folder's imports; registry.test.ts checks every function has a rate).
    */
-  arena: { lr: Record<TestFunctionName, number>; defaultRacer: boolean };
+  arena: { lr: Readonly<Record<string, number>>; defaultRacer: boolean };
   /** Closed forms on the quadratic, when the rule has them. */
   closedForm?: ClosedForm;
   /** The update rule typeset in TeX, one assignment per line, in execution order. */
