@@ -41,6 +41,8 @@ export interface TrainingParityReport {
   submitsPerStep: number;
   /** The path the backend took ('fused' or 'general') and why not fused. */
   path: string;
+  /** Per run: parameters at exactly 0 after training, on the GPU and in the engine (L1's prox). */
+  zeros: [gpu: number, cpu: number][];
 }
 
 export function smallConfig(): TrainConfig {
@@ -147,9 +149,13 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       maxRelEpoch.push(worstE);
     });
     // the final weights: after early stopping the best ones, after a divergence the last finite ones
+    const zeros: [number, number][] = [];
+    const countZeros = (p: ArrayLike<number>) => Array.from(p).filter((x) => x === 0).length;
     for (const [r, tag] of finals) {
-      const v = validateResult(`${tag} final parameters`, await gpu.readParams(r), cpu[r].getParams(), 1e-4, 1e-3);
+      const [g, c] = [await gpu.readParams(r), cpu[r].getParams()];
+      const v = validateResult(`${tag} final parameters`, g, c, 1e-4, 1e-3);
       if (!v.ok) lines.push(v.message);
+      zeros.push([countZeros(g), countZeros(c)]);
     }
     const ok = lines.length === 0;
     lines.push(
@@ -167,6 +173,7 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       dispatchesPerStep: counters.dispatchesPerStep,
       submitsPerStep: counters.submitsPerStep,
       path: gpu.pathInfo.path,
+      zeros,
     };
   } finally {
     gpu.dispose();
