@@ -18,10 +18,10 @@ import {
   streamSeed,
   tsDenseOps,
 } from '../src/engine';
-import { loadDigits } from '../src/engine/data/digits';
 import { sgdStep } from '../src/engine/optimizers/sgd';
 import { Rng } from '../src/engine/rng';
 import { wasmOps } from '../workers/cpu/wasmLoad';
+import { loadDigits } from '../workers/digits';
 
 const quick = process.argv.includes('--quick');
 
@@ -65,12 +65,12 @@ async function main() {
   }
 
   // The script shape: a fixed batch of 128 digits, lossAndGrad + sgdStep per step.
-  await loadDigits();
+  const digits = await loadDigits();
   const cfg = defaultConfig();
   cfg.data = { ...cfg.data, name: 'digits', samples: 1200, valFraction: 1 / 6 };
   cfg.model.hidden = [256, 256].map((units) => ({ units, activation: 'relu' as const, dropout: 0, batchNorm: false }));
   cfg.model.loss = 'softmaxCE';
-  const ds = makeDataset(cfg.data, cfg.seed);
+  const ds = makeDataset(cfg.data, cfg.seed, digits);
   const layout = buildLayout(cfg.model, ds.inputDim, ds.outputDim);
   const B = 128;
   const x = ds.xTrain.subarray(0, B * ds.inputDim);

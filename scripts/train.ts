@@ -10,7 +10,8 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { noticeText, parseConfig } from '../src/config/schema';
-import { describeLayout, loadDigits, Run, type TrainConfig } from '../src/engine';
+import { describeLayout, makeDataset, Run, type TrainConfig } from '../src/engine';
+import { loadDigits } from '../workers/digits';
 
 const USAGE = 'usage: npm run train -- --config <file.json> [--max-epochs N] [--seed S]';
 
@@ -81,8 +82,8 @@ export async function main(argv: string[], print: (line: string) => void = conso
   if (args.seed !== undefined) cfg.seed = args.seed;
   if (!(cfg.maxEpochs > 0))
     throw new UsageError('maxEpochs is 0 (train forever): set maxEpochs in the config or pass --max-epochs N');
-  if (cfg.data.name === 'digits') await loadDigits();
-  const run = new Run(cfg);
+  const digits = cfg.data.name === 'digits' ? await loadDigits() : undefined;
+  const run = new Run(cfg, makeDataset(cfg.data, cfg.seed, digits));
   const elapsed = () => Math.round(performance.now() - t0);
   while (run.status === 'ok') {
     const { epochs } = run.step(run.stepsPerEpoch);

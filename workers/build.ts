@@ -2,11 +2,12 @@
 // the layout, the initial weights every run and backend share, and the backend chosen for them.
 // Engine errors become config problems naming their field.
 
-import { buildLayout, initParams, loadDigits, makeDataset, Rng, streamSeed } from '../src/engine';
+import { buildLayout, type DigitsData, initParams, makeDataset, Rng, streamSeed } from '../src/engine';
 import { datasetFromPoints } from '../src/engine/data/customDataset';
 import type { ImportedPoints } from '../src/engine/data/points';
 import type { RunSnapshot } from '../src/engine/snapshot';
 import type { TrainConfig } from '../src/engine/types';
+import { loadDigits } from './digits';
 import type { BackendChoice, Result } from './protocol';
 import { type BackendFactories, type CalibrationCache, selectBackend } from './select';
 import { Session } from './session';
@@ -26,13 +27,15 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function buildSession(cfgs: TrainConfig[], ctx: BuildContext): Promise<Result<Session>> {
   const c = cfgs[0];
+  let digits: DigitsData | undefined;
   try {
-    if (c.data.name === 'digits' && !ctx.points) await loadDigits(ctx.digitsUrl);
+    // fetched on each build of a digits config (the browser's HTTP cache keeps the file)
+    if (c.data.name === 'digits' && !ctx.points) digits = await loadDigits(ctx.digitsUrl);
   } catch (e) {
     return rejected([{ field: 'data.name', message: `the digits could not be loaded: ${message(e)}` }]);
   }
   try {
-    const ds = ctx.points ? datasetFromPoints(ctx.points, c.data, c.seed) : makeDataset(c.data, c.seed);
+    const ds = ctx.points ? datasetFromPoints(ctx.points, c.data, c.seed) : makeDataset(c.data, c.seed, digits);
     const layout = buildLayout(c.model, ds.inputDim, ds.outputDim);
     // The engine's own initial weights (Run derives the same from the 'init' stream), shared by all runs.
     const init = initParams(layout, c.model, new Rng(streamSeed(c.seed, 'init')));

@@ -1,8 +1,8 @@
 // Imported points through the worker's service, as the page sends them (CreateOptions.points):
 // the runs train on the file's points, rebuilds keep them, and bad points are refused by field.
 import { describe, expect, it } from 'vitest';
+import { parsePointsCsv } from '../src/config/pointsCsv';
 import { defaultConfig } from '../src/engine';
-import { parsePointsCsv } from '../src/engine/data/points';
 import { lossesOf, serviceWithLog } from './testDoubles';
 
 function ring(n: number): string {

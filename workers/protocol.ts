@@ -171,7 +171,7 @@ export interface CreateOptions {
    */
   digitsUrl?: string;
   /**
-   * Imported labelled 2D points (a CSV, src/data-import): the runs train on these instead of the
+   * Imported labelled 2D points (a CSV, src/config/pointsCsv.ts): the runs train on these instead of the
    * generated set named by data.name (whose split and preprocessing settings still apply). Kept
    * for rebuilds by setConfig(s); a create() without them goes back to generated data.
    */
@@ -303,7 +303,6 @@ export interface TrainerApi {
   getStatus(): Promise<TrainerStatus>;
   /** Decision boundary now (null for non-2D data or no runs). */
   getBoundary(run: number, res?: number): Promise<BoundaryGrid | null>;
-  getHistograms(run: number, bins?: number): Promise<WeightHistograms | null>;
   getSnapshots(run: number): Promise<WeightSnapshots | null>;
   getParams(run: number): Promise<Float32Array | null>;
   /** Model outputs over a whole split ([n, C] probabilities or [n, O] predictions): confusion matrices, digit grids. */

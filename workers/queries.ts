@@ -1,8 +1,8 @@
 // What the page can ask of a built session besides training: decision boundaries, weight
-// histograms, snapshots, raw predictions, losses at given weights, and the periodic visual
+// snapshots, raw predictions, losses at given weights, and the periodic visual
 // tick. Each reads the backend (call inside the service's `exclusive`, through `guarded`).
 import * as Comlink from 'comlink';
-import type { BoundaryGrid, VisualOptions, Visuals, WeightHistograms, WeightSnapshots } from './protocol';
+import type { BoundaryGrid, VisualOptions, Visuals, WeightSnapshots } from './protocol';
 import type { Session } from './session';
 import { boundaryGrid, boundaryInputs, hasBoundary, MAX_STREAMED_PARAMS, weightHistograms } from './visuals';
 
@@ -33,11 +33,6 @@ export async function boundaryFor(s: Session, run: number, res: number): Promise
   const values = await s.backend.predict(run, boundaryInputs(s.dataset, r), r * r);
   const g = boundaryGrid(s.dataset, run, s.tracks[run].step, r, values);
   return Comlink.transfer(g, [values.buffer as ArrayBuffer]);
-}
-
-export async function histogramsFor(s: Session, run: number, bins: number): Promise<WeightHistograms> {
-  const theta = await s.backend.readParams(run);
-  return weightHistograms(s.layout, theta, run, s.tracks[run].step, clampInt(bins, 4, 200));
 }
 
 /** The kept snapshots, plus the current weights so the path reaches "now". */

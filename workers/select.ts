@@ -194,7 +194,7 @@ export async function selectBackend(
     };
   }
 
-  // A network the CPU engine refuses (src/robust/capacity.ts) leaves no race to run.
+  // A network the CPU engine refuses (workers/cpu/capacity.ts) leaves no race to run.
   if (cpuCapacityProblem(cfgs, dataset))
     return {
       backend: gpu,

@@ -19,10 +19,9 @@ import type {
   TrainerListener,
   TrainerStatus,
   VisualOptions,
-  WeightHistograms,
   WeightSnapshots,
 } from './protocol';
-import { boundaryFor, histogramsFor, lossAtFor, predictSplitFor, snapshotsFor } from './queries';
+import { boundaryFor, lossAtFor, predictSplitFor, snapshotsFor } from './queries';
 import { configProblems, ok, rejected } from './validate';
 import { mergeVisualOptions } from './visuals';
 
@@ -163,10 +162,6 @@ export class TrainerService extends TrainerCore implements TrainerApi {
 
   getBoundary(run: number, res = this.visualOpts.boundaryRes): Promise<BoundaryGrid | null> {
     return this.withRun(run, (s) => boundaryFor(s, run, res));
-  }
-
-  getHistograms(run: number, bins = this.visualOpts.histogramBins): Promise<WeightHistograms | null> {
-    return this.withRun(run, (s) => histogramsFor(s, run, bins));
   }
 
   getSnapshots(run: number): Promise<WeightSnapshots | null> {

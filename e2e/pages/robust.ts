@@ -117,14 +117,14 @@ const harness = {
   start: () => br().start(),
   pause: () => br().pause(),
   setBackend: (c: BackendChoice) => br().setBackend(c),
-  loseDevice: () => br().api.testLoseDevice(),
+  loseDevice: () => br().testLoseDevice(),
   crash: async () => {
-    await br().api.testCrash();
+    await br().testCrash();
     return performance.now();
   },
   /** Loss-surface probe: the data loss at k scaled copies of run 0's weights (null when there are no runs). */
   async lossAt(k: number) {
-    const theta = await br().api.getParams(0);
+    const theta = await br().getParams(0);
     if (!theta) return null;
     const thetas = new Float32Array(k * theta.length);
     for (let j = 0; j < k; j++)
@@ -132,7 +132,7 @@ const harness = {
         theta.map((v) => v * (0.5 + j / k)),
         j * theta.length,
       );
-    const out = await br().api.lossAt(thetas, k, 'train');
+    const out = await br().lossAt(thetas, k, 'train');
     return out ? Array.from(out) : null;
   },
   restart: async () => {

@@ -82,8 +82,8 @@ const harness = {
   pause: () => b().pause(),
   step: (n: number) => b().step(n),
   setVisuals: (boundary: boolean) => b().setVisuals({ boundary, intervalMs: 200 }),
-  loseDevice: () => b().api.testLoseDevice(),
-  crash: () => b().api.testCrash(),
+  loseDevice: () => b().testLoseDevice(),
+  crash: () => b().testCrash(),
   restart: async () => {
     const r = await b().restart();
     return r?.ok ? r.value.backend : null;

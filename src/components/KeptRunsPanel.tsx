@@ -3,7 +3,7 @@
 // one. Storage failures (full disk, private mode, another tab) are shown, never swallowed.
 import { useEffect } from 'react';
 import { useCompare } from '../state/compareSlice';
-import { keepCurrent, loadKeptRun, loadKeptSet, refreshKept, removeKept, useKept } from '../state/keptSlice';
+import { getKept, keepCurrent, loadKeptRun, loadKeptSet, refreshKept, removeKept, useKept } from '../state/keptSlice';
 import { useStore } from '../state/store';
 import { lastOf } from '../trainer/snapshotRun';
 import { Section } from './controls/Fields';
@@ -16,7 +16,7 @@ export function KeptRunsPanel() {
   const compare = useCompare((s) => s.view === 'compare');
   const ready = useStore((s) => s.run.phase !== 'starting' && s.run.phase !== 'error');
   useEffect(() => {
-    if (!useKept.getState().loaded) void refreshKept();
+    if (!getKept().loaded) void refreshKept();
   }, []);
   const count = k.runs.length + k.sets.length;
   return (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadDigits } from '../../workers/digits';
 import { addGaussianNoise, affineParams, affineWarp, noiseGaussian, trainingBatch } from './augment';
 import { makeDataset } from './data/dataset';
-import { loadDigits } from './data/digits';
 import { DEFAULT_CONFIG } from './defaults';
 import { hashUniform } from './hash';
 
@@ -109,9 +109,9 @@ describe('trainingBatch', () => {
   });
 
   it('warps digit images on raw pixels, then applies the preprocessing', async () => {
-    await loadDigits();
+    const digits = await loadDigits();
     const cfg = { ...DEFAULT_CONFIG.data, name: 'digits' as const, samples: 300, preprocess: 'standardize' as const };
-    const ds = makeDataset(cfg, 2);
+    const ds = makeDataset(cfg, 2, digits);
     const idx = Int32Array.from([0, 1]);
     const { x } = trainingBatch(ds, { augmentNoise: 0, augmentAffine: true }, idx, 8, 3);
     const raw = new Float32Array(784);

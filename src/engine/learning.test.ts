@@ -2,14 +2,16 @@
 // the digits within a bounded number of epochs (the run is capped with maxEpochs and the final
 // epoch's validation accuracy is what counts, not the best one along the way).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDigits } from './data/digits';
+import { loadDigits } from '../../workers/digits';
+import { makeDataset } from './data/dataset';
+import type { DigitsData } from './data/digits';
 import { defaultConfig } from './defaults';
 import { Run } from './trainer';
 import type { DatasetName, TrainConfig } from './types';
 
 /** Trains to maxEpochs and returns the last epoch record. */
-function trainToEnd(cfg: TrainConfig) {
-  const run = new Run(cfg);
+function trainToEnd(cfg: TrainConfig, digits?: DigitsData) {
+  const run = new Run(cfg, makeDataset(cfg.data, cfg.seed, digits));
   const r = run.step(cfg.maxEpochs * run.stepsPerEpoch);
   expect(run.status).toBe('finished');
   return { run, last: r.epochs[r.epochs.length - 1] };
@@ -63,8 +65,9 @@ describe('regression', () => {
 });
 
 describe('digits', () => {
+  let digits: DigitsData;
   beforeAll(async () => {
-    await loadDigits();
+    digits = await loadDigits();
   });
 
   // 3,200 training images, 800 validation; 784-64-10 ReLU MLP, Adam lr 0.002, batch 32, 5 epochs.
@@ -76,7 +79,7 @@ describe('digits', () => {
     cfg.optimizer = { ...cfg.optimizer, name: 'adam', lr: 0.002 };
     cfg.batchSize = 32;
     cfg.maxEpochs = 5;
-    const { run, last } = trainToEnd(cfg);
+    const { run, last } = trainToEnd(cfg, digits);
     expect(run.dataset.nVal).toBe(800);
     expect(last.valAcc).toBeGreaterThanOrEqual(0.9);
   });

@@ -1,7 +1,9 @@
 // The lesson demo's worker: trains a lesson's presets side by side (LessonRunner) off the main
 // thread and posts a snapshot about ten times a second, the heavy measures (boundary, weight and
 // activation statistics) about twice a second. Messages: see lessonProtocol.ts.
-import { loadDigits } from '../engine/data/digits';
+
+import { loadDigits } from '../../workers/digits';
+import type { DigitsData } from '../engine/data/digits';
 import { lessonById } from './index';
 import type { LessonCommand, LessonEvent } from './lessonProtocol';
 import { LessonRunner } from './runner';
@@ -10,6 +12,16 @@ import { arenaSnapshot, snapshot } from './snapshot';
 let runner: LessonRunner | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let generation = 0;
+/** The digits, loaded once per URL and kept for later lessons (the engine keeps nothing). */
+let digits: { url: string; data: Promise<DigitsData> } | null = null;
+const digitsAt = (url: string) => {
+  if (digits?.url !== url) digits = { url, data: loadDigits(url) };
+  const d = digits;
+  d.data.catch(() => {
+    if (digits === d) digits = null; // a failed load is retried next time
+  });
+  return d.data;
+};
 
 const post = (e: LessonEvent) => postMessage(e);
 
@@ -24,9 +36,9 @@ async function start(lessonId: string, digitsUrl: string): Promise<void> {
   const lesson = lessonById(lessonId);
   if (!lesson) return post({ type: 'error', message: `no lesson '${lessonId}'` });
   try {
-    if (JSON.stringify(lesson.presets).includes('"digits"')) await loadDigits(digitsUrl);
+    const data = JSON.stringify(lesson.presets).includes('"digits"') ? await digitsAt(digitsUrl) : undefined;
     if (gen !== generation) return;
-    runner = new LessonRunner(lesson, { stride: 1 });
+    runner = new LessonRunner(lesson, { stride: 1, digits: data });
   } catch (e) {
     return post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   }
@@ -49,7 +61,7 @@ addEventListener('message', (ev: MessageEvent<LessonCommand>) => {
   const c = ev.data;
   if (c.type === 'start') void start(c.lessonId, c.digitsUrl);
   else if (c.type === 'prefetch')
-    void loadDigits(c.digitsUrl).catch(() => undefined); // retried at start
+    void digitsAt(c.digitsUrl).catch(() => undefined); // retried at start
   else if (c.type === 'stop') {
     generation++;
     stop();

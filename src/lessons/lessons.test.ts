@@ -3,8 +3,9 @@
 // lesson does not hold only by luck of one seed. Numbers a lesson's text states (ln C, the 1e-3
 // band) are the thresholds here.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadDigits } from '../../workers/digits';
 import { runArena } from '../engine/arena';
-import { loadDigits } from '../engine/data/digits';
+import type { DigitsData } from '../engine/data/digits';
 import { makeTestFunction } from '../engine/data/testFunctions';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { OptimizerConfig } from '../engine/types';
@@ -19,7 +20,8 @@ const lesson = (id: string): Lesson => {
   if (!l) throw new Error(`no lesson ${id}`);
   return l;
 };
-const run = (id: string, seed?: number) => new LessonRunner(lesson(id), { seed }).runToEnd();
+let digits: DigitsData;
+const run = (id: string, seed?: number) => new LessonRunner(lesson(id), { seed, digits }).runToEnd();
 const last = (r: PresetRun) => r.epochs[r.epochs.length - 1];
 /** Mean training loss of the last k epochs (smooths the bouncing of a high learning rate). */
 const tail = (r: PresetRun, k = 5) => r.epochs.slice(-k).reduce((s, e) => s + e.trainLoss, 0) / k;
@@ -27,7 +29,7 @@ const minVal = (r: PresetRun) => Math.min(...r.epochs.map((e) => e.valLoss));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 beforeAll(async () => {
-  await loadDigits(); // public/data/digits.bin, for the digits lessons
+  digits = await loadDigits(); // public/data/digits.bin, for the digits lessons
 });
 
 describe('lesson catalogue', () => {

@@ -4,6 +4,7 @@
 // same initial weights, so the only difference between two curves is what the lesson changes.
 // Used by the demo's worker (lesson.worker.ts) and, headlessly, by lessons.test.ts.
 import { type Dataset, makeDataset } from '../engine/data/dataset';
+import type { DigitsData } from '../engine/data/digits';
 import type { RunStatus } from '../engine/loop';
 import { type EpochRecord, Run } from '../engine/trainer';
 import type { TrainConfig } from '../engine/types';
@@ -39,6 +40,8 @@ export interface RunnerOptions {
   seed?: number;
   /** Keep every stride-th step (default 1). */
   stride?: number;
+  /** The digit images, for lessons whose presets train on digits (loaded by the caller). */
+  digits?: DigitsData;
 }
 
 export class LessonRunner {
@@ -59,7 +62,7 @@ export class LessonRunner {
       const key = JSON.stringify([dataKey, cfg.seed]);
       let ds = datasets.get(key);
       if (!ds) {
-        ds = makeDataset(cfg.data, cfg.seed);
+        ds = makeDataset(cfg.data, cfg.seed, opts.digits);
         datasets.set(key, ds);
       }
       const run = new Run(cfg, ds);

@@ -14,7 +14,6 @@ import {
 } from '../../workers/cpu/capacity';
 import { serviceWithLog } from '../../workers/testDoubles';
 import { FIELDS } from '../config/fields';
-import { loadDigits } from '../engine';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { TrainConfig } from '../engine/types';
 
@@ -48,7 +47,6 @@ describe('capacity: what the CPU engine takes on', () => {
   });
 
   it('refuses the largest net the schema allows through the worker, naming batchSize, before any step', async () => {
-    await loadDigits();
     const { svc } = serviceWithLog();
     const big = digitsNet(Array(8).fill(512), 1024);
     const t0 = performance.now();
@@ -70,7 +68,6 @@ type Outcome = 'trained' | 'diverged' | 'refused' | 'failed';
 
 describe('any config the schema accepts trains or is refused up front', () => {
   it('builds, steps and reports each generated config through the worker service', { timeout: 900_000 }, async () => {
-    await loadDigits();
     const n = scaled(24, 160);
     const steps = scaled(2, 5);
     const configs = fc.sample(validConfig, { numRuns: n, seed: 77 });

@@ -5,16 +5,17 @@ import { defaultConfig } from '../engine/defaults';
 import {
   addCompareSlot,
   compareHashExtras,
+  getCompare,
   loadCompareExtras,
   removeCompareSlot,
   runConfigs,
+  setCompareState,
   setView,
   toggleRun,
-  useCompare,
 } from './compareSlice';
 
 describe('view and compare set state', () => {
-  beforeEach(() => useCompare.setState({ view: 'train', compare: defaultCompareConfig(), hidden: [] }));
+  beforeEach(() => setCompareState({ view: 'train', compare: defaultCompareConfig(), hidden: [] }));
 
   it('sends one config in the playground and the arena, one per racer in compare mode', () => {
     const base = defaultConfig();
@@ -34,9 +35,9 @@ describe('view and compare set state', () => {
     setView('compare');
     const e = compareHashExtras();
     expect(e).toEqual({ view: 'compare', compare: encodeCompare(defaultCompareConfig()) });
-    useCompare.setState({ view: 'train' });
+    setCompareState({ view: 'train' });
     expect(loadCompareExtras(e)).toEqual([]);
-    expect(useCompare.getState().view).toBe('compare');
+    expect(getCompare().view).toBe('compare');
   });
 
   it('names a bad view in a link and shows the playground', () => {
@@ -45,15 +46,15 @@ describe('view and compare set state', () => {
     expect(notices).toEqual([
       { path: 'view', message: expect.stringMatching(/"race" is not one of train, compare, arena/) },
     ]);
-    expect(useCompare.getState().view).toBe('train');
+    expect(getCompare().view).toBe('train');
   });
 
   it('keeps legend toggles aligned with the slots when slots are added and removed', () => {
     toggleRun(2);
-    expect(useCompare.getState().hidden).toEqual([false, false, true, false, false, false]);
+    expect(getCompare().hidden).toEqual([false, false, true, false, false, false]);
     removeCompareSlot(0);
-    expect(useCompare.getState().hidden).toEqual([false, true, false, false, false]);
+    expect(getCompare().hidden).toEqual([false, true, false, false, false]);
     addCompareSlot(defaultConfig().optimizer);
-    expect(useCompare.getState().hidden).toEqual([false, true, false, false, false, false]);
+    expect(getCompare().hidden).toEqual([false, true, false, false, false, false]);
   });
 });

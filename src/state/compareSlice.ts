@@ -1,37 +1,24 @@
-// Which view the page shows (the playground, the compare race, the arena) and the compare set,
-// in a small zustand store of their own. Both live in the URL next to the training config
+// Which view the page shows (the playground, the compare race, the arena) and the compare set:
+// the `compare` slice of the page's store (store.ts) and its actions. Both live in the URL next to the training config
 // (`view=compare&compare=sgd:lr_0.1,...`), read and written by state/persistence.ts through
 // `compareHashExtras` / `loadCompareExtras`, so a shared link opens the same race.
-import { create } from 'zustand';
-import { subscribeWithSelector } from 'zustand/middleware';
 import { decodeCompare, encodeCompare } from '../compare/compareHash';
-import {
-  addSlot,
-  type CompareConfig,
-  defaultCompareConfig,
-  removeSlot,
-  setSlotOptimizer,
-  slotConfig,
-} from '../compare/compareSet';
+import { addSlot, type CompareConfig, removeSlot, setSlotOptimizer, slotConfig } from '../compare/compareSet';
 import type { Notice } from '../config/schema';
 import type { OptimizerConfig, TrainConfig } from '../engine/types';
+import { type CompareState, sliceAccess, useStore, type ViewName } from './store';
 
-export type ViewName = 'train' | 'compare' | 'arena';
+export type { CompareState, ViewName };
 export const VIEW_NAMES: readonly ViewName[] = ['train', 'compare', 'arena'];
 
-export interface CompareState {
-  view: ViewName;
-  compare: CompareConfig;
-  /** Legend toggles of the compare charts: hidden[i] hides run i's curves (view state, not in the URL). */
-  hidden: boolean[];
-}
+/** A component's view of the compare slice (an atomic selector, as everywhere in the store). */
+export const useCompare = <T>(select: (s: CompareState) => T): T => useStore((s) => select(s.compare));
 
-export const useCompare = create<CompareState>()(
-  subscribeWithSelector((): CompareState => ({ view: 'train', compare: defaultCompareConfig(), hidden: [] })),
-);
-
-const set = useCompare.setState;
-const get = useCompare.getState;
+const { get, set } = sliceAccess('compare');
+/** The compare slice now (for code outside React). */
+export const getCompare = get;
+/** Replace parts of the compare slice (tests; the page uses the actions below). */
+export const setCompareState = set;
 
 export function setView(view: ViewName): void {
   set({ view });

@@ -3,7 +3,7 @@
 // parts), written back on every change, and re-read when a pasted link changes them.
 import { shallow } from 'zustand/shallow';
 import type { Notice } from '../config/schema';
-import { compareHashExtras, loadCompareExtras, useCompare } from './compareSlice';
+import { compareHashExtras, loadCompareExtras } from './compareSlice';
 import { getHashExtras, onHashExtras, setHashExtras } from './persistence';
 import { useStore } from './store';
 
@@ -21,7 +21,9 @@ export function startCompareSync(): () => void {
     setHashExtras({ view: e.view, compare: e.compare });
   };
   write();
-  const unsub = useCompare.subscribe((s) => [s.view, s.compare] as const, write, { equalityFn: shallow });
+  const unsub = useStore.subscribe((s) => [s.compare.view, s.compare.compare] as const, write, {
+    equalityFn: shallow,
+  });
   const off = onHashExtras((e) => showNotices(loadCompareExtras(e)));
   return () => {
     unsub();

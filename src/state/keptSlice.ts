@@ -1,39 +1,25 @@
-// The page's view of the kept runs: what IndexedDB holds, plus the actions of the "Kept runs"
+// The page's view of the kept runs (the `kept` slice of store.ts): what IndexedDB holds, plus the actions of the "Kept runs"
 // panel (keep the current run or race, load one back, remove one). Every storage failure lands
 // in `error` as a sentence for the panel (quota, no IndexedDB, another tab), never swallowed.
-import { create } from 'zustand';
 import type { Notice } from '../config/schema';
 import { StorageError } from '../storage/idb';
 import { type KeptCompareSet, type KeptRun, KeptStore, type Read } from '../storage/keptRuns';
 import { keptFromBridge, keptSetFromBridge } from '../trainer/snapshotRun';
 import { loadConfig } from './actions';
-import { setCompare, setView, useCompare } from './compareSlice';
-import { loadImportedPoints, useImported } from './importSlice';
-import { useStore } from './store';
+import { getCompare, setCompare, setView } from './compareSlice';
+import { getImported, loadImportedPoints } from './importSlice';
+import { type KeptState, sliceAccess, useStore } from './store';
 import { getBridge } from './trainerSync';
 
-export interface KeptState {
-  loaded: boolean;
-  runs: Read<KeptRun>[];
-  sets: Read<KeptCompareSet>[];
-  /** Records that could not be read at all. */
-  unreadable: number;
-  busy: boolean;
-  /** The last failure, in words, else null. */
-  error: string | null;
-  /** The last success ("Kept …"), else null. */
-  message: string | null;
-}
+export type { KeptState };
 
-export const useKept = create<KeptState>()(() => ({
-  loaded: false,
-  runs: [],
-  sets: [],
-  unreadable: 0,
-  busy: false,
-  error: null,
-  message: null,
-}));
+/** A component's view of the kept slice. */
+export const useKept = <T = KeptState>(select: (s: KeptState) => T = (s) => s as T): T =>
+  useStore((s) => select(s.kept));
+
+const kept = sliceAccess('kept');
+/** The kept slice now (for code outside React). */
+export const getKept = kept.get;
 
 let opening: Promise<KeptStore> | null = null;
 function store(): Promise<KeptStore> {
@@ -48,12 +34,12 @@ const text = (e: unknown) =>
   e instanceof StorageError ? e.message : `Kept runs: ${e instanceof Error ? e.message : String(e)}`;
 
 async function act(work: (s: KeptStore) => Promise<string | null>): Promise<void> {
-  useKept.setState({ busy: true, error: null, message: null });
+  kept.set({ busy: true, error: null, message: null });
   try {
     const s = await store();
     const message = await work(s);
     const [runs, sets] = await Promise.all([s.listRuns(), s.listCompareSets()]);
-    useKept.setState({
+    kept.set({
       loaded: true,
       runs: runs.items,
       sets: sets.items,
@@ -61,9 +47,9 @@ async function act(work: (s: KeptStore) => Promise<string | null>): Promise<void
       message,
     });
   } catch (e) {
-    useKept.setState({ error: text(e) });
+    kept.set({ error: text(e) });
   } finally {
-    useKept.setState({ busy: false });
+    kept.set({ busy: false });
   }
 }
 
@@ -75,14 +61,9 @@ export function keepCurrent(): Promise<void> {
   return act(async (s) => {
     const bridge = getBridge();
     if (!bridge?.getState().status) throw new Error('there is no run to keep yet');
-    const imported = useImported.getState();
-    if (useCompare.getState().view === 'compare') {
-      const set = await keptSetFromBridge(
-        bridge,
-        useStore.getState().config,
-        useCompare.getState().compare,
-        imported.points,
-      );
+    const imported = getImported();
+    if (getCompare().view === 'compare') {
+      const set = await keptSetFromBridge(bridge, useStore.getState().config, getCompare().compare, imported.points);
       await s.keepCompareSet(set);
       return `Kept the race “${set.label}”.`;
     }
@@ -105,7 +86,7 @@ export function loadKeptRun(k: Read<KeptRun>): void {
   setView('train');
   loadConfig(k.value.config, k.notices as Notice[], 'saved');
   if (k.value.points) void loadImportedPoints(k.value.points, k.value.label);
-  useKept.setState({ message: `Loaded the config of “${k.value.label}”.`, error: null });
+  kept.set({ message: `Loaded the config of “${k.value.label}”.`, error: null });
 }
 
 /** Load a kept race: its base config and compare set, in the compare view. */
@@ -113,5 +94,5 @@ export function loadKeptSet(k: Read<KeptCompareSet>): void {
   setCompare(k.value.compare);
   loadConfig(k.value.base, k.notices as Notice[], 'saved');
   setView('compare');
-  useKept.setState({ message: `Loaded the race “${k.value.label}”.`, error: null });
+  kept.set({ message: `Loaded the race “${k.value.label}”.`, error: null });
 }

@@ -1,16 +1,24 @@
-// The page's zustand store, in three slices (zustand "slices pattern"):
+// The page's one zustand store, in slices (zustand "slices pattern"):
 //   config: the TrainConfig being edited, plus the notices of the last link/file it came from.
 //           Persisted to the URL hash and localStorage by persistence.ts.
 //   run:    coarse training status for the status line (set by the trainer bridge, a few times
 //           a second at most). Per-step metrics never come here: they live in the ring buffers.
 //   ui:     view preferences (theme, axes, smoothing), persisted to localStorage only.
-// Actions live outside the store (actions.ts, zustand "practice with no store actions").
+//   compare:  which view shows (playground, race, arena) and the compare set (compareSlice.ts).
+//   kept:     the kept runs IndexedDB holds, as the "Kept runs" panel shows them (keptSlice.ts).
+//   imported: the CSV points the runs train on, and why the last file was refused (importSlice.ts).
+// Actions live outside the store (actions.ts and the *Slice.ts files, zustand "practice with no
+// store actions"); the slices' shapes and first values are here, so this file imports none of them.
 import { create } from 'zustand';
 import { subscribeWithSelector } from 'zustand/middleware';
 import type { RunSetup } from '../../workers/protocol';
+import { type CompareConfig, defaultCompareConfig } from '../compare/compareSet';
+import type { CsvError } from '../config/pointsCsv';
 import type { Notice } from '../config/schema';
+import type { ImportedPoints } from '../engine/data/points';
 import { defaultConfig } from '../engine/defaults';
 import type { TrainConfig } from '../engine/types';
+import type { KeptCompareSet, KeptRun, Read } from '../storage/keptRuns';
 
 export type RunPhase = 'starting' | 'training' | 'paused' | 'early-stopped' | 'diverged' | 'finished' | 'error';
 
@@ -54,6 +62,42 @@ export interface UiSlice {
   hidden: string[];
 }
 
+export type ViewName = 'train' | 'compare' | 'arena';
+
+export interface CompareState {
+  view: ViewName;
+  compare: CompareConfig;
+  /** Legend toggles of the compare charts: hidden[i] hides run i's curves (view state, not in the URL). */
+  hidden: boolean[];
+}
+
+export interface KeptState {
+  loaded: boolean;
+  runs: Read<KeptRun>[];
+  sets: Read<KeptCompareSet>[];
+  /** Records that could not be read at all. */
+  unreadable: number;
+  busy: boolean;
+  /** The last failure, in words, else null. */
+  error: string | null;
+  /** The last success ("Kept …"), else null. */
+  message: string | null;
+}
+
+export interface ImportState {
+  points: ImportedPoints | null;
+  /** Name of the file the imported points came from. */
+  fileName: string | null;
+  /** Name of the last file refused (the points above, if any, stay in use). */
+  refusedName: string | null;
+  /** Why the last file was refused (each bad row with its line), else empty. */
+  errors: CsvError[];
+  more: number;
+  warnings: string[];
+  /** A failure to hand the points to the trainer (plain text), else null. */
+  trainerError: string | null;
+}
+
 export interface State {
   config: TrainConfig;
   /** Problems found in the link or file the config came from (shown once, dismissable). */
@@ -64,6 +108,9 @@ export interface State {
   setup: RunSetup | null;
   run: RunSlice;
   ui: UiSlice;
+  compare: CompareState;
+  kept: KeptState;
+  imported: ImportState;
 }
 
 export const INITIAL_RUN: RunSlice = {
@@ -91,6 +138,26 @@ export const INITIAL_UI: UiSlice = {
   hidden: [],
 };
 
+export const INITIAL_KEPT: KeptState = {
+  loaded: false,
+  runs: [],
+  sets: [],
+  unreadable: 0,
+  busy: false,
+  error: null,
+  message: null,
+};
+
+export const INITIAL_IMPORT: ImportState = {
+  points: null,
+  fileName: null,
+  refusedName: null,
+  errors: [],
+  more: 0,
+  warnings: [],
+  trainerError: null,
+};
+
 export const useStore = create<State>()(
   subscribeWithSelector(
     (): State => ({
@@ -100,6 +167,23 @@ export const useStore = create<State>()(
       setup: null,
       run: INITIAL_RUN,
       ui: INITIAL_UI,
+      compare: { view: 'train', compare: defaultCompareConfig(), hidden: [] },
+      kept: INITIAL_KEPT,
+      imported: INITIAL_IMPORT,
     }),
   ),
 );
+
+type SliceKey = 'compare' | 'kept' | 'imported';
+type Patch<S> = Partial<S> | ((s: S) => Partial<S>);
+
+/** Read and update one slice of the store, for the actions outside it. */
+export function sliceAccess<K extends SliceKey>(key: K): { get: () => State[K]; set: (p: Patch<State[K]>) => void } {
+  return {
+    get: () => useStore.getState()[key],
+    set: (p) =>
+      useStore.setState(
+        (st) => ({ [key]: { ...st[key], ...(typeof p === 'function' ? p(st[key]) : p) } }) as Pick<State, K>,
+      ),
+  };
+}

@@ -6,13 +6,24 @@ import { shallow } from 'zustand/shallow';
 import type { RunSetup, TrainerStatus } from '../../workers/protocol';
 import { OPTIMIZER_LABELS } from '../config/labels';
 import type { Notice } from '../config/schema';
+import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
 import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/bridge';
 import { setRun } from './actions';
-import { runConfigs, useCompare } from './compareSlice';
+import { runConfigs } from './compareSlice';
 import { type RunPhase, type RunSlice, useStore } from './store';
 
 let bridge: TrainerBridge | null = null;
+/** Queues a rebuild on imported points with the config changes (set while the trainer runs). */
+let queuePoints: ((points: ImportedPoints | null) => Promise<string | null>) | null = null;
+
+/**
+ * Rebuild the runs on `points` (null: back to the config's generated data), in turn with the
+ * config changes. Resolves with the trainer's refusal in words, or null when it took them.
+ */
+export function sendPoints(points: ImportedPoints | null): Promise<string | null> {
+  return queuePoints ? queuePoints(points) : Promise.resolve('the trainer has not started');
+}
 
 /** The bridge, for views that read its buffers (metrics, visuals). Null before startTrainer(). */
 export const getBridge = (): TrainerBridge | null => bridge;
@@ -120,24 +131,34 @@ export function startTrainer(): () => void {
   });
 
   // Serialize config changes: one call in flight, and only the newest pending config is sent next.
+  // Imported points go through the same queue, each as a rebuild with the newest config.
   let sending = false;
   let pending: TrainConfig[] | null = null;
+  const pointJobs: { points: ImportedPoints | null; done: (refusal: string | null) => void }[] = [];
   let created = false;
   const flush = async () => {
-    if (sending || !pending) return;
+    if (sending || (!pending && pointJobs.length === 0)) return;
     sending = true;
-    const cfgs = pending;
+    const job = pointJobs.shift();
+    // One run in the playground, one per racer in compare mode (src/state/compareSlice.ts).
+    const cfgs = job ? runConfigs(useStore.getState().config) : (pending as TrainConfig[]);
     pending = null;
     try {
-      // One run in the playground, one per racer in compare mode (src/compare/compareStore.ts).
-      const r = created ? await b.setConfigs(cfgs) : await b.create(cfgs);
-      if (!r.ok) showRefusal(r);
-      else {
+      const r = job
+        ? await b.create(cfgs, { points: job.points })
+        : created
+          ? await b.setConfigs(cfgs)
+          : await b.create(cfgs);
+      job?.done(r.ok ? null : r.message);
+      if (!r.ok) {
+        if (!job) showRefusal(r);
+      } else {
         created = true;
         if (useStore.getState().noticeSource === 'trainer') useStore.setState({ notices: [], noticeSource: null });
       }
-    } catch {
+    } catch (e) {
       // The bridge already marked the worker failed; the status line says so.
+      job?.done(e instanceof Error ? e.message : String(e));
     } finally {
       sending = false;
       void flush();
@@ -147,13 +168,18 @@ export function startTrainer(): () => void {
     pending = runConfigs(cfg);
     void flush();
   };
+  queuePoints = (points) =>
+    new Promise((done) => {
+      pointJobs.push({ points, done });
+      void flush();
+    });
 
   void b.setVisuals(VISUALS).catch(() => {});
   void b.setSpeed(useStore.getState().ui.speed).catch(() => {});
   send(useStore.getState().config);
   const unsubConfig = useStore.subscribe((s) => s.config, send);
-  const unsubCompare = useCompare.subscribe(
-    (s) => [s.view, s.compare] as const,
+  const unsubCompare = useStore.subscribe(
+    (s) => [s.compare.view, s.compare.compare] as const,
     () => send(useStore.getState().config),
     { equalityFn: shallow },
   );
@@ -168,6 +194,8 @@ export function startTrainer(): () => void {
     unsubSpeed();
     b.dispose();
     bridge = null;
+    queuePoints = null;
+    for (const j of pointJobs.splice(0)) j.done('the trainer has stopped');
   };
 }
 
@@ -194,7 +222,7 @@ export const restartWorker = () => call((b) => b.restart());
 export async function predictVal(): Promise<Float32Array | null> {
   if (!bridge) return null;
   try {
-    return await bridge.api.predictSplit(0, 'val');
+    return await bridge.predictSplit(0, 'val');
   } catch {
     return null;
   }

@@ -15,10 +15,10 @@ import type {
   RunSetup,
   SetConfigResult,
   Speed,
-  TrainerApi,
   TrainerStatus,
   TrainerUpdate,
   VisualOptions,
+  WeightSnapshots,
 } from '../../workers/protocol';
 import { DIGITS_PATH } from '../engine/data/digits';
 import type { ImportedPoints } from '../engine/data/points';
@@ -96,10 +96,24 @@ export class TrainerBridge {
     return () => this.listeners.delete(fn);
   }
 
-  /** The raw remote API (for rarely used calls: snapshots, lossAt, predictSplit, test hooks). */
-  get api(): Comlink.Remote<TrainerApi> {
-    return this.client.api;
-  }
+  // ---------------------------------------------------------------- queries
+  // Questions about the current runs. The raw remote never leaves the bridge: every call goes
+  // through `query`, which refuses while the worker has failed (instead of waiting on a dead one).
+  // A query that fails rejects to its caller (views show the error) without failing the worker.
+
+  /** The kept weight snapshots of a run, plus its current weights (trajectories). */
+  getSnapshots = (run: number): Promise<WeightSnapshots | null> => this.query(() => this.client.api.getSnapshots(run));
+  /** The current weights of a run (export, keeping a run). */
+  getParams = (run: number): Promise<Float32Array | null> => this.query(() => this.client.api.getParams(run));
+  /** Model outputs over a whole split ([n, C] or [n, O]): confusion matrices, digit grids. */
+  predictSplit = (run: number, split: 'train' | 'val'): Promise<Float32Array | null> =>
+    this.query(() => this.client.api.predictSplit(run, split));
+  /** The data loss at k weight vectors `thetas[k, P]` (loss surfaces). */
+  lossAt = (thetas: Float32Array, k: number, split: 'train' | 'val'): Promise<Float32Array | null> =>
+    this.query(() => this.client.api.lossAt(thetas, k, split));
+  /** Test hooks of the browser tests: lose the GPU device, crash the worker. */
+  testLoseDevice = (): Promise<boolean> => this.query(() => this.client.api.testLoseDevice());
+  testCrash = (): Promise<void> => this.query(() => this.client.api.testCrash());
 
   async create(configs: TrainConfig[], options: CreateOptions = {}): Promise<Result<RunSetup>> {
     const backend = options.backend ?? this.state.backendChoice;
@@ -246,6 +260,12 @@ export class TrainerBridge {
   }
 
   /** Run a worker call; a rejection (worker gone, structured-clone failure) marks the worker failed. */
+  private query<T>(call: () => Promise<T>): Promise<T> {
+    if (this.state.worker === 'failed')
+      return Promise.reject(new Error(this.state.error ?? 'the training worker has failed'));
+    return call();
+  }
+
   private async guard<T>(call: () => Promise<unknown>): Promise<T> {
     try {
       return (await call()) as T;
@@ -295,18 +315,4 @@ export class TrainerBridge {
     this.state = { ...this.state, ...patch };
     for (const fn of this.listeners) fn(this.state);
   }
-}
-
-let shared: TrainerBridge | null = null;
-
-/**
- * The app's one bridge, created on first use (so importing this module starts no worker), with the
- * page's `?backend=` switch as the default backend choice.
- */
-export function sharedBridge(): TrainerBridge {
-  if (!shared) {
-    const fromUrl = typeof location !== 'undefined' ? backendFromUrl(location.search) : null;
-    shared = new TrainerBridge({ backend: fromUrl ?? 'auto' });
-  }
-  return shared;
 }

@@ -34,7 +34,7 @@ export async function keptFromBridge(
     for (const c of STEP_COLUMNS) steps[c] = h.step(c).slice();
     for (const c of EPOCH_COLUMNS) epochs[c] = h.epoch(c).slice();
   }
-  const params = await bridge.api.getParams(r);
+  const params = await bridge.getParams(r);
   return {
     id: newId(),
     label: runLabel(config, status.step, dataName),

@@ -15,9 +15,11 @@ import {
   matmulBackwardX,
   Run,
 } from '../../src/engine';
-import { loadDigits } from '../../src/engine/data/digits';
+import { makeDataset } from '../../src/engine/data/dataset';
+import type { DigitsData } from '../../src/engine/data/digits';
 import { Rng } from '../../src/engine/rng';
 import type { TrainConfig } from '../../src/engine/types';
+import { loadDigits } from '../digits';
 import { CPU_NAME_TS, CPU_NAME_WASM, CpuBackend } from './backend';
 import { wasmOps } from './wasmLoad';
 import type { WasmKind } from './wasmOps';
@@ -118,8 +120,8 @@ describe.each([
 });
 
 /** Per-step losses of `steps` steps of a Run with the given ops, and its final evaluation. */
-function train(cfg: TrainConfig, steps: number, withOps: DenseOps | undefined) {
-  const run = new Run(cfg, undefined, { ops: withOps });
+function train(cfg: TrainConfig, steps: number, withOps: DenseOps | undefined, digits?: DigitsData) {
+  const run = new Run(cfg, makeDataset(cfg.data, cfg.seed, digits), { ops: withOps });
   const { steps: recs } = run.step(steps);
   return { losses: recs.map((s) => s.loss), val: run.evaluate('val').loss };
 }
@@ -127,11 +129,11 @@ function train(cfg: TrainConfig, steps: number, withOps: DenseOps | undefined) {
 // The TypeScript reference of each config, trained once for both builds.
 const tsRuns = new Map<string, ReturnType<typeof train>>();
 
-function expectTrainingParity(cfg: TrainConfig, steps: number, ops: DenseOps) {
+function expectTrainingParity(cfg: TrainConfig, steps: number, ops: DenseOps, digits?: DigitsData) {
   const key = JSON.stringify([cfg, steps]);
-  const ts = tsRuns.get(key) ?? train(cfg, steps, undefined);
+  const ts = tsRuns.get(key) ?? train(cfg, steps, undefined, digits);
   tsRuns.set(key, ts);
-  const wa = train(cfg, steps, ops);
+  const wa = train(cfg, steps, ops, digits);
   expect(wa.losses.length).toBe(steps);
   expect(ts.losses.length).toBe(steps);
   let worst = 0;
@@ -162,7 +164,7 @@ describe.each([
   });
 
   it.skipIf(!runs)('digits net (784-64-10 relu, batch 128, sgd)', async () => {
-    await loadDigits();
+    const digits = await loadDigits();
     const c = defaultConfig();
     c.data = { ...c.data, name: 'digits', samples: 1200, valFraction: 1 / 6 };
     c.model.hidden = [{ units: 64, activation: 'relu', dropout: 0, batchNorm: false }];
@@ -170,7 +172,7 @@ describe.each([
     c.optimizer.name = 'sgd';
     c.optimizer.lr = 0.1;
     c.batchSize = 128;
-    expectTrainingParity(c, 200, builds[kind]!);
+    expectTrainingParity(c, 200, builds[kind]!, digits);
   });
 });
 

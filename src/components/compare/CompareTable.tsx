@@ -8,7 +8,7 @@ import type { RunStatusInfo } from '../../../workers/protocol';
 import { slotLabels } from '../../compare/compareSet';
 import { bestOf, firstStepAtOrBelow, leaders } from '../../compare/raceStats';
 import { commitConfig } from '../../state/actions';
-import { setTargetLoss, setView, useCompare } from '../../state/compareSlice';
+import { getCompare, setTargetLoss, setView, useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
 import { getBridge, statusText } from '../../state/trainerSync';
 import { debiasedEma } from '../charts/smoothing';
@@ -85,7 +85,7 @@ function useRows(target: number, smoothing: number): Row[] {
 
 /** The playground takes this slot's optimizer settings and becomes the view. */
 export function promote(i: number): void {
-  const slot = useCompare.getState().compare.slots[i];
+  const slot = getCompare().compare.slots[i];
   if (!slot) return;
   commitConfig({ ...useStore.getState().config, optimizer: { ...slot.optimizer } });
   setView('train');

@@ -2,7 +2,7 @@
 // generated data. A file with any bad row is refused whole, each bad row listed with its line.
 import { useId } from 'react';
 import './import.css';
-import { csvErrorText, MAX_CLASSES, MAX_POINTS } from '../../engine/data/points';
+import { csvErrorText, MAX_CLASSES, MAX_POINTS } from '../../config/pointsCsv';
 import { clearImport, importCsvFile, useImported } from '../../state/importSlice';
 
 export function CsvImport() {

@@ -1,7 +1,8 @@
 // One lesson: the explanation, the formulas (KaTeX), what to watch for, the presets (each can
 // be opened in the playground, exported as config JSON or continued in PyTorch), and the demo.
+
+import { loadDigits } from '../../../workers/digits';
 import { makeDataset } from '../../engine/data/dataset';
-import { loadDigits } from '../../engine/data/digits';
 import { configToJson } from '../../export/configFile';
 import { downloadText, slug } from '../../export/download';
 import { pytorchScript } from '../../export/pytorch';
@@ -15,8 +16,11 @@ import { useLessonDemo } from './useLessonDemo';
 
 async function pytorchFor(lesson: Lesson, preset: LessonPreset): Promise<void> {
   const cfg = presetConfig(lesson, preset);
-  if (cfg.data.name === 'digits') await loadDigits(new URL('./data/digits.bin', document.baseURI));
-  const script = pytorchScript(cfg, makeDataset(cfg.data, cfg.seed), { title: `${lesson.title}: ${preset.label}` });
+  const digits =
+    cfg.data.name === 'digits' ? await loadDigits(new URL('./data/digits.bin', document.baseURI)) : undefined;
+  const script = pytorchScript(cfg, makeDataset(cfg.data, cfg.seed, digits), {
+    title: `${lesson.title}: ${preset.label}`,
+  });
   downloadText(script, `descent_${slug(lesson.id)}_${slug(preset.id)}.py`, 'text/x-python');
 }
 

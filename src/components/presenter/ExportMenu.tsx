@@ -32,7 +32,7 @@ const say = (message: string) => useStore.setState({ notices: [{ path: 'export',
 
 async function exportWeights(): Promise<void> {
   const { setup, config } = useStore.getState();
-  const theta = await getBridge()?.api.getParams(0);
+  const theta = await getBridge()?.getParams(0);
   if (!setup || !theta) {
     say('no trained network yet: press play first');
     return;

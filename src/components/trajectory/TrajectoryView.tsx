@@ -78,7 +78,7 @@ export function TrajectoryView() {
   const plan = surfacePlan(setup?.dataset.nTrain ?? 0, setup?.params ?? 0, res);
 
   const update = useCallback(async () => {
-    const api = getBridge()?.api;
+    const api = getBridge();
     if (!api || !setup) return;
     // A newer request supersedes a running one: the old fill stops at its next slice.
     const id = ++request.current;

@@ -7,19 +7,12 @@
 import { applyPreprocess, fitPreprocess, type Preprocessor } from '../preprocess';
 import { Rng, shuffleInPlace, streamSeed } from '../rng';
 import type { DataConfig, DatasetName } from '../types';
-import { type DigitsData, digitsRaw, getLoadedDigits } from './digits';
-import { CLASSIFICATION_2D, type RawData, REGRESSION_2D } from './generators2d';
-
-/** Axis-aligned view box of a 2D set in raw input coordinates (decision-boundary plots). */
-export interface Bounds {
-  xMin: number;
-  xMax: number;
-  yMin: number;
-  yMax: number;
-}
+import { type DigitsData, digitsRaw } from './digits';
+import { CLASSIFICATION_2D, REGRESSION_2D } from './generators2d';
+import type { Bounds, RawData } from './types';
 
 interface DatasetBase {
-  /** 'custom': points imported from a file (src/data-import), not made from a DataConfig. */
+  /** 'custom': points imported from a file (src/config/pointsCsv.ts), not made from a DataConfig. */
   name: DatasetName | 'custom';
   inputDim: number;
   outputDim: number;
@@ -95,8 +88,8 @@ function gatherRows(x: Float32Array, d: number, idx: Int32Array): Float32Array {
 
 /**
  * Build the dataset of `cfg` from the master seed. 2D sets are generated; 'digits' needs the
- * images: pass them (from `await loadDigits()`), or call loadDigits() once beforehand so they
- * are cached. Preprocessing statistics come from the training split only.
+ * images, parsed by the caller (workers/digits.ts loads them) and passed as `digits`.
+ * Preprocessing statistics come from the training split only.
  */
 export function makeDataset(cfg: DataConfig, masterSeed: number, digits?: DigitsData): Dataset {
   validateDataConfig(cfg);
@@ -104,9 +97,8 @@ export function makeDataset(cfg: DataConfig, masterSeed: number, digits?: Digits
   const nVal = valCount(cfg.samples, cfg.valFraction);
   let raw: RawData;
   if (cfg.name === 'digits') {
-    const d = digits ?? getLoadedDigits();
-    if (!d) throw new Error("data.name 'digits': the images are not loaded; await loadDigits() first");
-    raw = digitsRaw(d, cfg.samples - nVal, nVal, rng);
+    if (!digits) throw new Error("data.name 'digits': the images are not loaded; pass them to makeDataset");
+    raw = digitsRaw(digits, cfg.samples - nVal, nVal, rng);
   } else {
     const name = cfg.name;
     raw =

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { loadDigits } from '../../../workers/digits';
 import { DEFAULT_CONFIG } from '../defaults';
 import { makeDataset } from './dataset';
-import { getLoadedDigits, loadDigits, parseDigits } from './digits';
+import { parseDigits } from './digits';
 
 const digitsCfg = { ...DEFAULT_CONFIG.data, name: 'digits' as const, samples: 1200, valFraction: 1 / 6 };
 
 describe('digits', () => {
   it('loads the shipped file from disk in Node: 5,000 + 1,000 balanced 28x28 images', async () => {
     const d = await loadDigits();
-    expect(getLoadedDigits()).toBe(d);
     expect([d.nTrain, d.nVal, d.height, d.width]).toEqual([5000, 1000, 28, 28]);
     expect(d.trainImages.length).toBe(5000 * 784);
     for (const [labels, per] of [
@@ -72,8 +72,8 @@ describe('digits', () => {
   });
 
   it('makeDataset builds a seeded digits split, pixels in [0, 1], 10 classes', async () => {
-    await loadDigits();
-    const ds = makeDataset(digitsCfg, 3);
+    const d = await loadDigits();
+    const ds = makeDataset(digitsCfg, 3, d);
     expect(ds.kind).toBe('classification');
     expect([ds.nTrain, ds.nVal, ds.inputDim, ds.outputDim, ds.classes]).toEqual([1000, 200, 784, 10, 10]);
     expect(ds.image).toEqual({ width: 28, height: 28 });
@@ -81,11 +81,12 @@ describe('digits', () => {
     expect(ds.xTrain.reduce((m, v) => Math.max(m, v), 0)).toBe(1);
     expect(ds.xTrain.reduce((m, v) => Math.min(m, v), 1)).toBe(0);
     const same = (p: Int32Array, q: Int32Array) => p.every((v, i) => v === q[i]);
-    expect(same(makeDataset(digitsCfg, 3).yTrain as Int32Array, ds.yTrain as Int32Array)).toBe(true);
-    expect(same(makeDataset(digitsCfg, 4).yTrain as Int32Array, ds.yTrain as Int32Array)).toBe(false);
+    expect(same(makeDataset(digitsCfg, 3, d).yTrain as Int32Array, ds.yTrain as Int32Array)).toBe(true);
+    expect(same(makeDataset(digitsCfg, 4, d).yTrain as Int32Array, ds.yTrain as Int32Array)).toBe(false);
   });
 
-  it('asks for no more images than it ships, naming the field', async () => {
+  it('refuses a digits config without the images, and asks for no more images than it ships', async () => {
+    expect(() => makeDataset(digitsCfg, 1)).toThrow(/data\.name 'digits': the images are not loaded/);
     const d = await loadDigits();
     expect(() => makeDataset({ ...digitsCfg, samples: 8000 }, 1, d)).toThrow(/data\.samples/);
   });

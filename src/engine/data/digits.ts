@@ -9,11 +9,13 @@
 //   u8  valImages[nVal * height * width]
 //   u8  valLabels[nVal]
 // The file is gzip-compressed (about 1 MB instead of 4.7 MB) but deliberately not named *.gz, so
-// static hosts serve it as opaque bytes; loadDigits() inflates it with DecompressionStream (in
+// static hosts serve it as opaque bytes; parseDigits() inflates it with DecompressionStream (in
 // browsers, workers and Node >= 18) when it starts with the gzip magic bytes 1f 8b.
+// The engine only parses: loading the file (fetch, or the disk in Node) is workers/digits.ts, and
+// the caller keeps the parsed data and passes it to makeDataset.
 import type { Rng } from '../rng';
 import { shuffleInPlace } from '../rng';
-import type { RawData } from './generators2d';
+import type { RawData } from './types';
 
 export interface DigitsData {
   height: number;
@@ -30,13 +32,6 @@ export interface DigitsData {
 
 /** Path of the file relative to the site root (the page's base URL). */
 export const DIGITS_PATH = 'data/digits.bin';
-
-let cached: DigitsData | null = null;
-
-/** The digits from the last successful loadDigits(), or null (makeDataset reads this). */
-export function getLoadedDigits(): DigitsData | null {
-  return cached;
-}
 
 /** Decode the file's bytes (compressed or not). */
 export async function parseDigits(bytes: ArrayBuffer | Uint8Array): Promise<DigitsData> {
@@ -67,62 +62,6 @@ export async function parseDigits(bytes: ArrayBuffer | Uint8Array): Promise<Digi
   const valImages = take(nVal * px);
   const valLabels = take(nVal);
   return { height, width, nTrain, nVal, trainImages, trainLabels, valImages, valLabels };
-}
-
-/**
- * Load the digits once (cached; later calls return the same object). `source`:
- *  - bytes (ArrayBuffer / Uint8Array): parsed directly (e.g. the page fetched them and
- *    transferred them to a worker);
- *  - a URL or string: fetched (http/https/relative) or read from disk (file: URL, in Node);
- *  - omitted: in a page, `./data/digits.bin` relative to document.baseURI (works offline and from
- *    any sub-folder, since Vite copies public/ to the site root); in Node, public/data/digits.bin of
- *    this repository. In a worker there is no page base URL: pass `new URL(DIGITS_PATH,
- *    document.baseURI).href` from the page, or the bytes.
- */
-export async function loadDigits(source?: string | URL | ArrayBuffer | Uint8Array): Promise<DigitsData> {
-  if (source === undefined && cached) return cached;
-  let bytes: ArrayBuffer | Uint8Array;
-  if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
-    bytes = source;
-  } else {
-    const url = source === undefined ? defaultUrl() : new URL(String(source), baseForRelative());
-    bytes = url.protocol === 'file:' ? await readFileUrl(url) : await fetchBytes(url);
-  }
-  cached = await parseDigits(bytes);
-  return cached;
-}
-
-function isNode(): boolean {
-  return (
-    typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof document === 'undefined'
-  );
-}
-
-function baseForRelative(): string {
-  if (typeof document !== 'undefined') return document.baseURI;
-  if (typeof location !== 'undefined') return location.href;
-  return import.meta.url;
-}
-
-function defaultUrl(): URL {
-  if (typeof document !== 'undefined') return new URL(`./${DIGITS_PATH}`, document.baseURI);
-  if (isNode()) return new URL(`../../../public/${DIGITS_PATH}`, import.meta.url);
-  throw new Error(
-    'loadDigits: no page base URL in a worker; pass new URL(DIGITS_PATH, document.baseURI).href from the page, or the bytes',
-  );
-}
-
-async function fetchBytes(url: URL): Promise<ArrayBuffer> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`loadDigits: ${url.href} answered ${res.status} ${res.statusText}`);
-  return res.arrayBuffer();
-}
-
-async function readFileUrl(url: URL): Promise<Uint8Array> {
-  // A computed specifier keeps bundlers from trying to ship node:fs to the browser.
-  const fsName = 'node:fs/promises';
-  const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
-  return new Uint8Array(await fs.readFile(url));
 }
 
 /**

@@ -18,21 +18,7 @@
 //
 // Every generator draws from the given Rng only, in a fixed order, so a seed reproduces it.
 import type { Rng } from '../rng';
-import type { Bounds } from './dataset';
-
-/** Output of a generator (points grouped by class; makeDataset permutes and splits them). */
-export interface RawData {
-  /** [n, inputDim] */
-  x: Float32Array;
-  /** Int32Array[n] class labels, or Float32Array[n, outputDim] targets. */
-  y: Int32Array | Float32Array;
-  inputDim: number;
-  outputDim: number;
-  /** C for classification, 0 for regression. */
-  classes: number;
-  bounds?: Bounds;
-  image?: { width: number; height: number };
-}
+import type { Bounds, RawData } from './types';
 
 const BOX = 1.4;
 const SQUARE: Bounds = { xMin: -BOX, xMax: BOX, yMin: -BOX, yMax: BOX };

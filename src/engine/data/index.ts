@@ -4,3 +4,4 @@ export * from './dataset';
 export * from './digits';
 export * from './generators2d';
 export * from './testFunctions';
+export * from './types';

@@ -8,7 +8,7 @@
 //   saddle      f = x^2 - y^2                                           no minimum (saddle at 0)
 //   himmelblau  f = (x^2 + y - 11)^2 + (x + y^2 - 7)^2                  four minima, f = 0
 //   rastrigin   f = 20 + sum_i (x_i^2 - 10 cos(2 pi x_i))               min (0, 0), many local minima
-import type { Bounds } from './dataset';
+import type { Bounds } from './types';
 
 export type TestFunctionName = 'quadratic' | 'rosenbrock' | 'beale' | 'saddle' | 'himmelblau' | 'rastrigin';
 export const TEST_FUNCTION_NAMES: readonly TestFunctionName[] = [

@@ -1,7 +1,8 @@
 // Speed and compile-time probes on the parity page (development, and the numbers npm run bench
 // builds its rows on). Never asserted in tests: speed depends on the machine.
-import { DIGITS_PATH, loadDigits } from '../../../src/engine/data/digits';
+import { DIGITS_PATH } from '../../../src/engine/data/digits';
 import type { OptimizerName } from '../../../src/engine/types';
+import { loadDigits } from '../../digits';
 import type { GpuBackendOptions } from '../backend';
 import { KERNELS, type KernelName } from '../kernels';
 import { PipelineCache } from '../pipelines';
@@ -26,12 +27,12 @@ export async function speedProbe(
   if (shape === 'small-adam') return trainSpeed([make('adam')], ms);
   if (shape === 'compare6')
     return trainSpeed((['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const).map(make), ms);
-  await loadDigits(new URL(`../../${DIGITS_PATH}`, document.baseURI));
+  const digits = await loadDigits(new URL(`../../${DIGITS_PATH}`, document.baseURI));
   const c = smallConfig();
   c.data = { ...c.data, name: 'digits', samples: 2000, valFraction: 0.2 };
   c.model.hidden = [256, 256].map((units) => ({ units, activation: 'relu', dropout: 0, batchNorm: false }));
   c.batchSize = 128;
-  return trainSpeed([c], ms, 16);
+  return trainSpeed([c], ms, 16, {}, digits);
 }
 
 /** GFLOP/s of the forward matmul kernel at n x n x n (`reps` dispatches in one submission). */
@@ -118,10 +119,10 @@ export async function compileCode(code: string, constants: Record<string, number
 }
 
 export async function profileDigits(): Promise<string[]> {
-  await loadDigits(new URL(`../../${DIGITS_PATH}`, document.baseURI));
+  const digits = await loadDigits(new URL(`../../${DIGITS_PATH}`, document.baseURI));
   const c = smallConfig();
   c.data = { ...c.data, name: 'digits', samples: 2000, valFraction: 0.2 };
   c.model.hidden = [256, 256].map((units) => ({ units, activation: 'relu', dropout: 0, batchNorm: false }));
   c.batchSize = 128;
-  return profileOps([c], 5);
+  return profileOps([c], 5, digits);
 }

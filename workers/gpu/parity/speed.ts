@@ -3,6 +3,7 @@
 // compilation included), dispatches and submissions per step, and a timed forward matmul.
 // Never asserted in tests (speed depends on the machine); the bench reports ratios.
 import { makeDataset } from '../../../src/engine/data/dataset';
+import type { DigitsData } from '../../../src/engine/data/digits';
 import { buildLayout, initParams } from '../../../src/engine/layout';
 import { Rng, streamSeed } from '../../../src/engine/rng';
 import type { TrainConfig } from '../../../src/engine/types';
@@ -30,8 +31,9 @@ export async function trainSpeed(
   ms = 2000,
   per = 64,
   opts: GpuBackendOptions = {},
+  digits?: DigitsData,
 ): Promise<SpeedResult> {
-  const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+  const ds = makeDataset(cfgs[0].data, cfgs[0].seed, digits);
   const layout = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
   const t0 = performance.now();
@@ -103,8 +105,8 @@ export async function matmulGflops(
 }
 
 /** Development profile: milliseconds per dispatch of each op of the training step (reps each, alone). */
-export async function profileOps(cfgs: TrainConfig[], reps = 50): Promise<string[]> {
-  const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+export async function profileOps(cfgs: TrainConfig[], reps = 50, digits?: DigitsData): Promise<string[]> {
+  const ds = makeDataset(cfgs[0].data, cfgs[0].seed, digits);
   const layout = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
   const gpu = await GpuBackend.create();
