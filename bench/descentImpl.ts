@@ -18,23 +18,52 @@ import { CpuBackend } from '../workers/cpu/backend';
 import { GpuBackend } from '../workers/gpu/backend';
 import { adapterName } from '../workers/gpu/device';
 import { gpuMatmul } from './descentGpuMatmul';
-import { benchSplit, matmulError, matmulInputs, matmulResult, timeChunks } from './measure';
+import { benchSplit, matmulError, matmulInputs, matmulResult, stepRates, timeChunks } from './measure';
 import { type BenchOptimizer, type MatmulResult, OPT_HYPER, type TrainResult, type Workload } from './tasks';
+
+/**
+ * Descent's CPU side by name (`npm run bench -- --cpu=NAME`): the training backend and the forward
+ * matmul the rows time. 'engine' is the CPU backend as the worker builds it today; another CPU
+ * implementation (WebAssembly kernels, threads) registers here and is measured by the same rows.
+ */
+export const CPU_IMPLS: Record<
+  string,
+  {
+    label: string;
+    backend: () => Promise<TrainingBackend>;
+    /** Y[B, O] = X[B, I] W[O, I]^T + b[O] */
+    matmul: (X: Float32Array, W: Float32Array, b: Float32Array, B: number, I: number, O: number) => Float32Array;
+  }
+> = {
+  engine: {
+    label: "the engine's matmul (float64 accumulation) and CpuBackend",
+    backend: async () => new CpuBackend(),
+    matmul: (X, W, b, B, I, O) => matmul(X, W, b, B, I, O) as Float32Array,
+  },
+};
+
+function cpuImpl(name: string) {
+  const c = CPU_IMPLS[name];
+  if (!c) throw new Error(`--cpu: unknown CPU implementation '${name}' (known: ${Object.keys(CPU_IMPLS).join(', ')})`);
+  return c;
+}
 
 export async function descentMatmul(
   gpu: boolean,
   sizes: number[],
   budgetMs: number,
   notes: string[],
+  cpu = 'engine',
 ): Promise<MatmulResult[]> {
   const out: MatmulResult[] = [];
   for (const n of sizes) {
     const { X, W, b } = matmulInputs(n);
     if (!gpu) {
-      // The engine's reference matmul (float64 accumulation, one output at a time).
-      const maxRelErr = matmulError(matmul(X, W, b, n, n, n) as Float32Array, X, W, b, n);
+      const c = cpuImpl(cpu);
+      if (out.length === 0) notes.push(`Descent CPU '${cpu}': ${c.label}`);
+      const maxRelErr = matmulError(c.matmul(X, W, b, n, n, n), X, W, b, n);
       const timed = await timeChunks(async (k) => {
-        for (let i = 0; i < k; i++) matmul(X, W, b, n, n, n);
+        for (let i = 0; i < k; i++) c.matmul(X, W, b, n, n, n);
       }, budgetMs);
       out.push(matmulResult(n, timed, maxRelErr));
       continue;
@@ -107,8 +136,8 @@ export function benchDataset(w: Workload): ClassificationDataset {
   };
 }
 
-async function makeBackend(gpu: boolean): Promise<TrainingBackend> {
-  return gpu ? await GpuBackend.create() : new CpuBackend();
+async function makeBackend(gpu: boolean, cpu: string): Promise<TrainingBackend> {
+  return gpu ? await GpuBackend.create() : await cpuImpl(cpu).backend();
 }
 
 /** Mean loss of the last step of every run; throws if a run left 'ok' (its steps would not be done). */
@@ -128,13 +157,14 @@ export async function descentTrain(
   warmupMs: number,
   budgetMs: number,
   notes: string[],
+  cpu = 'engine',
 ): Promise<TrainResult> {
   const cfgs = w.optimizers.map((o) => benchConfig(w, o));
   const dataset = benchDataset(w);
   const layout = buildLayout(cfgs[0].model, dataset.inputDim, dataset.outputDim);
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
   // Device acquisition is outside the first-step clock, as tf.setBackend() is on the TF.js side.
-  const backend = await makeBackend(gpu);
+  const backend = await makeBackend(gpu, cpu);
   notes.push(`Descent backend: ${backend.info.name}`);
   try {
     const t0 = performance.now();
@@ -165,13 +195,8 @@ export async function descentTrain(
     );
     return {
       firstStepMs,
-      steps: timed.units,
-      ms: timed.ms,
-      stepsPerSec: 1000 * timed.bestRate,
-      meanStepsPerSec: (1000 * timed.units) / timed.ms,
+      ...stepRates(timed),
       epochsInWindow,
-      dispatchesPerStep: timed.dispatches / timed.units,
-      submitsPerStep: timed.submits / timed.units,
       ...(gpu
         ? {
             reportedDispatchesPerStep: reported.dispatches / timed.units,

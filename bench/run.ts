@@ -1,12 +1,19 @@
 // `npm run bench`: builds bench/page.html with its own Vite config, serves it on 127.0.0.1,
-// and runs every task in a fresh headless Chromium with WebGPU on (same adapter for Descent and
-// TF.js), then writes bench/results.json and bench/results.md. Not part of `npm test`.
+// and runs every task in a fresh headless Chromium with WebGPU on (same adapter for Descent,
+// TF.js and jax-js), then writes bench/results.json and bench/results.md. Not part of `npm test`.
 //
 // Options (for development; a filtered run writes bench/out/partial.json, never the results):
 //   --impl=descent-gpu,tfjs-webgpu   only these implementations
 //   --kind=matmul|train              only these rows
 //   --workload=a-sgd,c               only these training workloads
 //   --budget=MS                      time budget of each measurement (default 2500)
+//   --cpu=NAME                       which CPU implementation the Descent CPU rows measure (default engine)
+//   --rounds=N                       rounds (default 3; fewer than 3 counts as a filtered run)
+//   --write-results                  write results.json/md even from a filtered or reduced run
+//
+// Every task runs once per round, the implementations interleaved in a different order each round
+// (planTasks); the report gives medians with min-max over the rounds and marks a target met only
+// when its worst round meets it.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -14,55 +21,24 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, findChromium, NO_CHROMIUM_MESSAGE } from '../e2e/chromium';
-import { renderMarkdown, summarize } from './report';
-import {
-  type AdapterReport,
-  IMPL_LABEL,
-  IMPLS,
-  type Impl,
-  MATMUL_SIZES,
-  type Task,
-  type TaskOutcome,
-  WORKLOADS,
-} from './tasks';
+import { renderMarkdown } from './markdown';
+import { planTasks } from './plan';
+import { summarize } from './report';
+import { type AdapterReport, IMPL_LABEL, type Task, type TaskOutcome } from './tasks';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4188);
 const CONFIG = resolve(import.meta.dirname, 'vite.config.ts');
 const TASK_TIMEOUT_MS = 240_000;
 
-function arg(name: string): string | undefined {
-  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
-function planTasks(): { tasks: Task[]; filtered: boolean } {
-  const impls = (arg('impl')?.split(',') ?? [...IMPLS]) as Impl[];
-  for (const i of impls) if (!IMPLS.includes(i)) throw new Error(`--impl: unknown implementation '${i}'`);
-  const kind = arg('kind');
-  if (kind && kind !== 'matmul' && kind !== 'train') throw new Error(`--kind: expected matmul or train, got '${kind}'`);
-  const ids = arg('workload')?.split(',');
-  for (const id of ids ?? [])
-    if (!WORKLOADS.some((w) => w.id === id)) throw new Error(`--workload: unknown workload '${id}'`);
-  const workloads = WORKLOADS.filter((w) => !ids || ids.includes(w.id));
-  const budgetMs = Number(arg('budget') ?? 2500);
-  if (!(budgetMs > 0)) throw new Error(`--budget: expected a positive number of milliseconds`);
-  const tasks: Task[] = [];
-  if (kind !== 'train')
-    for (const impl of impls) tasks.push({ kind: 'matmul', impl, sizes: MATMUL_SIZES, budgetMs: budgetMs / 2 });
-  if (kind !== 'matmul') {
-    for (const workload of workloads)
-      for (const impl of impls) tasks.push({ kind: 'train', impl, workload, warmupMs: budgetMs / 5, budgetMs });
-  }
-  return { tasks, filtered: impls.length < IMPLS.length || kind !== undefined || ids !== undefined };
-}
-
 function describeTask(t: Task): string {
-  return `${IMPL_LABEL[t.impl]}: ${t.kind === 'matmul' ? `matmul ${t.sizes.join('/')}` : t.workload.title}`;
+  const what = t.kind === 'matmul' ? `matmul ${t.sizes.join('/')}` : t.workload.title;
+  return `round ${t.round + 1}, ${IMPL_LABEL[t.impl]}: ${what}`;
 }
 
 async function main(): Promise<void> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(NO_CHROMIUM_MESSAGE);
-  const { tasks, filtered } = planTasks();
+  const { tasks, filtered, rounds } = planTasks();
   const started = Date.now();
   console.log('bench: building bench/page.html ...');
   await build({ configFile: CONFIG });
@@ -90,7 +66,7 @@ async function main(): Promise<void> {
         await page.waitForFunction(() => 'bench' in window);
         adapter ??= await page.evaluate(() => window.bench.adapter());
         const t0 = Date.now();
-        const load0 = loadavg()[0];
+        const load0 = loadavg();
         const outcome = await Promise.race([
           page.evaluate((t) => window.bench.run(t), task),
           new Promise<never>((_, reject) =>
@@ -98,7 +74,9 @@ async function main(): Promise<void> {
           ),
         ]).catch((e: Error): TaskOutcome => ({ task, ok: false, error: e.message, notes: [] }));
         outcome.notes.push(...pageErrors.slice(0, 5));
-        outcome.load = [load0, loadavg()[0]];
+        const load1 = loadavg();
+        outcome.load = [load0[0], load1[0]];
+        outcome.load5 = [load0[1], load1[1]];
         outcomes.push(outcome);
         const secs = ((Date.now() - t0) / 1000).toFixed(1);
         console.log(
@@ -117,6 +95,9 @@ async function main(): Promise<void> {
     browser: `Chromium ${browserVersion} (headless, ${CHROMIUM_ARGS.join(' ')})`,
     node: process.version,
     cpus: cpus().length,
+    rounds,
+    cpu: tasks[0]?.cpu ?? 'engine',
+    command: ['npm run bench', ...process.argv.slice(2)].join(' '),
     totalSeconds: (Date.now() - started) / 1000,
   });
   const jsonPath = resolve(import.meta.dirname, filtered ? 'out/partial.json' : 'results.json');
