@@ -37,6 +37,18 @@ function loadLines(r: Results): string[] {
   });
 }
 
+/** A run on a machine busier than its cores says so: its numbers are indicative, a rerun is due. */
+function loadWarning(r: Results): string[] {
+  const peak = Math.max(0, ...r.outcomes.flatMap((o) => o.load ?? []));
+  const reduced = /--(budget|rounds|impl|kind|workload)=/.test(r.command);
+  if (peak <= r.cpus && !reduced) return [];
+  const why = [
+    peak > r.cpus ? `the machine was loaded (1-minute load up to ${fmt(peak, 2)} on ${r.cpus} cores)` : '',
+    reduced ? `it is a reduced run (\`${r.command.trim()}\`)` : '',
+  ].filter(Boolean);
+  return ['', `**Indicative only:** ${why.join(' and ')}. A full \`npm run bench\` on an idle machine is due.`];
+}
+
 const TRAIN_METRICS: { label: string; key: keyof TrainResult }[] = [
   { label: 'steps/s', key: 'stepsPerSec' },
   { label: 'time to first step (ms)', key: 'firstStepMs' },
@@ -72,6 +84,7 @@ export function renderMarkdown(r: Results): string {
     'its worst round meets it. Only ratios mean much: the machine is shared. Machine load during the tasks:',
     '',
     ...loadLines(r),
+    ...loadWarning(r),
     '',
     '## Forward matmul Y = X Wᵀ + b, GFLOP/s (2n³ flops per product)',
     '',
