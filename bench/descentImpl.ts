@@ -145,8 +145,8 @@ function lastLoss(progress: RunProgress[], k: number): number {
   let sum = 0;
   for (const [r, p] of progress.entries()) {
     if (p.status !== 'ok') throw new Error(`run ${r} stopped (${p.status} at step ${p.statusStep}): steps not done`);
-    if (p.steps.length !== k) throw new Error(`run ${r} did ${p.steps.length} steps, asked ${k}`);
-    sum += p.steps[k - 1].loss;
+    if (p.steps.n !== k) throw new Error(`run ${r} did ${p.steps.n} steps, asked ${k}`);
+    sum += p.steps.loss[k - 1];
   }
   return sum / progress.length;
 }
@@ -180,7 +180,7 @@ export async function descentTrain(
       async (k) => {
         const progress = await backend.train(k);
         loss = lastLoss(progress, k);
-        const epochs = progress[0].epochs.length;
+        const epochs = progress[0].epochs.n;
         epochsInWindow += epochs;
         // counters() averages over the last train() call: weight it by that call's steps.
         const c = backend.counters();

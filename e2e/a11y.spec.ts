@@ -3,7 +3,7 @@
 // checked after it has been used for a moment (charts drawn, a run or race going).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { recordFigures } from '../src/robust/figures';
+import { recordFigures } from '../test-support/figures';
 
 const SCREENS = [
   { name: 'main screen', hash: '#data=xor&v=1', play: true },

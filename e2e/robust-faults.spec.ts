@@ -8,7 +8,7 @@
 //    restart restores the last configs.
 // `npm run test:robust` runs the long sizes (ROBUST_SCALE=full).
 import { expect, type Page, test } from '@playwright/test';
-import { recordFigures, scaled } from '../src/robust/figures';
+import { recordFigures, scaled } from '../test-support/figures';
 import { CHROMIUM_ARGS, findChromium } from './chromium';
 
 test.use({

@@ -7,7 +7,7 @@
 // The faults are injected from inside the worker (Playwright's worker handle): a message to the
 // worker's Comlink endpoint calls the test hook, `throw` and `self.close()` are the crash and the kill.
 import { expect, type Page, test, type Worker } from '@playwright/test';
-import { recordFigures } from '../src/robust/figures';
+import { recordFigures } from '../test-support/figures';
 
 async function openApp(page: Page, url = './#data=xor&opt=adam&lr=0.03&v=1'): Promise<void> {
   await page.goto(url);

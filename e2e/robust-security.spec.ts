@@ -5,7 +5,7 @@
 //  - no request ever leaves the page's origin;
 //  - a link full of markup shows notices as text and injects nothing.
 import { expect, type Page, test } from '@playwright/test';
-import { recordFigures } from '../src/robust/figures';
+import { recordFigures } from '../test-support/figures';
 
 interface Watch {
   requests: string[];

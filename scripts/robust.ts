@@ -9,7 +9,7 @@
 //   3. npm audit --omit=dev (high or critical fails the suite; an unreachable audit service is reported)
 // `npm test` runs the same tests at their fast size; this script is for the full soak.
 import { spawnSync } from 'node:child_process';
-import { readAllFigures, recordFigures } from '../src/robust/figures';
+import { readAllFigures, recordFigures } from '../test-support/figures';
 
 process.env.ROBUST_SCALE = process.env.ROBUST_SCALE ?? 'full';
 const started = new Date().toISOString();

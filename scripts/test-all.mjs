@@ -1,5 +1,5 @@
-// `npm test`: format + lint, typecheck, unit tests (Vitest), browser tests (Playwright in headless
-// Chromium). Runs every stage even when one fails, then prints one line `N passed, N failed`
+// `npm test`: format + lint, typecheck, import layers (check:layers), unit tests (Vitest), browser
+// tests (Playwright in headless Chromium). Runs every stage even when one fails, then prints one line `N passed, N failed`
 // counting unit and browser tests together.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ const run = (title, cmd, args) => {
 const stages = [];
 stages.push(['lint', run('format and lint', 'npx', ['biome', 'check', '.'])]);
 stages.push(['typecheck', run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])]);
+stages.push(['layers', run('import layers', 'npx', ['tsx', 'scripts/checkLayers.ts'])]);
 const unitOk = run('unit tests', 'npx', [
   'vitest',
   'run',
@@ -39,7 +40,7 @@ if (existsSync('test-results/e2e.json')) {
   failed += s.unexpected ?? 0;
   if ((s.skipped ?? 0) > 0) console.log(`browser tests skipped: ${s.skipped}`);
 } else failed += 1;
-for (const [name, ok] of stages) if (!ok && (name === 'lint' || name === 'typecheck')) failed += 1;
+for (const [name, ok] of stages) if (!ok && ['lint', 'typecheck', 'layers'].includes(name)) failed += 1;
 console.log(`\nstages: ${stages.map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(stages.every(([, ok]) => ok) ? 0 : 1);

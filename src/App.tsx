@@ -1,6 +1,5 @@
 // The page: a top bar (title, play controls, status), notices, the control sidebar and the views.
 import { useEffect } from 'react';
-import { useCompare } from './compare/compareStore';
 import { ArenaView } from './components/arena/ArenaView';
 import { AccuracyChart } from './components/charts/AccuracyChart';
 import { BoundaryView } from './components/charts/BoundaryView';
@@ -16,6 +15,7 @@ import { NetworkBuilder } from './components/controls/NetworkBuilder';
 import { OptimizerPanel } from './components/controls/OptimizerPanel';
 import { EarlyStopPanel, SchedulePanel } from './components/controls/SchedulePanel';
 import { RegularizationPanel, TrainingPanel } from './components/controls/TrainingPanel';
+import { KeptRunsPanel } from './components/KeptRunsPanel';
 import { LessonsPanel } from './components/lessons/LessonsPanel';
 import { Notices } from './components/Notices';
 import { PlayBar, StatusLine, ThemeToggle, useShortcuts } from './components/PlayBar';
@@ -23,8 +23,8 @@ import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar'
 import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
 import { TrajectoryView } from './components/trajectory/TrajectoryView';
 import { useLessonStore } from './lessons/lessonStore';
+import { useCompare } from './state/compareSlice';
 import { useStore } from './state/store';
-import { KeptRunsPanel } from './storage/KeptRunsPanel';
 
 function Views() {
   const setup = useStore((s) => s.setup);

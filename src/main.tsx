@@ -1,10 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { startCompareSync } from './compare/compareSync';
 import { prewarmLessons } from './components/lessons/useLessonDemo';
 import { startPresenterSync } from './components/presenter/presenterStore';
 import { startLessonSync } from './lessons/lessonStore';
+import { startCompareSync } from './state/compareSync';
 import { startPersistence } from './state/persistence';
 import { startTrainer } from './state/trainerSync';
 import './styles/base.css';

@@ -4,7 +4,7 @@
 // A backend holds R >= 1 runs that share one architecture, one dataset, one initial weight
 // vector and one minibatch order; they differ only in non-architectural settings (optimizer,
 // learning rate and schedule, regularization strengths, dropout rate). Compare mode is R > 1.
-import type { Dataset, EpochRecord, RunStatus, StepRecord } from '../src/engine';
+import type { Dataset, EpochMetrics, RunStatus, Series, StepMetrics } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
 
 export interface BackendInfo {
@@ -15,9 +15,10 @@ export interface BackendInfo {
   fallbackAdapter: boolean;
 }
 
+/** What one run did in a train() call: its steps and epoch ends as metric columns (src/engine/metricsSchema.ts). */
 export interface RunProgress {
-  steps: StepRecord[];
-  epochs: EpochRecord[];
+  steps: Series<StepMetrics>;
+  epochs: Series<EpochMetrics>;
   status: RunStatus;
   /** Step at which status left 'ok' (divergence, early stop), else -1. */
   statusStep: number;

@@ -1,9 +1,10 @@
 // Building a session from validated configs: the dataset (digits fetched first when needed),
 // the layout, the initial weights every run and backend share, and the backend chosen for them.
 // Engine errors become config problems naming their field.
-import type { ImportedPoints } from '../src/data-import/csv';
-import { datasetFromPoints } from '../src/data-import/customDataset';
+
 import { buildLayout, initParams, loadDigits, makeDataset, Rng, streamSeed } from '../src/engine';
+import { datasetFromPoints } from '../src/engine/data/customDataset';
+import type { ImportedPoints } from '../src/engine/data/points';
 import type { TrainConfig } from '../src/engine/types';
 import type { BackendChoice, Result } from './protocol';
 import { type BackendFactories, type CalibrationCache, selectBackend } from './select';

@@ -4,7 +4,7 @@
 // time: the loop and API calls interleave at awaits, the GPU being asynchronous) and `guarded`
 // (a failure becomes a recovery or a notice, never an exception in the loop).
 import * as Comlink from 'comlink';
-import type { ImportedPoints } from '../src/data-import/csv';
+import type { ImportedPoints } from '../src/engine/data/points';
 import type { TrainConfig } from '../src/engine/types';
 import type { TrainingBackend } from './backend';
 import { type BuildContext, buildSession } from './build';

@@ -11,7 +11,8 @@
 //
 // Errors are values: a bad config comes back as `{ ok: false, problems }` naming each field;
 // divergence, early stopping and GPU device loss show up in the status, never as exceptions.
-import type { ImportedPoints } from '../src/data-import/csv';
+import type { ImportedPoints } from '../src/engine/data/points';
+import type { Columns, EpochMetrics, StepMetrics } from '../src/engine/metricsSchema';
 import type { TrainConfig } from '../src/engine/types';
 
 // ---------------------------------------------------------------- backend choice and status
@@ -186,36 +187,24 @@ export interface SetConfigResult {
 
 // ---------------------------------------------------------------- streamed metrics
 
-/** Completed epochs of one run within a batch, as columns of length n. */
-export interface EpochColumns {
-  n: number;
-  epoch: Float64Array; // completed epochs, 1-based
-  step: Float64Array;
-  trainLoss: Float32Array;
-  trainAcc: Float32Array; // NaN for regression
-  valLoss: Float32Array;
-  valAcc: Float32Array; // NaN for regression
-  lr: Float32Array;
-  bestEpoch: Float64Array;
-  improved: Uint8Array; // 1 when validation loss improved this epoch
-}
+/**
+ * Completed epochs of one run within a batch, as columns of length n: the epoch fields of
+ * src/engine/metricsSchema.ts in their wire types (epoch, step, trainLoss, trainAcc, valLoss,
+ * valAcc, lr, bestEpoch, improved as 0/1).
+ */
+export type EpochColumns = Columns<EpochMetrics>;
 
-/** Per-step metrics of one run since the previous batch, as columns of length n. */
-export interface RunMetrics {
+/**
+ * Per-step metrics of one run since the previous batch, as columns of length n: the step fields of
+ * src/engine/metricsSchema.ts in their wire types (step, epoch, loss, dataLoss, batchAcc, lr, and
+ * the per-layer updateRatio [n, L], gradNorm [n, L]), plus the epochs completed meanwhile.
+ */
+export type RunMetrics = Columns<StepMetrics> & {
   run: number;
-  n: number;
   /** L = dense layers (hidden + output): the width of the per-layer columns. */
   layers: number;
-  step: Float64Array; // the engine's StepRecord.step
-  epoch: Float64Array; // fractional
-  loss: Float32Array; // data + regularization
-  dataLoss: Float32Array;
-  batchAcc: Float32Array; // NaN for regression
-  lr: Float32Array;
-  updateRatio: Float32Array; // [n, L] ||dW||/||W|| per layer
-  gradNorm: Float32Array; // [n, L] ||dL/dW|| per layer
   epochs: EpochColumns;
-}
+};
 
 /**
  * Decision boundary / prediction surface of a 2D dataset over a res x res grid in the raw

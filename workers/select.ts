@@ -5,8 +5,8 @@
 // CPU engine by FALLBACK_MARGIN. Without WebGPU, the CPU engine is used and the reason kept.
 import type { Dataset } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
-import { cpuCapacityProblem } from '../src/robust/capacity';
 import type { BackendInfo, TrainingBackend } from './backend';
+import { cpuCapacityProblem } from './cpu/capacity';
 import type { BackendChoice, BackendReason, BackendStatus, Calibration } from './protocol';
 
 /** A fallback (software) adapter must be this many times faster than the CPU engine to win 'auto'. */
@@ -81,7 +81,7 @@ export async function measureSpeed(b: TrainingBackend, budgetMs = CALIBRATION_BU
     const progress = await b.train(n);
     const dt = performance.now() - t0;
     spent += dt;
-    const stepped = Math.max(0, ...progress.map((p) => p.steps.length));
+    const stepped = Math.max(0, ...progress.map((p) => p.steps.n));
     if (stepped === 0) break; // every run stopped (diverged during calibration): rate so far stands
     if (dt > 0) best = Math.max(best, (stepped * 1000) / dt);
     if (dt < budgetMs / 4) n = Math.min(n * 2, 4096);

@@ -5,7 +5,14 @@
 //
 // A session survives a backend change (device loss, switch): `migrate` moves the last known
 // parameters to the new backend, and the step/epoch offsets keep the page's axes counting.
-import type { Dataset, ParamLayout, RunStatus } from '../src/engine';
+import {
+  type Dataset,
+  EPOCH_METRICS,
+  emptySeries,
+  type ParamLayout,
+  type RunStatus,
+  STEP_METRICS,
+} from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
 import type { RunProgress, TrainingBackend } from './backend';
 import {
@@ -182,18 +189,19 @@ export class Session {
     const t = this.tracks[r];
     if (t.frozen) return 0;
     const c = this.collectors[r];
-    c.addSteps(p.steps);
-    c.addEpochs(p.epochs);
-    if (Number.isNaN(t.firstLoss) && p.steps.length > 0) t.firstLoss = p.steps[0].dataLoss;
-    if (p.steps.length > 0) {
+    c.add(p.steps, p.epochs);
+    const n = p.steps.n;
+    if (Number.isNaN(t.firstLoss) && n > 0) t.firstLoss = p.steps.dataLoss[0];
+    if (n > 0) {
       t.step = c.stepOffset + p.stepCount;
-      t.epoch = c.epochOffset + p.steps[p.steps.length - 1].epoch;
+      t.epoch = c.epochOffset + p.steps.epoch[n - 1];
     }
-    for (const e of p.epochs) {
-      t.completedEpochs = c.epochOffset + e.epoch;
-      if (e.improved) {
-        t.bestEpoch = c.epochOffset + e.bestEpoch;
-        t.bestValLoss = this.dataset.nVal > 0 ? e.valLoss : e.trainLoss;
+    const e = p.epochs;
+    for (let i = 0; i < e.n; i++) {
+      t.completedEpochs = c.epochOffset + e.epoch[i];
+      if (e.improved[i]) {
+        t.bestEpoch = c.epochOffset + e.bestEpoch[i];
+        t.bestValLoss = this.dataset.nVal > 0 ? e.valLoss[i] : e.trainLoss[i];
       }
     }
     if (p.status === 'ok') {
@@ -204,7 +212,7 @@ export class Session {
       t.statusEpoch = p.status === 'diverged' ? -1 : t.completedEpochs;
     }
     t.status = p.status;
-    return p.steps.length;
+    return n;
   }
 
   private async snapshotIfDue(): Promise<void> {
@@ -247,7 +255,7 @@ export class Session {
     this.tracks[r].frozen = false;
     const p = await this.backend.train(0);
     p.forEach((q, i) => {
-      this.record(i, { ...q, steps: [], epochs: [] });
+      this.record(i, { ...q, steps: emptySeries(STEP_METRICS), epochs: emptySeries(EPOCH_METRICS) });
     });
   }
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { nastyValue, validConfig } from '../../test-support/arbitraries';
 import { DEFAULT_CONFIG, DEFAULT_LAYER } from '../engine/defaults';
 import type { TrainConfig } from '../engine/types';
-import { nastyValue, validConfig } from './arbitraries';
 import { FIELDS, type Field, MAX_HIDDEN_LAYERS, MAX_UNITS } from './fields';
 import { noticeText, parseConfig, validateConfig } from './schema';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { validConfig } from '../../test-support/arbitraries';
 import { DEFAULT_CONFIG } from '../engine/defaults';
-import { validConfig } from './arbitraries';
 import { FIELDS } from './fields';
 import { noticeText, validateConfig } from './schema';
 import { decodeHash, encodeHash, MAX_HASH_LENGTH } from './urlHash';

@@ -18,6 +18,16 @@ import { evaluateSplit, predictOutputs } from './evaluate';
 import { allFinite, l2Norm } from './floatArray';
 import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout } from './layout';
 import { type RunStatus, TrainLoop } from './loop';
+import {
+  EPOCH_METRICS,
+  type EpochMetrics,
+  MetricColumns,
+  type Row,
+  rowsOf,
+  type Series,
+  STEP_METRICS,
+  type StepMetrics,
+} from './metricsSchema';
 import { lossAndGrad, updateBatchNormStats } from './network';
 import { createOptimizerState, type OptimizerState, optimizerStep, resetOptimizerState } from './optim';
 import { applyPreprocess } from './preprocess';
@@ -25,41 +35,9 @@ import { l1ClipCrossings } from './regularizers';
 import { Rng, streamSeed } from './rng';
 import type { StreamName, TrainConfig } from './types';
 
-export interface StepRecord {
-  /** 0-based index of this step. */
-  step: number;
-  /** Fractional epochs after this step. */
-  epoch: number;
-  /** Data loss + regularization on this minibatch (training mode). */
-  loss: number;
-  dataLoss: number;
-  /** Fraction of the minibatch classified correctly (training mode); NaN for regression. */
-  batchAcc: number;
-  /** Learning rate used by this step. */
-  lr: number;
-  /** [L] ||W_after - W_before|| / ||W_before|| per dense layer: the update actually applied (0 if none). */
-  updateRatio: Float32Array;
-  /** [L] ||dLoss/dW|| per dense layer, regularization included, before clipping. */
-  gradNorm: Float32Array;
-}
-
-export interface EpochRecord {
-  /** Completed epochs, 1-based. */
-  epoch: number;
-  /** Steps taken so far. */
-  step: number;
-  /** Data loss and accuracy over the whole split in evaluation mode (accuracy NaN for regression). */
-  trainLoss: number;
-  trainAcc: number;
-  /** NaN when there is no validation split. */
-  valLoss: number;
-  valAcc: number;
-  /** Learning rate in effect from now on (after any plateau reduction). */
-  lr: number;
-  /** Epoch with the lowest monitored loss so far (validation, or training without a validation split). */
-  bestEpoch: number;
-  improved: boolean;
-}
+/** One step / one epoch end as an object (engine tests, lessons, scripts); fields: metricsSchema.ts. */
+export type StepRecord = Row<StepMetrics>;
+export type EpochRecord = Row<EpochMetrics>;
 
 export interface RunOptions {
   /** Initial parameters to start from instead of initParams (compare sets share one vector). Copied. */
@@ -106,6 +84,9 @@ export class Run {
   private readonly opt: OptimizerState;
   private readonly prev: Float32Array;
   private bestWeights: { theta: Float32Array; bnStats: Float32Array } | null = null;
+  /** Rows of the current train() call, written in place by trainStep / endEpoch. */
+  private readonly steps: MetricColumns<StepMetrics>;
+  private readonly epochs: MetricColumns<EpochMetrics>;
 
   constructor(cfg: TrainConfig, dataset?: Dataset, opts: RunOptions = {}) {
     this.cfg = cfg;
@@ -128,6 +109,8 @@ export class Run {
     this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.opt = createOptimizerState(this.layout.size);
     this.loop = new TrainLoop(cfg, ds.nTrain, this.seeds.shuffle);
+    this.steps = new MetricColumns(STEP_METRICS, this.layout.layers.length);
+    this.epochs = new MetricColumns(EPOCH_METRICS, this.layout.layers.length, 8);
   }
 
   get status(): RunStatus {
@@ -152,19 +135,29 @@ export class Run {
     return { loss: this.loop.state.early.bestLoss, epoch: this.loop.state.early.bestEpoch };
   }
 
-  /** Up to n steps; stops early when the status leaves 'ok' (divergence, early stop, maxEpochs). */
-  step(n: number): { steps: StepRecord[]; epochs: EpochRecord[] } {
-    const steps: StepRecord[] = [];
-    const epochs: EpochRecord[] = [];
+  /**
+   * Up to n steps as metric columns (metricsSchema.ts; float64, per-layer fields [n, L]); stops
+   * early when the status leaves 'ok' (divergence, early stop, maxEpochs).
+   */
+  train(n: number): { steps: Series<StepMetrics>; epochs: Series<EpochMetrics> } {
+    this.steps.clear();
+    this.epochs.clear();
     for (let i = 0; i < n && this.status === 'ok'; i++) {
-      const { record, epochEnded } = this.trainStep();
-      steps.push(record);
-      if (this.status === 'ok' && epochEnded) epochs.push(this.endEpoch());
+      const epochEnded = this.trainStep();
+      if (this.status === 'ok' && epochEnded) this.endEpoch();
     }
-    return { steps, epochs };
+    return { steps: this.steps.takeSeries(), epochs: this.epochs.takeSeries() };
   }
 
-  private trainStep(): { record: StepRecord; epochEnded: boolean } {
+  /** train(n) as one object per step and per epoch end (tests, lessons, scripts). */
+  step(n: number): { steps: StepRecord[]; epochs: EpochRecord[] } {
+    const L = this.layout.layers.length;
+    const { steps, epochs } = this.train(n);
+    return { steps: rowsOf(STEP_METRICS, steps, L), epochs: rowsOf(EPOCH_METRICS, epochs, L) };
+  }
+
+  /** One step, recorded as a new row of `steps`; true when it ended an epoch. */
+  private trainStep(): boolean {
     const { cfg, layout, theta, dataset: ds } = this;
     const idx = this.loop.nextBatch();
     const B = idx.length;
@@ -175,20 +168,16 @@ export class Run {
     const r = lossAndGrad(layout, theta, this.bnStats, x, y, B, opts, cfg.reg, this.mask);
     const g = r.grad as Float32Array;
     const L = layout.layers.length;
-    const gradNorm = new Float32Array(L);
-    const updateRatio = new Float32Array(L);
-    for (const l of layout.layers) gradNorm[l.index] = l2Norm(g, l.w, l.outDim * l.inDim);
-    const record: StepRecord = {
-      step,
-      epoch: 0,
-      loss: r.loss,
-      dataLoss: r.dataLoss,
-      batchAcc: ds.kind === 'classification' ? r.correct / B : Number.NaN,
-      lr,
-      updateRatio,
-      gradNorm,
-    };
-    if (this.loop.observeLoss(r.dataLoss) || !Number.isFinite(Math.fround(r.loss))) return this.diverged(record);
+    const i = this.steps.addRow(); // every field 0: updateRatio stays 0 when the step is not applied
+    const rec = this.steps.cols;
+    rec.step[i] = step;
+    rec.loss[i] = r.loss;
+    rec.dataLoss[i] = r.dataLoss;
+    rec.batchAcc[i] = ds.kind === 'classification' ? r.correct / B : Number.NaN;
+    rec.lr[i] = lr;
+    // per-layer norms are float32 values, as the GPU computes them
+    for (const l of layout.layers) rec.gradNorm[i * L + l.index] = Math.fround(l2Norm(g, l.w, l.outDim * l.inDim));
+    if (this.loop.observeLoss(r.dataLoss) || !Number.isFinite(Math.fround(r.loss))) return this.diverged(i);
     if (cfg.clipNorm > 0) {
       const norm = l2Norm(g);
       if (norm > cfg.clipNorm) for (let k = 0; k < g.length; k++) g[k] *= cfg.clipNorm / norm;
@@ -198,7 +187,7 @@ export class Run {
     l1ClipCrossings(this.prev, theta, this.mask, cfg.reg.l1); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
-      return this.diverged(record);
+      return this.diverged(i);
     }
     updateBatchNormStats(layout, this.bnStats, r.fwd, cfg.model.bnMomentum, B);
     for (const l of layout.layers) {
@@ -206,21 +195,22 @@ export class Run {
       let du = 0;
       for (let k = l.w; k < l.w + n; k++) du += (theta[k] - this.prev[k]) ** 2;
       const w = l2Norm(this.prev, l.w, n);
-      updateRatio[l.index] = w > 0 ? Math.sqrt(du) / w : du > 0 ? Number.POSITIVE_INFINITY : 0;
+      rec.updateRatio[i * L + l.index] = Math.fround(w > 0 ? Math.sqrt(du) / w : du > 0 ? Number.POSITIVE_INFINITY : 0);
     }
     const epochEnded = this.loop.afterStep();
-    record.epoch = this.loop.epochProgress;
-    return { record, epochEnded };
+    rec.epoch[i] = this.loop.epochProgress;
+    return epochEnded;
   }
 
-  private diverged(record: StepRecord): { record: StepRecord; epochEnded: boolean } {
+  private diverged(i: number): boolean {
     this.loop.afterStep();
     this.loop.diverge();
-    record.epoch = this.loop.epochProgress;
-    return { record, epochEnded: false };
+    this.steps.cols.epoch[i] = this.loop.epochProgress;
+    return false;
   }
 
-  private endEpoch(): EpochRecord {
+  /** Evaluation, plateau, early stopping at the end of an epoch, recorded as a new row of `epochs`. */
+  private endEpoch(): void {
     const train = this.evaluate('train');
     const val = this.evaluate('val');
     const monitored = this.dataset.nVal > 0 ? val.loss : train.loss;
@@ -233,17 +223,17 @@ export class Run {
       this.bnStats.set(this.bestWeights.bnStats);
     }
     const s = this.loop.state;
-    return {
-      epoch: s.epoch,
-      step: s.step,
-      trainLoss: train.loss,
-      trainAcc: train.acc,
-      valLoss: val.loss,
-      valAcc: val.acc,
-      lr: this.loop.nextLr(),
-      bestEpoch: e.bestEpoch,
-      improved: e.improved,
-    };
+    const j = this.epochs.addRow();
+    const rec = this.epochs.cols;
+    rec.epoch[j] = s.epoch;
+    rec.step[j] = s.step;
+    rec.trainLoss[j] = train.loss;
+    rec.trainAcc[j] = train.acc;
+    rec.valLoss[j] = val.loss;
+    rec.valAcc[j] = val.acc;
+    rec.lr[j] = this.loop.nextLr();
+    rec.bestEpoch[j] = e.bestEpoch;
+    rec.improved[j] = e.improved ? 1 : 0;
   }
 
   /** Live change of non-architectural settings (throws when needsRebuild). Switching optimizer clears its state. */

@@ -3,10 +3,10 @@
 // Figures: inputs tried per channel and category, outcomes. `npm run test:robust` runs ten
 // times as many inputs (ROBUST_SCALE=full) with a seed of its own.
 import { describe, expect, it } from 'vitest';
+import { CATEGORIES, type Category, type Channel, fuzzInputs } from '../../test-support/configInputs';
+import { judge, type Outcome } from '../../test-support/configOracle';
+import { recordFigures, robustScale, scaled } from '../../test-support/figures';
 import { decodeHash } from '../config/urlHash';
-import { CATEGORIES, type Category, type Channel, fuzzInputs } from './configInputs';
-import { judge, type Outcome } from './configOracle';
-import { recordFigures, robustScale, scaled } from './figures';
 
 const OUTCOMES: Outcome[] = ['clean', 'repaired', 'refused', 'exception', 'violation'];
 

@@ -3,10 +3,10 @@
 // the last finite weights kept; a run that does not diverge never streams a non-finite loss.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { validConfig } from '../../test-support/arbitraries';
+import { recordFigures, scaled } from '../../test-support/figures';
 import { serviceWithLog } from '../../workers/testDoubles';
-import { validConfig } from '../config/arbitraries';
 import type { TrainConfig } from '../engine/types';
-import { recordFigures, scaled } from './figures';
 
 const extreme: fc.Arbitrary<TrainConfig> = fc
   .tuple(

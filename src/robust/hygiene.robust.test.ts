@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import katex from 'katex';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { recordFigures } from './figures';
+import { recordFigures } from '../../test-support/figures';
 
 const ROOT = process.cwd();
 /** File -> the sinks it may use, with the reason. */

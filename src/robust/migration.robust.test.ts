@@ -3,10 +3,10 @@
 // blow-up rule must keep the run's own first loss as reference; measured against the tiny loss
 // at the move, a converged XOR run was declared 'diverged' after about half of all moves.
 import { describe, expect, it } from 'vitest';
+import { recordFigures } from '../../test-support/figures';
 import { CHECKPOINT_MS } from '../../workers/session';
 import { DeviceDouble, serviceWithLog, sleep } from '../../workers/testDoubles';
 import { defaultConfig, Run } from '../engine';
-import { recordFigures } from './figures';
 
 const xorAdam = () => {
   const c = defaultConfig();

@@ -3,10 +3,10 @@
 // with every visual stream on, updates fed into the page's ring buffers. After warm-up the heap
 // (measured after a full GC) stays flat, and the chart history stays within its capacity.
 import { describe, expect, it } from 'vitest';
+import { recordFigures, scaled } from '../../test-support/figures';
+import { cpuSoak, mib, type SoakResult, warmGrowth } from '../../test-support/soak';
 import { defaultCompareConfig, slotConfig } from '../compare/compareSet';
 import { defaultConfig } from '../engine';
-import { recordFigures, scaled } from './figures';
-import { cpuSoak, mib, type SoakResult, warmGrowth } from './soak';
 
 /**
  * Warm-up: the trajectory snapshots (theta every 10 steps, at most 200 per run, then thinned)

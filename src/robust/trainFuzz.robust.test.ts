@@ -3,14 +3,20 @@
 // during training always end as 'diverged' at the step they appeared, with finite weights kept.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { validConfig } from '../../test-support/arbitraries';
+import { recordFigures, scaled } from '../../test-support/figures';
+import {
+  cpuCapacityProblem,
+  cpuCost,
+  forwardMacs,
+  MAX_CPU_EVAL_MACS,
+  MAX_CPU_STEP_MACS,
+} from '../../workers/cpu/capacity';
 import { serviceWithLog } from '../../workers/testDoubles';
-import { validConfig } from '../config/arbitraries';
 import { FIELDS } from '../config/fields';
 import { loadDigits } from '../engine';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { TrainConfig } from '../engine/types';
-import { cpuCapacityProblem, cpuCost, forwardMacs, MAX_CPU_EVAL_MACS, MAX_CPU_STEP_MACS } from './capacity';
-import { recordFigures, scaled } from './figures';
 
 const FIELD_PATHS = new Set(FIELDS.map((f) => f.path));
 const namesField = (p: string) => FIELD_PATHS.has(p) || /^model\.hidden(\[\d+\](\.\w+)?)?$/.test(p);

@@ -4,12 +4,12 @@
 
 import { shallow } from 'zustand/shallow';
 import type { RunSetup, TrainerStatus } from '../../workers/protocol';
-import { runConfigs, useCompare } from '../compare/compareStore';
 import { OPTIMIZER_LABELS } from '../config/labels';
 import type { Notice } from '../config/schema';
 import type { TrainConfig } from '../engine/types';
 import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/bridge';
 import { setRun } from './actions';
+import { runConfigs, useCompare } from './compareSlice';
 import { type RunPhase, type RunSlice, useStore } from './store';
 
 let bridge: TrainerBridge | null = null;

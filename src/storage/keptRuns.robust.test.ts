@@ -3,9 +3,9 @@
 // IndexedDB at all, too many kept runs) reach the caller as StorageErrors with a sentence.
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
+import { recordFigures } from '../../test-support/figures';
 import { defaultCompareConfig, slotConfig } from '../compare/compareSet';
 import { defaultConfig } from '../engine';
-import { recordFigures } from '../robust/figures';
 import { StorageError } from './idb';
 import { DB_NAME, type KeptRun, KeptStore, MAX_KEPT, newId } from './keptRuns';
 

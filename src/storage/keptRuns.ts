@@ -6,7 +6,7 @@
 import type { CompareConfig } from '../compare/compareSet';
 import { parseCompareConfig } from '../compare/compareSet';
 import { type Notice, parseConfig } from '../config/schema';
-import type { ImportedPoints } from '../data-import/csv';
+import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
 import { openDatabase, StorageError, transact } from './idb';
 

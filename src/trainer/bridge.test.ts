@@ -58,7 +58,7 @@ describe('TrainerBridge', () => {
     await until(() => (bridge!.metrics.runs[0]?.steps.size ?? 0) === 30);
     const h = bridge.metrics.runs[0]!;
     expect(Array.from(h.step('step'))).toEqual(Array.from({ length: 30 }, (_, i) => i));
-    expect(h.updateRatio(2).length).toBe(30);
+    expect(h.layer('updateRatio', 2).length).toBe(30);
     expect(bridge.getState().status?.runs[0].step).toBe(30);
     expect(bridge.getState().worker).toBe('ready');
     expect(seen).toContain(30);

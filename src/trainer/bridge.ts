@@ -20,8 +20,8 @@ import type {
   TrainerUpdate,
   VisualOptions,
 } from '../../workers/protocol';
-import type { ImportedPoints } from '../data-import/csv';
 import { DIGITS_PATH } from '../engine/data/digits';
+import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
 import { createTrainerClient, type TrainerClient } from './client';
 import { MetricsBuffer } from './metricsBuffer';

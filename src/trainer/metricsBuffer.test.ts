@@ -1,55 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochColumns, RunMetrics } from '../../workers/protocol';
+import { EPOCH_METRICS, fieldsOf, MetricColumns, type MetricSpec, STEP_METRICS } from '../engine/metricsSchema';
 import { MetricsBuffer, SeriesBuffer } from './metricsBuffer';
 
-function noEpochs(): EpochColumns {
-  const f32 = () => new Float32Array(0);
-  const f64 = () => new Float64Array(0);
-  return {
-    n: 0,
-    epoch: f64(),
-    step: f64(),
-    trainLoss: f32(),
-    trainAcc: f32(),
-    valLoss: f32(),
-    valAcc: f32(),
-    lr: f32(),
-    bestEpoch: f64(),
-    improved: new Uint8Array(0),
-  };
+/** Append samples one at a time (row[c] is column c's value). */
+const push = (s: SeriesBuffer, row: number[]) =>
+  s.append(
+    row.map((v) => ({ data: [v], offset: 0, stride: 1 })),
+    1,
+  );
+/** Append n samples of every column at once: column c's sample i is f(i, c). */
+function appendAll(s: SeriesBuffer, n: number, f: (i: number, c: number) => number) {
+  s.append(
+    s.names.map((_, c) => ({ data: Array.from({ length: n }, (_, i) => f(i, c)), offset: 0, stride: 1 })),
+    n,
+  );
 }
 
-/** A batch of steps [from, from + n) where loss = step and layer l's ratio = step * (l + 1). */
+function noEpochs(): EpochColumns {
+  return new MetricColumns(EPOCH_METRICS, 0).takeColumns();
+}
+
+/**
+ * A batch of steps [from, from + n) built from the metrics table: every scalar field = step, and
+ * per-layer fields = step * (l + 1), negated for the second per-layer field (gradNorm).
+ */
 function batch(run: number, from: number, n: number, layers: number): RunMetrics {
-  const step = Float64Array.from({ length: n }, (_, i) => from + i);
-  const updateRatio = new Float32Array(n * layers);
-  const gradNorm = new Float32Array(n * layers);
-  for (let i = 0; i < n; i++)
-    for (let l = 0; l < layers; l++) {
-      updateRatio[i * layers + l] = (from + i) * (l + 1);
-      gradNorm[i * layers + l] = -(from + i) * (l + 1);
-    }
-  const col = () => Float32Array.from(step);
-  return {
-    run,
-    n,
-    layers,
-    step,
-    epoch: Float64Array.from(step, (s) => s / 10),
-    loss: col(),
-    dataLoss: col(),
-    batchAcc: col(),
-    lr: col(),
-    updateRatio,
-    gradNorm,
-    epochs: noEpochs(),
-  };
+  const c = new MetricColumns(STEP_METRICS, layers);
+  for (let i = 0; i < n; i++) {
+    c.addRow();
+    fieldsOf(STEP_METRICS).forEach((k) => {
+      const col = c.cols[k];
+      if (!(STEP_METRICS[k] as MetricSpec).perLayer) col[i] = from + i;
+      else for (let l = 0; l < layers; l++) col[i * layers + l] = (k === 'gradNorm' ? -1 : 1) * (from + i) * (l + 1);
+    });
+  }
+  return { run, layers, ...c.takeColumns(), epochs: noEpochs() };
 }
 
 describe('SeriesBuffer', () => {
   it('keeps every sample until full, then merges pairs and doubles the stride', () => {
     const s = new SeriesBuffer(['x', 'last', 'max'], ['mean', 'last', 'max'], 8);
-    for (let i = 0; i < 8; i++) s.push([i, i, i % 3]);
+    for (let i = 0; i < 8; i++) push(s, [i, i, i % 3]);
     // Filling the 8th slot triggers the merge: 4 points of 2 samples each.
     expect(s.stride).toBe(2);
     expect(Array.from(s.column(0))).toEqual([0.5, 2.5, 4.5, 6.5]);
@@ -59,24 +51,48 @@ describe('SeriesBuffer', () => {
 
   it('shows the partial bucket as the newest point', () => {
     const s = new SeriesBuffer(['x'], ['mean'], 4);
-    for (let i = 0; i < 4; i++) s.push([i]); // -> stride 2, points [0.5, 2.5]
-    s.push([10]);
+    for (let i = 0; i < 4; i++) push(s, [i]); // -> stride 2, points [0.5, 2.5]
+    push(s, [10]);
     expect(s.size).toBe(3);
     expect(s.last(0)).toBe(10);
-    s.push([20]);
+    push(s, [20]);
     expect(Array.from(s.column(0))).toEqual([0.5, 2.5, 15]);
   });
 
   it('stays bounded and keeps the mean of the whole history over a long run', () => {
     const s = new SeriesBuffer(['x'], ['mean'], 64);
     const N = 100_000;
-    for (let i = 0; i < N; i++) s.push([i]);
+    for (let i = 0; i < N; i++) push(s, [i]);
     expect(s.size).toBeLessThanOrEqual(64);
     expect(s.total).toBe(N);
     // Each committed point is the mean of `stride` consecutive samples: the first one is (0 + stride-1)/2.
     expect(s.column(0)[0]).toBe((s.stride - 1) / 2);
     const col = s.column(0);
     for (let j = 1; j < col.length; j++) expect(col[j]).toBeGreaterThan(col[j - 1]);
+  });
+
+  it('gives the same points whether samples come one by one or in batches of any size', () => {
+    const names = ['mean', 'last', 'max', 'min'];
+    const reduce = ['mean', 'last', 'max', 'min'] as const;
+    const v = (i: number, c: number) => Math.sin(i * 0.37 + c) * (i % 7) + (c === 3 ? -i : 0);
+    const one = new SeriesBuffer(names, reduce, 16);
+    for (let i = 0; i < 1000; i++)
+      push(
+        one,
+        [0, 1, 2, 3].map((c) => v(i, c)),
+      );
+    for (const sizes of [[1000], [3, 997], [17, 1, 250, 732], [5, 5, 5, 985]]) {
+      const many = new SeriesBuffer(names, reduce, 16);
+      let from = 0;
+      for (const n of sizes) {
+        appendAll(many, n, (i, c) => v(from + i, c));
+        from += n;
+      }
+      expect([many.size, many.stride, many.total]).toEqual([one.size, one.stride, one.total]);
+      for (let c = 0; c < 4; c++) expect(Array.from(many.column(c))).toEqual(Array.from(one.column(c)));
+    }
+    // a min point keeps the smallest of its samples
+    expect(one.column(3)[0]).toBe(Math.min(...Array.from({ length: one.stride }, (_, i) => v(i, 3))));
   });
 
   it('rejects odd capacities and mismatched reduce lists', () => {
@@ -92,8 +108,8 @@ describe('MetricsBuffer', () => {
     const h0 = m.runs[0]!;
     const h1 = m.runs[1]!;
     expect(Array.from(h0.step('loss'))).toEqual([0, 1, 2]);
-    expect(Array.from(h0.updateRatio(1))).toEqual([0, 2, 4]);
-    expect(Array.from(h0.gradNorm(0))).toEqual([-0, -1, -2]);
+    expect(Array.from(h0.layer('updateRatio', 1))).toEqual([0, 2, 4]);
+    expect(Array.from(h0.layer('gradNorm', 0))).toEqual([-0, -1, -2]);
     expect(Array.from(h1.step('step'))).toEqual([100, 101]);
   });
 

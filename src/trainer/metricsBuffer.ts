@@ -6,10 +6,31 @@
 // neighbouring points merge into one (mean for values, so a loss curve keeps its shape) and the
 // stride doubles: old history gets coarser, never dropped, and memory stays constant. New samples
 // accumulate into a bucket of `stride` samples; the partial bucket is visible as the last point.
-import type { EpochColumns, RunMetrics } from '../../workers/protocol';
+// Columns and their reductions come from the metrics table (src/engine/metricsSchema.ts); a batch
+// is appended column to column, never pivoted into rows.
 
-/** How samples merge into one point: average, keep the latest, or keep the largest. */
-export type Reduce = 'mean' | 'last' | 'max';
+import type { RunMetrics } from '../../workers/protocol';
+import {
+  EPOCH_METRICS,
+  type EpochField,
+  fieldsOf,
+  type LayerField,
+  type MetricSpec,
+  type Reduce,
+  type ScalarField,
+  STEP_METRICS,
+  type StepField,
+  type StepMetrics,
+} from '../engine/metricsSchema';
+
+export type { Reduce };
+
+/** One source column of a batch: value i is data[offset + i * stride] (per-layer: offset l, stride L). */
+export interface ColumnSource {
+  data: ArrayLike<number>;
+  offset: number;
+  stride: number;
+}
 
 /** A columnar series of fixed capacity with down-sampling by pairwise merge when full. */
 export class SeriesBuffer {
@@ -21,7 +42,7 @@ export class SeriesBuffer {
   private committed = 0;
   private pending = 0;
   private strideValue = 1;
-  /** Samples pushed in total (before down-sampling). */
+  /** Samples appended in total (before down-sampling). */
   total = 0;
 
   constructor(names: readonly string[], reduce: readonly Reduce[], capacity: number) {
@@ -44,7 +65,7 @@ export class SeriesBuffer {
     return this.strideValue;
   }
 
-  /** View of column c over the points held (no copy; valid until the next push). */
+  /** View of column c over the points held (no copy; valid until the next append). */
   column(c: number): Float64Array {
     return this.data[c].subarray(0, this.size);
   }
@@ -60,26 +81,29 @@ export class SeriesBuffer {
     return n > 0 ? this.data[c][n - 1] : Number.NaN;
   }
 
-  /** Append one sample: row[c] is column c's value. */
-  push(row: ArrayLike<number>): void {
-    const { acc, reduce, data } = this;
-    const first = this.pending === 0;
-    for (let c = 0; c < acc.length; c++) {
-      const v = row[c];
-      if (reduce[c] === 'mean') acc[c] = first ? v : acc[c] + v;
-      else if (reduce[c] === 'last') acc[c] = v;
-      else acc[c] = first ? v : Math.max(acc[c], v);
+  /**
+   * Append n samples, column by column (src[c] feeds column c). Samples go into buckets of
+   * `stride`: first the partial bucket is topped up, then whole buckets are reduced straight from
+   * the source, then the rest starts a new partial bucket; a full buffer merges pairs in between.
+   */
+  append(src: readonly ColumnSource[], n: number): void {
+    if (src.length !== this.data.length) throw new Error('SeriesBuffer: one source per column');
+    let i = 0;
+    while (i < n) {
+      const S = this.strideValue;
+      if (this.pending > 0 || n - i < S) {
+        const k = Math.min(n - i, S - this.pending);
+        this.fillPartial(src, i, k);
+        i += k;
+      } else {
+        const m = Math.min(Math.floor((n - i) / S), this.capacity - this.committed);
+        this.fillWhole(src, i, m);
+        i += m * S;
+        this.committed += m;
+        if (this.committed === this.capacity) this.halve();
+      }
     }
-    this.pending++;
-    this.total++;
-    // The partial bucket is written in place so the newest sample is always visible.
-    const slot = this.committed;
-    for (let c = 0; c < acc.length; c++) data[c][slot] = reduce[c] === 'mean' ? acc[c] / this.pending : acc[c];
-    if (this.pending === this.strideValue) {
-      this.pending = 0;
-      this.committed++;
-      if (this.committed === this.capacity) this.halve();
-    }
+    this.total += n;
   }
 
   /** Forget everything (same columns and capacity). */
@@ -90,76 +114,117 @@ export class SeriesBuffer {
     this.total = 0;
   }
 
+  // k samples from i into the partial bucket, which is written in place so the newest sample is
+  // always visible; a bucket that reaches `stride` samples is committed.
+  private fillPartial(src: readonly ColumnSource[], i: number, k: number): void {
+    const first = this.pending === 0;
+    const count = this.pending + k;
+    const slot = this.committed;
+    for (let c = 0; c < this.data.length; c++) {
+      const { data, offset, stride } = src[c];
+      const r = this.reduce[c];
+      let a = this.acc[c];
+      for (let j = 0; j < k; j++) a = fold(r, first && j === 0, a, data[offset + (i + j) * stride]);
+      this.acc[c] = a;
+      this.data[c][slot] = r === 'mean' ? a / count : a;
+    }
+    this.pending = count;
+    if (count === this.strideValue) {
+      this.pending = 0;
+      this.committed++;
+      if (this.committed === this.capacity) this.halve();
+    }
+  }
+
+  // m whole buckets of `stride` samples from i, each reduced straight into its point.
+  private fillWhole(src: readonly ColumnSource[], i: number, m: number): void {
+    const S = this.strideValue;
+    for (let c = 0; c < this.data.length; c++) {
+      const { data, offset, stride } = src[c];
+      const r = this.reduce[c];
+      const d = this.data[c];
+      for (let b = 0; b < m; b++) {
+        const at = offset + (i + b * S) * stride;
+        let a = data[at];
+        for (let j = 1; j < S; j++) a = fold(r, false, a, data[at + j * stride]);
+        d[this.committed + b] = r === 'mean' ? a / S : a;
+      }
+    }
+  }
+
   // Merge neighbours 2j, 2j+1 -> j. Both hold `stride` samples, so the plain mean is exact.
   private halve(): void {
     const half = this.capacity / 2;
     for (let c = 0; c < this.data.length; c++) {
       const d = this.data[c];
       const r = this.reduce[c];
-      for (let j = 0; j < half; j++) {
-        const a = d[2 * j];
-        const b = d[2 * j + 1];
-        d[j] = r === 'mean' ? 0.5 * (a + b) : r === 'last' ? b : Math.max(a, b);
-      }
+      for (let j = 0; j < half; j++) d[j] = merge(r, d[2 * j], d[2 * j + 1]);
     }
     this.committed = half;
     this.strideValue *= 2;
   }
 }
 
-/** Per-step columns; per-layer columns follow: updateRatio[0..L), then gradNorm[0..L). */
-export const STEP_COLUMNS = ['step', 'epoch', 'loss', 'dataLoss', 'batchAcc', 'lr'] as const;
-export type StepColumn = (typeof STEP_COLUMNS)[number];
-/** Per-epoch columns (one point per completed epoch). */
-export const EPOCH_COLUMNS = [
-  'epoch',
-  'step',
-  'trainLoss',
-  'trainAcc',
-  'valLoss',
-  'valAcc',
-  'lr',
-  'bestEpoch',
-  'improved',
-] as const;
-export type EpochColumn = (typeof EPOCH_COLUMNS)[number];
-const EPOCH_REDUCE: Reduce[] = ['mean', 'mean', 'mean', 'mean', 'mean', 'mean', 'mean', 'last', 'max'];
+/** Accumulate v into a bucket's accumulator a (the bucket's first sample starts it). */
+function fold(r: Reduce, first: boolean, a: number, v: number): number {
+  if (first || r === 'last') return v;
+  if (r === 'mean') return a + v;
+  return r === 'max' ? Math.max(a, v) : Math.min(a, v);
+}
 
-/** Bounded history of one run. */
+/** Two neighbouring points of equal stride as one. */
+function merge(r: Reduce, a: number, b: number): number {
+  if (r === 'mean') return 0.5 * (a + b);
+  if (r === 'last') return b;
+  return r === 'max' ? Math.max(a, b) : Math.min(a, b);
+}
+
+/** Scalar per-step fields (one ring-buffer column each); per-layer fields follow as `${name}${l}`. */
+export const STEP_COLUMNS = fieldsOf(STEP_METRICS).filter((k) => !isLayerField(k)) as StepColumn[];
+export type StepColumn = ScalarField<StepMetrics>;
+/** Per-layer per-step fields (updateRatio, gradNorm): one column per layer. */
+export const LAYER_COLUMNS = fieldsOf(STEP_METRICS).filter(isLayerField) as LayerColumn[];
+export type LayerColumn = LayerField<StepMetrics>;
+/** Per-epoch fields (one point per completed epoch). */
+export const EPOCH_COLUMNS = fieldsOf(EPOCH_METRICS);
+export type EpochColumn = EpochField;
+
+function isLayerField(k: StepField): boolean {
+  return (STEP_METRICS[k] as MetricSpec).perLayer === true;
+}
+
+/** Bounded history of one run: one column per scalar field and per (per-layer field, layer), in table order. */
 export class RunHistory {
   readonly layers: number;
   readonly steps: SeriesBuffer;
   readonly epochs: SeriesBuffer;
-  private readonly stepRow: Float64Array;
-  private readonly epochRow = new Float64Array(EPOCH_COLUMNS.length);
+  /** Index of a step field's first column (per-layer: layer 0). */
+  private readonly stepAt = new Map<string, number>();
 
   constructor(layers: number, stepCapacity: number, epochCapacity: number) {
     this.layers = layers;
-    const names: string[] = [...STEP_COLUMNS];
-    for (let l = 0; l < layers; l++) names.push(`updateRatio${l}`);
-    for (let l = 0; l < layers; l++) names.push(`gradNorm${l}`);
-    this.steps = new SeriesBuffer(
-      names,
-      names.map(() => 'mean'),
-      stepCapacity,
-    );
-    this.epochs = new SeriesBuffer(EPOCH_COLUMNS, EPOCH_REDUCE, epochCapacity);
-    this.stepRow = new Float64Array(names.length);
+    const names: string[] = [];
+    const reduce: Reduce[] = [];
+    for (const k of fieldsOf(STEP_METRICS)) {
+      this.stepAt.set(k, names.length);
+      const f: MetricSpec = STEP_METRICS[k];
+      if (!f.perLayer) names.push(k);
+      else for (let l = 0; l < layers; l++) names.push(`${k}${l}`);
+      while (reduce.length < names.length) reduce.push(f.reduce);
+    }
+    this.steps = new SeriesBuffer(names, reduce, stepCapacity);
+    const epochReduce = EPOCH_COLUMNS.map((k) => (EPOCH_METRICS[k] as MetricSpec).reduce);
+    this.epochs = new SeriesBuffer(EPOCH_COLUMNS, epochReduce, epochCapacity);
   }
 
-  /** Column of the per-step series (view, valid until the next append). */
+  /** Column of a scalar per-step field (view, valid until the next append). */
   step(name: StepColumn): Float64Array {
-    return this.steps.column(STEP_COLUMNS.indexOf(name));
+    return this.steps.column(this.stepAt.get(name) ?? -1);
   }
 
-  /** ||dW||/||W|| of layer l per step point. */
-  updateRatio(l: number): Float64Array {
-    return this.steps.column(STEP_COLUMNS.length + l);
-  }
-
-  /** ||dL/dW|| of layer l per step point. */
-  gradNorm(l: number): Float64Array {
-    return this.steps.column(STEP_COLUMNS.length + this.layers + l);
+  /** Column of a per-layer per-step field at layer l (e.g. updateRatio: ||dW||/||W|| of layer l). */
+  layer(name: LayerColumn, l: number): Float64Array {
+    return this.steps.column((this.stepAt.get(name) ?? -1) + l);
   }
 
   /** Column of the per-epoch series. */
@@ -167,41 +232,20 @@ export class RunHistory {
     return this.epochs.column(EPOCH_COLUMNS.indexOf(name));
   }
 
+  /** Append a batch of the worker, column to column. */
   append(m: RunMetrics): void {
-    const row = this.stepRow;
     const L = this.layers;
-    const K = STEP_COLUMNS.length;
-    const width = Math.min(L, m.layers); // a mismatch would mean a stale batch; never read past it
-    for (let i = 0; i < m.n; i++) {
-      row[0] = m.step[i];
-      row[1] = m.epoch[i];
-      row[2] = m.loss[i];
-      row[3] = m.dataLoss[i];
-      row[4] = m.batchAcc[i];
-      row[5] = m.lr[i];
-      for (let l = 0; l < width; l++) {
-        row[K + l] = m.updateRatio[i * m.layers + l];
-        row[K + L + l] = m.gradNorm[i * m.layers + l];
-      }
-      this.steps.push(row);
+    const src: ColumnSource[] = [];
+    for (const k of fieldsOf(STEP_METRICS)) {
+      if (!(STEP_METRICS[k] as MetricSpec).perLayer) src.push({ data: m[k], offset: 0, stride: 1 });
+      else for (let l = 0; l < L; l++) src.push({ data: m[k], offset: l, stride: L });
     }
-    this.appendEpochs(m.epochs);
-  }
-
-  private appendEpochs(e: EpochColumns): void {
-    const row = this.epochRow;
-    for (let i = 0; i < e.n; i++) {
-      row[0] = e.epoch[i];
-      row[1] = e.step[i];
-      row[2] = e.trainLoss[i];
-      row[3] = e.trainAcc[i];
-      row[4] = e.valLoss[i];
-      row[5] = e.valAcc[i];
-      row[6] = e.lr[i];
-      row[7] = e.bestEpoch[i];
-      row[8] = e.improved[i];
-      this.epochs.push(row);
-    }
+    this.steps.append(src, m.n);
+    const e = m.epochs;
+    this.epochs.append(
+      EPOCH_COLUMNS.map((k) => ({ data: e[k], offset: 0, stride: 1 })),
+      e.n,
+    );
   }
 }
 

@@ -2,10 +2,10 @@
 // It is the fallback when WebGPU is missing or slower, and the reference in practice: every
 // number it reports is the engine's own. Compare runs share the dataset object, the initial
 // weights and the seed, hence the same minibatch order and the same dropout masks.
-import { type Dataset, Run } from '../../src/engine';
+import { type Dataset, EPOCH_METRICS, emptySeries, Run, STEP_METRICS } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
-import { assertCpuCapacity } from '../../src/robust/capacity';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
+import { assertCpuCapacity } from './capacity';
 
 export class CpuBackend implements TrainingBackend {
   readonly info: BackendInfo = { kind: 'cpu', name: 'CPU engine (TypeScript)', fallbackAdapter: false };
@@ -20,7 +20,8 @@ export class CpuBackend implements TrainingBackend {
 
   async train(n: number): Promise<RunProgress[]> {
     return this.runs.map((r) => {
-      const { steps, epochs } = r.status === 'ok' ? r.step(n) : { steps: [], epochs: [] };
+      const { steps, epochs } =
+        r.status === 'ok' ? r.train(n) : { steps: emptySeries(STEP_METRICS), epochs: emptySeries(EPOCH_METRICS) };
       return { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount };
     });
   }

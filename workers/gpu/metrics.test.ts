@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
-import { divergence, slotRecord, trackWords } from './metrics';
+import { MetricColumns, STEP_METRICS } from '../../src/engine/metricsSchema';
+import { copyGpuFields, divergence, slotRecord, trackWords } from './metrics';
 import { makePlan, TRACK_WORDS } from './plan';
 
 describe('records on the host', () => {
@@ -16,8 +17,17 @@ describe('records on the host', () => {
     words.set([0.1, 0.2, 0.3], o + 8);
     words.set([0.01, 0.02, 0.03], o + 8 + plan.L);
     const rec = slotRecord(words, plan, 2, 1);
-    expect([rec.loss, rec.dataLoss, rec.correct, rec.valLossSum]).toEqual([1.5, 1.25, 3, 4]);
-    expect(Array.from(rec.updateRatio)).toEqual(Array.from(new Float32Array([0.01, 0.02, 0.03])));
+    expect([rec.at, rec.correct, rec.trainLossSum, rec.valLossSum]).toEqual([o, 3, 10, 4]);
+    // the step fields the GPU writes land in the row of the run's metric columns
+    const cols = new MetricColumns(STEP_METRICS, plan.L);
+    cols.addRow();
+    const i = cols.addRow();
+    copyGpuFields(words, plan, rec.at, cols, i);
+    const got = cols.takeSeries();
+    expect([got.loss[i], got.dataLoss[i], got.step[i], got.lr[i]]).toEqual([1.5, 1.25, 0, 0]);
+    expect(Array.from(got.gradNorm.subarray(3))).toEqual(Array.from(new Float32Array([0.1, 0.2, 0.3])));
+    expect(Array.from(got.updateRatio.subarray(3))).toEqual(Array.from(new Float32Array([0.01, 0.02, 0.03])));
+    expect(Array.from(got.updateRatio.subarray(0, 3))).toEqual([0, 0, 0]);
     // global steps: run 1's loss diverged at step 102, run 0's weights overflowed at step 102
     u[plan.trackOff + TRACK_WORDS] = 1;
     u[plan.trackOff + TRACK_WORDS + 1] = 102;

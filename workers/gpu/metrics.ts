@@ -2,6 +2,14 @@
 // records (and the divergence track and weight flags) into a staging buffer taken from a small
 // ring; mapAsync resolves when the GPU has finished that submission, while the next submission may
 // already be queued behind it. Nothing is read back inside a step.
+import {
+  fieldsOf,
+  type MetricColumns,
+  type MetricSpec,
+  STEP_METRICS,
+  type StepMetrics,
+  widthOf,
+} from '../../src/engine/metricsSchema';
 import type { BufferPool } from './buffers';
 import { type GpuPlan, REC, TRACK_WORDS } from './plan';
 
@@ -40,33 +48,44 @@ export class ReadbackRing {
   }
 }
 
-/** One (slot, run) record as the host sees it. */
+/** The GPU's own words of one (slot, run) record: the minibatch's correct count and the epoch-end evaluation sums. */
 export interface SlotRecord {
-  loss: number;
-  dataLoss: number;
+  /** Word offset of the record in the read-back words. */
+  at: number;
   correct: number;
   trainLossSum: number;
   trainCorrect: number;
   valLossSum: number;
   valCorrect: number;
-  gradNorm: Float32Array;
-  updateRatio: Float32Array;
 }
 
 export function slotRecord(words: Float32Array, plan: GpuPlan, s: number, r: number): SlotRecord {
-  const o = (s * plan.R + r) * plan.M;
-  const L = plan.L;
+  const at = (s * plan.R + r) * plan.M;
   return {
-    loss: words[o + REC.loss],
-    dataLoss: words[o + REC.dataLoss],
-    correct: words[o + REC.correct],
-    trainLossSum: words[o + REC.trainLoss],
-    trainCorrect: words[o + REC.trainCorrect],
-    valLossSum: words[o + REC.valLoss],
-    valCorrect: words[o + REC.valCorrect],
-    gradNorm: words.slice(o + REC.gradNorm, o + REC.gradNorm + L),
-    updateRatio: words.slice(o + REC.gradNorm + L, o + REC.gradNorm + 2 * L),
+    at,
+    correct: words[at + REC.correct],
+    trainLossSum: words[at + REC.trainLoss],
+    trainCorrect: words[at + REC.trainCorrect],
+    valLossSum: words[at + REC.valLoss],
+    valCorrect: words[at + REC.valCorrect],
   };
+}
+
+const GPU_STEP_FIELDS = fieldsOf(STEP_METRICS).filter((k) => (STEP_METRICS[k] as MetricSpec).gpu !== undefined);
+
+/** The step fields the GPU writes (metricsSchema `gpu`): each record word copied into row i of the columns. */
+export function copyGpuFields(
+  words: Float32Array,
+  plan: GpuPlan,
+  at: number,
+  out: MetricColumns<StepMetrics>,
+  i: number,
+): void {
+  for (const k of GPU_STEP_FIELDS) {
+    const w = widthOf(STEP_METRICS[k], plan.L);
+    const col = out.cols[k];
+    for (let j = 0; j < w; j++) col[i * w + j] = words[at + plan.rec[k] + j];
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
-import { makePlan, REC, SEG_WORDS, segmentTable, TRACK_WORDS } from './plan';
+import { makePlan, REC, recordFields, recordLayout, SEG_WORDS, segmentTable, TRACK_WORDS } from './plan';
 
 function bnNet() {
   const c = defaultConfig();
@@ -72,10 +72,25 @@ describe('makePlan', () => {
 
   it('places records, the divergence track and the weight flags one after another', () => {
     const p = makePlan(bnNet(), 3, 4, 5);
-    expect(p.M).toBe(REC.gradNorm + 2 * p.L);
+    expect(p.M).toBe(recordLayout(p.L).M);
     expect(p.trackOff).toBe(5 * 3 * p.M);
     expect(p.flagsOff).toBe(p.trackOff + 3 * TRACK_WORDS);
     expect(p.recSize).toBe(p.flagsOff + 3 * p.nParamSeg);
+  });
+
+  it('derives the step record from the metrics table at the words the kernels write', () => {
+    // loss.wgsl / fused_mlp.wgsl: dataLoss at +1, correct at +2, eval sums at recWord 4 (train) and 6 (val);
+    // update.wgsl / fused/update.wgsl: loss at +0, gradNorm at +8 + layer, updateRatio at +8 + L + layer
+    const p = makePlan(bnNet(), 2, 4, 3);
+    expect(p.L).toBe(3);
+    const header = { loss: 0, dataLoss: 1, correct: 2, trainLoss: 4, trainCorrect: 5, valLoss: 6, valCorrect: 7 };
+    expect(p.rec).toMatchObject({ ...header, gradNorm: 8, updateRatio: 8 + p.L });
+    expect(REC).toMatchObject(header);
+    // every word belongs to one field: scalar fields 1 word, per-layer fields L words
+    const fields = recordFields();
+    expect(p.M).toBe(fields.reduce((m, f) => m + (f.perLayer ? p.L : 1), 0));
+    const words = fields.flatMap((f) => Array.from({ length: f.perLayer ? p.L : 1 }, (_, j) => p.rec[f.name] + j));
+    expect(words).toEqual(Array.from({ length: p.M }, (_, w) => w));
   });
 
   it('rejects empty shapes with the values named', () => {

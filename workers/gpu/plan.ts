@@ -9,6 +9,7 @@
 // dacts (per run `dRun`): per layer dZ [rows, O], and dU [rows, O] before it for batch-norm layers
 // records: [slots, R, M] step records, then track [R, 32], then weight flags [R, nParamSeg]
 import type { ParamLayout } from '../../src/engine/layout';
+import { fieldsOf, type MetricSpec, STEP_METRICS } from '../../src/engine/metricsSchema';
 
 export interface LayerPlan {
   index: number;
@@ -59,7 +60,8 @@ export interface GpuPlan {
   dRun: number;
   segments: Segment[];
   nParamSeg: number;
-  /** Record words per (slot, run) and the record buffer's layout. */
+  /** Word offset of each step-record field (recordLayout), and words per (slot, run). */
+  rec: Record<string, number>;
   M: number;
   slots: number;
   trackOff: number;
@@ -67,17 +69,53 @@ export interface GpuPlan {
   recSize: number;
 }
 
-/** Words of a step record: loss, dataLoss, correct, unused, train loss sum, train correct, val loss sum, val correct, gradNorm[L], updateRatio[L]. */
-export const REC = {
-  loss: 0,
-  dataLoss: 1,
-  correct: 2,
-  trainLoss: 4,
-  trainCorrect: 5,
-  valLoss: 6,
-  valCorrect: 7,
-  gradNorm: 8,
-};
+/**
+ * A step record is a row of fields (a scalar one f32 word, a per-layer one L words). The step
+ * fields the GPU writes take the position their `gpu` entry in src/engine/metricsSchema.ts names
+ * (loss 0, dataLoss 1, gradNorm 8, updateRatio 9); these are the GPU's own: the minibatch's correct
+ * count and the epoch-end evaluation sums (loss.wgsl, fused_mlp.wgsl). A position nobody takes
+ * (3 today) is a free word, ready for a new scalar metric.
+ */
+const GPU_FIELDS = { correct: 2, trainLoss: 4, trainCorrect: 5, valLoss: 6, valCorrect: 7 } as const;
+
+/** Record fields in order: each position taken at most once, free ones as one unnamed word. */
+export function recordFields(): { name: string; perLayer: boolean }[] {
+  const fields: { name: string; perLayer: boolean }[] = [];
+  const put = (at: number, name: string, perLayer: boolean) => {
+    if (fields[at]) throw new Error(`GPU record position ${at}: both ${fields[at].name} and ${name}`);
+    fields[at] = { name, perLayer };
+  };
+  for (const [name, at] of Object.entries(GPU_FIELDS)) put(at, name, false);
+  for (const k of fieldsOf(STEP_METRICS)) {
+    const f: MetricSpec = STEP_METRICS[k];
+    if (f.gpu !== undefined) put(f.gpu, k, f.perLayer === true);
+  }
+  return Array.from(fields, (f, i) => f ?? { name: `free${i}`, perLayer: false });
+}
+
+/** Word offsets of the record fields for L layers, and the words per record M. */
+export function recordLayout(L: number): { offsets: Record<string, number>; M: number } {
+  const offsets: Record<string, number> = {};
+  let M = 0;
+  for (const s of recordFields()) {
+    offsets[s.name] = M;
+    M += s.perLayer ? L : 1;
+  }
+  return { offsets, M };
+}
+
+/** Words of the record's fixed header (the fields before the first per-layer one), the same for every L. */
+export const REC = (() => {
+  const { offsets } = recordLayout(0);
+  const first = recordFields().findIndex((s) => s.perLayer);
+  const names = recordFields()
+    .slice(0, first < 0 ? undefined : first)
+    .map((s) => s.name);
+  return Object.fromEntries(names.map((k) => [k, offsets[k]])) as Record<
+    'loss' | 'dataLoss' | keyof typeof GPU_FIELDS,
+    number
+  >;
+})();
 export const TRACK_WORDS = 32;
 export const SEG_WORDS = 8;
 const SEG_KIND = { W: 0, b: 1, gamma: 2, beta: 3, h: 4 } as const;
@@ -136,7 +174,7 @@ export function makePlan(layout: ParamLayout, R: number, rows: number, slots: nu
   const nParamSeg = segments.length;
   for (const l of layers) if (l.hidden) seg('h', l.h, rows * l.O, l.index);
   const L = layout.layers.length;
-  const M = 8 + 2 * L;
+  const { offsets: rec, M } = recordLayout(L);
   const trackOff = slots * R * M;
   const flagsOff = trackOff + R * TRACK_WORDS;
   return {
@@ -158,6 +196,7 @@ export function makePlan(layout: ParamLayout, R: number, rows: number, slots: nu
     dRun: Math.max(1, dd),
     segments,
     nParamSeg,
+    rec,
     M,
     slots,
     trackOff,

@@ -3,6 +3,7 @@
 // real loops in order (replay.ts). A chunk that ends at a decision point is replayed before the
 // next one is planned.
 import type { TrainLoop } from '../../src/engine/loop';
+import { EPOCH_METRICS, MetricColumns, STEP_METRICS } from '../../src/engine/metricsSchema';
 import { streamSeed } from '../../src/engine/rng';
 import type { RunProgress } from '../backend';
 import { cloneLoop, planChunk } from './chunk';
@@ -46,12 +47,10 @@ export async function pump(
   lost: () => string | null,
 ): Promise<PumpResult> {
   const cfgs = runs.map((r) => r.cfg);
-  const progress: RunProgress[] = runs.map(() => ({
-    steps: [],
-    epochs: [],
-    status: 'ok',
-    statusStep: -1,
-    stepCount: 0,
+  // each run's steps and epoch ends over every chunk of this call, as metric columns
+  const out = runs.map(() => ({
+    steps: new MetricColumns(STEP_METRICS, m.plan.L),
+    epochs: new MetricColumns(EPOCH_METRICS, m.plan.L, 8),
   }));
   const pending: Submitted[] = [];
   const evalCost = evalEntries(m.ds, m.E).length;
@@ -67,9 +66,7 @@ export async function pump(
       const why = lost();
       if (why) throw new Error(why);
       runs.forEach((run, r) => {
-        const x = replayRun(run, r, words, sub.chunk, m);
-        progress[r].steps.push(...x.steps);
-        progress[r].epochs.push(...x.epochs);
+        replayRun(run, r, words, sub.chunk, m, out[r]);
       });
     }
   };
@@ -91,5 +88,12 @@ export async function pump(
     } else await drain(false);
   }
   await drain(true);
+  const progress: RunProgress[] = out.map((o) => ({
+    steps: o.steps.takeSeries(),
+    epochs: o.epochs.takeSeries(),
+    status: 'ok',
+    statusStep: -1,
+    stepCount: 0,
+  }));
   return { progress, steps, dispatches, submits, planning: planningFrom(runs) };
 }

@@ -1,13 +1,14 @@
-// Replaying a finished chunk on the host: the records the GPU wrote become the engine's
-// StepRecords and EpochRecords, and each run's TrainLoop takes the same decisions the CPU Run
+// Replaying a finished chunk on the host: the records the GPU wrote become rows of the run's
+// metric columns (metricsSchema.ts: the fields the GPU writes are copied, the host fills step,
+// epoch, lr and batchAcc), and each run's TrainLoop takes the same decisions the CPU Run
 // takes (trainer.ts trainStep / endEpoch): divergence by loss or by weights, epoch ends with
 // reduce-on-plateau, early stopping (restoring the best weights) and maxEpochs.
 import type { Dataset } from '../../src/engine/data/dataset';
 import type { TrainLoop } from '../../src/engine/loop';
-import type { EpochRecord, StepRecord } from '../../src/engine/trainer';
+import type { EpochMetrics, MetricColumns, StepMetrics } from '../../src/engine/metricsSchema';
 import type { TrainConfig } from '../../src/engine/types';
 import type { Chunk } from './chunk';
-import { divergence, slotRecord } from './metrics';
+import { copyGpuFields, divergence, type SlotRecord, slotRecord } from './metrics';
 import type { GpuModel } from './model';
 
 /** The host side of one run: its config, its real loop, its optimizer step count, its best weights. */
@@ -20,59 +21,56 @@ export interface HostRun {
   hasBest: boolean;
 }
 
+/** Replay run r's slots of a chunk, appending its steps and epoch ends to `out`. */
 export function replayRun(
   run: HostRun,
   r: number,
   words: Float32Array,
   chunk: Chunk,
   model: GpuModel,
-): { steps: StepRecord[]; epochs: EpochRecord[] } {
+  out: { steps: MetricColumns<StepMetrics>; epochs: MetricColumns<EpochMetrics> },
+): void {
   const { plan, ds } = { plan: model.plan, ds: model.ds };
   const R = plan.R;
   const B = plan.rows;
-  const steps: StepRecord[] = [];
-  const epochs: EpochRecord[] = [];
+  const L = plan.L;
   const loop = run.loop;
   const div = divergence(words, plan, r, chunk.step0[r]);
   const classification = ds.kind === 'classification';
   for (let s = 0; s < chunk.activeSlots[r] && loop.state.status === 'ok'; s++) {
     const rec = slotRecord(words, plan, s, r);
-    const record: StepRecord = {
-      step: loop.state.step,
-      epoch: 0,
-      loss: rec.loss,
-      dataLoss: rec.dataLoss,
-      batchAcc: classification ? rec.correct / B : Number.NaN,
-      lr: chunk.lrs[s * R + r],
-      updateRatio: rec.updateRatio,
-      gradNorm: rec.gradNorm,
-    };
-    steps.push(record);
-    const lossDiverged = loop.observeLoss(rec.dataLoss) || div.lossSlot === s || !Number.isFinite(rec.loss);
+    const i = out.steps.addRow();
+    const c = out.steps.cols;
+    copyGpuFields(words, plan, rec.at, out.steps, i);
+    c.step[i] = loop.state.step;
+    c.batchAcc[i] = classification ? rec.correct / B : Number.NaN;
+    c.lr[i] = chunk.lrs[s * R + r];
+    const dataLoss = c.dataLoss[i];
+    const lossDiverged = loop.observeLoss(dataLoss) || div.lossSlot === s || !Number.isFinite(c.loss[i]);
     if (!lossDiverged) run.optT++;
     if (lossDiverged || div.weightSlot === s) {
       // the step was not applied: the weights stay those before it (restored from prev if it overflowed)
       if (!lossDiverged) model.copyRun(r, 'prev->theta');
-      record.updateRatio = new Float32Array(plan.L);
+      c.updateRatio.fill(0, i * L, (i + 1) * L);
       loop.afterStep();
       loop.diverge();
-      record.epoch = loop.epochProgress;
+      c.epoch[i] = loop.epochProgress;
       break;
     }
     const ended = loop.afterStep();
-    record.epoch = loop.epochProgress;
-    if (ended) epochs.push(endEpoch(run, r, rec, ds, model));
+    c.epoch[i] = loop.epochProgress;
+    if (ended) endEpoch(run, r, rec, ds, model, out.epochs);
   }
-  return { steps, epochs };
 }
 
 function endEpoch(
   run: HostRun,
   r: number,
-  rec: ReturnType<typeof slotRecord>,
+  rec: SlotRecord,
   ds: Dataset,
   model: GpuModel,
-): EpochRecord {
+  out: MetricColumns<EpochMetrics>,
+): void {
   const classification = ds.kind === 'classification';
   const trainLoss = rec.trainLossSum / ds.nTrain;
   const trainAcc = classification ? rec.trainCorrect / ds.nTrain : Number.NaN;
@@ -86,16 +84,15 @@ function endEpoch(
     run.hasBest = true;
   }
   if (e.stopped && run.cfg.earlyStop.restoreBest && run.hasBest) model.copyRun(r, 'best->theta');
-  const s = loop.state;
-  return {
-    epoch: s.epoch,
-    step: s.step,
-    trainLoss,
-    trainAcc,
-    valLoss,
-    valAcc,
-    lr: loop.nextLr(),
-    bestEpoch: e.bestEpoch,
-    improved: e.improved,
-  };
+  const j = out.addRow();
+  const c = out.cols;
+  c.epoch[j] = loop.state.epoch;
+  c.step[j] = loop.state.step;
+  c.trainLoss[j] = trainLoss;
+  c.trainAcc[j] = trainAcc;
+  c.valLoss[j] = valLoss;
+  c.valAcc[j] = valAcc;
+  c.lr[j] = loop.nextLr();
+  c.bestEpoch[j] = e.bestEpoch;
+  c.improved[j] = e.improved ? 1 : 0;
 }

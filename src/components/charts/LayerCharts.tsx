@@ -119,7 +119,7 @@ export function UpdateRatioChart() {
     <LayerChart
       title="Update / weight ratio"
       help="‖ΔW‖/‖W‖ per layer and step, log scale. The lecture's rule of thumb: around 1e-3 (shaded band)."
-      column={(h, l) => h.updateRatio(l)}
+      column={(h, l) => h.layer('updateRatio', l)}
       band={RATIO_BAND}
       onDraw={show}
       testId="ratio-chart"
@@ -134,7 +134,7 @@ export function GradNormChart() {
     <LayerChart
       title="Gradient norm"
       help="‖∂E/∂W‖ per layer, log scale: vanishing (tiny in early layers) or exploding gradients show here."
-      column={(h, l) => h.gradNorm(l)}
+      column={(h, l) => h.layer('gradNorm', l)}
       testId="grad-chart"
     />
   );

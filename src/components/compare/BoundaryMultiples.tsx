@@ -3,7 +3,7 @@
 // the optimizers have found so far can be compared at a glance.
 import { useRef } from 'react';
 import { slotLabels } from '../../compare/compareSet';
-import { useCompare } from '../../compare/compareStore';
+import { useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
 import { getBridge } from '../../state/trainerSync';
 import { drawContours, drawPoints, heatmap } from '../charts/BoundaryView';

@@ -28,7 +28,7 @@ function ratioLines(h: RunHistory, axis: 'steps' | 'epochs', smoothing: number):
   const n = h.steps.size;
   const logMean = new Float64Array(n);
   for (let l = 0; l < h.layers; l++) {
-    const r = h.updateRatio(l);
+    const r = h.layer('updateRatio', l);
     for (let i = 0; i < n; i++) logMean[i] += Math.log(r[i]) / h.layers;
   }
   const smooth = debiasedEma(logMean, smoothing);

@@ -6,9 +6,9 @@
 import { useEffect, useState } from 'react';
 import type { RunStatusInfo } from '../../../workers/protocol';
 import { slotLabels } from '../../compare/compareSet';
-import { setTargetLoss, setView, useCompare } from '../../compare/compareStore';
 import { bestOf, firstStepAtOrBelow, leaders } from '../../compare/raceStats';
 import { commitConfig } from '../../state/actions';
+import { setTargetLoss, setView, useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
 import { getBridge, statusText } from '../../state/trainerSync';
 import { debiasedEma } from '../charts/smoothing';

@@ -3,8 +3,8 @@
 // right: the overlaid loss chart, the live table, accuracy and update-ratio charts, one decision boundary
 // per optimizer and the weight-space trajectories on one shared plane.
 import { defaultCompareConfig, MAX_SLOTS } from '../../compare/compareSet';
-import { addCompareSlot, changeSlot, removeCompareSlot, toggleRun, useCompare } from '../../compare/compareStore';
 import type { OptimizerName } from '../../engine/types';
+import { addCompareSlot, changeSlot, removeCompareSlot, toggleRun, useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
 import { TrajectoryView } from '../trajectory/TrajectoryView';
 import { BoundaryMultiples } from './BoundaryMultiples';

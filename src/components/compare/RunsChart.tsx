@@ -4,7 +4,7 @@
 // with the playground's plot helpers; React re-renders only when the legend changes.
 import { type ReactNode, useRef } from 'react';
 import { slotLabels } from '../../compare/compareSet';
-import { toggleRun, useCompare } from '../../compare/compareStore';
+import { toggleRun, useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
 import { getBridge } from '../../state/trainerSync';
 import type { RunHistory } from '../../trainer/metricsBuffer';

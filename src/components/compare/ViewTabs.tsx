@@ -2,8 +2,9 @@
 // and the 2D arena. The choice is in the URL (`view=compare`), so a link opens the same view.
 // The lessons are a fourth place to be (the Lessons button of the classroom bar): while they are
 // open no tab is the current page, and a tab leaves the lessons for its view.
-import { setView, useCompare, type ViewName } from '../../compare/compareStore';
+
 import { closeLessons, useLessonStore } from '../../lessons/lessonStore';
+import { setView, useCompare, type ViewName } from '../../state/compareSlice';
 
 const TABS: { view: ViewName; label: string; help: string }[] = [
   { view: 'train', label: 'Playground', help: 'Train one network and watch it learn' },

@@ -2,9 +2,9 @@
 
 import { REGRESSION_DATASETS } from '../../config/fields';
 import { DATASET_LABELS } from '../../config/labels';
-import { CsvImport } from '../../data-import/CsvImport';
 import { useStore } from '../../state/store';
 import { pct } from '../format';
+import { CsvImport } from './CsvImport';
 import { DatasetPicker } from './DatasetPicker';
 import { NumberSlider, Section, Select, Toggle } from './Fields';
 

@@ -6,7 +6,6 @@
 import { scaleLinear } from 'd3';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { slotLabels } from '../../compare/compareSet';
-import { useCompare } from '../../compare/compareStore';
 import { finiteRange } from '../../compare/contourLevels';
 import { surfacePlan } from '../../compare/surface';
 import {
@@ -16,6 +15,7 @@ import {
   type Trajectory,
   WaitingForSnapshots,
 } from '../../compare/trajectory';
+import { useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
 import { getBridge } from '../../state/trainerSync';
 import { ContourLayer, fieldLevels } from '../arena/ContourLayer';

@@ -172,7 +172,7 @@ export async function deviceLoss(): Promise<ChecksReport> {
   await again.build([cfg], ds, init);
   await again.writeParams(0, last);
   const p = await again.train(30);
-  const losses = p[0].steps.map((s) => s.loss);
+  const losses = Array.from(p[0].steps.loss);
   again.dispose();
   const cont = losses.length === 30 && losses.every(Number.isFinite);
   lines.push(`continued on a new device: ${losses.length} steps, last loss ${losses.at(-1)}`);

@@ -46,7 +46,7 @@ export async function trainSpeed(
     const t1 = performance.now();
     while (performance.now() - t1 < ms) {
       const p = await gpu.train(per);
-      steps += p[0].steps.length;
+      steps += p[0].steps.n;
       if (p[0].status !== 'ok') break;
     }
     const secs = (performance.now() - t1) / 1000;

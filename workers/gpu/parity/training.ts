@@ -4,10 +4,11 @@
 import { makeDataset } from '../../../src/engine/data/dataset';
 import { defaultConfig } from '../../../src/engine/defaults';
 import { buildLayout, initParams } from '../../../src/engine/layout';
+import type { RunStatus } from '../../../src/engine/loop';
+import { EPOCH_METRICS, rowsOf, STEP_METRICS } from '../../../src/engine/metricsSchema';
 import { Rng, streamSeed } from '../../../src/engine/rng';
 import { type EpochRecord, Run, type StepRecord } from '../../../src/engine/trainer';
 import type { TrainConfig } from '../../../src/engine/types';
-import type { RunProgress } from '../../backend';
 import { GpuBackend, type GpuBackendOptions, type PathInfo } from '../backend';
 import { validateResult } from './validate';
 
@@ -74,7 +75,13 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
   const lines: string[] = [];
   try {
     await gpu.build(cfgs, ds, init);
-    const got: RunProgress[] = cfgs.map(() => ({ steps: [], epochs: [], status: 'ok', statusStep: -1, stepCount: 0 }));
+    const L = layout.layers.length;
+    const got = cfgs.map(() => ({
+      steps: [] as StepRecord[],
+      epochs: [] as EpochRecord[],
+      status: 'ok' as RunStatus,
+      statusStep: -1,
+    }));
     const ref = cfgs.map(() => ({ steps: [] as StepRecord[], epochs: [] as EpochRecord[] }));
     const cpuTrain = (k: number) =>
       cpu.forEach((run, r) => {
@@ -94,8 +101,8 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       }
       const p = await gpu.train(Math.min(per, steps - done));
       p.forEach((x, r) => {
-        got[r].steps.push(...x.steps);
-        got[r].epochs.push(...x.epochs);
+        got[r].steps.push(...rowsOf(STEP_METRICS, x.steps, L));
+        got[r].epochs.push(...rowsOf(EPOCH_METRICS, x.epochs, L));
         got[r].status = x.status;
         got[r].statusStep = x.statusStep;
       });

@@ -2,11 +2,11 @@
 // in the browser's IndexedDB, where it survives reloads and closed tabs; load one back; remove
 // one. Storage failures (full disk, private mode, another tab) are shown, never swallowed.
 import { useEffect } from 'react';
-import { useCompare } from '../compare/compareStore';
-import { Section } from '../components/controls/Fields';
+import { useCompare } from '../state/compareSlice';
+import { keepCurrent, loadKeptRun, loadKeptSet, refreshKept, removeKept, useKept } from '../state/keptSlice';
 import { useStore } from '../state/store';
-import { keepCurrent, loadKeptRun, loadKeptSet, refreshKept, removeKept, useKept } from './keptStore';
-import { lastOf } from './snapshotRun';
+import { lastOf } from '../trainer/snapshotRun';
+import { Section } from './controls/Fields';
 import './kept.css';
 
 const fmtLoss = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '–');

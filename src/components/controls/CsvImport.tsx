@@ -2,8 +2,8 @@
 // generated data. A file with any bad row is refused whole, each bad row listed with its line.
 import { useId } from 'react';
 import './import.css';
-import { csvErrorText, MAX_CLASSES, MAX_POINTS } from './csv';
-import { clearImport, importCsvFile, useImported } from './importStore';
+import { csvErrorText, MAX_CLASSES, MAX_POINTS } from '../../engine/data/points';
+import { clearImport, importCsvFile, useImported } from '../../state/importSlice';
 
 export function CsvImport() {
   const s = useImported();

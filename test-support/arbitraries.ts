@@ -1,9 +1,9 @@
 // fast-check generators built from the field table: valid configs (for round trips) and
 // mangled ones (for "never throws, names the bad field"). Test-only: the app never imports this.
 import fc from 'fast-check';
-import type { LayerConfig, TrainConfig } from '../engine/types';
-import { FIELDS, type Field, LAYER_FIELDS, MAX_HIDDEN_LAYERS, REGRESSION_DATASETS } from './fields';
-import { CONFIG_VERSION } from './schema';
+import { FIELDS, type Field, LAYER_FIELDS, MAX_HIDDEN_LAYERS, REGRESSION_DATASETS } from '../src/config/fields';
+import { CONFIG_VERSION } from '../src/config/schema';
+import type { LayerConfig, TrainConfig } from '../src/engine/types';
 
 export function validValue(f: Field): fc.Arbitrary<unknown> {
   if (f.kind === 'boolean') return fc.boolean();

@@ -9,7 +9,7 @@
 //   S = sum over dense layers of I*O        (multiply-adds of one sample's forward pass)
 //   one step  = 3 * B * S * R               (forward X W^T, backward dX = dY W and dW = dY^T X; R compare runs)
 //   one epoch-end evaluation = (nTrain + nVal) * S * R   (both splits, forward only; synchronous in Run.step)
-import type { TrainConfig } from '../engine/types';
+import type { TrainConfig } from '../../src/engine/types';
 
 /**
  * Largest step the CPU engine takes on: about 1 s at 1 GMAC/s (a laptop core in V8), 4 s on a

@@ -2,10 +2,10 @@
 // line number and nothing imported, and a Dataset that the engine trains on.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, Run } from '../engine';
-import { recordFigures, scaled } from '../robust/figures';
-import { csvErrorText, MAX_POINTS, parsePointsCsv } from './csv';
+import { recordFigures, scaled } from '../../../test-support/figures';
+import { defaultConfig, Run } from '..';
 import { datasetFromPoints } from './customDataset';
+import { csvErrorText, MAX_POINTS, parsePointsCsv } from './points';
 
 /** Two Gaussian clusters at (-1, -1) and (1, 1), labelled a and b, as a file. */
 function twoClusters(n: number): string {

@@ -4,11 +4,11 @@
 // is judged on those numbers: the heap at the end against the heap after the warm-up.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CpuBackend } from '../../workers/cpu/backend';
-import type { TrainerUpdate } from '../../workers/protocol';
-import { TrainerService } from '../../workers/service';
-import type { TrainConfig } from '../engine/types';
-import { MetricsBuffer } from '../trainer/metricsBuffer';
+import type { TrainConfig } from '../src/engine/types';
+import { MetricsBuffer } from '../src/trainer/metricsBuffer';
+import { CpuBackend } from '../workers/cpu/backend';
+import type { TrainerUpdate } from '../workers/protocol';
+import { TrainerService } from '../workers/service';
 
 /** A full GC, exposed at run time (node --expose-gc is not needed). */
 export function fullGc(): () => void {

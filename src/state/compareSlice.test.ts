@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { encodeCompare } from '../compare/compareHash';
+import { defaultCompareConfig } from '../compare/compareSet';
 import { defaultConfig } from '../engine/defaults';
-import { encodeCompare } from './compareHash';
-import { defaultCompareConfig } from './compareSet';
 import {
   addCompareSlot,
   compareHashExtras,
@@ -11,7 +11,7 @@ import {
   setView,
   toggleRun,
   useCompare,
-} from './compareStore';
+} from './compareSlice';
 
 describe('view and compare set state', () => {
   beforeEach(() => useCompare.setState({ view: 'train', compare: defaultCompareConfig(), hidden: [] }));

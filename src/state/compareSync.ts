@@ -3,9 +3,9 @@
 // parts), written back on every change, and re-read when a pasted link changes them.
 import { shallow } from 'zustand/shallow';
 import type { Notice } from '../config/schema';
-import { getHashExtras, onHashExtras, setHashExtras } from '../state/persistence';
-import { useStore } from '../state/store';
-import { compareHashExtras, loadCompareExtras, useCompare } from './compareStore';
+import { compareHashExtras, loadCompareExtras, useCompare } from './compareSlice';
+import { getHashExtras, onHashExtras, setHashExtras } from './persistence';
+import { useStore } from './store';
 
 function showNotices(notices: Notice[]): void {
   if (notices.length === 0) return;

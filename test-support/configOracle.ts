@@ -9,15 +9,15 @@
 // outcomes: clean (no notice), repaired (notices, config usable), refused (a file that is not
 // JSON or not an object: a message, nothing imported).
 
-import { isHexColor } from '../compare/colors';
-import { decodeCompare } from '../compare/compareHash';
-import { MAX_SLOTS, MIN_SLOTS } from '../compare/compareSet';
-import { FIELDS, type Field, LAYER_FIELDS, MAX_HIDDEN_LAYERS, REGRESSION_DATASETS } from '../config/fields';
-import { checkField, type Notice, parseConfig, validateConfig } from '../config/schema';
-import { decodeHash, MAX_HASH_LENGTH } from '../config/urlHash';
-import { DEFAULT_CONFIG, DEFAULT_LAYER } from '../engine/defaults';
-import type { TrainConfig } from '../engine/types';
-import { configFromJson, type ImportResult } from '../export/configFile';
+import { isHexColor } from '../src/compare/colors';
+import { decodeCompare } from '../src/compare/compareHash';
+import { MAX_SLOTS, MIN_SLOTS } from '../src/compare/compareSet';
+import { FIELDS, type Field, LAYER_FIELDS, MAX_HIDDEN_LAYERS, REGRESSION_DATASETS } from '../src/config/fields';
+import { checkField, type Notice, parseConfig, validateConfig } from '../src/config/schema';
+import { decodeHash, MAX_HASH_LENGTH } from '../src/config/urlHash';
+import { DEFAULT_CONFIG, DEFAULT_LAYER } from '../src/engine/defaults';
+import type { TrainConfig } from '../src/engine/types';
+import { configFromJson, type ImportResult } from '../src/export/configFile';
 import type { Channel } from './configInputs';
 
 export type Outcome = 'clean' | 'repaired' | 'refused' | 'exception' | 'violation';

@@ -4,11 +4,11 @@
 // kept run is at most a few hundred kilobytes whatever the length of the run.
 import type { CompareConfig } from '../compare/compareSet';
 import { DATASET_LABELS, OPTIMIZER_LABELS } from '../config/labels';
-import type { ImportedPoints } from '../data-import/csv';
+import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
-import type { TrainerBridge } from '../trainer/bridge';
-import { EPOCH_COLUMNS, STEP_COLUMNS } from '../trainer/metricsBuffer';
-import { type KeptCompareSet, type KeptRun, newId } from './keptRuns';
+import { type KeptCompareSet, type KeptRun, newId } from '../storage/keptRuns';
+import type { TrainerBridge } from './bridge';
+import { EPOCH_COLUMNS, STEP_COLUMNS } from './metricsBuffer';
 
 /** "Adam ε 0.01 · XOR · step 1,240" (or the imported file's name for imported points). */
 export function runLabel(cfg: TrainConfig, step: number, dataName?: string): string {

@@ -3,10 +3,10 @@
 // the config's split and preprocessing, whatever generator data.name names. They are not in the
 // link (a link cannot carry a file); the kept-runs storage keeps them with a kept run.
 import { create } from 'zustand';
-import { runConfigs } from '../compare/compareStore';
-import { useStore } from '../state/store';
-import { getBridge } from '../state/trainerSync';
-import { type CsvError, type ImportedPoints, MAX_CSV_CHARS, parsePointsCsv } from './csv';
+import { type CsvError, type ImportedPoints, MAX_CSV_CHARS, parsePointsCsv } from '../engine/data/points';
+import { runConfigs } from './compareSlice';
+import { useStore } from './store';
+import { getBridge } from './trainerSync';
 
 export interface ImportState {
   points: ImportedPoints | null;

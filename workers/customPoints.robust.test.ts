@@ -1,9 +1,9 @@
 // Imported points through the worker's service, as the page sends them (CreateOptions.points):
 // the runs train on the file's points, rebuilds keep them, and bad points are refused by field.
 import { describe, expect, it } from 'vitest';
-import { lossesOf, serviceWithLog } from '../../workers/testDoubles';
-import { defaultConfig } from '../engine';
-import { parsePointsCsv } from './csv';
+import { defaultConfig } from '../src/engine';
+import { parsePointsCsv } from '../src/engine/data/points';
+import { lossesOf, serviceWithLog } from './testDoubles';
 
 function ring(n: number): string {
   // Inner disc labelled "in", outer ring "out": not linearly separable, like the circle set.

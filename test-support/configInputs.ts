@@ -10,12 +10,12 @@
 //   nasty      - a hand-picked list (markup, prototype keys, negative widths, exotic numbers)
 // Test-only (fast-check); the app never imports this file.
 import fc from 'fast-check';
-import { encodeCompare } from '../compare/compareHash';
-import { defaultCompareConfig } from '../compare/compareSet';
-import { nastyValue, validConfig } from '../config/arbitraries';
-import { FIELDS } from '../config/fields';
-import { encodeHash, MAX_HASH_LENGTH } from '../config/urlHash';
-import { DEFAULT_CONFIG } from '../engine/defaults';
+import { encodeCompare } from '../src/compare/compareHash';
+import { defaultCompareConfig } from '../src/compare/compareSet';
+import { FIELDS } from '../src/config/fields';
+import { encodeHash, MAX_HASH_LENGTH } from '../src/config/urlHash';
+import { DEFAULT_CONFIG } from '../src/engine/defaults';
+import { nastyValue, validConfig } from './arbitraries';
 
 export type Channel = 'object' | 'file' | 'hash' | 'compare';
 export type Category = 'malformed' | 'truncated' | 'oversized' | 'wrongType' | 'outdated' | 'nasty';

@@ -4,9 +4,7 @@
 // `compareHashExtras` / `loadCompareExtras`, so a shared link opens the same race.
 import { create } from 'zustand';
 import { subscribeWithSelector } from 'zustand/middleware';
-import type { Notice } from '../config/schema';
-import type { OptimizerConfig, TrainConfig } from '../engine/types';
-import { decodeCompare, encodeCompare } from './compareHash';
+import { decodeCompare, encodeCompare } from '../compare/compareHash';
 import {
   addSlot,
   type CompareConfig,
@@ -14,7 +12,9 @@ import {
   removeSlot,
   setSlotOptimizer,
   slotConfig,
-} from './compareSet';
+} from '../compare/compareSet';
+import type { Notice } from '../config/schema';
+import type { OptimizerConfig, TrainConfig } from '../engine/types';
 
 export type ViewName = 'train' | 'compare' | 'arena';
 export const VIEW_NAMES: readonly ViewName[] = ['train', 'compare', 'arena'];

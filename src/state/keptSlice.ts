@@ -2,15 +2,15 @@
 // panel (keep the current run or race, load one back, remove one). Every storage failure lands
 // in `error` as a sentence for the panel (quota, no IndexedDB, another tab), never swallowed.
 import { create } from 'zustand';
-import { setCompare, setView, useCompare } from '../compare/compareStore';
 import type { Notice } from '../config/schema';
-import { loadImportedPoints, useImported } from '../data-import/importStore';
-import { loadConfig } from '../state/actions';
-import { useStore } from '../state/store';
-import { getBridge } from '../state/trainerSync';
-import { StorageError } from './idb';
-import { type KeptCompareSet, type KeptRun, KeptStore, type Read } from './keptRuns';
-import { keptFromBridge, keptSetFromBridge } from './snapshotRun';
+import { StorageError } from '../storage/idb';
+import { type KeptCompareSet, type KeptRun, KeptStore, type Read } from '../storage/keptRuns';
+import { keptFromBridge, keptSetFromBridge } from '../trainer/snapshotRun';
+import { loadConfig } from './actions';
+import { setCompare, setView, useCompare } from './compareSlice';
+import { loadImportedPoints, useImported } from './importSlice';
+import { useStore } from './store';
+import { getBridge } from './trainerSync';
 
 export interface KeptState {
   loaded: boolean;

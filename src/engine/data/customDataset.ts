@@ -4,11 +4,12 @@
 // The generator settings (name, noise, samples, classes) do not apply: the file is the data.
 //
 // Shapes: x[n, 2] raw points, labels[n]; xTrain[nTrain, 2], xVal[nVal, 2] after preprocessing.
-import { type ClassificationDataset, valCount } from '../engine/data/dataset';
-import { applyPreprocess, fitPreprocess } from '../engine/preprocess';
-import { Rng, shuffleInPlace, streamSeed } from '../engine/rng';
-import type { DataConfig } from '../engine/types';
-import type { ImportedPoints } from './csv';
+
+import { applyPreprocess, fitPreprocess } from '../preprocess';
+import { Rng, shuffleInPlace, streamSeed } from '../rng';
+import type { DataConfig } from '../types';
+import { type ClassificationDataset, valCount } from './dataset';
+import type { ImportedPoints } from './points';
 
 /** The view box: the points' extent plus 10% on each side (a flat axis gets +-1). */
 export function pointBounds(x: Float32Array): { xMin: number; xMax: number; yMin: number; yMax: number } {
