@@ -103,7 +103,7 @@ export function target(name: string, measured: Stat | null, kind: 'min' | 'max',
   const margin = kind === 'min' ? worst / bound : bound / worst;
   const pct = `${(100 * margin).toFixed(margin < 0.1 ? 1 : 0)}%`;
   const verdict = met
-    ? `met in all ${rounds} rounds (worst ${margin.toFixed(2)}x the target)`
+    ? `met in ${rounds === 1 ? 'its only round' : `all ${rounds} rounds`} (worst ${margin.toFixed(2)}x the target)`
     : `missed (worst round at ${pct} of the target${
         (kind === 'min' ? measured.max >= bound : measured.min <= bound) ? '; some rounds met it' : ''
       })`;
