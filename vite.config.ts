@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { wasmKernelsPlugin } from './scripts/buildWasm';
 
 // base './' so the built site works from any static host or a course page sub-folder.
 // Browser-test pages (e2e/pages/*.html: GPU parity, worker harness) are built only when the
@@ -14,11 +16,19 @@ const e2ePages = process.env.E2E_PAGES
     )
   : {};
 
-export default defineConfig({
+// Node 20 validates WebAssembly relaxed SIMD only behind a V8 flag; the unit tests turn it on where
+// this Node has it, so they run the relaxed-SIMD (FMA) kernels as Chromium does (the plain-SIMD
+// build is tested by name in workers/cpu/wasmOps.test.ts).
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+const hasRelaxedFlag = () =>
+  execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).includes(RELAXED_FLAG);
+
+export default defineConfig(({ mode }) => ({
   base: './',
   build: { rollupOptions: { input: { main: resolve(__dirname, 'index.html'), ...e2ePages } } },
   plugins: [
     react(),
+    wasmKernelsPlugin(),
     // index.html's Content-Security-Policy forbids inline scripts; the dev server's React refresh
     // preamble is one, so `npm run dev` serves the page without the tag (builds keep it).
     {
@@ -39,5 +49,7 @@ export default defineConfig({
       'bench/**/*.test.ts',
     ],
     testTimeout: 60_000,
+    globalSetup: ['scripts/buildWasm.ts'],
+    execArgv: mode === 'test' && hasRelaxedFlag() ? [RELAXED_FLAG] : [],
   },
-});
+}));

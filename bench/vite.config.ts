@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { wasmKernelsPlugin } from '../scripts/buildWasm';
 
 const WASM_DIR = resolve(import.meta.dirname, '../node_modules/@tensorflow/tfjs-backend-wasm/dist');
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
@@ -31,5 +32,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 8000,
     rollupOptions: { input: resolve(import.meta.dirname, 'page.html') },
   },
-  plugins: [tfjsWasmBinaries()],
+  // Descent's own CPU kernels (workers/cpu/wasm/dense.ts), built before the page asks for them.
+  plugins: [tfjsWasmBinaries(), wasmKernelsPlugin()],
 });

@@ -80,7 +80,7 @@ test('config, metrics, weights, PyTorch and chart exports download valid files',
   const py = await fromMenu(page, 'export-pytorch');
   expect(py.type).toMatch(/^text\/x-python/);
   const script = py.bytes.toString('utf8');
-  expect(script).toContain('torch.optim.SGD(net.parameters(), lr=LR0, momentum=MOMENTUM');
+  expect(script).toContain('optimizer = LectureMomentum(net.parameters(), lr=LR0, momentum=MOMENTUM, nesterov=False)');
   const parsed = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], {
     input: script,
     encoding: 'utf8',

@@ -64,6 +64,8 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'compare',
     'regression',
     'live',
+    'clock',
+    'clock-end',
   ];
   // The fused kernel's adapter-dependent variants (workers/gpu/paths.ts), forced on this adapter:
   // SwiftShader's own choice and the general path on every scenario; a hardware GPU's whole choice

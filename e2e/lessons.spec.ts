@@ -49,7 +49,7 @@ test('a new user opens every lesson, runs its demo and sees its charts', async (
     }
     if (lesson.id === 'softmax') await expect(page.getByTestId('initial-loss')).toContainText('ln C = ln 4 = 1.386');
     if (lesson.id === 'l2-l1') {
-      // L1 stops weights at exactly 0 (truncated gradient); the unpenalized run has none at 0
+      // L1 stops weights at exactly 0 (the proximal step); the unpenalized run has none at 0
       const exact = Number(await page.getByTestId('weights-l1').getAttribute('data-exact-zeros'));
       const none = Number(await page.getByTestId('weights-none').getAttribute('data-exact-zeros'));
       expect(exact).toBeGreaterThan(10 * Math.max(1, none));

@@ -6,56 +6,40 @@
 //   1. unit: every *.robust.test.ts (config/CSV fuzz, training fuzz, storage, CPU soak, hygiene)
 //   2. browser: e2e/robust-*.spec.ts and e2e/a11y.spec.ts (GPU soak, device losses, crashes,
 //      CSP and requests, axe) in headless Chromium, on E2E_PORT (default 4179)
-//   3. npm audit --omit=dev (high or critical fails the suite; an unreachable audit service is reported)
+//   3. npm audit --omit=dev (high or critical fails the suite; when the audit cannot run, the stage
+//      is reported as not run, with npm's reason, and the suite is not passed)
 // `npm test` runs the same tests at their fast size; this script is for the full soak.
 import { spawnSync } from 'node:child_process';
 import { readAllFigures, recordFigures } from '../test-support/figures';
+import { auditOutcome, type StageOutcome, stagesSummary } from './robustStages';
 
 process.env.ROBUST_SCALE = process.env.ROBUST_SCALE ?? 'full';
 const started = new Date().toISOString();
 
-function run(title: string, cmd: string, args: string[]): boolean {
+function run(title: string, cmd: string, args: string[]): StageOutcome {
   console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
-  return r.status === 0;
+  return { name: title, outcome: r.status === 0 ? 'passed' : 'failed' };
 }
 
-const stages: [string, boolean][] = [];
-stages.push(['unit', run('robust unit tests', 'npx', ['vitest', 'run', 'robust.test'])]);
-stages.push([
-  'browser',
-  run('robust browser tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', 'robust-', 'a11y']),
-]);
-stages.push(['audit', audit()]);
-
-/** npm audit of the shipped dependencies; true unless a high or critical advisory is found. */
-function audit(): boolean {
+/** npm audit of the shipped dependencies (robustStages.ts decides passed, failed or not run). */
+function audit(): StageOutcome {
   console.log('\n=== npm audit --omit=dev');
   const r = spawnSync('npm', ['audit', '--omit=dev', '--json'], { encoding: 'utf8', env: process.env });
-  let report: {
-    vulnerabilities?: Record<string, { severity: string }>;
-    message?: string;
-    error?: { summary?: string };
-  } = {};
-  try {
-    report = JSON.parse(r.stdout || '{}');
-  } catch {
-    // Not JSON: reported below as "could not run".
-  }
-  if (!report.vulnerabilities) {
-    const why =
-      report.error?.summary ||
-      report.message ||
-      (r.stderr || r.stdout || 'no output').trim().split('\n').slice(-2).join(' ');
-    recordFigures('npm-audit', { ran: false, reason: why.slice(0, 300) });
-    console.log(`npm audit could not run: ${why}`);
-    return true;
-  }
-  const bySeverity: Record<string, number> = {};
-  for (const v of Object.values(report.vulnerabilities)) bySeverity[v.severity] = (bySeverity[v.severity] ?? 0) + 1;
-  recordFigures('npm-audit', { ran: true, bySeverity });
-  return !(bySeverity.high || bySeverity.critical);
+  const stderr = `${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`; // r.error: npm itself did not start
+  const o = auditOutcome({ status: r.status, stdout: r.stdout ?? '', stderr });
+  if (o.outcome === 'not run') {
+    recordFigures('npm-audit', { ran: false, reason: o.why });
+    console.log(`npm audit did not run: ${o.why}`);
+  } else recordFigures('npm-audit', { ran: true, bySeverity: o.bySeverity });
+  return o;
 }
+
+const stages: StageOutcome[] = [
+  run('unit', 'npx', ['vitest', 'run', 'robust.test']),
+  run('browser', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', 'robust-', 'a11y']),
+  audit(),
+];
 
 // ------------------------------------------------------------------ summary of the figures
 
@@ -66,5 +50,6 @@ for (const g of readAllFigures(started)) {
   console.log(`\n${g.name}:`);
   for (const [k, v] of Object.entries(g.figures)) line(k, v);
 }
-console.log(`\nstages: ${stages.map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')}`);
-process.exit(stages.every(([, ok]) => ok) ? 0 : 1);
+const summary = stagesSummary(stages);
+console.log(`\n${summary.line}`);
+process.exit(summary.ok ? 0 : 1);

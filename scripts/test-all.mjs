@@ -1,10 +1,26 @@
 // `npm test`: format + lint, typecheck, import layers (check:layers), unit tests (Vitest), browser
-// tests (Playwright in headless Chromium). Runs every stage even when one fails, then prints one line `N passed, N failed`
-// counting unit and browser tests together.
+// tests (Playwright in headless Chromium). First the system packages the tests need (prereqs.mjs:
+// installed when it may, else it stops at once with the command to run). Runs every stage even
+// when one fails, then prints one line `N passed, N failed` counting unit and browser tests
+// together; what did not run counts as failed, and so does a failed lint, typecheck or layers
+// stage (testCounts.mjs).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensurePrereqs } from './prereqs.mjs';
+import { countAll } from './testCounts.mjs';
 
+console.log('=== system packages: chromium, python3-torch');
+if (!ensurePrereqs()) {
+  console.log('\nstages: system packages FAILED (nothing else ran)');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const UNIT_JSON = 'test-results/unit.json';
+const E2E_JSON = 'test-results/e2e.json';
 mkdirSync('test-results', { recursive: true });
+// A report left by an earlier run must not stand in for a stage that writes none this time.
+for (const f of [UNIT_JSON, E2E_JSON]) rmSync(f, { force: true });
 const run = (title, cmd, args) => {
   console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
@@ -20,27 +36,27 @@ const unitOk = run('unit tests', 'npx', [
   'run',
   '--reporter=default',
   '--reporter=json',
-  '--outputFile.json=test-results/unit.json',
+  `--outputFile.json=${UNIT_JSON}`,
 ]);
 stages.push(['unit', unitOk]);
-process.env.E2E_JSON = `${process.cwd()}/test-results/e2e.json`;
+process.env.E2E_JSON = `${process.cwd()}/${E2E_JSON}`;
 const e2eOk = run('browser tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']);
 stages.push(['e2e', e2eOk]);
 
-let passed = 0;
-let failed = 0;
-if (existsSync('test-results/unit.json')) {
-  const u = JSON.parse(readFileSync('test-results/unit.json', 'utf8'));
-  passed += u.numPassedTests ?? 0;
-  failed += (u.numFailedTests ?? 0) + (u.numFailedTestSuites ?? 0) * (u.numTotalTests ? 0 : 1);
-} else failed += 1;
-if (existsSync('test-results/e2e.json')) {
-  const s = JSON.parse(readFileSync('test-results/e2e.json', 'utf8')).stats ?? {};
-  passed += (s.expected ?? 0) + (s.flaky ?? 0);
-  failed += s.unexpected ?? 0;
-  if ((s.skipped ?? 0) > 0) console.log(`browser tests skipped: ${s.skipped}`);
-} else failed += 1;
-for (const [name, ok] of stages) if (!ok && ['lint', 'typecheck', 'layers'].includes(name)) failed += 1;
+const readReport = (path) => {
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null; // counted as a missing report
+  }
+};
+const { passed, failed, notes } = countAll({
+  unit: readReport(UNIT_JSON),
+  e2e: readReport(E2E_JSON),
+  stages,
+});
+for (const n of notes) console.log(n);
 console.log(`\nstages: ${stages.map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(stages.every(([, ok]) => ok) ? 0 : 1);
+process.exit(failed === 0 && stages.every(([, ok]) => ok) ? 0 : 1);

@@ -5,6 +5,9 @@
 //      default otherwise ("defaults for those fields only");
 //   4. every bad value is named by a notice whose path is the field (or its layer), and notices
 //      are short plain text (a megabyte key or value is cut, never echoed whole).
+// Which values are valid is decided here too, from the field table's declared types and limits
+// (fields.ts), never with the parser's own checkField: a wrong checkField must fail the fuzz
+// (src/robust/configOracleMutants.robust.test.ts breaks it on purpose and sees the oracle disagree).
 // The checks return violations as sentences; the suite asserts there are none and counts
 // outcomes: clean (no notice), repaired (notices, config usable), refused (a file that is not
 // JSON or not an object: a message, nothing imported).
@@ -13,7 +16,7 @@ import { isHexColor } from '../src/compare/colors';
 import { decodeCompare } from '../src/compare/compareHash';
 import { MAX_SLOTS, MIN_SLOTS } from '../src/compare/compareSet';
 import { FIELDS, type Field, LAYER_FIELDS, MAX_HIDDEN_LAYERS, REGRESSION_DATASETS } from '../src/config/fields';
-import { checkField, type Notice, parseConfig, validateConfig } from '../src/config/schema';
+import { type Notice, parseConfig, validateConfig } from '../src/config/schema';
 import { decodeHash, MAX_HASH_LENGTH } from '../src/config/urlHash';
 import { DEFAULT_CONFIG, DEFAULT_LAYER } from '../src/engine/defaults';
 import type { TrainConfig } from '../src/engine/types';
@@ -37,6 +40,24 @@ const show = (v: unknown) => {
   const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 };
+
+/**
+ * A value is valid for a field when it has the field's declared type and lies within its
+ * declared limits: a boolean; one of the enum's strings; a finite number in [min, max], whole
+ * when the field is an integer.
+ */
+export function validFor(f: Field, v: unknown): boolean {
+  switch (f.kind) {
+    case 'boolean':
+      return v === true || v === false;
+    case 'enum':
+      return typeof v === 'string' && f.values.indexOf(v) >= 0;
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+      if (f.integer && Math.trunc(v) !== v) return false;
+      return f.min <= v && v <= f.max;
+  }
+}
 
 function ownPath(root: unknown, parts: string[]): unknown {
   let cur = root;
@@ -70,7 +91,7 @@ function checkLeaf(
   notices: Notice[],
   out: string[],
 ): void {
-  const valid = given !== undefined && checkField(f, given) === null;
+  const valid = given !== undefined && validFor(f, given);
   const expected = valid ? given : fallback;
   if (!same(actual, expected)) out.push(`${path}: expected ${show(expected)}, got ${show(actual)}`);
   if (given !== undefined && !valid && !notices.some((n) => n.path === path))
@@ -131,16 +152,21 @@ export function checkParsed(raw: unknown, config: TrainConfig, notices: Notice[]
 
 const BOOLEANS: Record<string, boolean> = { '1': true, true: true, on: true, '0': false, false: false, off: false };
 
+/** A number in a link: a decimal literal, or NaN / Infinity spelled out (so they can be refused by name). */
+const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const readNum = (s: string): unknown =>
+  DECIMAL.test(s) || ['NaN', 'Infinity', '+Infinity', '-Infinity'].includes(s) ? Number(s) : s;
+
 /** The text of a link field read as the field's type, without the parser's help. */
 function readAs(f: Field, s: string): unknown {
-  if (f.kind === 'number') return Number(s);
+  if (f.kind === 'number') return readNum(s);
   if (f.kind === 'boolean') return Object.hasOwn(BOOLEANS, s) ? BOOLEANS[s] : s;
   return s;
 }
 
 /**
- * Oracle for decodeHash: a field named by a notice has its default; an unnamed field holds
- * exactly what the link says (read as its type) or, when the link does not mention it, the default.
+ * Oracle for decodeHash: a field holds exactly what the link says (read as its type) when that is
+ * valid, else its default; a bad value is named by a notice.
  */
 export function checkHash(text: string): Verdict {
   const d = decodeHash(text);
@@ -164,9 +190,12 @@ export function checkHash(text: string): Verdict {
       if (actual !== 'mse') out.push('model.loss: regression data without mse');
       continue;
     }
-    const expected = s === undefined || named(f.path) ? valueAt(DEFAULT_CONFIG, f.path) : readAs(f, s);
+    const given = s === undefined ? undefined : readAs(f, s);
+    const valid = given !== undefined && validFor(f, given);
+    const expected = valid ? given : valueAt(DEFAULT_CONFIG, f.path);
     if (!same(actual, expected))
       out.push(`${f.path}: link ${show(s)}, expected ${show(expected)}, got ${show(actual)}`);
+    if (s !== undefined && !valid && !named(f.path)) out.push(`${f.path}: bad link value ${show(s)} without a notice`);
   }
   const layers = first.get('hidden');
   if (layers === undefined) {
@@ -180,19 +209,21 @@ export function checkHash(text: string): Verdict {
     d.config.model.hidden.forEach((layer, i) => {
       const [units, activation, ...flags] = tokens[i].split(':');
       const given: Record<string, unknown> = {
-        units: Number(units),
+        units: readNum(units),
         activation: activation ?? DEFAULT_LAYER.activation,
       };
       given.dropout = 0;
       given.batchNorm = false;
       for (const fl of flags)
         if (fl === 'bn') given.batchNorm = true;
-        else if (fl.startsWith('d')) given.dropout = Number(fl.slice(1));
+        else if (fl.startsWith('d')) given.dropout = readNum(fl.slice(1));
       for (const f of LAYER_FIELDS) {
         const path = `model.hidden[${i}].${f.path}`;
-        const expected = named(path) ? valueAt(DEFAULT_LAYER, f.path) : given[f.path];
+        const valid = validFor(f, given[f.path]);
+        const expected = valid ? given[f.path] : valueAt(DEFAULT_LAYER, f.path);
         const actual = valueAt(layer, f.path);
         if (!same(actual, expected)) out.push(`${path}: expected ${show(expected)}, got ${show(actual)}`);
+        if (!valid && !named(path)) out.push(`${path}: bad link value ${show(given[f.path])} without a notice`);
       }
     });
   }
@@ -216,8 +247,8 @@ export function checkCompare(text: string): Verdict {
     if (!isHexColor(s.color)) out.push(`compare.slots[${i}].color: ${show(s.color)}`);
     colors.add(s.color.toLowerCase());
     for (const f of FIELDS.filter((x) => x.path.startsWith('optimizer.'))) {
-      const problem = checkField(f, valueAt({ optimizer: s.optimizer }, f.path));
-      if (problem) out.push(`compare.slots[${i}].${f.path}: ${problem}`);
+      const v = valueAt({ optimizer: s.optimizer }, f.path);
+      if (!validFor(f, v)) out.push(`compare.slots[${i}].${f.path}: ${show(v)} is not a valid value`);
     }
   });
   if (colors.size !== n) out.push('compare: two slots share a colour');

@@ -9,7 +9,7 @@ import type { TrainConfig } from '../src/engine/types';
 
 export interface BackendInfo {
   kind: 'cpu' | 'webgpu';
-  /** Human-readable: "CPU engine (TypeScript)" or the adapter's vendor/architecture/description. */
+  /** Human-readable: "CPU engine (WebAssembly SIMD)" / "CPU engine (TypeScript)" or the adapter's vendor/architecture/description. */
   name: string;
   /** True for software adapters such as SwiftShader (isFallbackAdapter). */
   fallbackAdapter: boolean;

@@ -41,7 +41,7 @@ export interface Calibration {
 
 export interface BackendStatus {
   kind: 'cpu' | 'webgpu';
-  /** "CPU engine (TypeScript)" or the adapter's vendor/architecture/description. */
+  /** "CPU engine (WebAssembly SIMD)" / "CPU engine (TypeScript)" or the adapter's vendor/architecture/description. */
   name: string;
   /** True for software adapters such as SwiftShader (GPUAdapterInfo.isFallbackAdapter). */
   fallbackAdapter: boolean;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, Run } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
-import { lossesOf, serviceWithLog, sleep, stepsOf, waitFor } from './testDoubles';
+import { backendOps, lossesOf, serviceWithLog, sleep, stepsOf, waitFor } from './testDoubles';
 
 const small = (): TrainConfig => {
   const c = defaultConfig();
@@ -62,7 +62,7 @@ describe('TrainerService over the CPU backend', () => {
     const st = await svc.step(60);
     expect(st.runs[0].step).toBe(60);
     expect(stepsOf(updates)).toEqual(Array.from({ length: 60 }, (_, i) => i));
-    const ref = new Run(cfg).step(60);
+    const ref = new Run(cfg, undefined, { ops: await backendOps() }).step(60);
     expect(lossesOf(updates)).toEqual(ref.steps.map((s) => Math.fround(s.loss)));
     const m = updates.flatMap((u) => u.metrics);
     expect(m.every((b) => b.updateRatio.length === b.n * 3 && b.gradNorm.length === b.n * 3)).toBe(true);

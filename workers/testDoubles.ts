@@ -4,6 +4,7 @@
 // logic can be tested without a GPU. The real WebGPU backend is tested in the browser.
 import type { BackendInfo, RunProgress } from './backend';
 import { CpuBackend } from './cpu/backend';
+import { wasmOps } from './cpu/wasmLoad';
 import type { TrainerUpdate } from './protocol';
 import { TrainerService } from './service';
 
@@ -25,6 +26,8 @@ export class DeviceDouble extends CpuBackend {
         ? { kind, name: 'test adapter', fallbackAdapter }
         : { kind, name: 'slowed CPU engine', fallbackAdapter: false };
   }
+
+  protected override named(): void {}
 
   private readonly lostListeners: ((reason: string) => void)[] = [];
 
@@ -98,3 +101,8 @@ export async function waitFor(pred: () => boolean, timeoutMs = 10_000): Promise<
 }
 
 export { sleep };
+
+/** The dense ops the CPU backend trains with here (WebAssembly SIMD in Node 20), for reference Runs. */
+export async function backendOps() {
+  return (await wasmOps())?.ops;
+}

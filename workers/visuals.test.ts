@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, Run } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
-import { serviceWithLog } from './testDoubles';
+import { backendOps, serviceWithLog } from './testDoubles';
 import { boundaryInputs, SnapshotStore } from './visuals';
 
 const cfg = (): TrainConfig => {
@@ -21,7 +21,7 @@ describe('visuals', () => {
     await svc.setVisuals({ boundary: true, boundaryRes: 16, histograms: true, histogramBins: 10, weights: true });
     await svc.step(25);
     const v = updates[updates.length - 1].visuals!;
-    const ref = new Run(cfg());
+    const ref = new Run(cfg(), undefined, { ops: await backendOps() });
     ref.step(25);
     const g = v.boundaries[0];
     expect(g.res).toBe(16);
@@ -62,7 +62,7 @@ describe('visuals', () => {
     both.set(init);
     both.set(now, P);
     const losses = (await svc.lossAt(both, 2, 'train'))!;
-    const ref = new Run(cfg());
+    const ref = new Run(cfg(), undefined, { ops: await backendOps() });
     expect(losses[0]).toBeCloseTo(ref.evaluate('train').loss, 6);
     ref.step(45);
     expect(losses[1]).toBeCloseTo(ref.evaluate('train').loss, 6);

@@ -8,7 +8,7 @@ describe('compare set in the URL', () => {
     const c = defaultCompareConfig();
     const text = encodeCompare(c);
     expect(text).toBe(
-      'sgd:lr_0.1,momentum:lr_0.03:mom_0.9,nesterov:lr_0.03:mom_0.9,adagrad:lr_0.1:eps_1e-8,' +
+      'sgd:lr_0.1,momentum:lr_0.03:mom_0.9,nesterov:lr_0.03:mom_0.9,adagrad:lr_0.1:eps_1e-8:acc0_0,' +
         'rmsprop:lr_0.01:rho_0.9:eps_1e-8,adam:lr_0.01:b1_0.9:b2_0.999:eps_1e-8,target_0.2',
     );
     expect(decodeCompare(text)).toEqual({ compare: c, notices: [] });
@@ -21,6 +21,14 @@ describe('compare set in the URL', () => {
     const back = decodeCompare(encodeCompare(c));
     expect(back.notices).toEqual([]);
     expect(back.compare).toEqual(c);
+  });
+
+  it('reads a link written before Adagrad had c0 (acc0): the default 0, no notice', () => {
+    const { compare, notices } = decodeCompare('sgd:lr_0.1,adagrad:lr_0.1:eps_1e-8,target_0.2');
+    expect(notices).toEqual([]);
+    expect(compare.slots[1].optimizer).toMatchObject({ name: 'adagrad', lr: 0.1, initialAccumulator: 0 });
+    const tf = decodeCompare('sgd:lr_0.1,adagrad:lr_0.1:acc0_0.1,target_0.2');
+    expect(tf.compare.slots[1].optimizer.initialAccumulator).toBe(0.1);
   });
 
   it('names bad and unknown parts of a hand-edited link', () => {

@@ -6,7 +6,9 @@ import { FIELDS } from '../config/fields';
 import { OPTIMIZER_LABELS } from '../config/labels';
 import { checkField, describeValue, type Notice } from '../config/schema';
 import { DEFAULT_CONFIG } from '../engine/defaults';
-import type { OptimizerConfig, OptimizerName, TrainConfig } from '../engine/types';
+import { hyperDef } from '../engine/optimizers/hypers';
+import { optimizerSpec } from '../engine/optimizers/registry';
+import type { HyperKey, OptimizerConfig, OptimizerName, TrainConfig } from '../engine/types';
 import { isHexColor, nextColor, SLOT_COLORS } from './colors';
 
 export const MIN_SLOTS = 2;
@@ -49,34 +51,10 @@ export function slotConfig(base: TrainConfig, slot: CompareSlot): TrainConfig {
   return { ...structuredClone(base), optimizer: { ...slot.optimizer } };
 }
 
-/** The hyperparameters that matter for an optimizer (what a label or a picker shows). */
-export function relevantHypers(name: OptimizerName): (keyof OptimizerConfig)[] {
-  switch (name) {
-    case 'sgd':
-      return ['lr'];
-    case 'momentum':
-    case 'nesterov':
-      return ['lr', 'momentum'];
-    case 'adagrad':
-      return ['lr', 'eps'];
-    case 'rmsprop':
-      return ['lr', 'rho', 'eps'];
-    case 'adam':
-      return ['lr', 'beta1', 'beta2', 'eps'];
-    case 'adamw':
-      return ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'];
-  }
+/** The hyperparameters that matter for an optimizer (what a label or a picker shows): lr and its spec's. */
+export function relevantHypers(name: OptimizerName): HyperKey[] {
+  return ['lr', ...optimizerSpec(name).hypers];
 }
-
-const SHORT: Partial<Record<keyof OptimizerConfig, string>> = {
-  lr: 'lr',
-  momentum: 'μ',
-  beta1: 'β₁',
-  beta2: 'β₂',
-  rho: 'ρ',
-  eps: 'ε',
-  weightDecay: 'λ',
-};
 
 const fmt = (x: number) =>
   Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? String(Number(x.toPrecision(3))) : x.toExponential(0);
@@ -92,7 +70,7 @@ export function slotLabels(slots: readonly CompareSlot[]): string[] {
     const same = slots.filter((t) => t.optimizer.name === o.name);
     if (same.length === 1) return OPTIMIZER_LABELS[o.name];
     const differing = relevantHypers(o.name).filter((k) => same.some((t) => t.optimizer[k] !== o[k]));
-    const parts = differing.map((k) => `${SHORT[k]}=${fmt(o[k] as number)}`);
+    const parts = differing.map((k) => `${hyperDef(k).symbol}=${fmt(o[k] as number)}`);
     return [OPTIMIZER_LABELS[o.name], ...parts].join(' ');
   });
   const seen = new Map<string, number>();

@@ -1,6 +1,8 @@
 // The field table of TrainConfig: one row per leaf, read by the parser (schema.ts), the URL
 // codec (urlHash.ts) and the controls (label + one-line help). Adding a field to TrainConfig
 // means adding one row here; the defaults stay in src/engine/defaults.ts.
+
+import { HYPERS } from '../engine/optimizers/hypers';
 import {
   ACTIVATION_NAMES,
   DATA_ORDERS,
@@ -184,38 +186,8 @@ export const FIELDS: readonly Field[] = [
   ),
   // Optimizer
   en('optimizer.name', 'opt', OPTIMIZER_NAMES, 'Optimizer', 'The rule that turns gradients into weight updates.'),
-  num('optimizer.lr', 'lr', 1e-6, 10, 'Learning rate', 'Step size ε₀: too high bounces or diverges, too low crawls.', {
-    log: true,
-  }),
-  num(
-    'optimizer.momentum',
-    'mom',
-    0,
-    0.999,
-    'Momentum μ',
-    'Fraction of the previous velocity kept each step (friction = 1-μ).',
-  ),
-  num('optimizer.beta1', 'b1', 0, 0.999, 'β₁', 'Decay of Adam’s running mean of gradients (first moment).'),
-  num('optimizer.beta2', 'b2', 0, 0.99999, 'β₂', 'Decay of Adam’s running mean of squared gradients (second moment).'),
-  num('optimizer.rho', 'rho', 0, 0.9999, 'Decay ρ', 'Decay of RMSprop’s running mean of squared gradients.'),
-  num(
-    'optimizer.eps',
-    'eps',
-    1e-12,
-    1,
-    'ε (stability)',
-    'Added under the square root so adaptive steps never divide by zero.',
-    { log: true },
-  ),
-  num(
-    'optimizer.weightDecay',
-    'wd',
-    0,
-    1,
-    'Weight decay λ',
-    'AdamW’s decoupled decay: w ← w − lr·λ·w after each step.',
-    { log: true },
-  ),
+  // Each optimizer hyperparameter as the registry defines it (src/engine/optimizers/hypers.ts)
+  ...HYPERS.map((h) => num(`optimizer.${h.key}`, h.urlKey, h.min, h.max, h.label, h.help, h.log ? { log: true } : {})),
   // Schedule
   en('schedule.kind', 'sched', SCHEDULE_KINDS, 'Schedule', 'How the learning rate changes over training (annealing).'),
   int(

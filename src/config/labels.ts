@@ -1,17 +1,10 @@
 // Display names of enum values: the one place they are spelled, for the controls, the compare
 // set's slot labels, the status line and exports. Plain data without React, so non-UI modules
 // (src/compare, src/state) import it too.
-import type { DatasetName, OptimizerName } from '../engine/types';
+import type { DatasetName } from '../engine/types';
 
-export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
-  sgd: 'SGD',
-  momentum: 'Momentum',
-  nesterov: 'Nesterov',
-  adagrad: 'Adagrad',
-  rmsprop: 'RMSprop',
-  adam: 'Adam',
-  adamw: 'AdamW',
-};
+/** Optimizer display names: each spec's label (src/engine/optimizers/registry.ts). */
+export { OPTIMIZER_LABELS } from '../engine/optimizers/registry';
 
 export const DATASET_LABELS: Record<DatasetName, string> = {
   circle: 'Circle',

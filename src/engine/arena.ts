@@ -3,20 +3,16 @@
 // rule, so the UI can draw one arrow per term. Also the closed-form results for the quadratic
 // f = 0.5 (lmin x^2 + lmax y^2) that the sliders mark, and a measured convergence rate.
 //
-// Terms of the move dw = w_{t+1} - w_t (all are displacement vectors; gradient + momentum + decay = total):
-//   sgd       gradient = -lr g
-//   momentum  momentum = mu v_prev,          gradient = -lr g                      (v_new = their sum)
-//   nesterov  momentum = mu^2 v_prev,        gradient = -(1+mu) lr g
-//   adagrad   gradient = -lr g * scale,      scale = 1/(sqrt(c_new) + eps) per coordinate
-//   rmsprop   same as adagrad with the moving-average cache
-//   adam      momentum = -lr b1 m_prev/(1-b1^t) * scale, gradient = -lr (1-b1) g/(1-b1^t) * scale,
-//             scale = 1/(sqrt(vhat) + eps)
-//   adamw     adam's terms + decay = -lr lambda w
+// Terms of the move dw = w_{t+1} - w_t (displacement vectors; gradient + momentum + decay = total),
+// each optimizer's own split (its spec's `terms`, optimizers/*.ts): e.g. momentum = mu v_prev and
+// gradient = -lr g; Adam's first moment split into the carried and the new part, both scaled.
 // `plain` = -lr g is what vanilla SGD would do at this point, drawn for comparison.
 
 import type { TestFunction, Vec2 } from './data/testFunctions';
-import { optimizerStep } from './optim';
-import type { OptimizerConfig } from './types';
+import { initOptimizerState, optimizerStep } from './optim';
+import { momentum } from './optimizers/momentum';
+import { type OptimizerConfig, optimizerSpec } from './optimizers/registry';
+import { sgd } from './optimizers/sgd';
 
 export interface UpdateTerms {
   /** -lr g: the plain gradient step at this point. */
@@ -38,66 +34,40 @@ export interface ArenaState {
   opt: { t: number; m: Float64Array; v: Float64Array };
 }
 
-export function createArenaState(start: Vec2): ArenaState {
-  return { w: Float64Array.from(start), opt: { t: 0, m: new Float64Array(2), v: new Float64Array(2) } };
+/** The start of a run at `start`, with the optimizer's own initial state (Adagrad's c0) when cfg is given. */
+export function createArenaState(start: Vec2, cfg?: OptimizerConfig): ArenaState {
+  const state: ArenaState = {
+    w: Float64Array.from(start),
+    opt: { t: 0, m: new Float64Array(2), v: new Float64Array(2) },
+  };
+  if (cfg) initOptimizerState(state.opt, cfg, state.w);
+  return state;
 }
 
-/** One optimizer step on fn from state (in place), returning the update's terms. */
+/** One optimizer step on fn from state (in place), returning the update's terms (the spec's split). */
 export function arenaStep(fn: TestFunction, cfg: OptimizerConfig, state: ArenaState, lr = cfg.lr): UpdateTerms {
   const { w, opt } = state;
   const g = Float64Array.from(fn.grad(w[0], w[1]));
-  const mPrev = Float64Array.from(opt.m);
-  const vPrev = Float64Array.from(opt.v);
   const wPrev = Float64Array.from(w);
-  const t = opt.t + 1;
-  const mu = cfg.momentum;
-  const zero: Vec2 = [0, 0];
-  const plain: Vec2 = [-lr * g[0], -lr * g[1]];
-  let terms: Omit<UpdateTerms, 'total' | 'plain'>;
-  const per = (f: (i: number) => number): Vec2 => [f(0), f(1)];
-  switch (cfg.name) {
-    case 'sgd':
-      terms = { gradient: plain, momentum: zero, decay: zero, scale: null };
-      break;
-    case 'momentum':
-      terms = { gradient: plain, momentum: per((i) => mu * mPrev[i]), decay: zero, scale: null };
-      break;
-    case 'nesterov':
-      terms = {
-        gradient: per((i) => -(1 + mu) * lr * g[i]),
-        momentum: per((i) => mu * mu * mPrev[i]),
-        decay: zero,
-        scale: null,
-      };
-      break;
-    case 'adagrad':
-    case 'rmsprop': {
-      const c = per((i) =>
-        cfg.name === 'adagrad' ? vPrev[i] + g[i] * g[i] : cfg.rho * vPrev[i] + (1 - cfg.rho) * g[i] * g[i],
-      );
-      const scale = per((i) => 1 / (Math.sqrt(c[i]) + cfg.eps));
-      terms = { gradient: per((i) => -lr * g[i] * scale[i]), momentum: zero, decay: zero, scale };
-      break;
-    }
-    case 'adam':
-    case 'adamw': {
-      const { beta1: b1, beta2: b2 } = cfg;
-      const c1 = 1 - b1 ** t;
-      const vhat = per((i) => (b2 * vPrev[i] + (1 - b2) * g[i] * g[i]) / (1 - b2 ** t));
-      const scale = per((i) => 1 / (Math.sqrt(vhat[i]) + cfg.eps));
-      terms = {
-        gradient: per((i) => (-lr * (1 - b1) * g[i] * scale[i]) / c1),
-        momentum: per((i) => (-lr * b1 * mPrev[i] * scale[i]) / c1),
-        decay: cfg.name === 'adamw' ? per((i) => -lr * cfg.weightDecay * wPrev[i]) : zero,
-        scale,
-      };
-      break;
-    }
-    default:
-      throw new Error(`optimizer.name: unknown optimizer '${(cfg as { name: string }).name}'`);
-  }
+  const split = optimizerSpec(cfg.name).terms({
+    w: wPrev,
+    g,
+    m: Float64Array.from(opt.m),
+    v: Float64Array.from(opt.v),
+    t: opt.t + 1,
+    lr,
+    hp: cfg,
+  });
+  const vec = (a: number[]): Vec2 => [a[0], a[1]];
   optimizerStep(cfg, w, g, opt, lr, null);
-  return { ...terms, plain, total: [w[0] - wPrev[0], w[1] - wPrev[1]] };
+  return {
+    gradient: vec(split.gradient),
+    momentum: vec(split.momentum),
+    decay: vec(split.decay),
+    scale: split.scale && vec(split.scale),
+    plain: [-lr * g[0], -lr * g[1]],
+    total: [w[0] - wPrev[0], w[1] - wPrev[1]],
+  };
 }
 
 export interface ArenaPath {
@@ -115,7 +85,7 @@ export interface ArenaPath {
 export function runArena(fn: TestFunction, cfg: OptimizerConfig, start: Vec2, steps: number): ArenaPath {
   if (!(Number.isInteger(steps) && steps >= 0))
     throw new Error(`runArena: steps must be a non-negative integer, got ${steps}`);
-  const state = createArenaState(start);
+  const state = createArenaState(start, cfg);
   const xs = [start[0]];
   const ys = [start[1]];
   const fs = [fn.f(start[0], start[1])];
@@ -159,19 +129,18 @@ export interface QuadraticCompanions {
 
 export function quadraticCompanions(lmin: number, lmax: number): QuadraticCompanions {
   if (!(lmin > 0 && lmax >= lmin)) throw new Error(`quadraticCompanions: need 0 < lmin <= lmax, got ${lmin}, ${lmax}`);
-  const kappa = lmax / lmin;
-  const sk = Math.sqrt(kappa);
-  const hbRate = (sk - 1) / (sk + 1);
+  const gd = sgd.closedForm.solve(lmin, lmax);
+  const hb = momentum.closedForm.solve(lmin, lmax);
   return {
     lmin,
     lmax,
-    kappa,
+    kappa: lmax / lmin,
     maxStableLr: 2 / lmax,
-    optimalLr: 2 / (lmin + lmax),
-    optimalRate: (kappa - 1) / (kappa + 1),
-    heavyBallMomentum: hbRate * hbRate,
-    heavyBallLr: 4 / (Math.sqrt(lmax) + Math.sqrt(lmin)) ** 2,
-    heavyBallRate: hbRate,
+    optimalLr: gd.hypers.lr as number,
+    optimalRate: gd.rate,
+    heavyBallMomentum: hb.hypers.momentum as number,
+    heavyBallLr: hb.hypers.lr as number,
+    heavyBallRate: hb.rate,
   };
 }
 

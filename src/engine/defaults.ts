@@ -1,4 +1,5 @@
 // The default run: what a new user sees first. A small net on a 2D set that learns in seconds.
+import { defaultHypers } from './optimizers/hypers';
 import type { LayerConfig, TrainConfig } from './types';
 
 export const DEFAULT_LAYER: LayerConfig = { units: 8, activation: 'tanh', dropout: 0, batchNorm: false };
@@ -31,16 +32,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
     bnEps: 1e-5,
   },
   reg: { l2: 0, l1: 0, l1Act: 0, decayBiases: false },
-  optimizer: {
-    name: 'sgd',
-    lr: 0.1,
-    momentum: 0.9,
-    beta1: 0.9,
-    beta2: 0.999,
-    rho: 0.9,
-    eps: 1e-8,
-    weightDecay: 0.01,
-  },
+  // every hyperparameter at its default (optimizers/hypers.ts: lr 0.1, mu 0.9, b1 0.9, b2 0.999, ...)
+  optimizer: { name: 'sgd', ...defaultHypers() },
   schedule: {
     kind: 'constant',
     every: 10,

@@ -11,7 +11,40 @@
 // minus exact zeros (x = 0 contributes +-0), so the result is identical to the dense loop, bit
 // for bit, as long as the weights are finite (0 * Inf would be NaN; the Run never keeps
 // non-finite weights).
+import { activationForward } from './activations';
 import { allocLike, type FloatArray } from './floatArray';
+import type { Activation } from './types';
+
+/**
+ * The dense layer's three products, injectable so that a faster implementation (the worker's
+ * WebAssembly SIMD kernels, workers/cpu/wasmOps.ts) can stand in for the functions below, which
+ * stay the reference. forward: z = X W^T + b and h = f(z) (h is z itself when act is null); its
+ * arrays are the caller's to keep. The backward results may be scratch views that the next call of
+ * any op overwrites: read them (or copy them out) before the next call.
+ */
+export interface DenseOps {
+  forward(
+    X: FloatArray,
+    W: FloatArray,
+    b: FloatArray,
+    B: number,
+    I: number,
+    O: number,
+    act: Activation | null,
+  ): { z: FloatArray; h: FloatArray };
+  backwardX(dY: FloatArray, W: FloatArray, B: number, I: number, O: number): FloatArray;
+  backwardW(dY: FloatArray, X: FloatArray, B: number, I: number, O: number): { dW: FloatArray; db: FloatArray };
+}
+
+/** The engine's own dense ops: matmul, then the activation; the backward products below. */
+export const tsDenseOps: DenseOps = {
+  forward(X, W, b, B, I, O, act) {
+    const z = matmul(X, W, b, B, I, O);
+    return { z, h: act ? activationForward(z, act) : z };
+  },
+  backwardX: (dY, W, B, I, O) => matmulBackwardX(dY, W, B, I, O),
+  backwardW: (dY, X, B, I, O) => matmulBackwardW(dY, X, B, I, O),
+};
 
 /** Nonzero column indices of each row of X[B, I] (CSR: row n is idx[start[n] .. start[n+1])). */
 interface RowNonzeros {

@@ -1,6 +1,7 @@
 // Evaluation-mode passes over whole splits (no dropout, batch-norm running statistics), in
 // chunks so memory stays bounded on large sets, plus batch gathering for training steps.
 // Legend: n samples, D = inputDim, O = outputDim (C classes for classification).
+import type { DenseOps } from './dense';
 import type { FloatArray } from './floatArray';
 import type { ParamLayout } from './layout';
 import { softmax } from './losses';
@@ -34,6 +35,7 @@ export function evaluateSplit(
   x: FloatArray,
   y: Targets,
   n: number,
+  ops?: DenseOps,
 ): { loss: number; acc: number } {
   if (n === 0) return { loss: Number.NaN, acc: Number.NaN };
   const D = layout.inputDim;
@@ -47,6 +49,7 @@ export function evaluateSplit(
       model,
       dropoutSeed: 0,
       step: 0,
+      ops,
     });
     const t = y instanceof Int32Array ? y.subarray(start, start + B) : y.subarray(start * O, (start + B) * O);
     const r = outputLoss(model.loss, fwd.out, t, B, O);
@@ -67,6 +70,7 @@ export function predictOutputs(
   model: ModelConfig,
   x: FloatArray,
   n: number,
+  ops?: DenseOps,
 ): Float32Array<ArrayBuffer> {
   const D = layout.inputDim;
   const O = layout.outputDim;
@@ -79,6 +83,7 @@ export function predictOutputs(
       model,
       dropoutSeed: 0,
       step: 0,
+      ops,
     });
     out.set(model.loss === 'softmaxCE' ? softmax(fwd.out, B, O) : fwd.out, start * O);
   }

@@ -5,6 +5,7 @@
 // Per dense layer l, in order:  W[O, I] | b[O] | gamma[O] beta[O] (batch norm only)
 // bnStats per batch-norm layer: runMean[O] | runVar[O]
 // The output layer is dense only (logits or predictions) and has no batch norm or activation.
+import type { ParamSegment } from './optimizers/spec';
 import type { Rng } from './rng';
 import type { Activation, ModelConfig } from './types';
 
@@ -133,6 +134,20 @@ export function decayMask(layout: ParamLayout, decayBiases: boolean): Uint8Array
     }
   }
   return m;
+}
+
+/**
+ * theta's blocks for per-layer optimizer rules (optimizers/spec.ts): per dense layer its weight
+ * matrix W[O, I] (hidden or output), its bias b[O] and, with batch norm, gamma|beta [2O] as vectors.
+ */
+export function paramSegments(layout: ParamLayout): ParamSegment[] {
+  const out: ParamSegment[] = [];
+  for (const L of layout.layers) {
+    out.push({ offset: L.w, rows: L.outDim, cols: L.inDim, role: L.hidden ? 'hiddenWeight' : 'outputWeight' });
+    out.push({ offset: L.b, rows: 1, cols: L.outDim, role: 'vector' });
+    if (L.batchNorm) out.push({ offset: L.gamma, rows: 1, cols: 2 * L.outDim, role: 'vector' });
+  }
+  return out;
 }
 
 /** A human-readable one-liner such as "2-8-8-3 (P = 123)". */

@@ -13,9 +13,18 @@
 // gradient noise level constant. With shuffling on, the dropped samples differ every epoch, so
 // no sample is excluded for long; with shuffling off, the same nTrain mod B samples are skipped
 // (at most B - 1, and none when B divides nTrain).
+//
+// The schedule's clock t (fractional epochs; schedules.ts) is the loop's accumulated epoch
+// progress, not step / stepsPerEpoch with the current batch size, so a live batch-size change
+// does not move it. While the batch size never changed, t = step / S (S = stepsPerEpoch), exactly
+// the old formula (bit-identical runs). After a change at step k, mid-epoch e at time t_k, the
+// clock advances linearly over the r full batches of the new size left in that epoch, reaching
+// e + 1 at its end: t = t_k + (step - k) * (e + 1 - t_k) / r. From every later epoch end (step
+// k_e) on, t = e + (step - k_e) / S with the new S. The anchor lives in LoopState.clock, so a
+// copy of the state keeps the clock (the GPU's planning loops; a backend given the LoopState).
 import { type EarlyStopState, earlyStopUpdate, initialEarlyStop } from './earlyStopping';
 import { epochOrder } from './rng';
-import { initialPlateau, learningRateAt, type PlateauState, plateauUpdate } from './schedules';
+import { initialPlateau, learningRateAtTime, type PlateauState, plateauUpdate } from './schedules';
 import type { TrainConfig } from './types';
 
 // Divergence. A step diverges when its loss or the updated weights are not finite (the Run
@@ -48,6 +57,23 @@ export interface LoopState {
   firstLoss: number;
   /** Data losses of the last DIVERGENCE_WINDOW steps, oldest first. */
   recentLosses: number[];
+  /** The schedule clock's anchor after a live batch-size change, else null (t = step / stepsPerEpoch). */
+  clock: ClockAnchor | null;
+}
+
+/** t = epochs + (step - step_anchor) / stepsPerEpoch, for steps from the anchor on (see the header). */
+export interface ClockAnchor {
+  /** Fractional epochs at the anchor. */
+  epochs: number;
+  /** Step index at the anchor. */
+  step: number;
+  /** Steps per epoch of the clock from the anchor on (fractional for the rest of a changed epoch). */
+  stepsPerEpoch: number;
+}
+
+/** The clock at `step`: the old formula step / S until an anchor exists. */
+export function clockAt(anchor: ClockAnchor | null, step: number, S: number): number {
+  return anchor ? anchor.epochs + (step - anchor.step) / anchor.stepsPerEpoch : step / S;
 }
 
 export interface EpochEnd {
@@ -84,6 +110,7 @@ export function initialLoopState(): LoopState {
     early: initialEarlyStop(),
     firstLoss: Number.NaN,
     recentLosses: [],
+    clock: null,
   };
 }
 
@@ -113,9 +140,12 @@ export class TrainLoop {
     return stepsPerEpoch(this.cfg.batchSize, this.nTrain);
   }
 
-  /** Fractional epochs so far: completed epochs + the fraction of the current one's batches. */
+  /**
+   * Fractional epochs so far, the schedule's clock t (see the header): integer at every epoch end,
+   * continuous across live batch-size changes.
+   */
   get epochProgress(): number {
-    return this.state.epoch + this.state.sampleInEpoch / (this.stepsPerEpoch * this.batchSize);
+    return clockAt(this.state.clock, this.state.step, this.stepsPerEpoch);
   }
 
   /**
@@ -123,9 +153,18 @@ export class TrainLoop {
    * epoch's order, so no sample is visited twice or skipped because of the change.
    */
   setConfig(cfg: TrainConfig): void {
-    effectiveBatchSize(cfg.batchSize, this.nTrain);
-    this.cfg = cfg;
+    const B = effectiveBatchSize(cfg.batchSize, this.nTrain);
     const s = this.state;
+    if (B !== this.batchSize && s.step > 0) {
+      // Re-anchor the clock where it stands, to reach the next integer epoch at this epoch's end.
+      const t = this.epochProgress;
+      const left = Math.max(1, Math.floor((this.nTrain - s.sampleInEpoch) / B)); // full batches left
+      s.clock =
+        s.sampleInEpoch === 0
+          ? { epochs: s.epoch, step: s.step, stepsPerEpoch: stepsPerEpoch(B, this.nTrain) }
+          : { epochs: t, step: s.step, stepsPerEpoch: left / (s.epoch + 1 - t) };
+    }
+    this.cfg = cfg;
     // Statuses that a config change lifts: a larger epoch budget, or early stopping switched off.
     if (s.status === 'finished' && !(cfg.maxEpochs > 0 && s.epoch >= cfg.maxEpochs)) this.resume();
     if (s.status === 'early-stopped' && !cfg.earlyStop.enabled) this.resume();
@@ -143,18 +182,17 @@ export class TrainLoop {
       this.order = epochOrder(this.shuffleSeed, epoch, this.nTrain, this.cfg.data.shuffle);
       this.orderEpoch = epoch;
     }
-    return this.order.subarray(sampleInEpoch, sampleInEpoch + this.batchSize);
+    // After a live batch-size increase the rest of the epoch may hold fewer than B samples: its
+    // last step then takes the epoch's last B samples (re-visiting up to B - 1 of this epoch's), so
+    // every step keeps exactly B (the GPU's fixed buffers, batch norm), and the epoch ends after it.
+    const start = Math.min(sampleInEpoch, this.nTrain - this.batchSize);
+    return this.order.subarray(start, start + this.batchSize);
   }
 
-  /** Learning rate of the next step: the schedule at this step, times the plateau scale. */
+  /** Learning rate of the next step: the schedule at this step and clock, times the plateau scale. */
   nextLr(): number {
-    return learningRateAt(
-      this.cfg.schedule,
-      this.cfg.optimizer.lr,
-      this.state.step,
-      this.stepsPerEpoch,
-      this.state.plateau,
-    );
+    const { schedule, optimizer } = this.cfg;
+    return learningRateAtTime(schedule, optimizer.lr, this.state.step, this.epochProgress, this.state.plateau);
   }
 
   /**
@@ -182,6 +220,7 @@ export class TrainLoop {
     if (s.sampleInEpoch + this.batchSize > this.nTrain) {
       s.epoch++;
       s.sampleInEpoch = 0;
+      if (s.clock) s.clock = { epochs: s.epoch, step: s.step, stepsPerEpoch: this.stepsPerEpoch };
       return true;
     }
     return false;

@@ -86,7 +86,7 @@ export const STEP_METRICS = {
     perLayer: true,
     gpu: 8,
     label: '‖∂E/∂W‖',
-    help: '||dLoss/dW|| per layer, regularization included, before clipping',
+    help: "||g_W|| per layer before clipping: data + L2 (+ activation L1) gradient, without the weights' L1 (a proximal step)",
   },
 } as const satisfies MetricSchema;
 

@@ -6,6 +6,7 @@ import { defaultConfig } from './defaults';
 import { maxRelError, numericGrad } from './gradCheck';
 import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout } from './layout';
 import { type ForwardOptions, forward, lossAndGrad, type Targets, updateBatchNormStats } from './network';
+import { l1PenaltyGrad } from './regularizers';
 import { Rng } from './rng';
 import type { LayerConfig, ModelConfig, RegConfig } from './types';
 
@@ -35,6 +36,9 @@ function checkNet(m: ModelConfig, reg: RegConfig, inputDim: number, outputDim: n
   const opts: ForwardOptions = { train: true, model: m, dropoutSeed: 1234, step: 17 };
   const f = (t: Float64Array) => lossAndGrad(layout, t, stats, X, targets, B, opts, reg, mask).loss;
   const analytic = lossAndGrad(layout, theta, stats, X, targets, B, opts, reg, mask).grad;
+  // lossAndGrad leaves out the weights' L1 (training takes its proximal step); away from 0 its
+  // derivative is the subgradient, which the full loss's finite differences include
+  l1PenaltyGrad(theta, mask, reg.l1, analytic);
   return maxRelError(analytic, numericGrad(f, theta));
 }
 

@@ -13,7 +13,7 @@ import {
   batchNormForward,
   updateRunningStats,
 } from './batchnorm';
-import { matmul, matmulBackwardW, matmulBackwardX } from './dense';
+import { type DenseOps, tsDenseOps } from './dense';
 import { dropoutBackward, dropoutForward, dropoutMask } from './dropout';
 import { allocLike, type FloatArray } from './floatArray';
 import type { ParamLayout } from './layout';
@@ -23,7 +23,6 @@ import {
   activationL1PenaltyGrad,
   type DecayMask,
   l1Penalty,
-  l1PenaltyGrad,
   l2Penalty,
   l2PenaltyGrad,
 } from './regularizers';
@@ -38,6 +37,8 @@ export interface ForwardOptions {
   dropoutSeed: number;
   /** Global 0-based training step: the dropout mask's step coordinate. */
   step: number;
+  /** The dense products (default: the engine's, dense.ts tsDenseOps). */
+  ops?: DenseOps;
 }
 
 /** What backward needs from one dense layer's forward pass. */
@@ -77,11 +78,14 @@ export function forward(
   if (X.length !== B * layout.inputDim)
     throw new Error(`forward: X has ${X.length} entries, expected B*inputDim = ${B * layout.inputDim}`);
   const caches: LayerCache[] = [];
+  const ops = opts.ops ?? tsDenseOps;
   let a: FloatArray = X;
   for (const L of layout.layers) {
     const I = L.inDim;
     const O = L.outDim;
-    const z = matmul(a, slice(theta, L.w, O * I), slice(theta, L.b, O), B, I, O);
+    // The activation is fused into the product unless batch norm comes between them.
+    const fused = L.hidden && !L.batchNorm ? L.activation : null;
+    const { z, h: hz } = ops.forward(a, slice(theta, L.w, O * I), slice(theta, L.b, O), B, I, O, fused);
     if (!L.hidden) {
       caches.push({ x: a, u: z, bn: null, h: z, mask: null });
       return { out: z, layers: caches };
@@ -100,7 +104,7 @@ export function forward(
         u = batchNormEval(z, gamma, beta, runMean, runVar, B, O, opts.model.bnEps);
       }
     }
-    const h = activationForward(u, L.activation);
+    const h = fused ? hz : activationForward(u, L.activation);
     const q = opts.model.hidden[L.index]?.dropout ?? 0;
     const mask =
       opts.train && q > 0
@@ -124,6 +128,7 @@ export function backward(
   dOut: FloatArray,
   B: number,
   l1Act: number,
+  ops: DenseOps = tsDenseOps,
 ): FloatArray {
   const grad = allocLike(theta, layout.size);
   let d = dOut;
@@ -146,10 +151,10 @@ export function backward(
         dZ = r.dZ;
       }
     }
-    const { dW, db } = matmulBackwardW(dZ, c.x, B, I, O);
+    const { dW, db } = ops.backwardW(dZ, c.x, B, I, O);
     grad.set(dW, L.w);
     grad.set(db, L.b);
-    if (l > 0) d = matmulBackwardX(dZ, slice(theta, L.w, O * I), B, I, O);
+    if (l > 0) d = ops.backwardX(dZ, slice(theta, L.w, O * I), B, I, O);
   }
   return grad;
 }
@@ -200,14 +205,15 @@ export interface LossAndGrad {
   regLoss: number;
   /** Correct predictions in the batch (NaN for regression). */
   correct: number;
-  /** dLoss/dtheta [P], regularization included. */
+  /** dLoss/dtheta [P], regularization included except the weights' L1 (taken by l1Prox.ts). */
   grad: FloatArray;
   fwd: ForwardResult;
 }
 
 /**
- * Loss = data loss + eta ||w||^2 + zeta1 ||w||_1 + zeta2 sum_l (1/B) ||h_l||_1, and its gradient.
- * Weight penalties act where mask = 1 (layout.ts decayMask).
+ * Loss = data loss + eta ||w||^2 + zeta1 ||w||_1 + zeta2 sum_l (1/B) ||h_l||_1, and the gradient of
+ * its smooth part (everything but zeta1 ||w||_1, whose proximal step l1Prox.ts takes after the
+ * optimizer step). Weight penalties act where mask = 1 (layout.ts decayMask).
  */
 export function lossAndGrad(
   layout: ParamLayout,
@@ -222,11 +228,10 @@ export function lossAndGrad(
 ): LossAndGrad {
   const fwd = forward(layout, theta, bnStats, X, B, opts);
   const data = outputLoss(opts.model.loss, fwd.out, targets, B, layout.outputDim);
-  const grad = backward(layout, theta, fwd, data.dOut, B, reg.l1Act);
+  const grad = backward(layout, theta, fwd, data.dOut, B, reg.l1Act, opts.ops);
   let regLoss = l2Penalty(theta, mask, reg.l2) + l1Penalty(theta, mask, reg.l1);
   for (let l = 0; l < layout.layers.length - 1; l++) regLoss += activationL1Penalty(fwd.layers[l].h, B, reg.l1Act);
   l2PenaltyGrad(theta, mask, reg.l2, grad);
-  l1PenaltyGrad(theta, mask, reg.l1, grad);
   return { loss: data.loss + regLoss, dataLoss: data.loss, regLoss, correct: data.correct, grad, fwd };
 }
 

@@ -3,17 +3,15 @@
 // (the hand computation), never produced by the code under test.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './defaults';
-import {
-  adagradStep,
-  adamStep,
-  adamwStep,
-  createOptimizerState,
-  momentumStep,
-  nesterovStep,
-  optimizerStep,
-  rmspropStep,
-  sgdStep,
-} from './optim';
+import { createOptimizerState, initOptimizerState, optimizerStep } from './optim';
+import { adagradStep } from './optimizers/adagrad';
+import { adamStep } from './optimizers/adam';
+import { adamwStep } from './optimizers/adamw';
+import { momentumStep } from './optimizers/momentum';
+import { nesterovStep } from './optimizers/nesterov';
+import { rmspropStep } from './optimizers/rmsprop';
+import { sgdStep } from './optimizers/sgd';
+import { Run } from './trainer';
 import type { OptimizerConfig, OptimizerName } from './types';
 
 const W0 = [1.0, -2.0, 0.5];
@@ -174,7 +172,7 @@ describe('adamwStep: Adam plus decoupled decay w -= lr*lambda*w on masked entrie
     const m = new Float64Array(3);
     const v = new Float64Array(3);
     const mask = new Uint8Array([1, 0, 1]);
-    const ws = threeSteps((w, g, t) => adamwStep(w, g, m, v, t, 0.1, 0.9, 0.999, e, 0.01, mask));
+    const ws = threeSteps((w, g, t) => adamwStep(0.01, mask, w, g, m, v, t, 0.1, 0.9, 0.999, e));
     // The Adam moments do not see the decay, so the Adam moves are the ones above.
     const decay = (w: number[]) => w.map((x, i) => (mask[i] ? 0.1 * 0.01 * x : 0));
     const step = (w: number[], adam: number[]) => {
@@ -247,5 +245,49 @@ describe('optimizerStep dispatch', () => {
         0.1,
       ),
     ).toThrow(/optimizer.name/);
+  });
+});
+
+describe("Adagrad's initial accumulator c0", () => {
+  it('the first step divides by sqrt(c0 + g^2) + eps (PyTorch initial_accumulator_value)', () => {
+    const cfg: OptimizerConfig = { ...DEFAULT_CONFIG.optimizer, name: 'adagrad', eps: 1e-8, initialAccumulator: 0.1 };
+    const w = Float64Array.from(W0);
+    const state = { t: 0, m: new Float64Array(3), v: new Float64Array(3) };
+    initOptimizerState(state, cfg, w);
+    expectClose(state.v, [0.1, 0.1, 0.1]);
+    optimizerStep(cfg, w, Float64Array.from(G[0]), state, 0.1);
+    // c = 0.1 + g^2 = [0.35, 1.1, 4.1]
+    expectClose(w, [
+      1 - 0.05 / (Math.sqrt(0.35) + 1e-8),
+      -2 + 0.1 / (Math.sqrt(1.1) + 1e-8),
+      0.5 - 0.2 / (Math.sqrt(4.1) + 1e-8),
+    ]);
+  });
+
+  it('a Run starts the cache at c0 at creation, on reset and on switching to Adagrad', () => {
+    const cfg = (name: OptimizerName, c0: number) => {
+      const c = structuredClone(DEFAULT_CONFIG);
+      c.optimizer = { ...c.optimizer, name, lr: 0.1, initialAccumulator: c0 };
+      return c;
+    };
+    /** max |dtheta| of the next step */
+    const move = (run: Run) => {
+      const before = run.getParams();
+      run.step(1);
+      return run.getParams().reduce((d, x, k) => Math.max(d, Math.abs(x - before[k])), 0);
+    };
+    const plain = move(new Run(cfg('adagrad', 0))); // about lr: every coordinate moves lr sign(g)
+    expect(plain).toBeGreaterThan(0.09);
+    // c0 = 1e6 shrinks the first step ~1000-fold: it is there at creation ...
+    const damped = new Run(cfg('adagrad', 1e6));
+    expect(move(damped)).toBeLessThan(plain / 100);
+    // ... after a reset ...
+    damped.reset();
+    expect(move(damped)).toBeLessThan(plain / 100);
+    // ... and after switching from SGD
+    const switched = new Run(cfg('sgd', 1e6));
+    switched.step(3);
+    switched.setHyper(cfg('adagrad', 1e6));
+    expect(move(switched)).toBeLessThan(plain / 100);
   });
 });

@@ -1,8 +1,8 @@
 // Regularization terms of the lecture, each a penalty added to the loss beside its gradient.
 //   (1) L2 weight decay       eta   ||w||_2^2     gradient  2 eta w
-//   (2) L1 on weights         zeta1 ||w||_1       gradient  zeta1 sign(w)       (0 at w = 0)
-//       plus, after the optimizer step, clipping at zero (l1ClipCrossings): a weight the step
-//       carried across 0 is set to exactly 0 (truncated gradient, Tsuruoka et al. 2009)
+//   (2) L1 on weights         zeta1 ||w||_1       subgradient zeta1 sign(w)     (0 at w = 0)
+//       training does not follow this subgradient: it takes the penalty's proximal step (soft
+//       threshold) after the optimizer step (l1Prox.ts), so weights stop at exactly 0
 //   (3) L1 on activations     zeta2 ||h||_1       gradient  zeta2 sign(h) / B   (h averaged over the batch)
 // The weight penalties act only where `mask[k] = 1` (the network's decay mask: weight matrices,
 // and also biases and batch-norm gamma/beta when reg.decayBiases is on). Gradients are
@@ -34,33 +34,13 @@ export function l1Penalty(theta: FloatArray, mask: DecayMask, zeta1: number): nu
   return zeta1 * s;
 }
 
-/** grad_k += zeta1 sign(w_k) where mask_k = 1 (the subgradient 0 at w_k = 0) */
+/**
+ * grad_k += zeta1 sign(w_k) where mask_k = 1 (the subgradient 0 at w_k = 0). Not used by training
+ * (l1Prox.ts replaces it); it is the derivative of l1Penalty away from 0, for gradient checks.
+ */
 export function l1PenaltyGrad(theta: FloatArray, mask: DecayMask, zeta1: number, grad: FloatArray): void {
   if (zeta1 === 0) return;
   for (let k = 0; k < theta.length; k++) if (mask[k]) grad[k] += zeta1 * Math.sign(theta[k]);
-}
-
-/**
- * Truncated-gradient L1 (Tsuruoka, Tsujii & Ananiadou 2009), applied right after the optimizer step:
- *   w_new <- 0   where mask_k = 1, zeta1 > 0 and w_old, w_new have strictly opposite signs
- * Why: the subgradient step w - lr zeta1 sign(w) jumps over 0 and back, so weights only hover near 0
- * and are never exactly 0. Stopping a weight at the crossing gives the exact zeros (sparsity) that the
- * lecture promises for L1. A weight at 0 has subgradient 0 (sign(0) = 0) and leaves 0 only when the
- * data gradient moves it. A non-finite w_new is left alone so that divergence is still detected.
- * before[P]: theta before the step; theta[P] is clipped in place. Returns how many weights were clipped.
- */
-export function l1ClipCrossings(before: FloatArray, theta: FloatArray, mask: DecayMask, zeta1: number): number {
-  if (!(zeta1 > 0)) return 0;
-  let n = 0;
-  for (let k = 0; k < theta.length; k++) {
-    const w0 = before[k];
-    const w1 = theta[k];
-    if (mask[k] && ((w0 > 0 && w1 < 0) || (w0 < 0 && w1 > 0)) && Number.isFinite(w1)) {
-      theta[k] = 0;
-      n++;
-    }
-  }
-  return n;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './defaults';
+import { TrainLoop } from './loop';
 import { initialPlateau, learningRateAt, type PlateauState, plateauUpdate, scheduleCurve } from './schedules';
-import type { ScheduleConfig } from './types';
+import type { ScheduleConfig, TrainConfig } from './types';
 
 const base: ScheduleConfig = { ...DEFAULT_CONFIG.schedule };
 const sched = (over: Partial<ScheduleConfig>): ScheduleConfig => ({ ...base, ...over });
@@ -119,5 +120,101 @@ describe('scheduleCurve', () => {
 
   it('never returns more points than steps', () => {
     expect(scheduleCurve(base, 1, 10, 3, 200).steps).toEqual(new Float64Array([0, 1, 2]));
+  });
+});
+
+// The schedule's clock is the loop's accumulated epoch progress (loop.ts header), so a live
+// batch-size change does not move it. nTrain = 280 (the default split): 17 steps of 16 per epoch,
+// 4 steps of 64.
+describe('the schedule clock across a live batch-size change', () => {
+  const cfgWith = (schedule: ScheduleConfig, batchSize: number): TrainConfig => ({
+    ...DEFAULT_CONFIG,
+    batchSize,
+    optimizer: { ...DEFAULT_CONFIG.optimizer, lr: 0.1 },
+    schedule,
+  });
+  const stepStep = sched({ kind: 'step', every: 2, factor: 0.5 });
+  const stepExp = sched({ kind: 'exponential', eta: 0.5 });
+  /** A loop trained for `steps` steps at batch 16 (bookkeeping only: the clock needs no weights). */
+  const trained = (schedule: ScheduleConfig, steps: number) => {
+    const loop = new TrainLoop(cfgWith(schedule, 16), 280, 7);
+    for (let i = 0; i < steps; i++) if (loop.afterStep()) loop.endEpoch(1);
+    return loop;
+  };
+
+  it("issue 11 §2: at epoch 3.12 a change from batch 16 to 64 keeps the step and exponential schedules' lr", () => {
+    for (const [schedule, want] of [
+      [stepStep, 0.05], // 2 epochs done of every 2: one halving (the bug gave 0.1 * 0.5^6 = 1.56e-3)
+      [stepExp, 0.1 * 0.5 ** (53 / 17)], // 1.15e-2 (the bug gave 0.1 * 0.5^13.25 = 1.03e-5)
+    ] as const) {
+      const loop = trained(schedule, 53);
+      const before = loop.nextLr();
+      expect(before).toBeCloseTo(want, 12);
+      loop.setConfig(cfgWith(schedule, 64));
+      expect(loop.nextLr(), schedule.kind).toBe(before);
+      expect(loop.epochProgress).toBe(53 / 17); // 3.118 epochs, before and after
+    }
+  });
+
+  it('after a mid-epoch change the clock reaches the epoch end exactly, then runs at the new pace', () => {
+    const loop = trained(stepExp, 53); // epoch 3, 2 of 17 steps done (32 samples)
+    loop.setConfig(cfgWith(stepExp, 64));
+    const ts = [loop.epochProgress];
+    let ended = false;
+    for (let i = 0; i < 3; i++) {
+      ended = loop.afterStep(); // (280 - 32) / 64 = 3 full batches are left in epoch 3
+      ts.push(loop.epochProgress);
+    }
+    expect(ended).toBe(true);
+    expect(loop.state.epoch).toBe(4);
+    expect(ts[3]).toBe(4);
+    for (let i = 1; i < 4; i++) expect(ts[i] - ts[i - 1]).toBeCloseTo((4 - 53 / 17) / 3, 12); // even steps
+    for (let i = 0; i < 4; i++) loop.afterStep();
+    expect(loop.epochProgress).toBe(5); // one epoch = 4 steps of 64
+    expect(loop.nextLr()).toBeCloseTo(0.1 * 0.5 ** 5, 15);
+  });
+
+  it('a copy of the loop state (GPU planning, another backend) keeps the clock', () => {
+    const loop = trained(stepExp, 53);
+    loop.setConfig(cfgWith(stepExp, 64));
+    loop.afterStep();
+    const copy = new TrainLoop(loop.cfg, 280, 7);
+    copy.state = structuredClone(loop.state);
+    expect(copy.epochProgress).toBe(loop.epochProgress);
+    expect(copy.nextLr()).toBe(loop.nextLr());
+  });
+
+  it('without a batch-size change the lr is bit-identical to learningRateAt(step, stepsPerEpoch)', () => {
+    const kinds = [
+      stepStep,
+      stepExp,
+      sched({ kind: 'inverse', k: 0.3 }),
+      sched({ kind: 'warmup', warmupSteps: 30 }),
+      sched({ kind: 'cosine', totalSteps: 100, minLr: 0.001 }),
+    ];
+    for (const schedule of kinds) {
+      const loop = new TrainLoop(cfgWith(schedule, 16), 280, 7);
+      for (let step = 0; step < 120; step++) {
+        expect(loop.nextLr()).toBe(learningRateAt(schedule, 0.1, step, 17));
+        expect(loop.epochProgress).toBe(step / 17);
+        if (step === 40) loop.setConfig({ ...cfgWith(schedule, 16), clipNorm: 1 }); // a live change, same batch
+        if (loop.afterStep()) loop.endEpoch(1);
+      }
+      expect(loop.state.clock).toBeNull();
+    }
+  });
+
+  it('the preview curve continues from the current point at the current batch size', () => {
+    const loop = trained(stepExp, 53);
+    loop.setConfig(cfgWith(stepExp, 64));
+    for (let i = 0; i < 3; i++) loop.afterStep(); // to the end of epoch 3: step 56, t = 4
+    const from = { step: loop.state.step, epochs: loop.epochProgress };
+    const c = scheduleCurve(stepExp, 0.1, 4, 80, 200, null, from);
+    expect(c.steps[0]).toBe(56);
+    expect(c.steps[c.steps.length - 1]).toBe(79);
+    for (let i = 0; i < c.steps.length; i++) {
+      expect(c.lr[i]).toBe(loop.nextLr());
+      loop.afterStep();
+    }
   });
 });

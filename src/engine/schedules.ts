@@ -1,10 +1,15 @@
 // Learning-rate schedules (the lecture's "annealing the learning rate"), as pure functions of
-// the step, so the UI can plot a schedule before training and every backend agrees on eps_t.
+// the training clock, so the UI can plot a schedule before training and every backend agrees on eps_t.
 //
-// `step` is the 0-based index of the training step about to be taken (Run.stepCount before it);
-// t = step / stepsPerEpoch is the time in (fractional) epochs. Only reduce-on-plateau depends on
-// what happened in training; it is a reducer over validation losses whose state (`scale`) the
-// Run carries and passes back in.
+// Two clocks. `step` is the 0-based index of the training step about to be taken (Run.stepCount
+// before it); `t` is the time in (fractional) epochs, the training loop's accumulated epoch
+// progress (loop.ts: step / stepsPerEpoch while the batch size is unchanged, and continuous when
+// the batch size changes live, where step / stepsPerEpoch would jump).
+//   count epochs (t):  step, exponential, inverse (and plateau, which reacts at epoch ends)
+//   count steps:       warmup, cosine (their lengths are given in steps)
+//   neither:           constant
+// Only reduce-on-plateau depends on what happened in training; it is a reducer over validation
+// losses whose state (`scale`) the Run carries and passes back in.
 import type { ScheduleConfig } from './types';
 
 /** Reduce-on-plateau memory: the lecture's "step decay" watches the validation error. */
@@ -87,15 +92,9 @@ export function validateSchedule(s: ScheduleConfig): void {
 }
 
 /**
- * Learning rate eps_t used by training step `step` (0-based).
- *  constant     eps0
- *  step         eps0 * factor^floor(e / every),    e = floor(step / stepsPerEpoch) completed epochs
- *  plateau      eps0 * plateau.scale               (1 until the first reduction; see plateauUpdate)
- *  exponential  eps0 * eta^t                       t = step / stepsPerEpoch (fractional epochs)
- *  inverse      eps0 / (1 + K t)                   the lecture's "smooth decay"
- *  warmup       eps0 * min(1, (step+1) / warmupSteps)   linear ramp whose line starts at 0 one
- *                                                   step before training, so step 0 already moves
- *  cosine       minLr + (eps0 - minLr) * (1 + cos(pi * step / totalSteps)) / 2, then minLr
+ * Learning rate eps_t used by training step `step` (0-based) at a fixed batch size: the clock is
+ * t = step / stepsPerEpoch (what TrainLoop's clock is while the batch size never changed, and the
+ * PyTorch export's, which trains at one batch size). See learningRateAtTime.
  */
 export function learningRateAt(
   schedule: ScheduleConfig,
@@ -105,14 +104,35 @@ export function learningRateAt(
   plateau: PlateauState | null = null,
 ): number {
   if (!(stepsPerEpoch >= 1)) throw new Error(`learningRateAt: stepsPerEpoch must be >= 1, got ${stepsPerEpoch}`);
+  return learningRateAtTime(schedule, lr0, step, step / stepsPerEpoch, plateau);
+}
+
+/**
+ * Learning rate eps_t used by training step `step` (0-based) when the clock reads t epochs.
+ *  constant     eps0
+ *  step         eps0 * factor^floor(floor(t) / every)   floor(t) = completed epochs
+ *  plateau      eps0 * plateau.scale               (1 until the first reduction; see plateauUpdate)
+ *  exponential  eps0 * eta^t                       t in fractional epochs
+ *  inverse      eps0 / (1 + K t)                   the lecture's "smooth decay"
+ *  warmup       eps0 * min(1, (step+1) / warmupSteps)   linear ramp whose line starts at 0 one
+ *                                                   step before training, so step 0 already moves
+ *  cosine       minLr + (eps0 - minLr) * (1 + cos(pi * step / totalSteps)) / 2, then minLr
+ */
+export function learningRateAtTime(
+  schedule: ScheduleConfig,
+  lr0: number,
+  step: number,
+  t: number,
+  plateau: PlateauState | null = null,
+): number {
   if (!(step >= 0)) throw new Error(`learningRateAt: step must be >= 0, got ${step}`);
+  if (!(t >= 0)) throw new Error(`learningRateAt: the clock t must be >= 0 epochs, got ${t}`);
   validateSchedule(schedule);
-  const t = step / stepsPerEpoch;
   switch (schedule.kind) {
     case 'constant':
       return lr0;
     case 'step':
-      return lr0 * schedule.factor ** Math.floor(Math.floor(step / stepsPerEpoch) / schedule.every);
+      return lr0 * schedule.factor ** Math.floor(Math.floor(t) / schedule.every);
     case 'plateau':
       return lr0 * (plateau ? plateau.scale : 1);
     case 'exponential':
@@ -128,9 +148,12 @@ export function learningRateAt(
 }
 
 /**
- * The schedule sampled at `points` evenly spaced steps over [0, totalSteps) (always including 0
- * and totalSteps-1), for the UI's preview plot. Plateau cannot be known ahead of training: its
- * preview is flat at eps0 * plateau.scale (pass the current state to show the present level).
+ * The schedule sampled at `points` evenly spaced steps over [from.step, totalSteps) (always
+ * including both ends), for the UI's preview plot: the curve from the run's current point on at
+ * the current batch size, t = from.epochs + (step - from.step) / stepsPerEpoch. Before training
+ * (from = step 0, epoch 0) that is the fixed-batch clock step / stepsPerEpoch of learningRateAt.
+ * Plateau cannot be known ahead of training: its preview is flat at eps0 * plateau.scale (pass
+ * the current state to show the present level).
  */
 export function scheduleCurve(
   schedule: ScheduleConfig,
@@ -139,16 +162,20 @@ export function scheduleCurve(
   totalSteps: number,
   points = 200,
   plateau: PlateauState | null = null,
+  from: { step: number; epochs: number } = { step: 0, epochs: 0 },
 ): { steps: Float64Array; lr: Float64Array } {
-  if (!(totalSteps >= 1)) throw new Error(`scheduleCurve: totalSteps must be >= 1, got ${totalSteps}`);
+  if (!(stepsPerEpoch >= 1)) throw new Error(`scheduleCurve: stepsPerEpoch must be >= 1, got ${stepsPerEpoch}`);
+  if (!(totalSteps > from.step))
+    throw new Error(`scheduleCurve: totalSteps must be > from.step = ${from.step}, got ${totalSteps}`);
   if (!(points >= 2)) throw new Error(`scheduleCurve: points must be >= 2, got ${points}`);
-  const n = Math.min(points, totalSteps);
+  const span = totalSteps - from.step;
+  const n = Math.min(points, span);
   const steps = new Float64Array(n);
   const lr = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const s = n === 1 ? 0 : Math.round((i * (totalSteps - 1)) / (n - 1));
+    const s = from.step + (n === 1 ? 0 : Math.round((i * (span - 1)) / (n - 1)));
     steps[i] = s;
-    lr[i] = learningRateAt(schedule, lr0, s, stepsPerEpoch, plateau);
+    lr[i] = learningRateAtTime(schedule, lr0, s, from.epochs + (s - from.step) / stepsPerEpoch, plateau);
   }
   return { steps, lr };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
 import { allFinite, l2Norm } from './floatArray';
 import { stepsPerEpoch, TrainLoop } from './loop';
+import { epochOrder } from './rng';
 import { needsRebuild, Run, type StepRecord } from './trainer';
 import type { TrainConfig } from './types';
 
@@ -94,6 +95,19 @@ describe('loop bookkeeping', () => {
     expect(loop.state.epoch).toBe(3);
   });
 
+  it('a live batch-size increase near the epoch end: one full batch of the new size ends the epoch', () => {
+    const cfg = defaultConfig();
+    const loop = new TrainLoop(cfg, 100, 77); // B = 16: 6 steps per epoch
+    for (let i = 0; i < 5; i++) loop.afterStep(); // 80 samples of epoch 0 taken, 20 left
+    loop.setConfig({ ...cfg, batchSize: 40 });
+    const batch = loop.nextBatch();
+    expect(batch.length).toBe(40); // a short batch of 20 would not fit the GPU's buffers of 40
+    expect(Array.from(batch)).toEqual(Array.from(epochOrder(77, 0, 100, true).subarray(60, 100)));
+    expect(loop.afterStep()).toBe(true);
+    expect(loop.epochProgress).toBe(1);
+    expect(loop.nextBatch().length).toBe(40);
+  });
+
   it('maxEpochs finishes the run after exactly that many epochs', () => {
     const cfg = defaultConfig();
     cfg.maxEpochs = 2;
@@ -162,6 +176,27 @@ describe('live changes', () => {
     const bigger = structuredClone(cfg);
     bigger.model.hidden[0].units = 9;
     expect(() => run.setHyper(bigger)).toThrow(/new Run/);
+  });
+
+  it("a live batch-size change keeps the schedule's clock: lr and epoch continue, epochs end on integers", () => {
+    const cfg = defaultConfig(); // 280 training samples, batch 16: 17 steps per epoch
+    cfg.schedule = { ...cfg.schedule, kind: 'exponential', eta: 0.5 };
+    const run = new Run(cfg);
+    const before = run.step(53).steps.at(-1)!;
+    const bigger = structuredClone(cfg);
+    bigger.batchSize = 64;
+    run.setHyper(bigger);
+    const after = run.step(3 + 4 * 2); // the rest of epoch 3, then two epochs of 4 steps
+    const first = after.steps[0];
+    // the first step at 64 runs at t = 53/17, one step of 16 after the last (step / stepsPerEpoch gave 53/4)
+    expect(first.lr / before.lr).toBeCloseTo(0.5 ** (1 / 17), 12);
+    expect(after.epochs.map((e) => [e.epoch, e.step])).toEqual([
+      [4, 56],
+      [5, 60],
+      [6, 64],
+    ]);
+    expect(after.steps.map((s) => s.epoch).filter(Number.isInteger)).toEqual([4, 5, 6]);
+    expect(after.epochs.at(-1)!.lr).toBeCloseTo(cfg.optimizer.lr * 0.5 ** 6, 15);
   });
 
   it('needsRebuild: data, architecture, init, loss and seed rebuild; optimizer, dropout, augmentation do not', () => {

@@ -4,19 +4,22 @@
 // One step:
 //   idx = loop.nextBatch()                 minibatch of B training samples (loop.ts)
 //   x, y = gather(idx), augmented          Gaussian input noise / digit affine (augment.ts)
-//   loss, g = lossAndGrad(theta)           data loss + eta||w||^2 + zeta1||w||_1 + zeta2 mean||h||_1
+//   loss, g = lossAndGrad(theta)           loss: data + eta||w||^2 + zeta1||w||_1 + zeta2 mean||h||_1;
+//                                          g: all but the zeta1 term (data + 2 eta w + activation L1)
 //   g *= min(1, clipNorm / ||g||)          clipping by global norm (when clipNorm > 0)
 //   theta = optimizerStep(theta, g, lr)    lr = loop.nextLr() (schedule x plateau scale)
-//   w = 0 where L1 moved w across 0         truncated-gradient L1 (regularizers.ts l1ClipCrossings)
+//   theta = l1Prox(theta)                  L1 soft threshold at the optimizer's scale (l1Prox.ts)
 //   running batch-norm statistics updated; divergence checked
 // After the last step of an epoch: train/val loss and accuracy in evaluation mode, then
 // reduce-on-plateau, early stopping (restoring the best weights) and maxEpochs.
 
 import { trainingBatch } from './augment';
 import { type Dataset, makeDataset } from './data/dataset';
+import type { DenseOps } from './dense';
 import { evaluateSplit, predictOutputs } from './evaluate';
 import { allFinite, l2Norm } from './floatArray';
-import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout } from './layout';
+import { l1Prox } from './l1Prox';
+import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout, paramSegments } from './layout';
 import { type RunStatus, TrainLoop } from './loop';
 import {
   EPOCH_METRICS,
@@ -29,9 +32,14 @@ import {
   type StepMetrics,
 } from './metricsSchema';
 import { lossAndGrad, updateBatchNormStats } from './network';
-import { createOptimizerState, type OptimizerState, optimizerStep, resetOptimizerState } from './optim';
+import {
+  createOptimizerState,
+  initOptimizerState,
+  type OptimizerState,
+  optimizerStep,
+  type ParamSegment,
+} from './optim';
 import { applyPreprocess } from './preprocess';
-import { l1ClipCrossings } from './regularizers';
 import { Rng, streamSeed } from './rng';
 import type { StreamName, TrainConfig } from './types';
 
@@ -44,6 +52,8 @@ export interface RunOptions {
   init?: Float32Array;
   /** Override derived stream seeds, e.g. a different dropout seed with the same data and weights. */
   seeds?: Partial<Record<StreamName, number>>;
+  /** The dense products for training and evaluation (default: the engine's; the worker injects WebAssembly). */
+  ops?: DenseOps;
 }
 
 /**
@@ -82,14 +92,18 @@ export class Run {
   private readonly bnStats: Float32Array;
   private mask: Uint8Array;
   private readonly opt: OptimizerState;
+  /** theta's blocks (weight matrices, vectors) for per-layer optimizer rules. */
+  private readonly segments: ParamSegment[];
   private readonly prev: Float32Array;
   private bestWeights: { theta: Float32Array; bnStats: Float32Array } | null = null;
+  private readonly ops: DenseOps | undefined;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
   private readonly steps: MetricColumns<StepMetrics>;
   private readonly epochs: MetricColumns<EpochMetrics>;
 
   constructor(cfg: TrainConfig, dataset?: Dataset, opts: RunOptions = {}) {
     this.cfg = cfg;
+    this.ops = opts.ops;
     this.dataset = dataset ?? makeDataset(cfg.data, cfg.seed);
     const ds = this.dataset;
     if (cfg.model.loss === 'softmaxCE' && ds.kind !== 'classification')
@@ -108,6 +122,8 @@ export class Run {
     this.bnStats = initBnStats(this.layout);
     this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.opt = createOptimizerState(this.layout.size);
+    initOptimizerState(this.opt, cfg.optimizer, this.theta);
+    this.segments = paramSegments(this.layout);
     this.loop = new TrainLoop(cfg, ds.nTrain, this.seeds.shuffle);
     this.steps = new MetricColumns(STEP_METRICS, this.layout.layers.length);
     this.epochs = new MetricColumns(EPOCH_METRICS, this.layout.layers.length, 8);
@@ -164,7 +180,7 @@ export class Run {
     const step = this.loop.state.step;
     const lr = this.loop.nextLr();
     const { x, y } = trainingBatch(ds, cfg.data, idx, this.seeds.augment, step);
-    const opts = { train: true, model: cfg.model, dropoutSeed: this.seeds.dropout, step };
+    const opts = { train: true, model: cfg.model, dropoutSeed: this.seeds.dropout, step, ops: this.ops };
     const r = lossAndGrad(layout, theta, this.bnStats, x, y, B, opts, cfg.reg, this.mask);
     const g = r.grad as Float32Array;
     const L = layout.layers.length;
@@ -183,8 +199,8 @@ export class Run {
       if (norm > cfg.clipNorm) for (let k = 0; k < g.length; k++) g[k] *= cfg.clipNorm / norm;
     }
     this.prev.set(theta);
-    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask);
-    l1ClipCrossings(this.prev, theta, this.mask, cfg.reg.l1); // L1 weights stop at exactly 0
+    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments);
+    l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
       return this.diverged(i);
@@ -239,7 +255,7 @@ export class Run {
   /** Live change of non-architectural settings (throws when needsRebuild). Switching optimizer clears its state. */
   setHyper(cfg: TrainConfig): void {
     if (needsRebuild(this.cfg, cfg)) throw new Error('setHyper: this change needs a new Run (see needsRebuild)');
-    if (cfg.optimizer.name !== this.cfg.optimizer.name) resetOptimizerState(this.opt);
+    if (cfg.optimizer.name !== this.cfg.optimizer.name) initOptimizerState(this.opt, cfg.optimizer, this.theta);
     if (cfg.reg.decayBiases !== this.cfg.reg.decayBiases) this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.loop.setConfig(cfg);
     this.cfg = cfg;
@@ -249,7 +265,7 @@ export class Run {
   reset(): void {
     this.theta.set(this.init);
     this.bnStats.set(initBnStats(this.layout));
-    resetOptimizerState(this.opt);
+    initOptimizerState(this.opt, this.cfg.optimizer, this.theta);
     this.loop.reset();
     this.bestWeights = null;
   }
@@ -258,14 +274,14 @@ export class Run {
   evaluate(split: 'train' | 'val', theta: Float32Array = this.theta): { loss: number; acc: number } {
     const ds = this.dataset;
     const [x, y, n] = split === 'train' ? [ds.xTrain, ds.yTrain, ds.nTrain] : [ds.xVal, ds.yVal, ds.nVal];
-    return evaluateSplit(this.layout, theta, this.bnStats, this.cfg.model, x, y, n);
+    return evaluateSplit(this.layout, theta, this.bnStats, this.cfg.model, x, y, n, this.ops);
   }
 
   /** Outputs at n raw input points x[n, inputDim] (through the dataset's preprocessing). */
   predict(x: Float32Array, n: number): Float32Array<ArrayBuffer> {
     const p = this.dataset.preprocessor;
     const xin = p ? applyPreprocess(p, x, n) : x;
-    return predictOutputs(this.layout, this.theta, this.bnStats, this.cfg.model, xin, n);
+    return predictOutputs(this.layout, this.theta, this.bnStats, this.cfg.model, xin, n, this.ops);
   }
 
   getParams(): Float32Array<ArrayBuffer> {

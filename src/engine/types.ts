@@ -78,33 +78,12 @@ export interface RegConfig {
   decayBiases: boolean;
 }
 
-export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
-export const OPTIMIZER_NAMES: readonly OptimizerName[] = [
-  'sgd',
-  'momentum',
-  'nesterov',
-  'adagrad',
-  'rmsprop',
-  'adam',
-  'adamw',
-];
+// The optimizer's name and hyperparameters come from the registry (optimizers/registry.ts, with
+// each hyperparameter's meaning in optimizers/hypers.ts).
+import type { OptimizerConfig } from './optimizers/registry';
 
-export interface OptimizerConfig {
-  name: OptimizerName;
-  /** Initial learning rate eps0 (the schedule scales it). */
-  lr: number;
-  /** mu for momentum and Nesterov. */
-  momentum: number;
-  /** Adam/AdamW first-moment decay. */
-  beta1: number;
-  /** Adam/AdamW second-moment decay. */
-  beta2: number;
-  /** RMSprop decay rate of the squared-gradient average. */
-  rho: number;
-  eps: number;
-  /** AdamW decoupled weight decay lambda (w -= lr*lambda*w). */
-  weightDecay: number;
-}
+export type { HyperKey, OptimizerHypers } from './optimizers/hypers';
+export { OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from './optimizers/registry';
 
 export type ScheduleKind = 'constant' | 'step' | 'plateau' | 'exponential' | 'inverse' | 'warmup' | 'cosine';
 

@@ -127,7 +127,7 @@ describe('pytorchScript', () => {
         cfg.optimizer.name = opt;
         cfg.schedule.kind = kind;
         const script = pytorchScript(cfg, tinyClassification());
-        expect(script).toContain('optimizer = torch.optim.');
+        expect(script).toMatch(/^optimizer = (torch\.optim\.|LectureMomentum\()/m);
         sources.push(`def case_${opt}_${kind}():\n${script.replace(/^/gm, '    ').replace(/^ +$/gm, '')}\n`);
       }
     }
@@ -137,22 +137,27 @@ describe('pytorchScript', () => {
   it('maps each optimizer to its torch class with the lecture-equivalent arguments', () => {
     const expected: Record<string, RegExp> = {
       sgd: /torch\.optim\.SGD\(net\.parameters\(\), lr=LR0\)/,
-      momentum: /torch\.optim\.SGD\(.*momentum=MOMENTUM, dampening=0\.0, nesterov=False\)/,
-      nesterov: /torch\.optim\.SGD\(.*momentum=MOMENTUM, dampening=0\.0, nesterov=True\)/,
-      adagrad: /torch\.optim\.Adagrad\(.*lr_decay=0\.0, initial_accumulator_value=0\.0, eps=EPS\)/,
+      // the lecture's momentum is its own small class: torch's SGD(momentum) differs under a schedule
+      momentum: /LectureMomentum\(net\.parameters\(\), lr=LR0, momentum=MOMENTUM, nesterov=False\)/,
+      nesterov: /LectureMomentum\(net\.parameters\(\), lr=LR0, momentum=MOMENTUM, nesterov=True\)/,
+      adagrad: /torch\.optim\.Adagrad\(.*lr_decay=0\.0, initial_accumulator_value=INITIAL_ACCUMULATOR, eps=EPS\)/,
       rmsprop: /torch\.optim\.RMSprop\(.*alpha=RHO, eps=EPS, centered=False, momentum=0\.0\)/,
       adam: /torch\.optim\.Adam\(.*betas=\(BETA1, BETA2\), eps=EPS, weight_decay=0\.0\)/,
       adamw: /torch\.optim\.AdamW\(\n.*"params": DECAYED, "weight_decay": WEIGHT_DECAY/,
     };
     for (const opt of OPTIMIZER_NAMES) {
       const cfg = defaultConfig();
-      cfg.optimizer = { ...cfg.optimizer, name: opt, lr: 0.0123, momentum: 0.87, rho: 0.95, beta1: 0.8, eps: 1e-7 };
+      cfg.optimizer = {
+        ...cfg.optimizer,
+        ...{ name: opt, lr: 0.0123, momentum: 0.87, rho: 0.95, beta1: 0.8, eps: 1e-7, initialAccumulator: 0.25 },
+      };
       const s = pytorchScript(cfg, tinyClassification());
       expect(s, opt).toMatch(expected[opt]);
       expect(s).toContain('LR0 = 0.0123');
       if (opt === 'momentum' || opt === 'nesterov') expect(s).toContain('MOMENTUM = 0.87');
       if (opt === 'rmsprop') expect(s).toContain('RHO = 0.95');
       if (opt === 'adam' || opt === 'adamw') expect(s).toContain('BETA1 = 0.8');
+      if (opt === 'adagrad') expect(s).toContain('INITIAL_ACCUMULATOR = 0.25');
     }
   });
 
@@ -247,5 +252,13 @@ describe('pytorchScript', () => {
 
   it('refuses a cross-entropy loss on a regression dataset, naming the field', () => {
     expect(() => pytorchScript(defaultConfig(), tinyRegression())).toThrow(/model\.loss/);
+  });
+
+  it('refuses a dataset with missing rows or initial weights of the wrong size, naming the field', () => {
+    const shown = { ...tinyClassification(), xTrainRaw: tinyClassification().xTrainRaw.slice(0, 8) };
+    expect(() => pytorchScript(defaultConfig(), shown)).toThrow(/data\.xTrainRaw: 8 values, .*all 6 rows x 2/);
+    expect(() => pytorchScript(defaultConfig(), tinyClassification(), { initialTheta: new Float32Array(3) })).toThrow(
+      /initialTheta/,
+    );
   });
 });

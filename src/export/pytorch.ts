@@ -3,14 +3,17 @@
 // engine/preprocess.ts), same architecture, init scheme, loss, regularization, optimizer and
 // schedule, clipping, early stopping. Random streams (initial weights, batch order, dropout masks,
 // noise) come from torch's generator seeded with the run's seed, so curves agree in distribution,
-// not bit for bit.
+// not bit for bit, unless the run's initial weights and batch order are embedded (PytorchOptions):
+// then, without dropout or input noise, the script replays the run step for step, which
+// pytorchRun.test.ts checks in PyTorch itself.
 //
 // The data is embedded rather than regenerated: the 2D generators are seeded by Descent's own
 // mulberry32 streams, and a NumPy port of each generator would be a second implementation to keep
 // in step. Embedding the exact points the browser trained on is exact by construction.
+import { buildLayout } from '../engine/layout';
 import type { TrainConfig } from '../engine/types';
 import { pyBool, pyFloat, pyInt, pyIntList, pyMatrix, pyStr } from './pyLiteral';
-import { optimizerConstants, optimizerLines, scheduleLines } from './pytorchOptim';
+import { l1ProxLines, optimizerConstants, optimizerLines, scheduleLines } from './pytorchOptim';
 import { AUGMENT_LINES, MODEL_LINES, PREPROCESS_LINES, TRAIN_LINES } from './pytorchTemplate';
 
 /** The subset of the engine's Dataset the script needs (raw inputs: the script preprocesses). */
@@ -36,6 +39,16 @@ export interface PytorchOptions {
   defaultEpochs?: number;
   /** First line of the docstring, e.g. the lesson title. */
   title?: string;
+  /**
+   * The run's initial parameters theta[P] in the engine's layout (Run.getParams() before any step):
+   * the script starts from them instead of drawing its own.
+   */
+  initialTheta?: Float32Array;
+  /**
+   * The engine's training order of each epoch (epochOrder of the run's shuffle stream), epoch 1 first:
+   * with initialTheta and no dropout or augmentation the script replays the run step for step.
+   */
+  batchOrder?: ArrayLike<number>[];
 }
 
 /** A file name for the script, e.g. "descent_circle_adam.py". */
@@ -98,6 +111,24 @@ function layerLiteral(cfg: TrainConfig): string[] {
   );
 }
 
+/** INIT_THETA and BATCH_ORDER: the exact replay of a run, or None (the script draws its own). */
+function replayLines(d: ExportDataset, opts: PytorchOptions): string[] {
+  const theta = opts.initialTheta;
+  const order = opts.batchOrder;
+  for (const [e, o] of (order ?? []).entries())
+    if (o.length !== d.nTrain) throw new Error(`batchOrder[${e}] has ${o.length} indices, nTrain is ${d.nTrain}`);
+  return [
+    '# Exact replay of the browser run (optional): its initial weights (float32, little-endian) and the',
+    "# order in which each epoch visited the training samples. None = draw them from torch's generator.",
+    theta
+      ? `INIT_THETA = np.frombuffer(base64.b64decode(${pyBase64(new Uint8Array(theta.buffer, theta.byteOffset, theta.byteLength))}), dtype="<f4")`
+      : 'INIT_THETA = None',
+    order
+      ? `BATCH_ORDER = [\n${order.map((o) => `    [${Array.from(o, pyInt).join(', ')}],`).join('\n')}\n]`
+      : 'BATCH_ORDER = None',
+  ];
+}
+
 function constantLines(cfg: TrainConfig, d: ExportDataset, epochs: number): string[] {
   // engine/loop.ts: B = min(batchSize, nTrain), floor(nTrain / B) full batches per epoch.
   const batch = Math.min(cfg.batchSize, d.nTrain);
@@ -144,6 +175,15 @@ function constantLines(cfg: TrainConfig, d: ExportDataset, epochs: number): stri
 export function pytorchScript(cfg: TrainConfig, data: ExportDataset, opts: PytorchOptions = {}): string {
   if (cfg.model.loss === 'softmaxCE' && data.kind !== 'classification')
     throw new Error(`model.loss: softmaxCE needs a classification dataset, ${data.name} is regression`);
+  // Every row must be there (a UI copy of an image set may hold only the rows it displays).
+  for (const [field, x, n] of [
+    ['xTrainRaw', data.xTrainRaw, data.nTrain],
+    ['xValRaw', data.xValRaw, data.nVal],
+  ] as const)
+    if (x.length !== n * data.inputDim)
+      throw new Error(`data.${field}: ${x.length} values, the export needs all ${n} rows x ${data.inputDim} inputs`);
+  if (opts.initialTheta && opts.initialTheta.length !== buildLayout(cfg.model, data.inputDim, data.outputDim).size)
+    throw new Error(`initialTheta: ${opts.initialTheta.length} values do not fit the config's network`);
   const epochs = cfg.maxEpochs > 0 ? cfg.maxEpochs : (opts.defaultEpochs ?? 100);
   const title = opts.title ?? `Descent experiment: ${cfg.data.name}, ${cfg.optimizer.name}`;
   // data.order is written only when not 'random' (its default, which the config parser fills in):
@@ -163,7 +203,9 @@ export function pytorchScript(cfg: TrainConfig, data: ExportDataset, opts: Pytor
     'The same experiment as in the browser: data (embedded exactly), preprocessing, network, init scheme,',
     'loss, regularization, optimizer, learning-rate schedule, clipping and early stopping. The random',
     "streams (initial weights, batch order, dropout masks, input noise) come from torch's generator seeded",
-    'with SEED, so the curves agree with the browser in distribution, not number for number.',
+    'with SEED, so the curves agree with the browser in distribution, not number for number; when the',
+    "browser's initial weights and batch order are embedded (INIT_THETA, BATCH_ORDER) and there is no",
+    'dropout or input noise, the run is the same step for step (up to float32 rounding).',
     'It prints one JSON line per epoch, like `npm run train` does for Descent.',
     '"""',
     'import base64',
@@ -181,6 +223,8 @@ export function pytorchScript(cfg: TrainConfig, data: ExportDataset, opts: Pytor
     '',
     ...constantLines(cfg, data, epochs),
     '',
+    ...replayLines(data, opts),
+    '',
     'torch.manual_seed(SEED)',
     '',
     '# ---------------------------------------------------------------------------------------------',
@@ -197,6 +241,8 @@ export function pytorchScript(cfg: TrainConfig, data: ExportDataset, opts: Pytor
     '# ---------------------------------------------------------------------------------------------',
     '# Optimizer and learning-rate schedule',
     ...optimizerLines(cfg.optimizer),
+    '',
+    ...l1ProxLines(cfg.optimizer),
     '',
     ...scheduleLines(cfg),
     '',

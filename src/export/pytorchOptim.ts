@@ -5,6 +5,90 @@
 import type { OptimizerConfig, ScheduleConfig, TrainConfig } from '../engine/types';
 import { pyFloat, pyInt } from './pyLiteral';
 
+/**
+ * The lecture's momentum as a torch optimizer. torch.optim.SGD(momentum) is a different rule under a
+ * schedule (see the docstring), so the script carries the lecture's two lines instead.
+ */
+const LECTURE_MOMENTUM_LINES = [
+  'class LectureMomentum(torch.optim.Optimizer):',
+  '    """Descent\'s momentum, in the lecture\'s form (engine/optim.ts):',
+  '        momentum:  v <- mu*v - lr*g;  w <- w + v',
+  '        nesterov:  v_prev = v;  v <- mu*v - lr*g;  w <- w - mu*v_prev + (1+mu)*v   (cs231n form)',
+  '    torch.optim.SGD(momentum=mu) keeps b <- mu*b + g and steps w <- w - lr*b, i.e. v = -lr_t*b_t: the',
+  '    same weights only while lr is constant. When a schedule lowers lr, torch shrinks the whole remembered',
+  '    velocity at once, while here each past push keeps the lr it was taken with; the two runs then differ."""',
+  '',
+  '    def __init__(self, params, lr, momentum, nesterov):',
+  '        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov))',
+  '',
+  '    @torch.no_grad()',
+  '    def step(self):',
+  '        for group in self.param_groups:',
+  '            lr, mu = group["lr"], group["momentum"]',
+  '            for w in group["params"]:',
+  '                if w.grad is None:',
+  '                    continue',
+  '                v = self.state[w].setdefault("velocity", torch.zeros_like(w))',
+  '                v_prev = v.clone()',
+  '                v.mul_(mu).sub_(lr * w.grad)',
+  '                w.add_(-mu * v_prev + (1 + mu) * v if group["nesterov"] else v)',
+];
+
+/**
+ * `l1_prox(lr)`: the L1 penalty as a proximal step after the optimizer's step (engine
+ * regularizers.ts), scaled per coordinate like the optimizer scaled the gradient.
+ */
+export function l1ProxLines(o: OptimizerConfig): string[] {
+  let scale: string[];
+  let why: string;
+  let after: string[] = [];
+  switch (o.name) {
+    case 'sgd':
+      why = 's = 1 for SGD';
+      scale = ['s = 1.0'];
+      break;
+    case 'momentum':
+      why = 's = 1, and v -= w_step - w_new: the velocity stays the displacement actually taken';
+      scale = ['s = 1.0'];
+      after = ['optimizer.state[w]["velocity"].sub_(w_step - w)'];
+      break;
+    case 'nesterov':
+      why = 's = 1 + mu (w moves by (1+mu) times the new v), and v -= (w_step - w_new)/(1+mu)';
+      scale = ['s = 1.0 + MOMENTUM'];
+      after = ['optimizer.state[w]["velocity"].sub_((w_step - w) / (1.0 + MOMENTUM))'];
+      break;
+    case 'adagrad':
+    case 'rmsprop': {
+      const key = o.name === 'adagrad' ? 'sum' : 'square_avg';
+      why = 's = 1/(sqrt(c) + eps) with the cache c just updated, as the gradient step was scaled';
+      scale = [`s = 1.0 / (optimizer.state[w][${JSON.stringify(key)}].sqrt() + EPS)`];
+      break;
+    }
+    case 'adam':
+    case 'adamw':
+      why = 's = 1/(sqrt(v/(1-b2^t)) + eps), v and t of this step, as the gradient step was scaled';
+      scale = [
+        'st = optimizer.state[w]',
+        's = 1.0 / ((st["exp_avg_sq"] / (1.0 - BETA2 ** float(st["step"]))).sqrt() + EPS)',
+      ];
+      break;
+  }
+  return [
+    'def l1_prox(lr):',
+    '    """L1 (L1*||w||_1) as a proximal step, after the optimizer stepped on the data + L2 gradient alone',
+    '    (soft-thresholding, FOBOS, Duchi & Singer 2009): each decayed weight moves toward 0 by tau = lr*L1*s',
+    '    and stops at exactly 0:  w <- sign(w)*max(0, |w| - tau).  A weight at 0 stays there while the data',
+    '    gradient is smaller than L1.',
+    `    Here ${why}."""`,
+    '    with torch.no_grad():',
+    '        for w in DECAYED:',
+    ...scale.map((l) => `            ${l}`),
+    '            w_step = w.clone()',
+    '            w.copy_(torch.sign(w_step) * torch.clamp(w_step.abs() - lr * L1 * s, min=0.0))',
+    ...after.map((l) => `            ${l}`),
+  ];
+}
+
 /** Python lines that create `optimizer` over `params` (all parameters) or the AdamW groups. */
 export function optimizerLines(o: OptimizerConfig): string[] {
   const lr = 'LR0';
@@ -15,27 +99,17 @@ export function optimizerLines(o: OptimizerConfig): string[] {
         `optimizer = torch.optim.SGD(net.parameters(), lr=${lr})`,
       ];
     case 'momentum':
-      return [
-        '# Descent "momentum" is the lecture\'s rule:  v <- mu*v - lr*g;  w <- w + v.',
-        '# torch.optim.SGD(momentum=mu) keeps a buffer without the learning rate:  b <- mu*b + g;  w <- w - lr*b.',
-        '# With a constant lr the two are the same sequence of weights: by induction v_t = -lr*b_t',
-        '# (v_1 = -lr*g_1 = -lr*b_1, and v_{t+1} = mu*v_t - lr*g = -lr*(mu*b_t + g) = -lr*b_{t+1}).',
-        '# Under a schedule they differ slightly: torch rescales the whole remembered velocity by the current',
-        "# lr (v = -lr_t*b_t), while the lecture's v keeps each past push at the lr it was taken with.",
-        `optimizer = torch.optim.SGD(net.parameters(), lr=${lr}, momentum=MOMENTUM, dampening=0.0, nesterov=False)`,
-      ];
     case 'nesterov':
       return [
-        '# Descent "nesterov": v_prev = v;  v <- mu*v - lr*g;  w <- w - mu*v_prev + (1+mu)*v  (cs231n form).',
-        '# torch: b <- mu*b + g;  w <- w - lr*(g + mu*b). With v = -lr*b (constant lr, as for momentum)',
-        '# -mu*v_prev + (1+mu)*v = -lr*((1+mu)*b - mu*b_prev) = -lr*(g + mu*b): the same step.',
-        `optimizer = torch.optim.SGD(net.parameters(), lr=${lr}, momentum=MOMENTUM, dampening=0.0, nesterov=True)`,
+        ...LECTURE_MOMENTUM_LINES,
+        '',
+        `optimizer = LectureMomentum(net.parameters(), lr=${lr}, momentum=MOMENTUM, nesterov=${o.name === 'nesterov' ? 'True' : 'False'})`,
       ];
     case 'adagrad':
       return [
-        '# Descent "adagrad": c <- c + g^2;  w <- w - lr*g/(sqrt(c) + eps), exactly torch.optim.Adagrad',
-        '# with lr_decay=0 and initial_accumulator_value=0 (torch also adds eps outside the sqrt).',
-        `optimizer = torch.optim.Adagrad(net.parameters(), lr=${lr}, lr_decay=0.0, initial_accumulator_value=0.0, eps=EPS)`,
+        '# Descent "adagrad": c <- c + g^2 (c starts at INITIAL_ACCUMULATOR);  w <- w - lr*g/(sqrt(c) + eps),',
+        '# exactly torch.optim.Adagrad with lr_decay=0 (torch also adds eps outside the sqrt).',
+        `optimizer = torch.optim.Adagrad(net.parameters(), lr=${lr}, lr_decay=0.0, initial_accumulator_value=INITIAL_ACCUMULATOR, eps=EPS)`,
       ];
     case 'rmsprop':
       return [
@@ -71,6 +145,8 @@ export function optimizerConstants(o: OptimizerConfig): string[] {
   if (o.name === 'rmsprop') out.push(`RHO = ${pyFloat(o.rho)}`);
   if (o.name === 'adam' || o.name === 'adamw') out.push(`BETA1 = ${pyFloat(o.beta1)}`, `BETA2 = ${pyFloat(o.beta2)}`);
   if (o.name !== 'sgd' && o.name !== 'momentum' && o.name !== 'nesterov') out.push(`EPS = ${pyFloat(o.eps)}`);
+  if (o.name === 'adagrad')
+    out.push(`INITIAL_ACCUMULATOR = ${pyFloat(o.initialAccumulator)}  # c before the first step`);
   if (o.name === 'adamw') out.push(`WEIGHT_DECAY = ${pyFloat(o.weightDecay)}  # AdamW's decoupled lambda`);
   return out;
 }
@@ -82,7 +158,12 @@ export function optimizerConstants(o: OptimizerConfig): string[] {
  */
 export function scheduleLines(cfg: TrainConfig): string[] {
   const s: ScheduleConfig = cfg.schedule;
-  const head = ['def lr_factor(step):', '    """eps_t / eps_0 at the 0-based training step (Descent schedules.ts)."""'];
+  const head = [
+    'def lr_factor(step):',
+    '    """eps_t / eps_0 at the 0-based training step (Descent schedules.ts).',
+    "    Descent's schedule clock is the epochs of data consumed so far, which survives a live batch-size",
+    '    change; with the fixed BATCH_SIZE of this script that is exactly step / STEPS_PER_EPOCH."""',
+  ];
   const epoch = '    t = step / STEPS_PER_EPOCH  # time in (fractional) epochs';
   let body: string[];
   switch (s.kind) {

@@ -115,8 +115,10 @@ describe('4 weight decay versus L1', () => {
       const l1 = weightStats(r.byId('l1').run);
       expect(l2.l2, `seed ${seed}`).toBeLessThan(0.7 * none.l2);
       expect(l1.l2).toBeLessThan(none.l2);
-      // truncated-gradient L1 stops weights at exactly 0; L2 and no penalty only shrink them
-      expect(l1.exactZeros, `seed ${seed}`).toBeGreaterThan(0.3 * l1.count);
+      // the L1 prox stops weights at exactly 0 (measured: 72%, 72%, 68% of them for the seeds
+      // below; the truncated gradient it replaced gave 47%, 42%, 40% at the same validation
+      // loss); L2 and no penalty only shrink them
+      expect(l1.exactZeros, `seed ${seed}`).toBeGreaterThan((2 / 3) * l1.count); // the text: over two thirds
       expect(none.exactZeros).toBe(0);
       expect(l2.exactZeros).toBe(0);
       expect(last(r.byId('l2')).valLoss).toBeLessThan(last(r.byId('none')).valLoss);

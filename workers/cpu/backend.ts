@@ -2,20 +2,41 @@
 // It is the fallback when WebGPU is missing or slower, and the reference in practice: every
 // number it reports is the engine's own. Compare runs share the dataset object, the initial
 // weights and the seed, hence the same minibatch order and the same dropout masks.
-import { type Dataset, EPOCH_METRICS, emptySeries, Run, STEP_METRICS } from '../../src/engine';
+// The dense products run on the WebAssembly SIMD kernels (wasmOps.ts) when this engine has
+// WebAssembly SIMD, else on the engine's TypeScript; info.name says which.
+import { type Dataset, type DenseOps, EPOCH_METRICS, emptySeries, Run, STEP_METRICS } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
 import { assertCpuCapacity } from './capacity';
+import { wasmOps } from './wasmLoad';
+
+export const CPU_NAME_TS = 'CPU engine (TypeScript)';
+export const CPU_NAME_WASM = 'CPU engine (WebAssembly SIMD)';
+
+export interface CpuBackendOptions {
+  /** 'typescript' keeps the engine's own dense ops even where WebAssembly SIMD runs (default 'auto'). */
+  kernels?: 'auto' | 'typescript';
+}
 
 export class CpuBackend implements TrainingBackend {
-  readonly info: BackendInfo = { kind: 'cpu', name: 'CPU engine (TypeScript)', fallbackAdapter: false };
+  readonly info: BackendInfo = { kind: 'cpu', name: CPU_NAME_TS, fallbackAdapter: false };
   private runs: Run[] = [];
+  private ops: DenseOps | undefined;
+
+  constructor(private readonly opts: CpuBackendOptions = {}) {}
 
   async build(cfgs: TrainConfig[], dataset: Dataset, init: Float32Array): Promise<void> {
     if (cfgs.length === 0) throw new Error('CpuBackend.build: no configs');
     // A net too large to train at a usable speed is refused (CapacityError names the field).
     assertCpuCapacity(cfgs, dataset);
-    this.runs = cfgs.map((cfg) => new Run(cfg, dataset, { init }));
+    if (this.opts.kernels !== 'typescript' && !this.ops) this.ops = (await wasmOps())?.ops;
+    this.named(this.ops ? CPU_NAME_WASM : CPU_NAME_TS);
+    this.runs = cfgs.map((cfg) => new Run(cfg, dataset, { init, ops: this.ops }));
+  }
+
+  /** Says which kernels run (the status line shows info.name); test doubles keep their own names. */
+  protected named(name: string): void {
+    this.info.name = name;
   }
 
   async train(n: number): Promise<RunProgress[]> {

@@ -1,10 +1,14 @@
 // The quadratic's closed forms beside the controls they are about: the condition number and axis
 // rotation, and the selected racer's learning rate and momentum on sliders marked with the
-// largest stable step 2/lmax, the best GD step 2/(lmin+lmax) and Polyak's heavy-ball optimum.
+// largest stable step 2/lmax, the best GD step 2/(lmin+lmax) and Polyak's heavy-ball optimum;
+// one button per optimizer whose spec has a closed form (its best constant hyperparameters).
 
 import { slotLabels } from '../../compare/compareSet';
 import { quadraticCompanions } from '../../engine/arena';
 import type { TestFunction } from '../../engine/data/testFunctions';
+import { hyperDef } from '../../engine/optimizers/hypers';
+import { OPTIMIZERS, optimizerSpec } from '../../engine/optimizers/registry';
+import type { HyperKey } from '../../engine/types';
 import { fmt, snap2 } from '../format';
 import { setAngle, setKappa, setSlotOptimizer, useArena } from './arenaStore';
 import { MarkedSlider } from './MarkedSlider';
@@ -26,8 +30,9 @@ export function QuadraticPanel({ fn }: { fn: TestFunction }) {
   const slot = slots[selected];
   const o = slot.optimizer;
   const label = slotLabels(slots)[selected];
-  const hasMomentum = o.name === 'momentum' || o.name === 'nesterov';
-  const adaptive = !(hasMomentum || o.name === 'sgd');
+  const spec = optimizerSpec(o.name);
+  const hasMomentum = spec.hypers.includes('momentum');
+  const adaptive = spec.adaptive;
   return (
     <section className="card quadratic-panel" aria-label="Quadratic: condition number and closed-form step sizes">
       <header className="card-head">
@@ -100,22 +105,22 @@ export function QuadraticPanel({ fn }: { fn: TestFunction }) {
         />
       )}
       <div className="companion-buttons">
-        <button
-          type="button"
-          title={`ε = 2/(λmin+λmax) = ${fmt(c.optimalLr)}: rate (κ−1)/(κ+1) = ${fmt(c.optimalRate, 4)}`}
-          onClick={() => setSlotOptimizer(selected, { ...o, name: 'sgd', lr: c.optimalLr })}
-        >
-          Optimal GD
-        </button>
-        <button
-          type="button"
-          title={`ε = ${fmt(c.heavyBallLr)}, μ = ${fmt(c.heavyBallMomentum)}: rate (√κ−1)/(√κ+1) = ${fmt(c.heavyBallRate, 4)}`}
-          onClick={() =>
-            setSlotOptimizer(selected, { ...o, name: 'momentum', lr: c.heavyBallLr, momentum: c.heavyBallMomentum })
-          }
-        >
-          Optimal heavy ball
-        </button>
+        {OPTIMIZERS.map((r) => {
+          const cf = r.closedForm;
+          if (!cf) return null;
+          const best = cf.solve(c.lmin, c.lmax);
+          const values = Object.entries(best.hypers).map(([k, v]) => `${hyperDef(k as HyperKey).symbol} = ${fmt(v)}`);
+          return (
+            <button
+              key={r.name}
+              type="button"
+              title={`${cf.help} = ${fmt(best.rate, 4)}; here ${values.join(', ')}`}
+              onClick={() => setSlotOptimizer(selected, { ...o, name: r.name, ...best.hypers })}
+            >
+              {cf.label}
+            </button>
+          );
+        })}
       </div>
       <p className="muted small">
         At κ = {fmt(kappa)}: best GD shrinks the error ×{fmt(c.optimalRate, 4)} per step, heavy ball ×

@@ -1,47 +1,42 @@
-// Optimizer section: the seven optimizers as radio buttons, the learning rate on a log slider,
-// the chosen optimizer's own hyperparameters, and its update rule beside them.
+// Optimizer section: the registered optimizers as radio buttons (each with its one-line help),
+// the learning rate on a log slider, the chosen optimizer's own hyperparameters, and its update
+// rule with its convention beside them. All of it read from the optimizer registry.
 import { fieldAt } from '../../config/fields';
-import { OPTIMIZER_LABELS } from '../../config/labels';
-import { OPTIMIZER_NAMES } from '../../engine/types';
+import { hyperDef } from '../../engine/optimizers/hypers';
+import { OPTIMIZERS, optimizerSpec } from '../../engine/optimizers/registry';
+import type { HyperKey } from '../../engine/types';
 import { setField } from '../../state/actions';
 import { useStore } from '../../state/store';
 import { Help, NumberSlider, Section } from './Fields';
-import { OPTIMIZER_FIELDS, UpdateRule } from './formulas';
-
-const STEPS: Record<string, number> = {
-  'optimizer.momentum': 0.01,
-  'optimizer.beta1': 0.01,
-  'optimizer.beta2': 0.0001,
-  'optimizer.rho': 0.01,
-};
+import { UpdateRule } from './formulas';
 
 export function OptimizerPanel() {
   const name = useStore((s) => s.config.optimizer.name);
   const f = fieldAt('optimizer.name');
   return (
-    <Section title="Optimizer" summary={OPTIMIZER_LABELS[name]} open>
+    <Section title="Optimizer" summary={optimizerSpec(name).label} open>
       <fieldset className="control opt-set" aria-describedby="opt-help">
         <legend className="label">Optimizer</legend>
         <div className="opt-grid">
-          {OPTIMIZER_NAMES.map((n) => (
-            <label key={n} className="opt-choice" data-optimizer={n}>
+          {OPTIMIZERS.map((o) => (
+            <label key={o.name} className="opt-choice" data-optimizer={o.name} title={o.help}>
               <input
                 type="radio"
                 name="optimizer"
-                value={n}
-                checked={n === name}
-                onChange={() => setField('optimizer.name', n)}
+                value={o.name}
+                checked={o.name === name}
+                onChange={() => setField('optimizer.name', o.name)}
               />
-              {OPTIMIZER_LABELS[n]}
+              {o.label}
             </label>
           ))}
         </div>
-        <Help id="opt-help" text={f.help} />
+        <Help id="opt-help" text={`${f.help} ${optimizerSpec(name).label}: ${optimizerSpec(name).help}`} />
       </fieldset>
       <UpdateRule name={name} />
       <NumberSlider path="optimizer.lr" />
-      {OPTIMIZER_FIELDS[name].map((p) => (
-        <NumberSlider key={p} path={p} step={STEPS[p]} />
+      {optimizerSpec(name).hypers.map((k: HyperKey) => (
+        <NumberSlider key={k} path={`optimizer.${k}`} step={hyperDef(k).step} />
       ))}
     </Section>
   );

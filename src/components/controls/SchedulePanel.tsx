@@ -1,14 +1,14 @@
-// Learning-rate schedule: the kind, its own parameters, and a small plot of ε_t computed ahead of
-// training with the engine's scheduleCurve (the very function the run uses), plus early stopping.
+// Learning-rate schedule: the kind, its own parameters, and a small plot of ε_t computed with the
+// engine's scheduleCurve (the very function the run uses), plus early stopping. During training
+// the plot shows the curve from the run's current step and epoch on at the current batch size
+// (schedulePreview.ts).
 import { line, scaleLinear } from 'd3';
 import { useMemo } from 'react';
-import { valCount } from '../../engine/data/dataset';
-import { stepsPerEpoch } from '../../engine/loop';
-import { scheduleCurve } from '../../engine/schedules';
-import type { ScheduleConfig, TrainConfig } from '../../engine/types';
+import type { ScheduleConfig } from '../../engine/types';
 import { useStore } from '../../state/store';
 import { fmt } from '../format';
 import { NumberSlider, Section, Select, Toggle } from './Fields';
+import { previewCurve } from './schedulePreview';
 
 const KIND_NAMES = {
   constant: 'Constant',
@@ -30,16 +30,6 @@ const KIND_FIELDS: Record<ScheduleConfig['kind'], string[]> = {
 };
 const STEP: Record<string, number> = { 'schedule.factor': 0.05, 'schedule.eta': 0.005 };
 
-/** Steps the preview covers: the epoch limit if set, else enough to show the schedule's shape. */
-function horizon(cfg: TrainConfig, spe: number): number {
-  if (cfg.maxEpochs > 0) return cfg.maxEpochs * spe;
-  const s = cfg.schedule;
-  if (s.kind === 'cosine') return Math.ceil(s.totalSteps * 1.2);
-  if (s.kind === 'warmup') return Math.max(s.warmupSteps * 4, 20 * spe);
-  if (s.kind === 'step') return Math.max(s.every * 5, 10) * spe;
-  return 60 * spe;
-}
-
 const W = 264;
 const H = 74;
 const M = { l: 4, r: 4, t: 14, b: 14 };
@@ -47,14 +37,8 @@ const M = { l: 4, r: 4, t: 14, b: 14 };
 function SchedulePreview() {
   const cfg = useStore((s) => s.config);
   const step = useStore((s) => s.run.step);
-  const curve = useMemo(() => {
-    const n = cfg.data.samples;
-    const nTrain = n - valCount(n, cfg.data.valFraction);
-    const spe = stepsPerEpoch(cfg.batchSize, Math.max(1, nTrain));
-    const total = Math.max(2, horizon(cfg, spe));
-    const { steps, lr } = scheduleCurve(cfg.schedule, cfg.optimizer.lr, spe, total, 160);
-    return { steps, lr, total, spe };
-  }, [cfg]);
+  const epoch = useStore((s) => s.run.epoch);
+  const curve = useMemo(() => previewCurve(cfg, step, epoch), [cfg, step, epoch]);
   const x = scaleLinear([0, curve.total - 1], [M.l, W - M.r]);
   const y = scaleLinear([0, cfg.optimizer.lr * 1.05], [H - M.b, M.t]);
   const path =
@@ -62,7 +46,7 @@ function SchedulePreview() {
       (_, i) => x(curve.steps[i]),
       (v) => y(v),
     )(Array.from(curve.lr)) ?? '';
-  const epochs = curve.total / curve.spe;
+  const epochs = curve.endEpoch;
   return (
     <figure className="sched-preview" aria-label="Learning-rate schedule preview">
       <svg
@@ -72,7 +56,7 @@ function SchedulePreview() {
         aria-label={`learning rate from ${fmt(cfg.optimizer.lr)} over ${fmt(epochs)} epochs`}
       >
         <line x1={M.l} x2={W - M.r} y1={H - M.b} y2={H - M.b} className="axis" />
-        <path d={`${path}L${x(curve.total - 1)},${H - M.b}L${M.l},${H - M.b}Z`} className="area" />
+        <path d={`${path}L${x(curve.total - 1)},${H - M.b}L${x(curve.steps[0])},${H - M.b}Z`} className="area" />
         <path d={path} className="curve" />
         {step > 0 && step < curve.total && <line x1={x(step)} x2={x(step)} y1={M.t} y2={H - M.b} className="now" />}
         <text x={M.l} y={10}>

@@ -48,8 +48,14 @@ function exportPytorch(): void {
     return;
   }
   const d = setup.dataset;
-  const script = pytorchScript(config, { ...d, xTrainRaw: d.xTrain, xValRaw: d.xVal, image: d.image ?? undefined });
-  downloadText(script, pytorchFileName(config), 'text/x-python');
+  try {
+    // The page holds every row of 2D and regression sets; of an image set only the rows it shows,
+    // and pytorchScript then refuses, naming the field, rather than writing a script that cannot load.
+    const script = pytorchScript(config, { ...d, xTrainRaw: d.xTrain, xValRaw: d.xVal, image: d.image ?? undefined });
+    downloadText(script, pytorchFileName(config), 'text/x-python');
+  } catch (e) {
+    say(`PyTorch script not written: ${(e as Error).message}`);
+  }
 }
 
 export async function importConfigFile(file: File): Promise<void> {

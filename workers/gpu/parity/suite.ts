@@ -186,6 +186,31 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
       c.reg.l2 = 1e-3;
     },
   },
+  // the schedule's clock across a live batch-size change mid-epoch (16 -> 32 at step 81, epoch 8.1):
+  // both sides keep the accumulated epoch progress, step by step the same lr (issue 11 §2)
+  clock: {
+    per: 27,
+    runs: [
+      (c) => Object.assign(c.schedule, { kind: 'exponential', eta: 0.8 }),
+      (c) => Object.assign(c.schedule, { kind: 'step', every: 3, factor: 0.5 }),
+      (c) => Object.assign(c.schedule, { kind: 'inverse', k: 0.5 }),
+    ],
+    midway: (c) => {
+      c.batchSize = 32;
+    },
+  },
+  // the same change with 16 samples left in the epoch (step 99, epoch 9.9): its last step takes the
+  // epoch's last 32 samples, a full batch for the GPU's buffers, and the clock reaches epoch 10
+  'clock-end': {
+    per: 33,
+    runs: [
+      (c) => Object.assign(c.schedule, { kind: 'exponential', eta: 0.8 }),
+      (c) => Object.assign(c.schedule, { kind: 'step', every: 3, factor: 0.5 }),
+    ],
+    midway: (c) => {
+      c.batchSize = 32;
+    },
+  },
   // divergence: the windowed blow-up rule (lr 50, 1e6) stops the run at the same step; an update that
   // overflows the weights while the loss is still finite (momentum 1e38) restores the last finite ones
   divergence: {

@@ -5,16 +5,10 @@
 import { updateRunningStats } from '../../../../src/engine/batchnorm';
 import { defaultConfig } from '../../../../src/engine/defaults';
 import { l2Norm } from '../../../../src/engine/floatArray';
+import { l1Prox } from '../../../../src/engine/l1Prox';
 import { buildLayout, decayMask } from '../../../../src/engine/layout';
 import { optimizerStep } from '../../../../src/engine/optim';
-import {
-  activationL1Penalty,
-  l1ClipCrossings,
-  l1Penalty,
-  l1PenaltyGrad,
-  l2Penalty,
-  l2PenaltyGrad,
-} from '../../../../src/engine/regularizers';
+import { activationL1Penalty, l1Penalty, l2Penalty, l2PenaltyGrad } from '../../../../src/engine/regularizers';
 import { OPTIMIZER_NAMES, type OptimizerName, type TrainConfig } from '../../../../src/engine/types';
 import { hyperWords, packHyper } from '../../hyper';
 import { makePlan, segmentTable } from '../../plan';
@@ -123,7 +117,6 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     const th = theta[r].slice();
     const g = grad[r].slice();
     l2PenaltyGrad(th, mask, c.reg.l2, g);
-    l1PenaltyGrad(th, mask, c.reg.l1, g);
     const gradNorm = layout.layers.map((l) => l2Norm(g, l.w, l.outDim * l.inDim));
     let regLoss = l2Penalty(th, mask, c.reg.l2) + l1Penalty(th, mask, c.reg.l1);
     for (const pl of plan.layers.filter((x) => x.hidden)) {
@@ -137,7 +130,7 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     if (c.clipNorm > 0 && norm > c.clipNorm) for (let i = 0; i < P; i++) g[i] *= c.clipNorm / norm;
     const st = { t: t0, m: m[r].slice(), v: v[r].slice() };
     optimizerStep(c.optimizer, th, g, st, c.optimizer.lr, mask);
-    clipped += l1ClipCrossings(theta[r], th, mask, c.reg.l1);
+    clipped += l1Prox(c.optimizer, th, st, c.optimizer.lr, c.reg.l1, mask);
     const ratio = layout.layers.map((l) => {
       const n = l.outDim * l.inDim;
       let du = 0;
@@ -176,7 +169,7 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     out.push(validateResult(`${tag} updateRatio`, gr.subarray(o + 8 + plan.L, o + 8 + 2 * plan.L), ratio, 1e-6, 1e-4));
   }
   if (clipped === 0)
-    throw new Error(`update case ${names.join(',')}: no weight crossed 0, the L1 clipping went untested`);
+    throw new Error(`update case ${names.join(',')}: no weight stopped at 0, the L1 prox went untested`);
   k.endCase();
   return out;
 }

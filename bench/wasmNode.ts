@@ -1,0 +1,93 @@
+// Node, single thread: the WebAssembly SIMD dense kernels (workers/cpu/wasmOps.ts) against the
+// engine's TypeScript dense ops. Prints forward-GEMM GFLOP/s at n^3 (Y = X W^T + b, X[n, n],
+// W[n, n]; 2 n^3 flops; the wasm figure includes copying in, packing W and copying out) and
+// training steps/s of 784-256-256-10 ReLU, batch 128, SGD on a fixed batch of digits.
+//   npx tsx bench/wasmNode.ts [--quick]
+
+import { buildWasm } from '../scripts/buildWasm';
+import {
+  buildLayout,
+  type DenseOps,
+  decayMask,
+  defaultConfig,
+  initBnStats,
+  initParams,
+  lossAndGrad,
+  makeDataset,
+  matmul,
+  streamSeed,
+  tsDenseOps,
+} from '../src/engine';
+import { loadDigits } from '../src/engine/data/digits';
+import { sgdStep } from '../src/engine/optimizers/sgd';
+import { Rng } from '../src/engine/rng';
+import { wasmOps } from '../workers/cpu/wasmLoad';
+
+const quick = process.argv.includes('--quick');
+
+/** Best of 3 timings of `k` calls, in seconds per call, with k grown until one timing is >= 0.3 s. */
+function perCall(f: () => void): number {
+  let k = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < k; i++) f();
+    const dt = (performance.now() - t0) / 1000;
+    if (dt >= 0.3 || k >= 1 << 16) break;
+    k *= 2;
+  }
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < k; i++) f();
+    best = Math.min(best, (performance.now() - t0) / 1000 / k);
+  }
+  return best;
+}
+
+async function main() {
+  await buildWasm();
+  const loaded = await wasmOps();
+  if (!loaded) throw new Error('WebAssembly SIMD kernels did not load');
+  console.log(`wasm build: ${loaded.kind}; node ${process.version}; single thread`);
+  const rng = new Rng(1);
+  console.log('\nforward GEMM Y = X W^T + b, GFLOP/s');
+  console.log('n     TS matmul  wasm   ratio');
+  for (const n of quick ? [256] : [256, 512, 1024]) {
+    const X = Float32Array.from({ length: n * n }, () => rng.uniform() * 2 - 1);
+    const W = Float32Array.from({ length: n * n }, () => rng.uniform() * 2 - 1);
+    const b = new Float32Array(n);
+    const flops = 2 * n * n * n;
+    const ts = flops / perCall(() => matmul(X, W, b, n, n, n)) / 1e9;
+    const wa = flops / perCall(() => loaded.ops.forward(X, W, b, n, n, n, null)) / 1e9;
+    console.log(
+      `${String(n).padEnd(5)} ${ts.toFixed(2).padStart(9)} ${wa.toFixed(2).padStart(6)} ${(wa / ts).toFixed(1).padStart(6)}x`,
+    );
+  }
+
+  // The issue's script shape: a fixed batch of 128 digits, lossAndGrad + sgdStep per step.
+  await loadDigits();
+  const cfg = defaultConfig();
+  cfg.data = { ...cfg.data, name: 'digits', samples: 1200, valFraction: 1 / 6 };
+  cfg.model.hidden = [256, 256].map((units) => ({ units, activation: 'relu' as const, dropout: 0, batchNorm: false }));
+  cfg.model.loss = 'softmaxCE';
+  const ds = makeDataset(cfg.data, cfg.seed);
+  const layout = buildLayout(cfg.model, ds.inputDim, ds.outputDim);
+  const B = 128;
+  const x = ds.xTrain.subarray(0, B * ds.inputDim);
+  const y = (ds.yTrain as Int32Array).subarray(0, B);
+  const mask = decayMask(layout, false);
+  const bn = initBnStats(layout);
+  const stepsPerSec = (ops: DenseOps) => {
+    const theta = initParams(layout, cfg.model, new Rng(streamSeed(cfg.seed, 'init')));
+    const opts = { train: true, model: cfg.model, dropoutSeed: 0, step: 0, ops };
+    const step = () => sgdStep(theta, lossAndGrad(layout, theta, bn, x, y, B, opts, cfg.reg, mask).grad, 0.05);
+    step(); // warm-up
+    return 1 / perCall(step);
+  };
+  const ts = stepsPerSec(tsDenseOps);
+  const wa = stepsPerSec(loaded.ops);
+  console.log('\n784-256-256-10 ReLU, batch 128, SGD on a fixed batch (lossAndGrad + sgdStep), steps/s');
+  console.log(`TS engine ${ts.toFixed(1)}   wasm ${wa.toFixed(1)}   ratio ${(wa / ts).toFixed(1)}x`);
+}
+
+main();

@@ -1,0 +1,82 @@
+// Adam (Kingma & Ba 2015, Algorithm 1), t counts from 1 (the first step has t = 1):
+//   m <- b1*m + (1-b1)*g              (first moment: a moving average of the gradient)
+//   v <- b2*v + (1-b2)*g^2            (second moment: a moving average of its square)
+//   mhat = m/(1-b1^t)                 (bias correction: m and v start at 0, so early averages
+//   vhat = v/(1-b2^t)                  are shrunk toward 0; dividing undoes it exactly)
+//   w <- w - lr*mhat/(sqrt(vhat) + eps)
+// At t = 1, mhat = g and vhat = g^2, so every coordinate moves by lr*sign(g) (up to eps).
+// eps outside the root, as the paper and PyTorch. L1 prox scale s = 1/(sqrt(vhat_new) + eps).
+// Arena, with s from the new v:  momentum = -lr*b1*m_prev/(1-b1^t)*s,
+//                                gradient = -lr*(1-b1)*g/(1-b1^t)*s   (they add up to the move).
+import type { FloatArray } from '../floatArray';
+import type { OptimizerSpec, TermInput, TermSplit } from './spec';
+
+/** One Adam step in place at step t >= 1 (m[P], v[P] the moments). */
+export function adamStep(
+  theta: FloatArray,
+  grad: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  t: number,
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+): void {
+  if (!(t >= 1)) throw new Error(`adamStep: t counts from 1, got ${t}`);
+  const c1 = 1 - b1 ** t;
+  const c2 = 1 - b2 ** t;
+  for (let i = 0; i < theta.length; i++) {
+    const g = grad[i];
+    const mi = b1 * m[i] + (1 - b1) * g;
+    const vi = b2 * v[i] + (1 - b2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    theta[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+  }
+}
+
+/** 1/(sqrt(v/(1-b2^t)) + eps) per coordinate, after step t (Adam, AdamW). */
+export const adamScale = (v: FloatArray, t: number, b2: number, eps: number) => {
+  const c2 = 1 - b2 ** t;
+  return (k: number): number => 1 / (Math.sqrt(v[k] / c2) + eps);
+};
+
+/** Adam's two arena terms (AdamW adds its decay). */
+export function adamTerms({ g, m, v, t, lr, hp }: TermInput): TermSplit {
+  const { beta1: b1, beta2: b2 } = hp;
+  const c1 = 1 - b1 ** t;
+  const scale = Array.from(g, (gi, i) => 1 / (Math.sqrt((b2 * v[i] + (1 - b2) * gi * gi) / (1 - b2 ** t)) + hp.eps));
+  return {
+    gradient: scale.map((s, i) => (-lr * (1 - b1) * g[i] * s) / c1),
+    momentum: scale.map((s, i) => (-lr * b1 * m[i] * s) / c1),
+    decay: scale.map(() => 0),
+    scale,
+  };
+}
+
+/** Adam's rule in TeX (AdamW prepends its decay). */
+export const ADAM_RULE = [
+  'm \\leftarrow \\beta_1 m + (1-\\beta_1)\\, g',
+  'v \\leftarrow \\beta_2 v + (1-\\beta_2)\\, g^2',
+  '\\hat m = m/(1-\\beta_1^{\\,t});\\; \\hat v = v/(1-\\beta_2^{\\,t})',
+  'w \\leftarrow w - \\varepsilon\\, \\hat m / (\\sqrt{\\hat v} + \\delta)',
+];
+
+export const adam: OptimizerSpec<'adam'> = {
+  name: 'adam',
+  label: 'Adam',
+  help: 'Momentum on the gradient and RMSprop’s per-coordinate scale, both corrected for their start at 0.',
+  hypers: ['beta1', 'beta2', 'eps'],
+  adaptive: true,
+  step: ({ theta, grad, state, lr, hp }) =>
+    adamStep(theta, grad, state.m, state.v, state.t, lr, hp.beta1, hp.beta2, hp.eps),
+  proxScale: (state, hp) => adamScale(state.v, state.t, hp.beta2, hp.eps),
+  terms: adamTerms,
+  arena: {
+    lr: { quadratic: 0.3, rosenbrock: 0.1, beale: 0.1, saddle: 0.01, himmelblau: 0.05, rastrigin: 0.03 },
+    defaultRacer: true,
+  },
+  rule: ADAM_RULE,
+  convention: 'δ is added outside the root (√v̂ + δ), as the paper and PyTorch; t counts steps from 1.',
+};

@@ -1,0 +1,135 @@
+// The shape of one optimizer (in the spirit of optax's GradientTransformation): everything the
+// app says and does about an update rule lives in one spec, so the step, its typeset rule, its
+// help text and its hyperparameters cannot drift apart. registry.ts lists the specs in order.
+//
+// A spec's step works over flat vectors theta[P], grad[P] and its state buffers [P], in float32
+// (training) or float64 (arenas, goldens), with arithmetic in float64. Element-wise rules loop
+// over all P entries; per-layer rules (trust ratios, matrix orthogonalisation) read `segments`,
+// the parameter blocks (a layer's weight matrix W[rows, cols], a bias or batch-norm vector).
+// State: `m` and `v` are the two buffers every backend holds (the GPU keeps exactly these per
+// run); a rule that needs more (Schedule-Free's z and x) names them in `extraBuffers` and
+// finds them in state.extra, allocated by initOptimizerState (optim.ts) and set by `init`.
+//
+// How the next rules fit (not implemented here): Lion is element-wise on m (its prox scale 1, the
+// sign step being lr per coordinate); LAMB loops `segments`, takes ||w|| and ||update|| per block
+// for its trust ratio, and can keep the per-coordinate scale it applied in an extra buffer for
+// proxScale; Muon loops `segments`, orthogonalises role 'hiddenWeight' blocks (rows x cols) with
+// Newton-Schulz and steps the others as AdamW (m, v); Schedule-Free AdamW declares extraBuffers
+// ['z', 'x'], `init` copies theta into both, theta holds y (where gradients are taken), and the
+// evaluation at x needs one more optional member here (e.g. evalPoint(state)) read by Run.evaluate
+// and predict. A new hyperparameter (Muon's Nesterov switch, Schedule-Free's warm-up) is a row in
+// hypers.ts; per-rule defaults (Lion's b2 = 0.99 beside Adam's 0.999) are not expressible yet.
+import type { FloatArray } from '../floatArray';
+import type { HyperKey, OptimizerHypers } from './hypers';
+
+/** One block of theta: [offset, offset + rows*cols), row-major when it is a matrix. */
+export interface ParamSegment {
+  offset: number;
+  rows: number;
+  cols: number;
+  /** 'hiddenWeight': a hidden layer's W; 'outputWeight': the output layer's W; 'vector': b, gamma, beta. */
+  role: 'hiddenWeight' | 'outputWeight' | 'vector';
+}
+
+/** Per-run optimizer memory. Unused buffers stay zero (e.g. `m` for plain SGD). */
+export interface OptimizerState<A extends FloatArray = FloatArray> {
+  /** Steps taken so far; during a step (and the L1 prox after it) it already counts that step. */
+  t: number;
+  /** Velocity (momentum, Nesterov) or first moment (Adam): [P]. */
+  m: A;
+  /** Squared-gradient cache (Adagrad, RMSprop) or second moment (Adam): [P]. */
+  v: A;
+  /** Further buffers [P] by name, for rules that declare `extraBuffers` (initOptimizerState makes them). */
+  extra?: Record<string, A>;
+}
+
+/** What a step reads. `lr` is already scheduled; `mask[P]` = 1 where weight decay applies, null = all. */
+export interface StepContext {
+  theta: FloatArray;
+  grad: FloatArray;
+  state: OptimizerState;
+  lr: number;
+  hp: OptimizerHypers;
+  mask: ArrayLike<number> | null;
+  segments: readonly ParamSegment[];
+}
+
+/** The move w_{t+1} - w_t of a 2D arena point split into the terms the arena draws (numbers per coordinate). */
+export interface TermSplit {
+  /** The part caused by the current gradient (after any adaptive scaling). */
+  gradient: number[];
+  /** The part carried over from earlier steps (velocity, first moment); zeros when none. */
+  momentum: number[];
+  /** Decoupled weight decay; zeros when none. */
+  decay: number[];
+  /** Per-coordinate multiplier of an adaptive rule; null when the rule has none. */
+  scale: number[] | null;
+}
+
+/** The arena's view just before a step: w, g and the state buffers as they are, t = the coming step. */
+export interface TermInput {
+  w: Float64Array;
+  g: Float64Array;
+  m: Float64Array;
+  v: Float64Array;
+  t: number;
+  lr: number;
+  hp: OptimizerHypers;
+}
+
+/**
+ * A closed form on the quadratic f = 0.5 (lmin x^2 + lmax y^2): the best constant hyperparameters
+ * and the rate per step they reach (the quadratic panel's buttons and slider marks).
+ */
+export interface ClosedForm {
+  /** Button label, e.g. 'Optimal GD'. */
+  label: string;
+  /** The formula the tooltip shows, e.g. 'ε = 2/(λmin+λmax): rate (κ−1)/(κ+1)'. */
+  help: string;
+  solve(lmin: number, lmax: number): { hypers: Partial<OptimizerHypers>; rate: number };
+}
+
+/** The prox scale of rules that apply the gradient unscaled (s = 1). */
+export const unitScale = (): ((k: number) => number) => () => 1;
+
+export interface OptimizerSpec<N extends string = string> {
+  /** Config value and URL value (`opt=`); never change it (saved URLs hold it). */
+  name: N;
+  /** Display name. */
+  label: string;
+  /** One line for the picker: what the rule does. */
+  help: string;
+  /** Hyperparameters it reads besides the learning rate, in display order (defined in hypers.ts). */
+  hypers: readonly HyperKey[];
+  /** Its step is about lr per coordinate whatever the gradient's size (log lr slider, no GD marks). */
+  adaptive: boolean;
+  /** Names of state buffers beyond m and v (see the header); omit when none. */
+  extraBuffers?: readonly string[];
+  /** State at creation, reset and when the run switches to this rule (buffers are zero before). */
+  init?(state: OptimizerState, theta: FloatArray, hp: OptimizerHypers): void;
+  /** One step in place: theta and the state buffers (state.t already counts this step). */
+  step(ctx: StepContext): void;
+  /**
+   * The L1 proximal step's scale for coordinate k after the step (l1Prox.ts): the factor the rule
+   * applied to the gradient there (tau = lr zeta1 s). `afterProx` corrects the state by what the
+   * prox removed (delta = w' - w_new), for rules whose state holds a displacement.
+   */
+  proxScale(state: OptimizerState, hp: OptimizerHypers): (k: number) => number;
+  afterProx?(state: OptimizerState, k: number, delta: number, hp: OptimizerHypers): void;
+  /** The arena's terms of the coming move (they add up to it exactly). */
+  terms(x: TermInput): TermSplit;
+  /**
+   * The arena: a starting learning rate per test function (the largest rate of a scripted sweep
+   * over 1e-4..1 that makes visible progress in 300 steps from the function's first start without
+   * diverging, rounded down; src/compare/arenaDefaults.ts) and whether it races by default.
+   * Keyed by TestFunctionName (data/testFunctions.ts; not imported here, so the optimizers stay
+   * out of the data folder's imports; registry.test.ts checks every function has a rate).
+   */
+  arena: { lr: Readonly<Record<string, number>>; defaultRacer: boolean };
+  /** Closed forms on the quadratic, when the rule has them. */
+  closedForm?: ClosedForm;
+  /** The update rule typeset in TeX, one assignment per line, in execution order. */
+  rule: readonly string[];
+  /** The convention the rule follows where texts differ (eps placement, decay order, momentum form). */
+  convention: string;
+}

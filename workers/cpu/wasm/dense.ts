@@ -1,0 +1,203 @@
+// WebAssembly SIMD kernels for the dense layer (AssemblyScript; built by scripts/buildWasm.ts).
+// The TypeScript engine (src/engine/dense.ts, activations.ts) is the reference; these are checked
+// against it in workers/cpu/wasmOps.test.ts.
+//
+// One GEMM serves the three products of a dense layer, C[M, N] = A[M, K] Bp + bias:
+//   forward     Y[B, O]  = X[B, I] W^T      A = X  (rs = I, cs = 1)   Bp = packT(W)    bias b, activation fused
+//   backward X  dX[B, I] = dY[B, O] W       A = dY (rs = O, cs = 1)   Bp = pack(W)
+//   backward W  dW[O, I] = dY^T X           A = dY^T (rs = 1, cs = O) Bp = pack(X)     db = column sums of dY
+// A is read through a row stride rs and a column stride cs (floats), so dY^T needs no copy.
+//
+// Register blocking as XNNPACK's wasmsimd GEMMs: a tile of MR = 4 rows x 8 columns of C lives in
+// 8 f32x4 accumulators; each k broadcasts one A value per row and multiplies it into two f32x4
+// loads of the packed B panel. Bp is B in panels of 8 columns, K-major (panel p holds
+// Bp[(p K + k) 8 + j] = B[k, 8p + j]), zero-padded past N, so the inner loop has no edge cases;
+// only the store of the last panel is partial. Accumulation is float32 (the engine's is float64):
+// the parity tests bound the difference.
+//
+// Relaxed SIMD: when compiled with --enable relaxed-simd, acc = relaxed_madd(a, b, acc) (an FMA where
+// the CPU has one, else mul + add); the plain-SIMD build computes acc + a * b with two roundings.
+// Pointers are byte offsets into this module's memory, laid out by the caller (workers/cpu/wasmOps.ts).
+
+// Activation codes (the order of ACT_CODES in wasmOps.ts).
+const RELU: i32 = 1;
+const LEAKY: i32 = 2;
+const ELU: i32 = 3;
+const TANH: i32 = 4;
+const SIGMOID: i32 = 5;
+const LEAKY_SLOPE: f32 = 0.01;
+
+// 32 bytes where a partial tile row is stored before its valid columns are copied out.
+const SCRATCH: usize = memory.data(32, 16);
+
+/** First free byte after the module's static data: the caller lays its arrays out from here. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~15;
+}
+
+// acc + a * b (one FMA under relaxed SIMD).
+function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/** Bp from B[K, N] row-major (row stride ld floats): panels of 8 columns, K-major, zero-padded. */
+export function pack(src: usize, K: i32, N: i32, ld: i32, dst: usize): void {
+  for (let n0 = 0; n0 < N; n0 += 8) {
+    const w = min(8, N - n0);
+    for (let k = 0; k < K; k++) {
+      const s = src + ((<usize>k * ld + n0) << 2);
+      if (w === 8) {
+        v128.store(dst, v128.load(s));
+        v128.store(dst, v128.load(s, 16), 16);
+      } else {
+        for (let j = 0; j < 8; j++) store<f32>(dst + (j << 2), j < w ? load<f32>(s + (j << 2)) : 0);
+      }
+      dst += 32;
+    }
+  }
+}
+
+/** Bp from B = W^T with W[N, K] row-major (forward: N = O, K = I): panels of 8 rows of W. */
+export function packT(src: usize, N: i32, K: i32, dst: usize): void {
+  for (let n0 = 0; n0 < N; n0 += 8) {
+    const w = min(8, N - n0);
+    for (let j = 0; j < 8; j++) {
+      const s = src + ((<usize>(n0 + j) * K) << 2);
+      let d = dst + (j << 2);
+      if (j < w) for (let k = 0; k < K; k++, d += 32) store<f32>(d, load<f32>(s + (k << 2)));
+      else for (let k = 0; k < K; k++, d += 32) store<f32>(d, 0);
+    }
+    dst += (<usize>K) << 5;
+  }
+}
+
+// Stores one tile row (8 columns from two vectors) at c, only the first w columns when w < 8.
+function storeRow(c: usize, lo: v128, hi: v128, w: i32): void {
+  if (w === 8) {
+    v128.store(c, lo);
+    v128.store(c, hi, 16);
+  } else {
+    v128.store(SCRATCH, lo);
+    v128.store(SCRATCH, hi, 16);
+    memory.copy(c, SCRATCH, (<usize>w) << 2);
+  }
+}
+
+/**
+ * C[M, N] = A Bp + bias (row stride of C = N). A[m, k] at a + 4 (m rs + k cs). bias: 0 for none,
+ * else N floats padded with zeros to a multiple of 8.
+ */
+export function gemm(a: usize, rs: i32, cs: i32, M: i32, N: i32, K: i32, bp: usize, bias: usize, c: usize): void {
+  const ars = (<usize>rs) << 2;
+  const acs = (<usize>cs) << 2;
+  const zero = f32x4.splat(0);
+  for (let n0 = 0; n0 < N; n0 += 8) {
+    const w = min(8, N - n0);
+    const panel = bp + ((<usize>n0 * K) << 2);
+    const b0 = bias ? v128.load(bias + ((<usize>n0) << 2)) : zero;
+    const b1 = bias ? v128.load(bias + ((<usize>n0) << 2), 16) : zero;
+    let m = 0;
+    for (; m + 4 <= M; m += 4) {
+      let c00 = b0,
+        c01 = b1,
+        c10 = b0,
+        c11 = b1,
+        c20 = b0,
+        c21 = b1,
+        c30 = b0,
+        c31 = b1;
+      let pa = a + <usize>m * ars;
+      let pb = panel;
+      for (let k = 0; k < K; k++) {
+        const v0 = v128.load(pb);
+        const v1 = v128.load(pb, 16);
+        const a0 = v128.load32_splat(pa);
+        const a1 = v128.load32_splat(pa + ars);
+        const a2 = v128.load32_splat(pa + 2 * ars);
+        const a3 = v128.load32_splat(pa + 3 * ars);
+        c00 = madd(a0, v0, c00);
+        c01 = madd(a0, v1, c01);
+        c10 = madd(a1, v0, c10);
+        c11 = madd(a1, v1, c11);
+        c20 = madd(a2, v0, c20);
+        c21 = madd(a2, v1, c21);
+        c30 = madd(a3, v0, c30);
+        c31 = madd(a3, v1, c31);
+        pa += acs;
+        pb += 32;
+      }
+      const pc = c + ((<usize>m * N + n0) << 2);
+      const rowC = (<usize>N) << 2;
+      storeRow(pc, c00, c01, w);
+      storeRow(pc + rowC, c10, c11, w);
+      storeRow(pc + 2 * rowC, c20, c21, w);
+      storeRow(pc + 3 * rowC, c30, c31, w);
+    }
+    for (; m < M; m++) {
+      let c00 = b0,
+        c01 = b1;
+      let pa = a + <usize>m * ars;
+      let pb = panel;
+      for (let k = 0; k < K; k++) {
+        const a0 = v128.load32_splat(pa);
+        c00 = madd(a0, v128.load(pb), c00);
+        c01 = madd(a0, v128.load(pb, 16), c01);
+        pa += acs;
+        pb += 32;
+      }
+      storeRow(c + ((<usize>m * N + n0) << 2), c00, c01, w);
+    }
+  }
+}
+
+/**
+ * h[k] = f(z[k]) for n floats (the activation fused after the forward GEMM, on the tile just
+ * written while it is in cache). relu and leaky ReLU in SIMD; elu, tanh and sigmoid in float64
+ * like the engine's ACTIVATIONS (one rounding to float32 on store).
+ */
+export function activate(z: usize, h: usize, n: i32, act: i32): void {
+  let k = 0;
+  if (act === RELU || act === LEAKY) {
+    const zero = f32x4.splat(0);
+    const slope = f32x4.splat(act === RELU ? 0 : LEAKY_SLOPE);
+    for (; k + 4 <= n; k += 4) {
+      const v = v128.load(z + ((<usize>k) << 2));
+      // z > 0 ? z : slope z  (NaN stays NaN through the multiply)
+      v128.store(h + ((<usize>k) << 2), v128.bitselect(v, f32x4.mul(v, slope), f32x4.gt(v, zero)));
+    }
+  }
+  for (; k < n; k++) {
+    const x = <f64>load<f32>(z + ((<usize>k) << 2));
+    let y: f64;
+    if (act === RELU) y = Math.max(0, x);
+    else if (act === LEAKY) y = x > 0 ? x : LEAKY_SLOPE * x;
+    else if (act === ELU) y = x > 0 ? x : Math.expm1(x);
+    else if (act === TANH) y = Math.tanh(x);
+    else if (act === SIGMOID) {
+      if (x >= 0) y = 1 / (1 + Math.exp(-x));
+      else {
+        const e = Math.exp(x);
+        y = e / (1 + e);
+      }
+    } else y = x;
+    store<f32>(h + ((<usize>k) << 2), <f32>y);
+  }
+}
+
+/** db[o] = sum_n dY[n, o] over B rows of O floats. */
+export function colSum(dy: usize, B: i32, O: i32, db: usize): void {
+  memory.fill(db, 0, (<usize>O) << 2);
+  for (let n = 0; n < B; n++) {
+    const row = dy + ((<usize>n * O) << 2);
+    let o = 0;
+    for (; o + 4 <= O; o += 4) {
+      const p = db + ((<usize>o) << 2);
+      v128.store(p, f32x4.add(v128.load(p), v128.load(row + ((<usize>o) << 2))));
+    }
+    for (; o < O; o++) {
+      const p = db + ((<usize>o) << 2);
+      store<f32>(p, load<f32>(p) + load<f32>(row + ((<usize>o) << 2)));
+    }
+  }
+}

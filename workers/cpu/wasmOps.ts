@@ -1,0 +1,112 @@
+// The engine's dense ops (src/engine/dense.ts DenseOps) over the WebAssembly SIMD kernels of
+// wasm/dense.ts. Each call copies its float32 operands into the module's memory, packs the
+// right-hand matrix into 8-column panels (once per call, i.e. once per weight update in training:
+// O(O I) next to the GEMM's O(B O I)), runs the register-blocked GEMM and copies the results out.
+// Float64 operands (gradient checks) go to the TypeScript ops unchanged.
+//
+// Shapes: X[B, I], W[O, I], b[O], z = h = Y[B, O], dY[B, O], dX[B, I], dW[O, I], db[O].
+import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
+import type { Activation } from '../../src/engine/types';
+
+/** Which build runs: relaxed SIMD (FMA) where the engine validates it, else plain SIMD. */
+export type WasmKind = 'relaxed-simd' | 'simd';
+
+interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  pack(src: number, K: number, N: number, ld: number, dst: number): void;
+  packT(src: number, N: number, K: number, dst: number): void;
+  gemm(a: number, rs: number, cs: number, M: number, N: number, K: number, bp: number, bias: number, c: number): void;
+  activate(z: number, h: number, n: number, act: number): void;
+  colSum(dy: number, B: number, O: number, db: number): void;
+}
+
+/** The kernel's activation codes (wasm/dense.ts, beside this file). */
+const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, tanh: 4, sigmoid: 5 };
+
+const up8 = (n: number) => (n + 7) & ~7;
+
+/** Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests). */
+function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
+  const base = k.heapBase();
+  let f32 = new Float32Array(k.memory.buffer);
+  // A bump layout of one call's arrays from `base`; the memory grows to fit (never shrinks).
+  let top = base;
+  const layout = (...counts: number[]): number[] => {
+    top = base;
+    const at = counts.map((n) => {
+      const p = top;
+      top += ((n * 4 + 15) >> 4) << 4;
+      return p;
+    });
+    const need = top - k.memory.buffer.byteLength;
+    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+    if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
+    return at;
+  };
+  const put = (p: number, a: FloatArray) => f32.set(a, p >> 2);
+  const get = (p: number, n: number) => f32.slice(p >> 2, (p >> 2) + n);
+  // Backward results are views (DenseOps allows it): network.backward copies dW and db into the
+  // gradient and reads dX before its next op call, so copying them out here would be waste.
+  const view = (p: number, n: number) => f32.subarray(p >> 2, (p >> 2) + n);
+  const all32 = (...a: FloatArray[]) => a.every((x) => x instanceof Float32Array);
+
+  return {
+    poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
+    forward(X, W, b, B, I, O, act) {
+      if (!all32(X, W, b)) return tsDenseOps.forward(X, W, b, B, I, O, act);
+      const Np = up8(O);
+      const [px, pw, pp, pb, pz, ph] = layout(B * I, O * I, Np * I, Np, B * O, act ? B * O : 0);
+      put(px, X);
+      put(pw, W);
+      put(pb, b);
+      f32.fill(0, (pb >> 2) + O, (pb >> 2) + Np);
+      k.packT(pw, O, I, pp);
+      k.gemm(px, I, 1, B, O, I, pp, pb, pz);
+      const z = get(pz, B * O);
+      if (!act) return { z, h: z };
+      k.activate(pz, ph, B * O, ACT_CODES[act]);
+      return { z, h: get(ph, B * O) };
+    },
+    backwardX(dY, W, B, I, O) {
+      if (!all32(dY, W)) return tsDenseOps.backwardX(dY, W, B, I, O);
+      // dX[B, I] = dY[B, O] W[O, I]: B = W as [K = O, N = I].
+      const [pd, pw, pp, px] = layout(B * O, O * I, up8(I) * O, B * I);
+      put(pd, dY);
+      put(pw, W);
+      k.pack(pw, O, I, I, pp);
+      k.gemm(pd, O, 1, B, I, O, pp, 0, px);
+      return view(px, B * I);
+    },
+    backwardW(dY, X, B, I, O) {
+      if (!all32(dY, X)) return tsDenseOps.backwardW(dY, X, B, I, O);
+      // dW[O, I] = dY^T X: A = dY read transposed (row stride 1, column stride O), B = X as [K = B, N = I].
+      const [pd, px, pp, pw, pb] = layout(B * O, B * I, up8(I) * B, O * I, O);
+      put(pd, dY);
+      put(px, X);
+      k.pack(px, B, I, I, pp);
+      k.gemm(pd, 1, O, O, I, B, pp, 0, pw);
+      k.colSum(pd, B, O, pb);
+      return { dW: view(pw, O * I), db: view(pb, O) };
+    },
+  };
+}
+
+/**
+ * Instantiates the best build this engine validates (relaxed SIMD, then plain SIMD); null when
+ * neither validates (no WebAssembly SIMD: the caller keeps the TypeScript ops).
+ * `bytes(kind)` reads one build: fetched in the worker, read from the file in Node.
+ */
+export async function loadWasmOps(
+  bytes: (kind: WasmKind) => Promise<BufferSource>,
+  kinds: WasmKind[] = ['relaxed-simd', 'simd'],
+): Promise<{ ops: DenseOps & { poison(): void }; kind: WasmKind } | null> {
+  if (typeof WebAssembly === 'undefined') return null;
+  for (const kind of kinds) {
+    const b = await bytes(kind);
+    if (!WebAssembly.validate(b)) continue;
+    const { instance } = await WebAssembly.instantiate(b, {});
+    return { ops: wasmDenseOps(instance.exports as unknown as Kernels), kind };
+  }
+  return null;
+}
