@@ -15,37 +15,51 @@ import {
 } from '../src/engine';
 import type { RunProgress, TrainingBackend } from '../workers/backend';
 import { CpuBackend } from '../workers/cpu/backend';
+import { wasmOps } from '../workers/cpu/wasmLoad';
 import { GpuBackend } from '../workers/gpu/backend';
 import { adapterName } from '../workers/gpu/device';
 import { gpuMatmul } from './descentGpuMatmul';
 import { benchSplit, matmulError, matmulInputs, matmulResult, stepRates, timeChunks } from './measure';
 import { type BenchOptimizer, type MatmulResult, OPT_HYPER, type TrainResult, type Workload } from './tasks';
 
+/** One of Descent's CPU implementations as the rows time it. */
+interface CpuImpl {
+  label: string;
+  backend: () => Promise<TrainingBackend>;
+  /** Y[B, O] = X[B, I] W[O, I]^T + b[O] */
+  matmul: (X: Float32Array, W: Float32Array, b: Float32Array, B: number, I: number, O: number) => Float32Array;
+}
+
+const tsMatmul: CpuImpl['matmul'] = (X, W, b, B, I, O) => matmul(X, W, b, B, I, O) as Float32Array;
+
 /**
  * Descent's CPU side by name (`npm run bench -- --cpu=NAME`): the training backend and the forward
- * matmul the rows time. 'engine' is the CPU backend as the worker builds it today; another CPU
- * implementation (WebAssembly kernels, threads) registers here and is measured by the same rows.
+ * matmul the rows time. 'engine' is the CPU backend as the worker builds it (its WebAssembly SIMD
+ * kernels where they load, else TypeScript); 'typescript' keeps the engine's own loops. Another
+ * CPU implementation (threads, ...) registers here and is measured by the same rows.
  */
-export const CPU_IMPLS: Record<
-  string,
-  {
-    label: string;
-    backend: () => Promise<TrainingBackend>;
-    /** Y[B, O] = X[B, I] W[O, I]^T + b[O] */
-    matmul: (X: Float32Array, W: Float32Array, b: Float32Array, B: number, I: number, O: number) => Float32Array;
-  }
-> = {
-  engine: {
-    label: "the engine's matmul (float64 accumulation) and CpuBackend",
-    backend: async () => new CpuBackend(),
-    matmul: (X, W, b, B, I, O) => matmul(X, W, b, B, I, O) as Float32Array,
+export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
+  engine: async () => {
+    const w = await wasmOps();
+    return {
+      label: w
+        ? `WebAssembly kernels (${w.kind}) and CpuBackend`
+        : "the engine's matmul and CpuBackend (no WebAssembly SIMD)",
+      backend: async () => new CpuBackend(),
+      matmul: w ? (X, W, b, B, I, O) => w.ops.forward(X, W, b, B, I, O, null).z as Float32Array : tsMatmul,
+    };
   },
+  typescript: async () => ({
+    label: "the engine's TypeScript matmul (float64 accumulation) and CpuBackend({ kernels: 'typescript' })",
+    backend: async () => new CpuBackend({ kernels: 'typescript' }),
+    matmul: tsMatmul,
+  }),
 };
 
-function cpuImpl(name: string) {
+async function cpuImpl(name: string): Promise<CpuImpl> {
   const c = CPU_IMPLS[name];
   if (!c) throw new Error(`--cpu: unknown CPU implementation '${name}' (known: ${Object.keys(CPU_IMPLS).join(', ')})`);
-  return c;
+  return c();
 }
 
 export async function descentMatmul(
@@ -59,7 +73,7 @@ export async function descentMatmul(
   for (const n of sizes) {
     const { X, W, b } = matmulInputs(n);
     if (!gpu) {
-      const c = cpuImpl(cpu);
+      const c = await cpuImpl(cpu);
       if (out.length === 0) notes.push(`Descent CPU '${cpu}': ${c.label}`);
       const maxRelErr = matmulError(c.matmul(X, W, b, n, n, n), X, W, b, n);
       const timed = await timeChunks(async (k) => {
@@ -137,7 +151,7 @@ export function benchDataset(w: Workload): ClassificationDataset {
 }
 
 async function makeBackend(gpu: boolean, cpu: string): Promise<TrainingBackend> {
-  return gpu ? await GpuBackend.create() : await cpuImpl(cpu).backend();
+  return gpu ? await GpuBackend.create() : await (await cpuImpl(cpu)).backend();
 }
 
 /** Mean loss of the last step of every run; throws if a run left 'ok' (its steps would not be done). */
