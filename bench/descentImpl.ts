@@ -179,10 +179,11 @@ export async function descentTrain(
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
   // Device acquisition is outside the first-step clock, as tf.setBackend() is on the TF.js side.
   const backend = await makeBackend(gpu, cpu);
-  notes.push(`Descent backend: ${backend.info.name}`);
   try {
     const t0 = performance.now();
     await backend.build(cfgs, dataset, init);
+    // after build(): the CPU backend names its kernels once it has loaded them
+    notes.push(`Descent backend: ${backend.info.name}`);
     const firstLoss = lastLoss(await backend.train(1), 1);
     const firstStepMs = performance.now() - t0;
     const warm = performance.now();
