@@ -64,6 +64,10 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'compare',
     'regression',
     'live',
+    'l1',
+    'l1-momentum',
+    'l1-adamw',
+    'adagrad-c0',
     'clock',
     'clock-end',
   ];
@@ -118,6 +122,14 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
         // the stopping scenarios must really stop (the CPU Run stops at the same step: checked in r.ok)
         if (name === 'stopping') expect(r.status, r.report).toEqual(['early-stopped', 'finished']);
         if (name === 'divergence') expect(r.status, r.report).toEqual(['diverged', 'diverged', 'ok', 'diverged']);
+        // L1's proximal step leaves weights at exactly 0, the same ones up to rounding at the threshold
+        if (name.startsWith('l1')) {
+          console.log(`${path} ${name}: exact zeros (gpu, cpu) ${JSON.stringify(r.zeros)}`);
+          for (const [g, c] of r.zeros) {
+            expect(c, r.report).toBeGreaterThan(0);
+            expect(Math.abs(g - c), r.report).toBeLessThanOrEqual(Math.max(2, 0.02 * c));
+          }
+        }
       });
     }
   }

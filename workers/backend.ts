@@ -4,7 +4,7 @@
 // A backend holds R >= 1 runs that share one architecture, one dataset, one initial weight
 // vector and one minibatch order; they differ only in non-architectural settings (optimizer,
 // learning rate and schedule, regularization strengths, dropout rate). Compare mode is R > 1.
-import type { Dataset, EpochMetrics, RunStatus, Series, StepMetrics } from '../src/engine';
+import type { Dataset, EpochMetrics, RunSnapshot, RunStatus, Series, StepMetrics } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
 
 export interface BackendInfo {
@@ -51,6 +51,17 @@ export interface TrainingBackend {
    * backend (device loss, switch), so its blow-up rule keeps that reference (TrainLoop.firstLoss).
    */
   writeParams(run: number, theta: Float32Array, lossBaseline?: number): Promise<void>;
+  /**
+   * Run `run`'s whole state (src/engine/snapshot.ts: weights, batch-norm statistics, optimizer t and
+   * buffers, the loop's counters, schedule clock, plateau and early-stopping state, the best weights,
+   * the loss baseline), as plain structured-clone-able data owned by the caller.
+   */
+  exportState(run: number): Promise<RunSnapshot>;
+  /**
+   * Continue run `run` as the run `snapshot` was exported from (on this or another backend, built
+   * from the same config). Throws naming the field when the snapshot does not fit; nothing changes then.
+   */
+  importState(run: number, snapshot: RunSnapshot): Promise<void>;
   /** Model outputs (probabilities [n, C] or predictions [n, O]) at n input points x[n, inputDim]. */
   predict(run: number, x: Float32Array, n: number): Promise<Float32Array>;
   /** Data loss (without regularization) of the training split at each of K parameter vectors (loss landscapes). */

@@ -5,6 +5,7 @@
 import { buildLayout, initParams, loadDigits, makeDataset, Rng, streamSeed } from '../src/engine';
 import { datasetFromPoints } from '../src/engine/data/customDataset';
 import type { ImportedPoints } from '../src/engine/data/points';
+import type { RunSnapshot } from '../src/engine/snapshot';
 import type { TrainConfig } from '../src/engine/types';
 import type { BackendChoice, Result } from './protocol';
 import { type BackendFactories, type CalibrationCache, selectBackend } from './select';
@@ -43,16 +44,16 @@ export async function buildSession(cfgs: TrainConfig[], ctx: BuildContext): Prom
 }
 
 /**
- * Move a session to the backend `choice` selects (a user's switch), continuing from the current
- * parameters (the last checkpoint when the old backend cannot be read). Returns the notice.
+ * Move a session to the backend `choice` selects (a user's switch), continuing each run with its
+ * whole current state (the last checkpoint when the old backend cannot be read). Returns the notice.
  */
 export async function switchBackend(s: Session, ctx: BuildContext): Promise<string> {
-  let thetas: Float32Array[];
+  let states: (RunSnapshot | null)[];
   try {
-    thetas = [];
-    for (let r = 0; r < s.runs; r++) thetas.push(await s.backend.readParams(r));
+    states = [];
+    for (let r = 0; r < s.runs; r++) states.push(await s.backend.exportState(r));
   } catch {
-    thetas = s.checkpoint;
+    states = s.checkpoint;
   }
   let sel: Awaited<ReturnType<typeof selectBackend>>;
   try {
@@ -62,6 +63,6 @@ export async function switchBackend(s: Session, ctx: BuildContext): Promise<stri
     return `Could not switch backend: ${message(e)}`;
   }
   sel.status.deviceLosses = s.backendStatus.deviceLosses;
-  await s.migrate(sel.backend, sel.status, thetas);
+  await s.migrate(sel.backend, sel.status, states);
   return `Switched to ${sel.status.kind === 'webgpu' ? 'WebGPU' : 'the CPU engine'} at step ${s.step}.`;
 }

@@ -1,5 +1,6 @@
-// Surviving a lost GPU device. The session's last checkpoint (GPU parameters read back every
-// CHECKPOINT_MS) moves to a re-created WebGPU device, or to the CPU engine when no device can
+// Surviving a lost GPU device. The session's last checkpoint (each run's whole state, read back
+// from the GPU every CHECKPOINT_MS: weights, optimizer memory and t, batch-norm statistics, loop
+// and schedule state) moves to a re-created WebGPU device, or to the CPU engine when no device can
 // be had or losses keep coming, and training continues; the returned sentence tells the page.
 import type { TrainingBackend } from './backend';
 import type { BackendStatus } from './protocol';
@@ -17,7 +18,7 @@ export async function recoverBackend(s: Session, factories: BackendFactories, wh
   const losses = s.backendStatus.deviceLosses + 1;
   const lostAt = s.step;
   const from = s.checkpointStep;
-  const thetas = s.checkpoint.map((x) => x.slice());
+  const states = s.checkpoint.slice();
   const base = { requested: s.backendStatus.requested, calibration: s.backendStatus.calibration, deviceLosses: losses };
 
   let next: TrainingBackend | null = null;
@@ -44,7 +45,7 @@ export async function recoverBackend(s: Session, factories: BackendFactories, wh
     await next.build(s.configs, s.dataset, s.init);
     status = { ...next.info, ...base, reason: 'device-lost', message: cpuFallbackMessage('device-lost', gpuError) };
   }
-  await s.migrate(next, status!, thetas);
+  await s.migrate(next, status!, states);
   const where = next.info.kind === 'webgpu' ? 'on a re-created GPU device' : 'on the CPU engine';
-  return `The GPU device was lost at step ${lostAt} (${why}); training continues ${where} from the weights of step ${from}.`;
+  return `The GPU device was lost at step ${lostAt} (${why}); training continues ${where} from its state at step ${from}.`;
 }

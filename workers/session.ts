@@ -3,15 +3,21 @@
 // step, best epoch; its metric collector; its weight snapshots). The service (service.ts)
 // decides when to train and talks to the page; the session does the training bookkeeping.
 //
-// A session survives a backend change (device loss, switch): `migrate` moves the last known
-// parameters to the new backend, and the step/epoch offsets keep the page's axes counting.
+// A session survives a backend change (device loss, switch): `migrate` moves each run's whole
+// state (src/engine/snapshot.ts: weights, optimizer memory and t, batch-norm statistics, the
+// loop's counters, schedule, plateau and early-stopping state) to the new backend, which goes on
+// as the same run; the step/epoch offsets keep the page's axes counting when the state is older
+// than the page's last step (a device loss continues from the last checkpoint).
 import {
+  clockAt,
   type Dataset,
   EPOCH_METRICS,
   emptySeries,
   type ParamLayout,
+  type RunSnapshot,
   type RunStatus,
   STEP_METRICS,
+  stepsPerEpoch,
 } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
 import type { RunProgress, TrainingBackend } from './backend';
@@ -36,10 +42,8 @@ export interface RunTrack {
   completedEpochs: number;
   bestEpoch: number;
   bestValLoss: number;
-  /** Stopped before a backend change: the new backend's fresh run must not resume it. */
+  /** Stopped before a backend change that could not carry its state: the new backend's fresh run must not resume it. */
   frozen: boolean;
-  /** Data loss of the run's first step (NaN before it): handed to the next backend on a move. */
-  firstLoss: number;
 }
 
 function freshTrack(): RunTrack {
@@ -53,11 +57,10 @@ function freshTrack(): RunTrack {
     bestEpoch: 0,
     bestValLoss: Number.NaN,
     frozen: false,
-    firstLoss: Number.NaN,
   };
 }
 
-/** GPU parameters are read back this often (ms) so a lost device can be replaced without starting over. */
+/** GPU run states are read back this often (ms) so a lost device can be replaced without starting over. */
 export const CHECKPOINT_MS = 500;
 /** A GPU training call that has not settled after this long counts as a lost device. */
 export const GPU_TIMEOUT_MS = 15_000;
@@ -91,8 +94,8 @@ export class Session {
   readonly collectors: RunCollector[];
   readonly snapshots: SnapshotStore[];
   tracks: RunTrack[];
-  /** Last parameters read back from the GPU (per run) and when; null on the CPU. */
-  checkpoint: Float32Array[];
+  /** Last whole state read back from the GPU (per run); null = the state as built (step 0). */
+  checkpoint: (RunSnapshot | null)[];
   /** Step (as the page counts) of the checkpoint, and when it was read. */
   checkpointStep = 0;
   checkpointAt = 0;
@@ -119,7 +122,7 @@ export class Session {
       () => new SnapshotStore(layout.size, 10, 200, Math.floor((64 << 20) / configs.length)),
     );
     this.tracks = configs.map(freshTrack);
-    this.checkpoint = configs.map(() => init.slice());
+    this.checkpoint = configs.map(() => null);
     for (const s of this.snapshots) s.add(0, init);
     this.watch(backend);
   }
@@ -191,7 +194,6 @@ export class Session {
     const c = this.collectors[r];
     c.add(p.steps, p.epochs);
     const n = p.steps.n;
-    if (Number.isNaN(t.firstLoss) && n > 0) t.firstLoss = p.steps.dataLoss[0];
     if (n > 0) {
       t.step = c.stepOffset + p.stepCount;
       t.epoch = c.epochOffset + p.steps.epoch[n - 1];
@@ -225,7 +227,7 @@ export class Session {
 
   async readCheckpoint(): Promise<void> {
     const step = this.step;
-    for (let r = 0; r < this.runs; r++) this.checkpoint[r] = await this.backend.readParams(r);
+    for (let r = 0; r < this.runs; r++) this.checkpoint[r] = await this.backend.exportState(r);
     this.checkpointStep = step;
     this.checkpointAt = performance.now();
   }
@@ -243,14 +245,17 @@ export class Session {
       s.clear();
       s.add(0, this.init);
     }
-    this.checkpoint = this.configs.map(() => this.init.slice());
+    this.checkpoint = this.configs.map(() => null);
     this.checkpointStep = 0;
   }
 
   /** Live hyperparameter change of run r (the caller checked it needs no rebuild). */
   async setHyper(r: number, cfg: TrainConfig): Promise<void> {
+    const switched = cfg.optimizer.name !== this.configs[r].optimizer.name;
     this.backend.setHyper(r, cfg);
     this.configs[r] = cfg;
+    // the checkpoint holds the old optimizer's memory, which the new one cannot import
+    if (switched && this.checkpoint[r]) this.checkpoint[r] = await this.backend.exportState(r);
     // A change can lift a stop (early stopping switched off, more epochs allowed): a 0-step train reports it.
     this.tracks[r].frozen = false;
     const p = await this.backend.train(0);
@@ -260,24 +265,27 @@ export class Session {
   }
 
   /**
-   * Continue on `next` (already built with this session's configs) from parameters `thetas`.
-   * The page's step and epoch numbers keep counting from where they were.
+   * Continue on `next` (already built with this session's configs) from the run states `states`
+   * (null: the state as built, step 0). The page's step and epoch numbers keep counting from where
+   * they were: a state older than the page's last step (a checkpoint) re-does the steps since then.
    */
-  async migrate(next: TrainingBackend, status: BackendStatus, thetas: Float32Array[]): Promise<void> {
-    // The blow-up rule of the new backend's fresh loop keeps the run's own first loss as reference.
-    for (let r = 0; r < this.runs; r++) await next.writeParams(r, thetas[r], this.tracks[r].firstLoss);
+  async migrate(next: TrainingBackend, status: BackendStatus, states: (RunSnapshot | null)[]): Promise<void> {
     for (let r = 0; r < this.runs; r++) {
+      const st = states[r];
+      if (st) await next.importState(r, st);
       const t = this.tracks[r];
       const c = this.collectors[r];
-      c.stepOffset = t.step;
-      c.epochOffset = t.epoch;
-      t.frozen = t.status !== 'ok';
+      const S = stepsPerEpoch(this.configs[r].batchSize, this.dataset.nTrain);
+      c.stepOffset = t.step - (st?.loop.step ?? 0);
+      c.epochOffset = t.epoch - (st ? clockAt(st.loop.clock, st.loop.step, S) : 0);
+      // a fresh run (no state) would resume a stopped one; a carried state carries its status
+      t.frozen = !st && t.status !== 'ok';
     }
     const old = this.backend;
     this.backend = next;
     this.watch(next);
     this.backendStatus = status;
-    this.checkpoint = thetas.map((t) => t.slice());
+    this.checkpoint = states.slice();
     this.checkpointStep = this.step;
     this.checkpointAt = performance.now();
     try {

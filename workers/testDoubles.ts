@@ -2,6 +2,7 @@
 // a WebGPU backend from the worker's point of view (kind 'webgpu', possibly a fallback adapter,
 // a device that can be lost) while computing with the engine, so the selection and recovery
 // logic can be tested without a GPU. The real WebGPU backend is tested in the browser.
+import type { RunSnapshot } from '../src/engine/snapshot';
 import type { BackendInfo, RunProgress } from './backend';
 import { CpuBackend } from './cpu/backend';
 import { wasmOps } from './cpu/wasmLoad';
@@ -58,6 +59,11 @@ export class DeviceDouble extends CpuBackend {
   override async readParams(run: number): Promise<Float32Array> {
     this.check();
     return super.readParams(run);
+  }
+
+  override async exportState(run: number): Promise<RunSnapshot> {
+    this.check();
+    return super.exportState(run);
   }
 
   override async predict(run: number, x: Float32Array, n: number): Promise<Float32Array> {

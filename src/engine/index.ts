@@ -36,5 +36,7 @@ export * from './preprocess';
 export * from './regularizers';
 export * from './rng';
 export * from './schedules';
+/** A run's whole state as plain data (RunSnapshot), for moving it between backends. */
+export * from './snapshot';
 export * from './trainer';
 export * from './types';

@@ -41,6 +41,7 @@ import {
 } from './optim';
 import { applyPreprocess } from './preprocess';
 import { Rng, streamSeed } from './rng';
+import { type RunSnapshot, SNAPSHOT_VERSION, validateSnapshot } from './snapshot';
 import type { StreamName, TrainConfig } from './types';
 
 /** One step / one epoch end as an object (engine tests, lessons, scripts); fields: metricsSchema.ts. */
@@ -300,6 +301,39 @@ export class Run {
    */
   setLossBaseline(firstLoss: number): void {
     if (Number.isFinite(firstLoss) && firstLoss > 0) this.loop.state.firstLoss = firstLoss;
+  }
+
+  /** The whole state (snapshot.ts), copied: continue it with importState here or on another backend. */
+  exportState(): RunSnapshot {
+    const { opt, bestWeights: best } = this;
+    const extra = Object.fromEntries(Object.entries(opt.extra ?? {}).map(([k, b]) => [k, Float32Array.from(b)]));
+    return {
+      version: SNAPSHOT_VERSION,
+      optimizer: this.cfg.optimizer.name,
+      theta: this.theta.slice(),
+      bnStats: this.bnStats.slice(),
+      opt: { t: opt.t, m: Float32Array.from(opt.m), v: Float32Array.from(opt.v), extra },
+      loop: structuredClone(this.loop.state),
+      best: best && { theta: best.theta.slice(), bnStats: best.bnStats.slice() },
+    };
+  }
+
+  /**
+   * Continue as the run `s` was exported from (same config): every step after it is the one that run
+   * would have taken. Throws naming the field when s does not fit (nothing is changed then).
+   */
+  importState(s: RunSnapshot): void {
+    const extraNames = Object.keys(this.opt.extra ?? {});
+    const P = this.layout.size;
+    validateSnapshot(s, { P, SS: this.layout.statsSize, optimizer: this.cfg.optimizer.name, extra: extraNames });
+    this.theta.set(s.theta);
+    this.bnStats.set(s.bnStats);
+    this.opt.t = s.opt.t;
+    this.opt.m.set(s.opt.m);
+    this.opt.v.set(s.opt.v);
+    for (const k of extraNames) this.opt.extra![k].set(s.opt.extra[k]);
+    this.loop.state = structuredClone(s.loop);
+    this.bestWeights = s.best && { theta: s.best.theta.slice(), bnStats: s.best.bnStats.slice() };
   }
 
   /** Batch-norm running statistics (copy) and their replacement, for saving a whole model. */

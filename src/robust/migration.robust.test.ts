@@ -1,7 +1,7 @@
-// A run moved to another backend (device loss, backend switch) continues from its trained
-// weights with a fresh optimizer state: its first steps jump (Adam restarts its moments). The
-// blow-up rule must keep the run's own first loss as reference; measured against the tiny loss
-// at the move, a converged XOR run was declared 'diverged' after about half of all moves.
+// A run moved to another backend (device loss, backend switch) continues with its whole state
+// (snapshot.ts), whose loop state carries the run's first loss. The blow-up rule must keep that
+// reference: measured against the tiny loss at the move (a run given only its trained weights),
+// a converged XOR run was declared 'diverged' after about half of all moves.
 import { describe, expect, it } from 'vitest';
 import { recordFigures } from '../../test-support/figures';
 import { CHECKPOINT_MS } from '../../workers/session';
@@ -57,7 +57,7 @@ describe('moving a trained run to a new backend', () => {
       await svc.step(1); // the failing call is detected and recovered inside this one
       const now = await svc.getStatus();
       expect(now.backend?.deviceLosses).toBe(losses + 1);
-      expect(now.notice).toMatch(/from the weights of step [1-9]/); // trained weights, not the initial ones
+      expect(now.notice).toMatch(/from its state at step [1-9]/); // trained state, not the initial one
       const st = await svc.step(300);
       expect(st.runs[0].state, `after loss ${k + 1}: ${st.notice}`).toBe('paused');
     }

@@ -4,7 +4,15 @@
 // weights and the seed, hence the same minibatch order and the same dropout masks.
 // The dense products run on the WebAssembly SIMD kernels (wasmOps.ts) when this engine has
 // WebAssembly SIMD, else on the engine's TypeScript; info.name says which.
-import { type Dataset, type DenseOps, EPOCH_METRICS, emptySeries, Run, STEP_METRICS } from '../../src/engine';
+import {
+  type Dataset,
+  type DenseOps,
+  EPOCH_METRICS,
+  emptySeries,
+  Run,
+  type RunSnapshot,
+  STEP_METRICS,
+} from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
 import { assertCpuCapacity } from './capacity';
@@ -66,6 +74,14 @@ export class CpuBackend implements TrainingBackend {
   async writeParams(run: number, theta: Float32Array, lossBaseline?: number): Promise<void> {
     this.at(run).setParams(theta);
     if (lossBaseline !== undefined) this.at(run).setLossBaseline(lossBaseline);
+  }
+
+  async exportState(run: number): Promise<RunSnapshot> {
+    return this.at(run).exportState();
+  }
+
+  async importState(run: number, snapshot: RunSnapshot): Promise<void> {
+    this.at(run).importState(snapshot);
   }
 
   /** x: raw input points [n, inputDim]; the Run applies the dataset's preprocessing. */

@@ -7,21 +7,24 @@ import type { Dataset } from '../../src/engine/data/dataset';
 import { buildLayout, type ParamLayout } from '../../src/engine/layout';
 import { effectiveBatchSize, TrainLoop } from '../../src/engine/loop';
 import { streamSeed } from '../../src/engine/rng';
+import type { RunSnapshot } from '../../src/engine/snapshot';
 import { needsRebuild } from '../../src/engine/trainer';
 import type { TrainConfig } from '../../src/engine/types';
 import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
 import { BufferPool } from './buffers';
 import { adapterName, createGpuDevice, type GpuDevice } from './device';
 import { evaluateRuns, lossAtThetas, predictRun, readTheta } from './evalPass';
-import { optimizerVariant, type TrainVariant } from './general';
+import type { TrainVariant } from './general';
 import { MAX_HIDDEN } from './hyper';
 import { ReadbackRing, trackWords } from './metrics';
 import { GpuModel, lossKindOf } from './model';
+import { initialState, optimizerVariant } from './optimizers';
 import { type GpuBackendOptions, PathChooser, type PathInfo } from './paths';
 import { PipelineCache } from './pipelines';
 import { TRACK_WORDS } from './plan';
 import { type Planning, planningFrom, pump } from './pump';
 import type { HostRun } from './replay';
+import { exportRun, importRun } from './state';
 
 export type { GpuBackendOptions, PathInfo } from './paths';
 
@@ -146,7 +149,10 @@ export class GpuBackend implements TrainingBackend {
 
   async reset(): Promise<void> {
     const m = this.alive();
-    m.writeInitial(this.init);
+    m.writeInitial(
+      this.init,
+      this.runs.map((run) => initialState(run.cfg, this.init)),
+    );
     for (const run of this.runs) {
       run.loop.reset();
       run.optT = 0;
@@ -178,7 +184,7 @@ export class GpuBackend implements TrainingBackend {
     if (needsRebuild(h.cfg, cfg)) throw new Error('setHyper: this change needs a rebuild (see needsRebuild)');
     if (cfg.model.hidden.length !== h.cfg.model.hidden.length) throw new Error('setHyper: layer count changed');
     if (cfg.optimizer.name !== h.cfg.optimizer.name) {
-      this.alive().clearOptimizerState(run);
+      this.alive().clearOptimizerState(run, initialState(cfg, this.init));
       h.optT = 0;
     }
     h.loop.setConfig(cfg);
@@ -240,6 +246,20 @@ export class GpuBackend implements TrainingBackend {
       this.runs[run].loop.state.firstLoss = lossBaseline;
       this.writeTrack(); // the kernels check divergence too, against their copy of the track
     }
+  }
+
+  async exportState(run: number): Promise<RunSnapshot> {
+    const m = this.alive();
+    this.check(run);
+    return exportRun(m, this.runs[run], run);
+  }
+
+  async importState(run: number, snapshot: RunSnapshot): Promise<void> {
+    const m = this.alive();
+    this.check(run);
+    importRun(m, this.runs[run], run, snapshot);
+    this.writeTrack(); // the kernels check divergence against their copy of firstLoss and the loss window
+    this.syncPlanning();
   }
 
   async predict(run: number, x: Float32Array, n: number): Promise<Float32Array> {

@@ -8,7 +8,8 @@
 // = 3L + 2 dispatches (+2 per batch-norm layer): 11 for 784-256-256-10.
 // Evaluation (epoch ends, evaluate, predict, lossAt) runs the forward kernels in evaluation mode
 // (no dropout, running statistics) over chunks of the split, then the loss kernel in MODE 1 or 2.
-import { ACTIVATION_NAMES, OPTIMIZER_NAMES } from '../../src/engine/types';
+import { ACTIVATION_NAMES } from '../../src/engine/types';
+import type { DimsOf } from './kernels';
 import { type GpuPlan, inputOffset } from './plan';
 import { cdiv, OpBuilder, type Resources } from './resources';
 
@@ -18,7 +19,7 @@ export interface TrainVariant {
   dropout: boolean[];
   /** Some run has l1Act > 0 (the dX epilogue adds the activation-L1 gradient). */
   l1Act: boolean;
-  /** 0..6 when every run uses that optimizer, 7 = each run's own (compare mode). */
+  /** The id of every run's optimizer, or OPT_EACH_RUN (compare mode): optimizers.ts optimizerVariant. */
   opt: number;
   /** Inputs come pre-augmented per step (data rows rowBase + m) instead of gathered from the split. */
   augmented: boolean;
@@ -30,11 +31,6 @@ export interface TrainVariant {
 
 export function variantKey(v: TrainVariant): string {
   return JSON.stringify(v);
-}
-
-export function optimizerVariant(names: string[]): number {
-  const ids = names.map((n) => OPTIMIZER_NAMES.indexOf(n as (typeof OPTIMIZER_NAMES)[number]));
-  return ids.every((i) => i === ids[0]) ? ids[0] : 7;
 }
 
 const act = (l: number, names: string[]) => ACTIVATION_NAMES.indexOf(names[l] as never);
@@ -56,24 +52,23 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
     b.add(
       'matmul',
       { ACT: l.hidden ? act(l.index, activations) : 5, EPI: epi, XSRC: l.index === 0 ? xsrc0 : 0 },
-      [
-        B,
-        l.O,
-        l.I,
-        l.index,
+      {
+        M: B,
+        N: l.O,
+        K: l.I,
+        layer: l.index,
         xOff,
-        res.lw[l.index].w,
-        res.lw[l.index].b,
+        wOff: res.lw[l.index].w,
+        bOff: res.lw[l.index].b,
         P,
-        l.z,
-        l.h,
-        l.o,
-        plan.aRun,
+        zOff: l.z,
+        hOff: l.h,
+        oOff: l.o,
+        aRun: plan.aRun,
         dataRun,
-        1,
+        hasBias: 1,
         rowsRun,
-        0,
-      ],
+      },
       [l.index === 0 ? x0 : res.data.xTrain, res.rows, state, acts, hyper],
       [cdiv(l.O, 32), cdiv(B, 32), R],
     );
@@ -82,24 +77,22 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
       b.add(
         'batchnorm_forward',
         { ACT: act(l.index, activations), EPI: drop ? 2 : 1, EVAL: 0 },
-        [
+        {
           B,
-          l.O,
-          l.index,
+          O: l.O,
+          layer: l.index,
           P,
-          l.z,
-          l.u,
-          l.h,
-          l.o,
-          l.bnStats,
-          plan.aRun,
-          lw.gamma,
-          lw.beta,
-          plan.stats + lw.stats,
-          plan.SS,
-          0,
-          0,
-        ],
+          zOff: l.z,
+          uOff: l.u,
+          hOff: l.h,
+          oOff: l.o,
+          statsOff: l.bnStats,
+          aRun: plan.aRun,
+          gammaOff: lw.gamma,
+          betaOff: lw.beta,
+          rsOff: plan.stats + lw.stats,
+          rsRun: plan.SS,
+        },
         [state, acts, hyper],
         [cdiv(l.O, 64), 1, R],
       );
@@ -110,7 +103,19 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
   b.add(
     'loss',
     { KIND: v.lossKind, MODE: 0 },
-    [B, out.O, R, plan.M, out.z, plan.aRun, out.dZ, plan.dRun, rowsRun, 0, plan.trackOff, 0],
+    {
+      B,
+      C: out.O,
+      R,
+      M: plan.M,
+      xOff: out.z,
+      aRun: plan.aRun,
+      dOff: out.dZ,
+      dRun: plan.dRun,
+      rowsRun,
+      recWord: 0,
+      trackOff: plan.trackOff,
+    },
     [res.data.yTrain, res.rows, acts, dacts, res.rec, hyper],
     [1, 1, R],
   );
@@ -122,20 +127,20 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
       b.add(
         'batchnorm_backward',
         {},
-        [
+        {
           B,
-          l.O,
+          O: l.O,
           P,
-          lw.gamma,
-          plan.grad + lw.gamma,
-          plan.grad + lw.beta,
-          l.z,
-          l.bnStats,
-          plan.aRun,
-          l.dU,
-          l.dZ,
-          plan.dRun,
-        ],
+          gammaOff: lw.gamma,
+          gGammaOff: plan.grad + lw.gamma,
+          gBetaOff: plan.grad + lw.beta,
+          zOff: l.z,
+          statsOff: l.bnStats,
+          aRun: plan.aRun,
+          duOff: l.dU,
+          dzOff: l.dZ,
+          dRun: plan.dRun,
+        },
         [state, acts, dacts],
         [cdiv(l.O, 64), 1, R],
       );
@@ -144,7 +149,20 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
     b.add(
       'matmul_dw',
       { XSRC: i === 0 ? xsrc0 : 0 },
-      [l.O, l.I, B, P, l.dZ, plan.dRun, xOff, plan.aRun, plan.grad + lw.w, plan.grad + lw.b, dataRun, rowsRun],
+      {
+        M: l.O,
+        N: l.I,
+        K: B,
+        P,
+        dzOff: l.dZ,
+        dRun: plan.dRun,
+        xOff,
+        aRun: plan.aRun,
+        gOff: plan.grad + lw.w,
+        dbOff: plan.grad + lw.b,
+        dataRun,
+        rowsRun,
+      },
       [i === 0 ? x0 : res.data.xTrain, res.rows, acts, dacts, state],
       [cdiv(l.I, 32), cdiv(l.O, 32), R],
     );
@@ -153,20 +171,20 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
       b.add(
         'matmul_dx',
         { ACT: act(i - 1, activations), EPI: 1, DROP: v.dropout[i - 1] ? 1 : 0, L1ACT: v.l1Act ? 1 : 0 },
-        [
-          B,
-          l.I,
-          l.O,
-          i - 1,
-          l.dZ,
-          plan.dRun,
-          below.batchNorm ? below.dU : below.dZ,
+        {
+          M: B,
+          N: l.I,
+          K: l.O,
+          layer: i - 1,
+          dzOff: l.dZ,
+          dRun: plan.dRun,
+          outOff: below.batchNorm ? below.dU : below.dZ,
           P,
-          lw.w,
-          below.batchNorm ? below.u : below.z,
-          below.h,
-          plan.aRun,
-        ],
+          wOff: lw.w,
+          aOff: below.batchNorm ? below.u : below.z,
+          hOff: below.h,
+          aRun: plan.aRun,
+        },
         [state, acts, dacts, hyper],
         [cdiv(l.I, 32), cdiv(B, 32), R],
       );
@@ -177,39 +195,41 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
   b.add(
     'norms',
     {},
-    [nSeg, P, plan.grad, plan.aRun, 0, 0, 0, 0],
+    { nSeg, P, gradOff: plan.grad, aRun: plan.aRun },
     [state, acts, hyper, res.segs, res.partials],
     [nSeg, 1, R],
   );
   b.add(
     'update',
     { OPT: v.opt },
-    [
-      nSeg,
-      plan.nParamSeg,
-      R,
-      plan.M,
-      P,
-      plan.grad,
-      plan.m,
-      plan.v,
-      plan.prev,
-      plan.stats,
-      plan.prevStats,
-      plan.SS,
-      plan.aRun,
-      plan.trackOff,
-      plan.flagsOff,
-      B,
-      plan.L,
-      0,
-      0,
-      0,
-    ],
+    updateDims(plan, nSeg),
     [state, acts, hyper, res.segs, res.partials, res.rec],
     [plan.nParamSeg, 1, R],
   );
   return b;
+}
+
+/** The update kernel's uniform (also the parity case's). */
+export function updateDims(plan: GpuPlan, nSeg: number): DimsOf<'update'> {
+  return {
+    nSeg,
+    nParamSeg: plan.nParamSeg,
+    R: plan.R,
+    M: plan.M,
+    P: plan.P,
+    gradOff: plan.grad,
+    mOff: plan.m,
+    vOff: plan.v,
+    prevOff: plan.prev,
+    statsOff: plan.stats,
+    prevStatsOff: plan.prevStats,
+    SS: plan.SS,
+    aRun: plan.aRun,
+    trackOff: plan.trackOff,
+    flagsOff: plan.flagsOff,
+    B: plan.rows,
+    L: plan.L,
+  };
 }
 
 /** Where an evaluation pass reads and writes. */
@@ -252,7 +272,23 @@ export function evalOps(
     b.add(
       'matmul',
       { ACT: l.hidden ? act(l.index, activations) : 5, EPI: epi, XSRC: l.index === 0 ? 2 : 0 },
-      [E, l.O, l.I, l.index, xOff, lw.w, lw.b, P, l.z, l.h, l.o, plan.aRun, 0, 1, 0, 0],
+      {
+        M: E,
+        N: l.O,
+        K: l.I,
+        layer: l.index,
+        xOff,
+        wOff: lw.w,
+        bOff: lw.b,
+        P,
+        zOff: l.z,
+        hOff: l.h,
+        oOff: l.o,
+        aRun: plan.aRun,
+        dataRun: 0,
+        hasBias: 1,
+        rowsRun: 0,
+      },
       [t.x, res.rows, t.state, t.acts, hyper],
       [cdiv(l.O, 32), cdiv(E, 32), R],
     );
@@ -260,24 +296,22 @@ export function evalOps(
       b.add(
         'batchnorm_forward',
         { ACT: act(l.index, activations), EPI: 1, EVAL: 1 },
-        [
-          E,
-          l.O,
-          l.index,
+        {
+          B: E,
+          O: l.O,
+          layer: l.index,
           P,
-          l.z,
-          l.u,
-          l.h,
-          l.o,
-          l.bnStats,
-          plan.aRun,
-          lw.gamma,
-          lw.beta,
-          t.stats + lw.stats,
-          plan.SS,
-          0,
-          0,
-        ],
+          zOff: l.z,
+          uOff: l.u,
+          hOff: l.h,
+          oOff: l.o,
+          statsOff: l.bnStats,
+          aRun: plan.aRun,
+          gammaOff: lw.gamma,
+          betaOff: lw.beta,
+          rsOff: t.stats + lw.stats,
+          rsRun: plan.SS,
+        },
         [t.state, t.acts, hyper],
         [cdiv(l.O, 64), 1, R],
       );
@@ -288,7 +322,19 @@ export function evalOps(
   b.add(
     'loss',
     { KIND: lossKind, MODE: t.mode },
-    [E, out.O, t.recR, t.recM, out.z, plan.aRun, 0, t.outRun, 0, t.recWord, 0, 0],
+    {
+      B: E,
+      C: out.O,
+      R: t.recR,
+      M: t.recM,
+      xOff: out.z,
+      aRun: plan.aRun,
+      dOff: 0,
+      dRun: t.outRun,
+      rowsRun: 0,
+      recWord: t.recWord,
+      trackOff: 0,
+    },
     [t.y, res.rows, t.acts, rec ? res.dacts : t.out, rec ? t.out : res.rec, hyper],
     [1, 1, R],
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/defaults';
 import { streamSeed } from '../../src/engine/rng';
-import { HS, hyperWords, packHyper, SLOT_WORDS } from './hyper';
+import { DROP_Q_WORD, HS, hyperWords, packHyper, SLOT_WORD, SLOT_WORDS, HYPER_WORD as W } from './hyper';
 
 describe('packHyper', () => {
   it('writes each run row and the per-slot learning rate, bias corrections and epoch-end flags', () => {
@@ -26,20 +26,20 @@ describe('packHyper', () => {
       lrs,
       flags,
     );
-    expect(out[HS]).toBe(5); // adam is OPTIMIZER_NAMES[5]
-    expect([out[1], out[2], out[HS + 1], out[HS + 3]]).toEqual([3, 10, 2, 4]);
-    expect(f[HS + 5]).toBeCloseTo(0.8, 6);
-    expect(f[HS + 16]).toBeCloseTo(0.2, 6); // 1 - beta1 from float64
-    expect(out[HS + 14]).toBe(streamSeed(b.seed, 'dropout'));
-    expect(out[HS + 19]).toBe(1);
-    expect(f[HS + 32 + 1]).toBe(0.25);
+    expect(out[HS + W.optimizer]).toBe(5); // adam is OPTIMIZER_NAMES[5]
+    expect([out[W.activeSlots], out[W.step], out[HS + W.activeSlots], out[HS + W.t]]).toEqual([3, 10, 2, 4]);
+    expect(f[HS + W.beta1]).toBeCloseTo(0.8, 6);
+    expect(f[HS + W.omBeta1]).toBeCloseTo(0.2, 6); // 1 - beta1 from float64
+    expect(out[HS + W.dropSeed]).toBe(streamSeed(b.seed, 'dropout'));
+    expect(out[HS + W.decayBiases]).toBe(1);
+    expect(f[HS + DROP_Q_WORD + 1]).toBe(0.25);
     // slot 1 of run 1: lr, 1 - b1^t, 1 - b2^t with t = 4 + 1 + 1, then its epoch-end flag
     const o = R * HS + (1 * R + 1) * SLOT_WORDS;
-    expect(f[o]).toBeCloseTo(0.02, 7);
-    expect(f[o + 1]).toBeCloseTo(1 - 0.8 ** 6, 6);
-    expect(f[o + 2]).toBeCloseTo(1 - 0.99 ** 6, 6);
-    expect(f[o + 3]).toBe(1);
-    expect(f[R * HS + 3]).toBe(0);
+    expect(f[o + SLOT_WORD.lr]).toBeCloseTo(0.02, 7);
+    expect(f[o + SLOT_WORD.c1]).toBeCloseTo(1 - 0.8 ** 6, 6);
+    expect(f[o + SLOT_WORD.c2]).toBeCloseTo(1 - 0.99 ** 6, 6);
+    expect(f[o + SLOT_WORD.epochEnd]).toBe(1);
+    expect(f[R * HS + SLOT_WORD.epochEnd]).toBe(0);
   });
 
   it('names the field when a network has more hidden layers than a row holds', () => {

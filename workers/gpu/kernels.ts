@@ -1,9 +1,11 @@
 // The kernel table: name -> WGSL source (library functions + one kernel file) and its bindings.
-// A webgpu-torch-style spec, without codegen: every kernel is a plain .wgsl file imported with
-// Vite's ?raw; sizes come in through uniforms and `override` constants. WGSL has no #include,
+// A webgpu-torch-style spec: every kernel is a plain .wgsl file imported with Vite's ?raw; sizes
+// come in through uniforms and `override` constants; the only generated WGSL is constants and the
+// optimizer dispatch (hyper.ts, optimizers.ts). WGSL has no #include,
 // so the few shared helpers (hash, activations, dropout, the step uniform, optimizer rules) live
 // in kernels/lib/*.wgsl and are prepended here.
 
+import { hyperWGSL } from './hyper';
 import activationWGSL from './kernels/activation.wgsl?raw';
 import bnBackwardWGSL from './kernels/batchnorm_backward.wgsl?raw';
 import bnForwardWGSL from './kernels/batchnorm_forward.wgsl?raw';
@@ -18,8 +20,8 @@ import hashFillWGSL from './kernels/hash_fill.wgsl?raw';
 import actLib from './kernels/lib/activation.wgsl?raw';
 import dropoutLib from './kernels/lib/dropout.wgsl?raw';
 import hashLib from './kernels/lib/hash.wgsl?raw';
-import hyperLib from './kernels/lib/hyper.wgsl?raw';
-import optimLib from './kernels/lib/optimizers.wgsl?raw';
+import hyperLibRaw from './kernels/lib/hyper.wgsl?raw';
+import optimLibRaw from './kernels/lib/optimizers.wgsl?raw';
 import stepLib from './kernels/lib/step.wgsl?raw';
 import lossWGSL from './kernels/loss.wgsl?raw';
 import matmulWGSL from './kernels/matmul.wgsl?raw';
@@ -27,6 +29,7 @@ import matmulDwWGSL from './kernels/matmul_dw.wgsl?raw';
 import matmulDxWGSL from './kernels/matmul_dx.wgsl?raw';
 import normsWGSL from './kernels/norms.wgsl?raw';
 import updateWGSL from './kernels/update.wgsl?raw';
+import { optimizersWGSL } from './optimizers';
 
 /** uniform: var<uniform>; read: var<storage, read>; storage: var<storage, read_write>. */
 export type BindingKind = 'uniform' | 'read' | 'storage';
@@ -35,11 +38,21 @@ export interface KernelSpec {
   code: string;
   /** @group(0) bindings in order. */
   bindings: BindingKind[];
+  /**
+   * Field names of the binding-0 uniform struct `Dims`, in WGSL order (all u32; pad* fields are
+   * written as 0): packUniform() packs a named object by them; kernels.test.ts checks them
+   * against the WGSL struct. Absent for kernels whose uniform is packed elsewhere (fused.ts).
+   */
+  uniform?: readonly string[];
   /** Has @group(1) @binding(0): the per-step uniform with a dynamic offset (lib/step.wgsl). */
   stepUniform: boolean;
 }
 
 const withLibs = (...parts: string[]) => parts.join('\n');
+// Generated constants go in front of the libraries that use them: the hyper table's word names
+// (hyper.ts) and the optimizer ids, rules and dispatch (optimizers.ts).
+const hyperLib = withLibs(hyperWGSL(), hyperLibRaw);
+const optimLib = withLibs(optimizersWGSL(), optimLibRaw);
 // Training kernels read the step uniform; most also the hyper table, hash, activations and dropout.
 const TRAIN_LIBS = [hashLib, actLib, dropoutLib, stepLib, hyperLib];
 
@@ -53,48 +66,124 @@ export const KERNELS = {
   // data, rows, state (theta), acts, hyper
   matmul: {
     code: withLibs(...TRAIN_LIBS, matmulWGSL),
+    uniform: [
+      'M',
+      'N',
+      'K',
+      'layer',
+      'xOff',
+      'wOff',
+      'bOff',
+      'P',
+      'zOff',
+      'hOff',
+      'oOff',
+      'aRun',
+      'dataRun',
+      'hasBias',
+      'rowsRun',
+      'pad',
+    ] as const,
     bindings: ['uniform', 'read', 'read', 'read', 'storage', 'read'],
     stepUniform: true,
   },
   // state (W), acts (a, h of the layer below), dacts (dZ in, dX or dA out), hyper
   matmul_dx: {
     code: withLibs(...TRAIN_LIBS, matmulDxWGSL),
+    uniform: ['M', 'N', 'K', 'layer', 'dzOff', 'dRun', 'outOff', 'P', 'wOff', 'aOff', 'hOff', 'aRun'] as const,
     bindings: ['uniform', 'read', 'read', 'storage', 'read'],
     stepUniform: true,
   },
   // data, rows, acts (X), dacts (dZ), state (dW, db written into the grad section)
   matmul_dw: {
     code: withLibs(stepLib, matmulDwWGSL),
+    uniform: ['M', 'N', 'K', 'P', 'dzOff', 'dRun', 'xOff', 'aRun', 'gOff', 'dbOff', 'dataRun', 'rowsRun'] as const,
     bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage'],
     stepUniform: true,
   },
   // state (gamma, beta, running stats), acts (z in; u, h, o, batch stats out), hyper
   batchnorm_forward: {
     code: withLibs(...TRAIN_LIBS, bnForwardWGSL),
+    uniform: [
+      'B',
+      'O',
+      'layer',
+      'P',
+      'zOff',
+      'uOff',
+      'hOff',
+      'oOff',
+      'statsOff',
+      'aRun',
+      'gammaOff',
+      'betaOff',
+      'rsOff',
+      'rsRun',
+      'pad0',
+      'pad1',
+    ] as const,
     bindings: ['uniform', 'read', 'storage', 'read'],
     stepUniform: true,
   },
   // state (gamma in; dGamma, dBeta out), acts (z, batch stats), dacts (dU in, dZ out)
   batchnorm_backward: {
     code: withLibs(stepLib, bnBackwardWGSL),
+    uniform: [
+      'B',
+      'O',
+      'P',
+      'gammaOff',
+      'gGammaOff',
+      'gBetaOff',
+      'zOff',
+      'statsOff',
+      'aRun',
+      'duOff',
+      'dzOff',
+      'dRun',
+    ] as const,
     bindings: ['uniform', 'storage', 'read', 'storage'],
     stepUniform: true,
   },
   // labels/targets, rows, acts (outputs), dacts (dLogits / probabilities out), records + track, hyper
   loss: {
     code: withLibs(stepLib, hyperLib, lossWGSL),
+    uniform: ['B', 'C', 'R', 'M', 'xOff', 'aRun', 'dOff', 'dRun', 'rowsRun', 'recWord', 'trackOff', 'pad'] as const,
     bindings: ['uniform', 'read', 'read', 'read', 'storage', 'storage', 'read'],
     stepUniform: true,
   },
   // state (grad += penalty gradients), acts (h), hyper, segments, partials out
   norms: {
     code: withLibs(stepLib, hyperLib, normsWGSL),
+    uniform: ['nSeg', 'P', 'gradOff', 'aRun', 'pad0', 'pad1', 'pad2', 'pad3'] as const,
     bindings: ['uniform', 'storage', 'read', 'read', 'read', 'storage'],
     stepUniform: true,
   },
   // state (theta, grad, m, v, prev, running stats), acts (batch stats), hyper, segments, partials, records
   update: {
     code: withLibs(stepLib, hyperLib, optimLib, updateWGSL),
+    uniform: [
+      'nSeg',
+      'nParamSeg',
+      'R',
+      'M',
+      'P',
+      'gradOff',
+      'mOff',
+      'vOff',
+      'prevOff',
+      'statsOff',
+      'prevStatsOff',
+      'SS',
+      'aRun',
+      'trackOff',
+      'flagsOff',
+      'B',
+      'L',
+      'pad0',
+      'pad1',
+      'pad2',
+    ] as const,
     bindings: ['uniform', 'storage', 'read', 'read', 'read', 'read', 'storage'],
     stepUniform: true,
   },
@@ -131,3 +220,26 @@ export const KERNELS = {
 } satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;
+
+/** Kernels whose Dims uniform packUniform() writes. */
+export type DimsKernel = {
+  [K in KernelName]: (typeof KERNELS)[K] extends { uniform: readonly string[] } ? K : never;
+}[KernelName];
+type DimsField<K extends DimsKernel> = (typeof KERNELS)[K]['uniform'][number];
+/** The named values of kernel K's uniform (every field but the pads). */
+export type DimsOf<K extends DimsKernel> = { [F in Exclude<DimsField<K>, `pad${string}`>]: number };
+
+/** Kernel K's uniform words from its named values, in the WGSL struct's order (pads 0). */
+export function packUniform<K extends DimsKernel>(name: K, values: DimsOf<K>): number[] {
+  const fields: readonly string[] = KERNELS[name].uniform;
+  const v = values as Record<string, number>;
+  for (const key of Object.keys(v))
+    if (!fields.includes(key)) throw new Error(`${name} uniform: no field '${key}' in its Dims struct`);
+  return fields.map((f) => {
+    if (f.startsWith('pad')) return 0;
+    const x = v[f];
+    // an integer; -1 (a region the kernel never touches, e.g. h of a batch-norm layer) wraps to 2^32 - 1
+    if (!Number.isInteger(x)) throw new Error(`${name} uniform: field '${f}' must be an integer, got ${x}`);
+    return x >>> 0;
+  });
+}

@@ -8,6 +8,7 @@ import type { BufferPool } from './buffers';
 import { bindFused, type FusedBinding, fusedLayout, fusedPipeline, uploadDataset } from './fused';
 import { type EvalTarget, evalOps, type TrainVariant, trainOps, variantKey } from './general';
 import { hyperWords } from './hyper';
+import type { OptimizerStart } from './optimizers';
 import type { PipelineCache } from './pipelines';
 import { STEP_SLOT_BYTES } from './pipelines';
 import { type GpuPlan, makePlan, segmentTable } from './plan';
@@ -235,8 +236,11 @@ export class GpuModel {
     this.fusedCache.clear();
   }
 
-  /** Fresh weights (every run from `init`), zero optimizer state, initial running stats, clean records. */
-  writeInitial(init: Float32Array): void {
+  /**
+   * Fresh weights (every run from `init`), fresh optimizer state (zero, or starts[r]: the rule's
+   * start, optimizers.ts initialState), initial running stats, clean records.
+   */
+  writeInitial(init: Float32Array, starts: (OptimizerStart | null)[]): void {
     const { plan, state, rec } = this.res;
     const q = this.device.queue;
     const enc = this.device.createCommandEncoder();
@@ -247,16 +251,31 @@ export class GpuModel {
     for (let r = 0; r < this.R; r++) {
       q.writeBuffer(state, (plan.theta + r * plan.P) * 4, init.slice());
       if (plan.SS > 0) q.writeBuffer(state, (plan.stats + r * plan.SS) * 4, stats);
+      this.writeOptimizerStart(r, starts[r]);
     }
   }
 
-  /** Zero run r's optimizer state (an optimizer switch in setHyper, as the engine's resetOptimizerState). */
-  clearOptimizerState(r: number): void {
+  private writeOptimizerStart(r: number, s: OptimizerStart | null): void {
+    if (!s) return;
+    const { plan, state } = this.res;
+    this.device.queue.writeBuffer(state, (plan.m + r * plan.P) * 4, s.m);
+    this.device.queue.writeBuffer(state, (plan.v + r * plan.P) * 4, s.v);
+  }
+
+  /** Fresh optimizer state for run r: zero, or `start` (an optimizer switch in setHyper, as the engine's). */
+  clearOptimizerState(r: number, start: OptimizerStart | null): void {
     const { plan, state } = this.res;
     const enc = this.device.createCommandEncoder();
     enc.clearBuffer(state, (plan.m + r * plan.P) * 4, plan.P * 4);
     enc.clearBuffer(state, (plan.v + r * plan.P) * 4, plan.P * 4);
     this.device.queue.submit([enc.finish()]);
+    this.writeOptimizerStart(r, start);
+  }
+
+  /** The best-weights copy [R, P] then [R, SS] (early stopping's restoreBest), allocated on first use. */
+  bestBuffer(): GPUBuffer {
+    this.bestTheta ??= this.pool.storage(this.R * (this.plan.P + this.plan.SS), 'best');
+    return this.bestTheta;
   }
 
   /** Copy theta (and running stats) of run r between sections of state / the best-weights buffer. */
@@ -264,8 +283,7 @@ export class GpuModel {
     const { plan, state } = this.res;
     const P4 = plan.P * 4;
     const S4 = plan.SS * 4;
-    if (!this.bestTheta) this.bestTheta = this.pool.storage(this.R * (plan.P + plan.SS), 'best');
-    const best = this.bestTheta;
+    const best = this.bestBuffer();
     const bestStats = this.R * plan.P;
     const enc = this.device.createCommandEncoder();
     const cp = (src: GPUBuffer, so: number, dst: GPUBuffer, d: number, n: number) => {

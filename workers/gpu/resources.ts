@@ -4,7 +4,7 @@
 import type { Dataset } from '../../src/engine/data/dataset';
 import type { LayerLayout } from '../../src/engine/layout';
 import type { BufferPool } from './buffers';
-import type { KernelName } from './kernels';
+import { type DimsKernel, type DimsOf, type KernelName, packUniform } from './kernels';
 import { type Constants, type Pipeline, type PipelineCache, STEP_SLOT_BYTES } from './pipelines';
 import type { GpuPlan } from './plan';
 
@@ -99,14 +99,15 @@ export class OpBuilder {
     private readonly pipes: PipelineCache,
   ) {}
 
-  add(
-    name: KernelName,
+  /** One dispatch of kernel `name`; its uniform from named values (kernels.ts packUniform). */
+  add<K extends DimsKernel>(
+    name: K,
     constants: Constants,
-    dims: number[],
+    dims: DimsOf<K>,
     buffers: GPUBuffer[],
     wg: [number, number, number],
   ): void {
-    this.specs.push({ name, constants, dims, buffers, wg });
+    this.specs.push({ name, constants, dims: packUniform(name, dims), buffers, wg });
   }
 
   /** (kernel, constants) of every op, for PipelineCache.warm(). */

@@ -5,7 +5,7 @@
 // eps outside the root, as PyTorch. L1 prox scale s = 1/(sqrt(c_new) + eps).
 // Arena: gradient = -lr*g*s (no momentum term), scale = s.
 import type { FloatArray } from '../floatArray';
-import type { OptimizerSpec, TermSplit } from './spec';
+import { cacheProx, EPS_CONSTANT, type OptimizerSpec, type TermSplit } from './spec';
 
 /** c <- c + g^2; w <- w - lr*g/(sqrt(c) + eps), in place (cache[P] = c). */
 export function adagradStep(theta: FloatArray, grad: FloatArray, cache: FloatArray, lr: number, eps: number): void {
@@ -58,4 +58,16 @@ export const adagrad: OptimizerSpec<'adagrad'> = {
     'w \\leftarrow w - \\varepsilon\\, g / (\\sqrt{c} + \\delta)',
   ],
   convention: 'δ is added outside the root (√c + δ), as PyTorch; c starts at c₀ (PyTorch 0, TensorFlow 0.1).',
+  pytorch: {
+    constants: [
+      EPS_CONSTANT,
+      { name: 'INITIAL_ACCUMULATOR', hyper: 'initialAccumulator', comment: 'c before the first step' },
+    ],
+    build: [
+      '# Descent "adagrad": c <- c + g^2 (c starts at INITIAL_ACCUMULATOR);  w <- w - lr*g/(sqrt(c) + eps),',
+      '# exactly torch.optim.Adagrad with lr_decay=0 (torch also adds eps outside the sqrt).',
+      'optimizer = torch.optim.Adagrad(net.parameters(), lr=LR0, lr_decay=0.0, initial_accumulator_value=INITIAL_ACCUMULATOR, eps=EPS)',
+    ],
+    prox: cacheProx('sum'),
+  },
 };

@@ -9,7 +9,7 @@
 // Arena, with s from the new v:  momentum = -lr*b1*m_prev/(1-b1^t)*s,
 //                                gradient = -lr*(1-b1)*g/(1-b1^t)*s   (they add up to the move).
 import type { FloatArray } from '../floatArray';
-import type { OptimizerSpec, TermInput, TermSplit } from './spec';
+import { EPS_CONSTANT, type OptimizerSpec, type PytorchMapping, type TermInput, type TermSplit } from './spec';
 
 /** One Adam step in place at step t >= 1 (m[P], v[P] the moments). */
 export function adamStep(
@@ -63,6 +63,22 @@ export const ADAM_RULE = [
   'w \\leftarrow w - \\varepsilon\\, \\hat m / (\\sqrt{\\hat v} + \\delta)',
 ];
 
+/** The PyTorch script's constants of Adam (adamw.ts adds its lambda). */
+export const ADAM_CONSTANTS = [
+  { name: 'BETA1', hyper: 'beta1' },
+  { name: 'BETA2', hyper: 'beta2' },
+  EPS_CONSTANT,
+] as const;
+
+/** Adam's L1 prox scale in the PyTorch script (torch's Adam and AdamW state: exp_avg_sq, step). */
+export const ADAM_PROX_PY: PytorchMapping['prox'] = {
+  why: 's = 1/(sqrt(v/(1-b2^t)) + eps), v and t of this step, as the gradient step was scaled',
+  scale: [
+    'st = optimizer.state[w]',
+    's = 1.0 / ((st["exp_avg_sq"] / (1.0 - BETA2 ** float(st["step"]))).sqrt() + EPS)',
+  ],
+};
+
 export const adam: OptimizerSpec<'adam'> = {
   name: 'adam',
   label: 'Adam',
@@ -79,4 +95,14 @@ export const adam: OptimizerSpec<'adam'> = {
   },
   rule: ADAM_RULE,
   convention: 'δ is added outside the root (√v̂ + δ), as the paper and PyTorch; t counts steps from 1.',
+  pytorch: {
+    constants: ADAM_CONSTANTS,
+    build: [
+      '# Descent "adam" (bias-corrected, t from 1): m <- b1*m + (1-b1)*g;  v <- b2*v + (1-b2)*g^2;',
+      '# w <- w - lr*(m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps), exactly torch.optim.Adam (amsgrad=False).',
+      '# weight_decay stays 0: L2 and L1 are added to the loss below, as Descent adds them to the gradient.',
+      'optimizer = torch.optim.Adam(net.parameters(), lr=LR0, betas=(BETA1, BETA2), eps=EPS, weight_decay=0.0)',
+    ],
+    prox: ADAM_PROX_PY,
+  },
 };

@@ -6,7 +6,7 @@
 // what makes it differ from L2-in-the-gradient. The order matters: decaying after the Adam move
 // would multiply the moved weights, w' (1 - lr*lambda), a different path (2.2e-2 apart after 25
 // steps on the issue's check). L1 prox scale: Adam's. Arena: Adam's terms + decay = -lr*lambda*w.
-import { ADAM_RULE, adam, adamScale, adamStep, adamTerms } from './adam';
+import { ADAM_CONSTANTS, ADAM_PROX_PY, ADAM_RULE, adam, adamScale, adamStep, adamTerms } from './adam';
 import type { OptimizerSpec } from './spec';
 
 /** The decoupled decay of the pre-step weights, then Adam's step (same arguments as adamStep), in place. */
@@ -37,4 +37,18 @@ export const adamw: OptimizerSpec<'adamw'> = {
   rule: ['w \\leftarrow w - \\varepsilon \\lambda\\, w', ...ADAM_RULE],
   convention:
     'Decays the weights before the step, then takes Adam’s move on the loss gradient (no L2 in g): PyTorch’s order. Decaying after the Adam move gives a different path. δ outside the root, as PyTorch.',
+  pytorch: {
+    constants: [...ADAM_CONSTANTS, { name: 'WEIGHT_DECAY', hyper: 'weightDecay', comment: "AdamW's decoupled lambda" }],
+    build: [
+      '# Descent "adamw": w <- w - lr*lambda*w on the decayed parameters, then the Adam move on the loss',
+      '# gradient: the order and formula of torch.optim.AdamW. Only the decayed group gets lambda.',
+      'optimizer = torch.optim.AdamW(',
+      '    [{"params": DECAYED, "weight_decay": WEIGHT_DECAY}, {"params": NOT_DECAYED, "weight_decay": 0.0}],',
+      '    lr=LR0,',
+      '    betas=(BETA1, BETA2),',
+      '    eps=EPS,',
+      ')',
+    ],
+    prox: ADAM_PROX_PY,
+  },
 };

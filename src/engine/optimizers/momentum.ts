@@ -24,6 +24,42 @@ export function momentumStep(theta: FloatArray, grad: FloatArray, vel: FloatArra
 export const LECTURE_MOMENTUM_CONVENTION =
   'The lecture’s form v ← μv − εg, w ← w + v. PyTorch keeps b ← μb + g and steps w ← w − εb: the same path only while ε is constant; under a schedule PyTorch applies a new ε to the whole velocity at once, this form only to new gradients.';
 
+/** The PyTorch script's momentum constant (nesterov.ts reuses it). */
+export const MU_CONSTANT = { name: 'MOMENTUM', hyper: 'momentum', comment: 'mu' } as const;
+
+/**
+ * The lecture's momentum as a torch optimizer, carried by the generated script (nesterov.ts
+ * reuses it): torch.optim.SGD(momentum) is a different rule under a schedule (the docstring says how).
+ */
+export const LECTURE_MOMENTUM_PY = [
+  'class LectureMomentum(torch.optim.Optimizer):',
+  '    """Descent\'s momentum, in the lecture\'s form (engine/optim.ts):',
+  '        momentum:  v <- mu*v - lr*g;  w <- w + v',
+  '        nesterov:  v_prev = v;  v <- mu*v - lr*g;  w <- w - mu*v_prev + (1+mu)*v   (cs231n form)',
+  '    torch.optim.SGD(momentum=mu) keeps b <- mu*b + g and steps w <- w - lr*b, i.e. v = -lr_t*b_t: the',
+  '    same weights only while lr is constant. When a schedule lowers lr, torch shrinks the whole remembered',
+  '    velocity at once, while here each past push keeps the lr it was taken with; the two runs then differ."""',
+  '',
+  '    def __init__(self, params, lr, momentum, nesterov):',
+  '        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov))',
+  '',
+  '    @torch.no_grad()',
+  '    def step(self):',
+  '        for group in self.param_groups:',
+  '            lr, mu = group["lr"], group["momentum"]',
+  '            for w in group["params"]:',
+  '                if w.grad is None:',
+  '                    continue',
+  '                v = self.state[w].setdefault("velocity", torch.zeros_like(w))',
+  '                v_prev = v.clone()',
+  '                v.mul_(mu).sub_(lr * w.grad)',
+  '                w.add_(-mu * v_prev + (1 + mu) * v if group["nesterov"] else v)',
+];
+
+/** The Python line that creates `optimizer` from LECTURE_MOMENTUM_PY. */
+export const lectureMomentumOptimizer = (nesterov: boolean): string =>
+  `optimizer = LectureMomentum(net.parameters(), lr=LR0, momentum=MOMENTUM, nesterov=${nesterov ? 'True' : 'False'})`;
+
 export const momentum: OptimizerSpec<'momentum'> & { closedForm: ClosedForm } = {
   name: 'momentum',
   label: 'Momentum',
@@ -59,4 +95,13 @@ export const momentum: OptimizerSpec<'momentum'> & { closedForm: ClosedForm } = 
   },
   rule: ['v \\leftarrow \\mu v - \\varepsilon\\, g', 'w \\leftarrow w + v'],
   convention: LECTURE_MOMENTUM_CONVENTION,
+  pytorch: {
+    constants: [MU_CONSTANT],
+    build: [...LECTURE_MOMENTUM_PY, '', lectureMomentumOptimizer(false)],
+    prox: {
+      why: 's = 1, and v -= w_step - w_new: the velocity stays the displacement actually taken',
+      scale: ['s = 1.0'],
+      after: ['optimizer.state[w]["velocity"].sub_(w_step - w)'],
+    },
+  },
 };

@@ -8,7 +8,7 @@
 // L1 prox: the gradient enters w with the factor (1+mu), so s = 1+mu, and v <- v - delta/(1+mu).
 // Arena: momentum = mu^2*v_prev, gradient = -(1+mu)*lr*g.
 import type { FloatArray } from '../floatArray';
-import { LECTURE_MOMENTUM_CONVENTION } from './momentum';
+import { LECTURE_MOMENTUM_CONVENTION, LECTURE_MOMENTUM_PY, lectureMomentumOptimizer, MU_CONSTANT } from './momentum';
 import type { OptimizerSpec } from './spec';
 
 /** v_prev = v; v <- mu*v - lr*g; w <- w - mu*v_prev + (1+mu)*v, in place. */
@@ -53,4 +53,13 @@ export const nesterov: OptimizerSpec<'nesterov'> = {
     'w \\leftarrow w - \\mu v_{\\text{prev}} + (1+\\mu)\\, v',
   ],
   convention: `Sutskever’s form, the look-ahead folded into the stored weights. ${LECTURE_MOMENTUM_CONVENTION}`,
+  pytorch: {
+    constants: [MU_CONSTANT],
+    build: [...LECTURE_MOMENTUM_PY, '', lectureMomentumOptimizer(true)],
+    prox: {
+      why: 's = 1 + mu (w moves by (1+mu) times the new v), and v -= (w_step - w_new)/(1+mu)',
+      scale: ['s = 1.0 + MOMENTUM'],
+      after: ['optimizer.state[w]["velocity"].sub_((w_step - w) / (1.0 + MOMENTUM))'],
+    },
+  },
 };

@@ -1,9 +1,11 @@
 // Every registered optimizer is complete: label, help, convention, typeset rule, known
-// hyperparameters with sane limits around their defaults; its arena terms add up to the move its
-// step makes, and its L1 prox scale is positive and finite. Names and URL keys are unique.
-// Other registry checks live beside what they check and loop over OPTIMIZERS the same way:
-// the GPU function and parity case (workers/gpu), the PyTorch mapping (src/export), the KaTeX
-// typesetting of `rule` (src/components/controls/formulas.test.ts).
+// hyperparameters with sane limits around their defaults, a PyTorch mapping that passes each of
+// them to the script; its arena terms add up to the move its step makes, and its L1 prox scale
+// is positive and finite. Names and URL keys are unique. Other registry checks live beside what
+// they check and loop over OPTIMIZERS the same way: the WGSL rule file and GPU parity case
+// (workers/gpu/generated.test.ts), the PyTorch script run in torch
+// (src/export/pytorchRun.test.ts), the KaTeX typesetting of `rule`
+// (src/components/controls/formulas.test.ts).
 import { describe, expect, it } from 'vitest';
 import { TEST_FUNCTION_NAMES } from '../data/testFunctions';
 import { DEFAULT_CONFIG } from '../defaults';
@@ -32,6 +34,20 @@ describe('optimizer registry', () => {
     for (const k of o.hypers) expect(() => hyperDef(k)).not.toThrow();
     expect(o.hypers).not.toContain('lr');
     for (const fn of TEST_FUNCTION_NAMES) expect(o.arena.lr[fn], fn).toBeGreaterThan(0);
+  });
+
+  it.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s has a PyTorch mapping', (_, o) => {
+    const { constants, build, prox } = o.pytorch;
+    // every hyperparameter the rule reads reaches the script as a constant, and each is used
+    expect(constants.map((c) => c.hyper).sort()).toEqual([...o.hypers].sort());
+    const python = [...build, ...prox.scale, ...(prox.after ?? [])].join('\n');
+    for (const c of constants) expect(python, c.name).toMatch(new RegExp(`\\b${c.name}\\b`));
+    // it builds `optimizer` from LR0, says the equivalence in a comment or docstring, and sets the prox scale s
+    expect(build.some((l) => l.startsWith('optimizer = '))).toBe(true);
+    expect(build.join('\n')).toMatch(/LR0/);
+    expect(build[0]).toMatch(/^(#|class )/);
+    expect(prox.why.length).toBeGreaterThan(5);
+    expect(prox.scale.some((l) => /^s = /.test(l))).toBe(true);
   });
 
   it.each(OPTIMIZERS.map((o) => [o.name, o] as const))(

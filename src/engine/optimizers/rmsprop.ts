@@ -5,7 +5,7 @@
 // Arena: gradient = -lr*g*s (no momentum term), scale = s.
 import type { FloatArray } from '../floatArray';
 import { rootScale, scaledGradientTerms } from './adagrad';
-import type { OptimizerSpec } from './spec';
+import { cacheProx, EPS_CONSTANT, type OptimizerSpec } from './spec';
 
 /** c <- rho*c + (1-rho)*g^2; w <- w - lr*g/(sqrt(c) + eps), in place (cache[P] = c). */
 export function rmspropStep(
@@ -44,4 +44,13 @@ export const rmsprop: OptimizerSpec<'rmsprop'> = {
   },
   rule: ['c \\leftarrow \\rho c + (1-\\rho)\\, g^2', 'w \\leftarrow w - \\varepsilon\\, g / (\\sqrt{c} + \\delta)'],
   convention: 'δ is added outside the root (√c + δ), as PyTorch.',
+  pytorch: {
+    constants: [{ name: 'RHO', hyper: 'rho' }, EPS_CONSTANT],
+    build: [
+      '# Descent "rmsprop": c <- rho*c + (1-rho)*g^2;  w <- w - lr*g/(sqrt(c) + eps), exactly',
+      '# torch.optim.RMSprop with alpha=rho, centered=False, momentum=0.',
+      'optimizer = torch.optim.RMSprop(net.parameters(), lr=LR0, alpha=RHO, eps=EPS, centered=False, momentum=0.0)',
+    ],
+    prox: cacheProx('square_avg'),
+  },
 };

@@ -34,4 +34,12 @@ export const sgd: OptimizerSpec<'sgd'> & { closedForm: ClosedForm } = {
   },
   rule: ['w \\leftarrow w - \\varepsilon\\, g'],
   convention: 'The lecture’s update; PyTorch’s SGD without momentum.',
+  pytorch: {
+    constants: [],
+    build: [
+      '# Descent "sgd": w <- w - lr*g, exactly torch.optim.SGD without momentum.',
+      'optimizer = torch.optim.SGD(net.parameters(), lr=LR0)',
+    ],
+    prox: { why: 's = 1 for SGD', scale: ['s = 1.0'] },
+  },
 };

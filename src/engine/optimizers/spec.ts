@@ -89,6 +89,37 @@ export interface ClosedForm {
   solve(lmin: number, lmax: number): { hypers: Partial<OptimizerHypers>; rate: number };
 }
 
+/**
+ * The rule in the generated PyTorch script (src/export/pytorchOptim.ts writes these lines as they
+ * are; plain Python text, so the engine imports nothing for it). The script names the initial
+ * learning rate LR0 and the L1 strength L1; `constants` adds the rule's own.
+ */
+export interface PytorchMapping {
+  /** Python constants after LR0, in order: NAME = the config's value of `hyper`  # comment. */
+  constants: readonly { name: string; hyper: HyperKey; comment?: string }[];
+  /**
+   * Lines that create `optimizer` over net.parameters() (or the DECAYED / NOT_DECAYED groups): a
+   * torch.optim class, or a short class the script carries; led by the comment stating the
+   * equivalence with this rule (or where they differ).
+   */
+  build: readonly string[];
+  /**
+   * The L1 prox (l1Prox.ts) in Python, inside `for w in DECAYED:` after the step: `scale` sets `s`
+   * (tau = lr*L1*s, the factor the rule applied to the gradient), `after` corrects the state by
+   * what the prox removed (w_step - w); `why` completes the docstring sentence "Here ...".
+   */
+  prox: { why: string; scale: readonly string[]; after?: readonly string[] };
+}
+
+/** The PyTorch script's eps constant (the adaptive rules). */
+export const EPS_CONSTANT = { name: 'EPS', hyper: 'eps' } as const;
+
+/** The L1 prox scale in PyTorch of a rule stepping by g/(sqrt(c) + eps), c = torch's state[key]. */
+export const cacheProx = (key: string): PytorchMapping['prox'] => ({
+  why: 's = 1/(sqrt(c) + eps) with the cache c just updated, as the gradient step was scaled',
+  scale: [`s = 1.0 / (optimizer.state[w][${JSON.stringify(key)}].sqrt() + EPS)`],
+});
+
 /** The prox scale of rules that apply the gradient unscaled (s = 1). */
 export const unitScale = (): ((k: number) => number) => () => 1;
 
@@ -132,4 +163,6 @@ export interface OptimizerSpec<N extends string = string> {
   rule: readonly string[];
   /** The convention the rule follows where texts differ (eps placement, decay order, momentum form). */
   convention: string;
+  /** The same rule in the generated PyTorch script. */
+  pytorch: PytorchMapping;
 }

@@ -31,7 +31,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let gamma = state[r * d.P + d.gammaOff + o];
   let beta = state[r * d.P + d.betaOff + o];
   let n = min(st.valid, d.B);
-  let eps = hyper_f(r, 21u);
+  let eps = hyper_f(r, H_BN_EPS);
   var mean: f32;
   var invStd: f32;
   if (EVAL) {
@@ -60,7 +60,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       let h = act_f(ACT, u);
       acts[a + d.hOff + e] = h;
       if (EPI == 2u) {
-        let mask = dropout_mask(hyper_u(r, 15u), drop_q(r, d.layer), hyper_u(r, 14u), run_step(r), d.layer, o, d.O, k);
+        let mask = dropout_mask(hyper_u(r, H_DROP_KIND), drop_q(r, d.layer), hyper_u(r, H_DROP_SEED), run_step(r), d.layer, o, d.O, k);
         acts[a + d.oOff + e] = h * mask;
       }
     }

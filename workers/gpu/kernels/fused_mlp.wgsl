@@ -32,7 +32,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
     // 1.. evaluate both splits in chunks of B rows. One call site per phase keeps the kernel small.
     var ev = 0u;
     if (t == 0u) {
-      for (var j = 0u; j < d.RPW && g * d.RPW + j < d.R; j++) { if (slot_entry(g * d.RPW + j, s, 3u) != 0.0) { ev = 1u; } }
+      for (var j = 0u; j < d.RPW && g * d.RPW + j < d.R; j++) { if (slot_entry(g * d.RPW + j, s, SLOT_EPOCH_END) != 0.0) { ev = 1u; } }
     }
     let passes = 1u + uniform_u32(ev, t) * (trainChunks + valChunks);
     for (var p = 0u; p < passes; p++) {
@@ -82,7 +82,7 @@ fn loss_totals(g: u32, t: u32, s: u32) {
     rec[rb + 1u] = dataLoss;
     rec[rb + 2u] = correct;
     mst(sc(j, SC_DATALOSS), dataLoss);
-    if (s < hyper_u(r, 1u) && mld(sc(j, SC_DEAD)) == 0.0 && observe_loss(r, dataLoss, s)) { mst(sc(j, SC_DEAD), 1.0); }
+    if (s < hyper_u(r, H_ACTIVE_SLOTS) && mld(sc(j, SC_DEAD)) == 0.0 && observe_loss(r, dataLoss, s)) { mst(sc(j, SC_DEAD), 1.0); }
   }
   sync();
 }
@@ -106,7 +106,7 @@ fn observe_loss(r: u32, dataLoss: f32, s: u32) -> bool {
   }
   if (diverged) {
     rec[tb] = bitcast<f32>(1u);
-    rec[tb + 1u] = bitcast<f32>(hyper_u(r, 2u) + s);  // the global step
+    rec[tb + 1u] = bitcast<f32>(hyper_u(r, H_STEP) + s);  // the global step
   }
   return diverged;
 }

@@ -106,7 +106,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
 // 4 ring head, 8.. ring of the last WINDOW data losses). Mirrors loop.ts observeLoss().
 fn track_loss(r: u32, dataLoss: f32) {
   let tb = d.trackOff + r * 32u;
-  if (st.s >= hyper_u(r, 1u) || bitcast<u32>(rec[tb]) != 0u) { return; }
+  if (st.s >= hyper_u(r, H_ACTIVE_SLOTS) || bitcast<u32>(rec[tb]) != 0u) { return; }
   var diverged = !is_finite_f(dataLoss);
   if (!diverged) {
     if (!is_finite_f(rec[tb + 2u])) { rec[tb + 2u] = dataLoss; }  // the first finite loss is the reference

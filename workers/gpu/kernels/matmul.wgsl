@@ -86,7 +86,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
         let h = act_f(ACT, z);
         acts[aBase + d.hOff + e] = h;
         if (EPI == 2u) {
-          let mask = dropout_mask(hyper_u(r, 15u), drop_q(r, d.layer), hyper_u(r, 14u), run_step(r), d.layer, n, d.N, m);
+          let mask = dropout_mask(hyper_u(r, H_DROP_KIND), drop_q(r, d.layer), hyper_u(r, H_DROP_SEED), run_step(r), d.layer, n, d.N, m);
           acts[aBase + d.oOff + e] = h * mask;
         }
       }

@@ -77,9 +77,9 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (EPI == 1u) {
         let h = acts[r * d.aRun + d.hOff + e];
         if (DROP) {
-          g *= dropout_mask(hyper_u(r, 15u), drop_q(r, d.layer), hyper_u(r, 14u), run_step(r), d.layer, n, d.N, m);
+          g *= dropout_mask(hyper_u(r, H_DROP_KIND), drop_q(r, d.layer), hyper_u(r, H_DROP_SEED), run_step(r), d.layer, n, d.N, m);
         }
-        if (L1ACT) { g += hyper_f(r, 12u) * sign(h) / f32(d.M); }
+        if (L1ACT) { g += hyper_f(r, H_L1_ACT) * sign(h) / f32(d.M); }
         g *= act_df(ACT, acts[r * d.aRun + d.aOff + e], h);
       }
       dacts[r * d.dRun + d.outOff + e] = g;

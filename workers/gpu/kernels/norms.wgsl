@@ -1,11 +1,12 @@
 // norms: one 64-invocation workgroup per (segment k, run r). A segment is one parameter block of
 // theta (a layer's W, b, gamma or beta) or one hidden layer's activations h. For a parameter
-// segment it first completes the gradient with the weight penalties, in place:
-//   g += 2 l2 w + l1 sign(w)        where the parameter is decayed (weights; biases/BN with decayBiases)
+// segment it first completes the gradient with the L2 penalty, in place:
+//   g += 2 l2 w                     where the parameter is decayed (weights; biases/BN with decayBiases)
+// (L1 is not in g: the update kernel applies it as a proximal step after the optimizer's move)
 // and reduces  sum g^2  (gradient norms, clipping),  sum w^2 and sum |w| over decayed entries
 // (the L2 and L1 loss terms). For an activation segment it reduces sum |h| (activation L1 term).
 //   partials: [R, nSeg, 4] = (sum g^2, sum w^2, sum |w|, sum |h|)
-// reference: src/engine/regularizers.ts l2Penalty(Grad), l1Penalty(Grad), activationL1Penalty();
+// reference: src/engine/regularizers.ts l2Penalty(Grad), l1Penalty, activationL1Penalty();
 //            trainer.ts (gradNorm per layer, global norm for clipping)
 
 struct Dims {
@@ -37,16 +38,15 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
     for (var i = t; i < len; i += WG) { acc.w += abs(acts[base + i]); }
   } else {
     // decayed: weight matrices always, the rest with reg.decayBiases (hyper word 19)
-    let decayed = kind == 0u || hyper_u(r, 19u) != 0u;
-    let l2 = hyper_f(r, 10u);
-    let l1 = hyper_f(r, 11u);
+    let decayed = kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u;
+    let l2 = hyper_f(r, H_L2);
     let wBase = r * d.P + off;
     let gBase = d.gradOff + r * d.P + off;
     for (var i = t; i < len; i += WG) {
       let w = state[wBase + i];
       var g = state[gBase + i];
       if (decayed) {
-        g += 2.0 * l2 * w + l1 * sign(w);
+        g += 2.0 * l2 * w;
         state[gBase + i] = g;
         acc.y += w * w;
         acc.z += abs(w);

@@ -1,7 +1,7 @@
 // update: the optimizer step, one 64-invocation workgroup per (parameter segment k, run r).
 //   scale = min(1, clipNorm / ||g||)       ||g|| over all of the run's parameters (clipping, when clipNorm > 0)
-//   w, m, v <- optimizer(w, scale g, m, v) (lib/optimizers.wgsl; OPT = 7 picks each run's own rule)
-//   w <- 0 where l1 > 0 and the step carried a decayed w across 0 (lib/optimizers.wgsl l1_clip)
+//   w, m, v <- optimizer(w, scale g, m, v) (kernels/optimizers/; OPT = OPT_EACH_RUN: each run's own rule)
+//   w <- sign(w) max(0, |w| - lr l1 s) for decayed w when l1 > 0: L1's proximal step (lib/optimizers.wgsl l1_prox)
 // and the step's bookkeeping for the run:
 //   loss = dataLoss + l2 sum w^2 + l1 sum |w| + l1Act sum_l sum |h_l| / B    (record word 0, from segment 0)
 //   gradNorm[l] = ||g_W|| (before clipping), updateRatio[l] = ||W_after - W_before|| / ||W_before||
@@ -12,7 +12,7 @@
 // restore them when this step leaves non-finite weights (flags[r, k] = global step + 1).
 // reference: src/engine/trainer.ts Run.trainStep(); optim.ts optimizerStep(); batchnorm.ts updateRunningStats()
 
-override OPT: u32 = 7u;
+override OPT: u32 = OPT_EACH_RUN;
 
 struct Dims {
   nSeg: u32, nParamSeg: u32, R: u32, M: u32,            // segments (parameter ones first); record words
@@ -41,7 +41,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
   let len = segs[k * 8u + 2u];
   let layer = segs[k * 8u + 3u];
   let recBase = (st.s * d.R + r) * d.M;
-  if (st.s >= hyper_u(r, 1u)) { return; }
+  if (st.s >= hyper_u(r, H_ACTIVE_SLOTS)) { return; }
   // the loss terms from the norms kernel's partial sums (a zero strength contributes exactly 0, as in the engine)
   var gsq = 0.0;
   var wsq = 0.0;
@@ -54,9 +54,9 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
     let h = partials[(r * d.nSeg + j) * 4u + 3u];
     if (j < d.nParamSeg) { gsq += p; wsq += q; wabs += a; } else { habs += h; }
   }
-  let l2 = hyper_f(r, 10u);
-  let l1 = hyper_f(r, 11u);
-  let l1Act = hyper_f(r, 12u);
+  let l2 = hyper_f(r, H_L2);
+  let l1 = hyper_f(r, H_L1);
+  let l1Act = hyper_f(r, H_L1_ACT);
   var regLoss = 0.0;
   if (l2 != 0.0) { regLoss += l2 * wsq; }
   if (l1 != 0.0) { regLoss += l1 * wabs; }
@@ -79,17 +79,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
   var acc = vec3<f32>(0.0);   // sum dW^2, sum W_before^2, non-finite count
   if (!dead) {
     let norm = sqrt(gsq);
-    let clip = hyper_f(r, 13u);
+    let clip = hyper_f(r, H_CLIP_NORM);
     var scale = 1.0;
     if (clip > 0.0 && norm > clip) { scale = clip / norm; }
-    let kindOpt = select(OPT, hyper_u(r, 0u), OPT == 7u);
-    let args = opt_args(r, d.R, kind == 0u || hyper_u(r, 19u) != 0u);
+    let kindOpt = select(OPT, hyper_u(r, H_OPTIMIZER), OPT == OPT_EACH_RUN);
+    let args = opt_args(r, d.R, kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u);
     let w0 = r * d.P + off;
     for (var i = t; i < len; i += WG) {
       let w = state[w0 + i];
       let g = state[d.gradOff + w0 + i] * scale;
-      let mv = optimizer_step(kindOpt, w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], args);
-      let wn = l1_clip(w, mv.w, l1, args.decayed);
+      let moved = optimizer_step(kindOpt, w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], args);
+      let mv = l1_prox(moved, l1, args);
+      let wn = mv.w;
       state[d.prevOff + w0 + i] = w;
       state[w0 + i] = wn;
       state[d.mOff + w0 + i] = mv.m;
@@ -119,7 +120,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
 // runMean = m runMean + (1 - m) mean,  runVar = m runVar + (1 - m) var B / (B - 1)   (features O,
 // running stats at statsOff + rs, batch mean/var at acts[statsActs]); momentum in hyper word 20
 fn running_stats(r: u32, rs: u32, O: u32, statsActs: u32, t: u32) {
-  let mom = hyper_f(r, 20u);
+  let mom = hyper_f(r, H_BN_MOMENTUM);
   var unbias = 1.0;
   if (d.B > 1u) { unbias = f32(d.B) / f32(d.B - 1u); }
   let base = r * d.SS + rs;

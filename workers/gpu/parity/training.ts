@@ -45,6 +45,8 @@ export interface TrainingParityReport {
   path: string;
   /** The fused kernel's shape as the backend chose it (absent on the general path). */
   fused?: PathInfo['fused'];
+  /** Per run: parameters at exactly 0 after training, on the GPU and in the engine (L1's prox). */
+  zeros: [gpu: number, cpu: number][];
 }
 
 export function smallConfig(): TrainConfig {
@@ -153,9 +155,13 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       maxRelEpoch.push(worstE);
     });
     // the final weights: after early stopping the best ones, after a divergence the last finite ones
+    const zeros: [number, number][] = [];
+    const countZeros = (p: ArrayLike<number>) => Array.from(p).filter((x) => x === 0).length;
     for (const [r, tag] of finals) {
-      const v = validateResult(`${tag} final parameters`, await gpu.readParams(r), cpu[r].getParams(), 1e-4, 1e-3);
+      const [g, c] = [await gpu.readParams(r), cpu[r].getParams()];
+      const v = validateResult(`${tag} final parameters`, g, c, 1e-4, 1e-3);
       if (!v.ok) lines.push(v.message);
+      zeros.push([countZeros(g), countZeros(c)]);
     }
     const ok = lines.length === 0;
     lines.push(
@@ -174,6 +180,7 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       submitsPerStep: counters.submitsPerStep,
       path: gpu.pathInfo.path,
       fused: gpu.pathInfo.fused,
+      zeros,
     };
   } finally {
     gpu.dispose();

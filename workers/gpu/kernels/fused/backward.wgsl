@@ -77,13 +77,13 @@ fn backward_layer(g: u32, t: u32, l: u32, s: u32) {
       let zb = base + dz + b * O;
       let wb = r * d.P + L.dims.z;
       let q = fused_q(r, lb);
-      let l1 = hyper_f(r, 12u);
+      let l1 = hyper_f(r, H_L1_ACT);
       let hb = base + below.act.z + b * I;
       for (var i = 0u; i < I; i++) {
         var acc = 0.0;
         for (var o = 0u; o < O; o++) { acc += mld(zb + o) * state[wb + o * I + i]; }
         let h = mld(hb + i);
-        if (q > 0.0) { acc *= dropout_mask(hyper_u(r, 15u), q, hyper_u(r, 14u), hyper_u(r, 2u) + s, lb, i, I, b); }
+        if (q > 0.0) { acc *= dropout_mask(hyper_u(r, H_DROP_KIND), q, hyper_u(r, H_DROP_SEED), hyper_u(r, H_STEP) + s, lb, i, I, b); }
         if (l1 != 0.0) { acc += l1 * sign(h) / f32(B); }
         // every f' is a function of h alone here (relu, leaky relu, elu: z > 0 exactly when h > 0)
         mst(base + below.grad.y + b * I + i, acc * act_df(kind, h, h));

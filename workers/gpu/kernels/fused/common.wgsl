@@ -9,7 +9,7 @@ override WG: u32 = 64u;         // invocations per workgroup
 override MEM: u32 = 1024u;      // floats of scratch per workgroup
 override XSRC: u32 = 1u;        // 1: gather training rows through `rows`; 2: pre-augmented batches in `aug`
 override LOSS: u32 = 0u;        // 0 softmax cross-entropy, 1 MSE on targets, 2 MSE on one-hot labels
-override OPT: u32 = 7u;         // the optimizer of every run (index in OPTIMIZER_NAMES), 7 = each run's own
+override OPT: u32 = OPT_EACH_RUN;  // the optimizer of every run (an OPT_<NAME> id), or each run's own
 // Features the network can do without: false compiles their code out (a smaller kernel compiles faster).
 override BN: bool = true;       // some layer has batch norm
 override DROP: bool = true;     // some run may drop units
@@ -63,7 +63,7 @@ fn fused_q(r: u32, l: u32) -> f32 {
   if (!DROP) { return 0.0; }
   return drop_q(r, l);
 }
-fn slot_entry(r: u32, s: u32, w: u32) -> f32 { return bitcast<f32>(hyper[d.R * HS + (s * d.R + r) * 4u + w]); }
+fn slot_entry(r: u32, s: u32, w: u32) -> f32 { return slot_word(r, d.R, s, w); }
 fn finite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
 
 // The value every invocation agrees on, as far as the uniformity analysis is concerned.

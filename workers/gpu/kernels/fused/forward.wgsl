@@ -44,7 +44,7 @@ fn forward_layer(g: u32, t: u32, l: u32, s: u32, evalSplit: u32, nrows: u32) {
       let st0 = slot_base(j) + L.grad.x;
       mst(st0 + o, mean);
       mst(st0 + O + o, v);
-      mst(st0 + 2u * O + o, 1.0 / sqrt(v + hyper_f(min(g * d.RPW + j, d.R - 1u), 21u)));
+      mst(st0 + 2u * O + o, 1.0 / sqrt(v + hyper_f(min(g * d.RPW + j, d.R - 1u), H_BN_EPS)));
     }
     sync();
   }
@@ -53,7 +53,7 @@ fn forward_layer(g: u32, t: u32, l: u32, s: u32, evalSplit: u32, nrows: u32) {
     let b = row % nrows;
     let r = g * d.RPW + j;
     if (r >= d.R) { continue; }
-    let eps = hyper_f(r, 21u);
+    let eps = hyper_f(r, H_BN_EPS);
     for (var o = 0u; o < O; o++) {
       var mean: f32;
       var invStd: f32;
@@ -81,7 +81,7 @@ fn activate(j: u32, r: u32, l: u32, b: u32, o: u32, a: f32, s: u32, train: bool)
   mst(e + L.act.z, h);
   let q = fused_q(r, l);
   if (train && q > 0.0) {
-    mst(e + L.act.w, h * dropout_mask(hyper_u(r, 15u), q, hyper_u(r, 14u), hyper_u(r, 2u) + s, l, o, L.dims.y, b));
+    mst(e + L.act.w, h * dropout_mask(hyper_u(r, H_DROP_KIND), q, hyper_u(r, H_DROP_SEED), hyper_u(r, H_STEP) + s, l, o, L.dims.y, b));
   }
 }
 

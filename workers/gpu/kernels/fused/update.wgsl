@@ -8,7 +8,7 @@ fn item_kind(it: u32) -> u32 { return d.items[it].x & 255u; }
 fn item_layer(it: u32) -> u32 { return (d.items[it].x >> 8u) & 255u; }
 fn part(j: u32, it: u32) -> u32 { return d.partOff + (j * d.nItems + it) * 4u; }
 
-// penalty gradients in place (g += 2 l2 w + l1 sign(w) where decayed) and the partial sums
+// the L2 gradient in place (g += 2 l2 w where decayed; L1 is a proximal step in update_items) and the partial sums
 fn norms_items(g: u32, t: u32) {
   for (var idx = t; idx < d.RPW * d.nItems; idx += WG) {
     let j = idx / d.nItems;
@@ -22,14 +22,13 @@ fn norms_items(g: u32, t: u32) {
     if (kind == 4u) {
       for (var e = 0u; e < len; e++) { acc.w += abs(mld(slot_base(j) + off + e)); }
     } else {
-      let decayed = kind == 0u || hyper_u(r, 19u) != 0u;
-      let l2 = hyper_f(r, 10u);
-      let l1 = hyper_f(r, 11u);
+      let decayed = kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u;
+      let l2 = hyper_f(r, H_L2);
       for (var e = off; e < off + len; e++) {
         let w = state[r * d.P + e];
         var gr = state[d.gradOff + r * d.P + e];
         if (decayed) {
-          gr += 2.0 * l2 * w + l1 * sign(w);
+          gr += 2.0 * l2 * w;
           state[d.gradOff + r * d.P + e] = gr;
           acc.y += w * w;
           acc.z += abs(w);
@@ -68,19 +67,19 @@ fn step_totals(g: u32, t: u32, s: u32) {
         }
       }
     }
-    let l2 = hyper_f(r, 10u);
-    let l1 = hyper_f(r, 11u);
-    let l1Act = hyper_f(r, 12u);
+    let l2 = hyper_f(r, H_L2);
+    let l1 = hyper_f(r, H_L1);
+    let l1Act = hyper_f(r, H_L1_ACT);
     var regLoss = 0.0;
     if (l2 != 0.0) { regLoss += l2 * tot.y; }
     if (l1 != 0.0) { regLoss += l1 * tot.z; }
     if (l1Act != 0.0) { regLoss += l1Act * tot.w / f32(d.B); }
     let loss = mld(sc(j, SC_DATALOSS)) + regLoss;
     rec[rb] = loss;
-    let skip = s >= hyper_u(r, 1u) || mld(sc(j, SC_DEAD)) != 0.0 || !finite(loss);
+    let skip = s >= hyper_u(r, H_ACTIVE_SLOTS) || mld(sc(j, SC_DEAD)) != 0.0 || !finite(loss);
     mst(sc(j, SC_SKIP), select(0.0, 1.0, skip));
     let norm = sqrt(tot.x);
-    let clip = hyper_f(r, 13u);
+    let clip = hyper_f(r, H_CLIP_NORM);
     mst(sc(j, SC_SCALE), select(1.0, clip / norm, clip > 0.0 && norm > clip));
   }
   sync();
@@ -96,17 +95,18 @@ fn update_items(g: u32, t: u32, s: u32) {
     let off = d.items[it].y;
     let len = d.items[it].z;
     let scale = mld(sc(j, SC_SCALE));
-    var a = opt_args_at(r, s, kind == 0u || hyper_u(r, 19u) != 0u);
-    let l1 = hyper_f(r, 11u);
-    // a constant optimizer (OPT < 7) lets the compiler drop the other six rules
+    var a = opt_args_at(r, s, kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u);
+    let l1 = hyper_f(r, H_L1);
+    // a constant optimizer (OPT != OPT_EACH_RUN) lets the compiler drop the other rules
     var rule = OPT;
-    if (OPT == 7u) { rule = hyper_u(r, 0u); }
+    if (OPT == OPT_EACH_RUN) { rule = hyper_u(r, H_OPTIMIZER); }
     var acc = vec3<f32>(0.0);
     for (var e = off; e < off + len; e++) {
       let k = r * d.P + e;
       let w = state[k];
-      let mv = optimizer_step(rule, w, state[d.gradOff + k] * scale, state[d.mOff + k], state[d.vOff + k], a);
-      let wn = l1_clip(w, mv.w, l1, a.decayed);  // truncated-gradient L1: stop at exactly 0
+      let moved = optimizer_step(rule, w, state[d.gradOff + k] * scale, state[d.mOff + k], state[d.vOff + k], a);
+      let mv = l1_prox(moved, l1, a);  // L1's proximal step: stops at exactly 0
+      let wn = mv.w;
       state[d.prevOff + k] = w;
       state[k] = wn;
       state[d.mOff + k] = mv.m;
@@ -127,7 +127,7 @@ fn update_items(g: u32, t: u32, s: u32) {
 fn running_stats_item(j: u32, r: u32, l: u32, off: u32, len: u32) {
   let L = d.layers[l];
   let O = L.dims.y;
-  let mom = hyper_f(r, 20u);
+  let mom = hyper_f(r, H_BN_MOMENTUM);
   var unbias = 1.0;
   if (d.B > 1u) { unbias = f32(d.B) / f32(d.B - 1u); }
   for (var o = off - L.bn.x; o < off - L.bn.x + len; o++) {
@@ -166,14 +166,12 @@ fn step_ratios(g: u32, t: u32, s: u32) {
       }
     }
     if (bad > 0.0) {
-      rec[d.flagsOff + r * d.nParamSeg] = bitcast<f32>(hyper_u(r, 2u) + s + 1u);  // global step + 1
+      rec[d.flagsOff + r * d.nParamSeg] = bitcast<f32>(hyper_u(r, H_STEP) + s + 1u);  // global step + 1
       mst(sc(j, SC_DEAD), 1.0);
     }
   }
 }
 
 fn opt_args_at(r: u32, s: u32, decayed: bool) -> OptArgs {
-  return OptArgs(slot_entry(r, s, 0u), hyper_f(r, 4u), hyper_f(r, 5u), hyper_f(r, 6u), hyper_f(r, 16u), hyper_f(r, 17u),
-                 hyper_f(r, 7u), hyper_f(r, 18u), hyper_f(r, 8u), slot_entry(r, s, 1u), slot_entry(r, s, 2u),
-                 hyper_f(r, 9u), decayed);
+  return opt_args_with(r, slot_entry(r, s, SLOT_LR), slot_entry(r, s, SLOT_C1), slot_entry(r, s, SLOT_C2), decayed);
 }

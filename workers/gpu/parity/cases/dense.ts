@@ -21,12 +21,20 @@ export const SHAPES: [number, number, number][] = [
   [70, 40, 45],
 ];
 
-/** A hyper table for R runs at global step `step` with drop probability q[r] on hidden layer `layer`. */
-export function hyperBuffer(k: KernelRunner, q: number[], kind: DropoutKind, step: number, layer: number): GPUBuffer {
+/** A hyper table for R runs at global step `step` with drop probability q[r] on hidden layer `layer` (and l1Act). */
+export function hyperBuffer(
+  k: KernelRunner,
+  q: number[],
+  kind: DropoutKind,
+  step: number,
+  layer: number,
+  l1Act = 0,
+): GPUBuffer {
   const cfgs: TrainConfig[] = q.map((qr) => {
     const c = defaultConfig();
     c.seed = 7;
     c.model.dropoutKind = kind;
+    c.reg.l1Act = l1Act;
     c.model.hidden = Array.from({ length: layer + 1 }, () => ({
       units: 4,
       activation: 'relu',

@@ -37,10 +37,7 @@ export const matmulDxCase: CaseFn = async (k, seed) => {
       const dacts = new Float32Array(R * dRun).fill(Number.NaN);
       for (let r = 0; r < R; r++) dacts.set(dZ[r], r * dRun);
       const dBuf = k.upload(dacts);
-      const hyper = hyperBuffer(k, q, kind, step, layer);
-      // the hyper table's l1Act is 0 for the default config; write zeta2 into word 12 of each run
-      if (l1)
-        for (let r = 0; r < R; r++) k.device.queue.writeBuffer(hyper, (r * 48 + 12) * 4, new Float32Array([l1Act]));
+      const hyper = hyperBuffer(k, q, kind, step, layer, l1 ? l1Act : 0);
       k.setStep(0, { s: 0, rowBase: 0, valid: B });
       const dims = [B, I, O, layer, 0, dRun, B * O, P, 0, 0, B * I, aRun];
       const consts = { ACT: ACTIVATION_NAMES.indexOf(act), EPI: epi, DROP: drop ? 1 : 0, L1ACT: l1 ? 1 : 0 };

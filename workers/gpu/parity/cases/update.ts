@@ -1,7 +1,7 @@
 // norms + update (penalty gradients, clipping, every optimizer, running statistics, step records)
 // against the engine: regularizers.ts, optim.ts optimizerStep(), batchnorm.ts updateRunningStats()
 // and the bookkeeping of trainer.ts Run.trainStep(). Two runs with different optimizers go
-// through the OPT = 7 (per-run) variant; each optimizer also alone through its own variant.
+// through the OPT_EACH_RUN (per-run) variant; each optimizer also alone through its own variant.
 import { updateRunningStats } from '../../../../src/engine/batchnorm';
 import { defaultConfig } from '../../../../src/engine/defaults';
 import { l2Norm } from '../../../../src/engine/floatArray';
@@ -10,7 +10,10 @@ import { buildLayout, decayMask } from '../../../../src/engine/layout';
 import { optimizerStep } from '../../../../src/engine/optim';
 import { activationL1Penalty, l1Penalty, l2Penalty, l2PenaltyGrad } from '../../../../src/engine/regularizers';
 import { OPTIMIZER_NAMES, type OptimizerName, type TrainConfig } from '../../../../src/engine/types';
+import { updateDims } from '../../general';
 import { hyperWords, packHyper } from '../../hyper';
+import { packUniform } from '../../kernels';
+import { OPT_EACH_RUN, optimizerId } from '../../optimizers';
 import { makePlan, segmentTable } from '../../plan';
 import type { KernelRunner } from '../runner';
 import { type CaseFn, newRng, randn } from '../util';
@@ -35,10 +38,12 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
   const layout = buildLayout(cfgs[0].model, 4, 2);
   const plan = makePlan(layout, R, B, 2);
   const { P, SS } = plan;
-  // every fourth weight near 0, so that steps carry some across 0 (the L1 clipping at exactly 0)
-  const theta = names.map(() => randn(rng, P, 0.7).map((w, i) => (i % 4 === 0 ? w * 0.01 : w)));
-  const grad = names.map(() => randn(rng, P, 0.5));
-  const m = names.map(() => randn(rng, P, 0.1));
+  // every fourth weight at exactly 0 (every eighth near 0) with a gradient and velocity / first
+  // moment about the size of l1: the L1 prox keeps some at 0 and stops others there
+  const near = (i: number) => i % 4 === 0;
+  const theta = names.map(() => randn(rng, P, 0.7).map((w, i) => (near(i) ? (i % 8 === 0 ? w * 0.001 : 0) : w)));
+  const grad = names.map(() => randn(rng, P, 0.5).map((g, i) => (near(i) ? g * 0.01 : g)));
+  const m = names.map(() => randn(rng, P, 0.1).map((x, i) => (near(i) ? x * 0.01 : x)));
   const v = names.map(() => randn(rng, P, 0.1).map((x) => x * x));
   const stats = names.map(() => randn(rng, SS).map((x) => 1 + Math.abs(x)));
   const t0 = 3;
@@ -76,40 +81,25 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
   await k.dispatch(
     'norms',
     {},
-    [k.uniform([nSeg, P, plan.grad, plan.aRun, 0, 0, 0, 0]), sBuf, aBuf, hBuf, segs, partials],
+    [
+      k.uniform(packUniform('norms', { nSeg, P, gradOff: plan.grad, aRun: plan.aRun })),
+      sBuf,
+      aBuf,
+      hBuf,
+      segs,
+      partials,
+    ],
     [nSeg, 1, R],
   );
-  const udims = [
-    nSeg,
-    plan.nParamSeg,
-    R,
-    plan.M,
-    P,
-    plan.grad,
-    plan.m,
-    plan.v,
-    plan.prev,
-    plan.stats,
-    plan.prevStats,
-    SS,
-    plan.aRun,
-    plan.trackOff,
-    plan.flagsOff,
-    B,
-    plan.L,
-    0,
-    0,
-    0,
-  ];
   await k.dispatch(
     'update',
     { OPT: opt },
-    [k.uniform(udims), sBuf, aBuf, hBuf, segs, partials, rBuf],
+    [k.uniform(packUniform('update', updateDims(plan, nSeg))), sBuf, aBuf, hBuf, segs, partials, rBuf],
     [plan.nParamSeg, 1, R],
   );
   const gs = await k.readF32(sBuf, plan.stateSize);
   const gr = await k.readF32(rBuf, plan.recSize);
-  let clipped = 0;
+  let zeros = 0;
   for (let r = 0; r < R; r++) {
     const c = cfgs[r];
     const tag = `update ${names[r]} (OPT=${opt}) r=${r} clip=${c.clipNorm} decayBiases=${c.reg.decayBiases}`;
@@ -130,7 +120,7 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     if (c.clipNorm > 0 && norm > c.clipNorm) for (let i = 0; i < P; i++) g[i] *= c.clipNorm / norm;
     const st = { t: t0, m: m[r].slice(), v: v[r].slice() };
     optimizerStep(c.optimizer, th, g, st, c.optimizer.lr, mask);
-    clipped += l1Prox(c.optimizer, th, st, c.optimizer.lr, c.reg.l1, mask);
+    zeros += l1Prox(c.optimizer, th, st, c.optimizer.lr, c.reg.l1, mask);
     const ratio = layout.layers.map((l) => {
       const n = l.outDim * l.inDim;
       let du = 0;
@@ -168,16 +158,16 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     out.push(validateResult(`${tag} gradNorm`, gr.subarray(o + 8, o + 8 + plan.L), gradNorm, 1e-6, 1e-5));
     out.push(validateResult(`${tag} updateRatio`, gr.subarray(o + 8 + plan.L, o + 8 + 2 * plan.L), ratio, 1e-6, 1e-4));
   }
-  if (clipped === 0)
-    throw new Error(`update case ${names.join(',')}: no weight stopped at 0, the L1 prox went untested`);
+  if (zeros === 0) throw new Error(`update case ${names.join(',')}: no weight stopped at 0, the L1 prox went untested`);
   k.endCase();
   return out;
 }
 
 export const updateCase: CaseFn = async (k, seed) => {
   const out: Validation[] = [];
-  // each optimizer alone through its specialised pipeline, then all seven at once (OPT = 7)
-  for (const [i, name] of OPTIMIZER_NAMES.entries()) out.push(...(await oneUpdate(k, seed + i, [name], i)));
-  out.push(...(await oneUpdate(k, seed + 100, [...OPTIMIZER_NAMES], 7)));
+  // each optimizer alone through its specialised pipeline, then all at once (OPT_EACH_RUN)
+  for (const [i, name] of OPTIMIZER_NAMES.entries())
+    out.push(...(await oneUpdate(k, seed + i, [name], optimizerId(name))));
+  out.push(...(await oneUpdate(k, seed + 100, [...OPTIMIZER_NAMES], OPT_EACH_RUN)));
   return out;
 };

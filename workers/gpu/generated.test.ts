@@ -1,0 +1,73 @@
+// The generated WGSL constants agree with the TypeScript tables they come from, and every kernel
+// names its hyper words and optimizer ids through them (no hand-kept numbers left to drift).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { OPTIMIZER_NAMES } from '../../src/engine/types';
+import { DROP_Q_WORD, HS, HYPER_ROW, HYPER_WORD, hyperWGSL, SLOT_WORD, SLOT_WORDS } from './hyper';
+import { KERNELS } from './kernels';
+import { OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
+
+/** name -> value of every `const NAME: u32 = Nu;` in a WGSL source. */
+function consts(src: string): Map<string, number> {
+  return new Map([...src.matchAll(/const (\w+): u32 = (\d+)u;/g)].map((m) => [m[1], Number(m[2])]));
+}
+
+describe('generated WGSL constants', () => {
+  const hyper = consts(hyperWGSL());
+  const opt = consts(optimizersWGSL());
+
+  it('declares every word of the hyper table at the index packHyper writes', () => {
+    expect(hyper.get('HS')).toBe(HS);
+    expect(hyper.get('SLOT_WORDS')).toBe(SLOT_WORDS);
+    expect(hyper.get('H_DROP_Q')).toBe(DROP_Q_WORD);
+    expect(HYPER_ROW.length).toBeLessThanOrEqual(DROP_Q_WORD);
+    for (const [name, i] of Object.entries(HYPER_WORD)) {
+      const wgsl = `H_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+      expect(hyper.get(wgsl), wgsl).toBe(i);
+    }
+    expect(hyper.get('H_L1')).toBe(HYPER_WORD.l1);
+    expect(hyper.get('H_OM_BETA1')).toBe(HYPER_WORD.omBeta1);
+    expect(hyper.get('SLOT_EPOCH_END')).toBe(SLOT_WORD.epochEnd);
+  });
+
+  it('gives each optimizer of the list its index as id, a rule and a case of optimizer_step', () => {
+    const src = optimizersWGSL();
+    OPTIMIZER_NAMES.forEach((name, i) => {
+      const id = `OPT_${name.toUpperCase()}`;
+      expect(opt.get(id), id).toBe(i);
+      expect(ruleSource(name), `kernels/optimizers/${name}.wgsl`).toMatch(new RegExp(`fn ${name}_step\\(`));
+      expect(src).toContain(`case ${id}: { return ${name}_step(w, g, m, v, a); }`);
+    });
+    expect(orphanRules()).toEqual([]);
+  });
+
+  it('gives each optimizer a training parity case of its name, run on the GPU paths by the e2e suite', () => {
+    const suite = readFileSync(new URL('./parity/suite.ts', import.meta.url), 'utf8');
+    const spec = readFileSync(new URL('../../e2e/gpu-parity.spec.ts', import.meta.url), 'utf8');
+    for (const name of OPTIMIZER_NAMES) {
+      expect(suite, name).toMatch(new RegExp(`\\n  ${name}: \\{ patch: optimizerCase\\('${name}'`));
+      expect(spec, name).toMatch(new RegExp(`\\n    '${name}',\\n`));
+    }
+  });
+
+  it('keeps the each-run sentinel out of the id range', () => {
+    expect(opt.get('OPT_EACH_RUN')).toBe(OPT_EACH_RUN);
+    expect(OPT_EACH_RUN).toBeGreaterThanOrEqual(OPTIMIZER_NAMES.length);
+    expect(optimizerVariant(['adam', 'adam'])).toBe(OPTIMIZER_NAMES.indexOf('adam'));
+    expect(optimizerVariant(['sgd', 'adamw'])).toBe(OPT_EACH_RUN);
+    expect(() => optimizerVariant(['sgd', 'lion'])).toThrow(/optimizer\.name/);
+  });
+
+  for (const [name, spec] of Object.entries(KERNELS)) {
+    it(`${name}: reads hyper words and optimizer ids only by generated name`, () => {
+      const declared = consts(spec.code);
+      const code = spec.code.replace(/\/\/.*$/gm, '');
+      const used = new Set([...code.matchAll(/\b(H_\w+|SLOT_[A-Z_0-9]+|OPT_[A-Z_0-9]+)\b/g)].map((m) => m[1]));
+      for (const id of used) expect(declared.has(id), `${id} used but not declared`).toBe(true);
+      expect(spec.code).not.toMatch(/hyper_[uf]\([^;]*?,\s*\d+u\)/);
+      expect(spec.code).not.toMatch(/slot_(?:f|entry|word)\([^;]*?,\s*\d+u\)/);
+      expect(spec.code).not.toMatch(/OPT\s*[=!]=\s*\d/);
+      expect(spec.code).not.toMatch(/override OPT: u32 = \d/);
+    });
+  }
+});

@@ -1,0 +1,68 @@
+// Moving runs between backends with their whole state (session.ts migrate, build.ts switchBackend,
+// recover.ts): through the worker service with the GPU stand-in (testDoubles.ts DeviceDouble, the
+// CPU engine behind the GPU's interface), so every number can be compared bit for bit. The real
+// GPU's continuity is e2e/state.spec.ts.
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/engine/defaults';
+import type { TrainConfig } from '../src/engine/types';
+import { DeviceDouble, lossesOf, serviceWithLog, stepsOf } from './testDoubles';
+
+function config(name: TrainConfig['optimizer']['name']): TrainConfig {
+  const c = defaultConfig();
+  c.model.hidden = [{ units: 8, activation: 'tanh', dropout: 0.2, batchNorm: true }];
+  c.data.augmentNoise = 0.05;
+  c.optimizer = { ...c.optimizer, name, lr: 0.01 };
+  c.schedule = { ...c.schedule, kind: 'plateau', patience: 1, factor: 0.5 };
+  c.earlyStop = { enabled: true, patience: 10, minDelta: 0.01, restoreBest: true };
+  return c;
+}
+
+async function undisturbed(cfg: TrainConfig, n: number): Promise<number[]> {
+  const { svc, updates } = serviceWithLog();
+  const r = await svc.create([cfg], { backend: 'cpu' });
+  if (!r.ok) throw new Error(r.message);
+  await svc.step(n);
+  await svc.dispose();
+  return lossesOf(updates);
+}
+
+describe('a run moved between backends continues as the same run', () => {
+  for (const name of ['adam', 'momentum', 'adagrad'] as const) {
+    it(`${name}: 100 steps "GPU", 100 CPU, 100 "GPU" = 300 steps on the CPU, bit for bit`, async () => {
+      const cfg = config(name);
+      const { svc, updates } = serviceWithLog(async () => new DeviceDouble(0, false));
+      const r = await svc.create([cfg], { backend: 'webgpu' });
+      if (!r.ok) throw new Error(r.message);
+      await svc.step(100);
+      expect((await svc.setBackend('cpu'))?.kind).toBe('cpu');
+      await svc.step(100);
+      expect((await svc.setBackend('webgpu'))?.kind).toBe('webgpu');
+      await svc.step(100);
+      await svc.dispose();
+      const ref = await undisturbed(cfg, 300);
+      expect(ref.length, 'the third leg trained (early stopping fired after step 200, or never)').toBeGreaterThan(200);
+      expect(stepsOf(updates)).toEqual(Array.from({ length: ref.length }, (_, i) => i));
+      expect(lossesOf(updates)).toEqual(ref);
+    });
+  }
+
+  it('adam: after a device loss the run goes on from its checkpointed state (moments and t included)', async () => {
+    const cfg = config('adam');
+    const { svc, updates } = serviceWithLog(async () => new DeviceDouble(0, false));
+    const r = await svc.create([cfg], { backend: 'webgpu' });
+    if (!r.ok) throw new Error(r.message);
+    await svc.step(150);
+    expect(await svc.testLoseDevice()).toBe(true);
+    await svc.step(150);
+    const notice = (await svc.getStatus()).notice ?? '';
+    await svc.dispose();
+    const from = Number(/from its state at step (\d+)/.exec(notice)?.[1]);
+    expect(from, notice).toBeGreaterThan(0);
+    // the steps since the checkpoint are re-done after the loss point, each as the undisturbed run took it
+    const ref = await undisturbed(cfg, 300);
+    const got = lossesOf(updates);
+    expect(got.slice(0, 150)).toEqual(ref.slice(0, 150));
+    expect(got.slice(150)).toEqual(ref.slice(from, from + got.length - 150));
+    expect(got.length).toBe(300);
+  });
+});
