@@ -41,7 +41,13 @@ export default defineConfig(({ mode }) => ({
   server: { host: '127.0.0.1' },
   test: {
     environment: 'node',
-    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'workers/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'test-support/**/*.test.ts',
+      'bench/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     globalSetup: ['scripts/buildWasm.ts'],
     execArgv: mode === 'test' && hasRelaxedFlag() ? [RELAXED_FLAG] : [],

@@ -15,26 +15,69 @@ import {
 } from '../src/engine';
 import type { RunProgress, TrainingBackend } from '../workers/backend';
 import { CpuBackend } from '../workers/cpu/backend';
+import { wasmOps } from '../workers/cpu/wasmLoad';
 import { GpuBackend } from '../workers/gpu/backend';
 import { adapterName } from '../workers/gpu/device';
 import { gpuMatmul } from './descentGpuMatmul';
-import { benchSplit, matmulError, matmulInputs, matmulResult, timeChunks } from './measure';
+import { benchSplit, matmulError, matmulInputs, matmulResult, stepRates, timeChunks } from './measure';
 import { type BenchOptimizer, type MatmulResult, OPT_HYPER, type TrainResult, type Workload } from './tasks';
+
+/** One of Descent's CPU implementations as the rows time it. */
+interface CpuImpl {
+  label: string;
+  backend: () => Promise<TrainingBackend>;
+  /** Y[B, O] = X[B, I] W[O, I]^T + b[O] */
+  matmul: (X: Float32Array, W: Float32Array, b: Float32Array, B: number, I: number, O: number) => Float32Array;
+}
+
+const tsMatmul: CpuImpl['matmul'] = (X, W, b, B, I, O) => matmul(X, W, b, B, I, O) as Float32Array;
+
+/**
+ * Descent's CPU side by name (`npm run bench -- --cpu=NAME`): the training backend and the forward
+ * matmul the rows time. 'engine' is the CPU backend as the worker builds it (its WebAssembly SIMD
+ * kernels where they load, else TypeScript); 'typescript' keeps the engine's own loops. Another
+ * CPU implementation (threads, ...) registers here and is measured by the same rows.
+ */
+export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
+  engine: async () => {
+    const w = await wasmOps();
+    return {
+      label: w
+        ? `WebAssembly kernels (${w.kind}) and CpuBackend`
+        : "the engine's matmul and CpuBackend (no WebAssembly SIMD)",
+      backend: async () => new CpuBackend(),
+      matmul: w ? (X, W, b, B, I, O) => w.ops.forward(X, W, b, B, I, O, null).z as Float32Array : tsMatmul,
+    };
+  },
+  typescript: async () => ({
+    label: "the engine's TypeScript matmul (float64 accumulation) and CpuBackend({ kernels: 'typescript' })",
+    backend: async () => new CpuBackend({ kernels: 'typescript' }),
+    matmul: tsMatmul,
+  }),
+};
+
+async function cpuImpl(name: string): Promise<CpuImpl> {
+  const c = CPU_IMPLS[name];
+  if (!c) throw new Error(`--cpu: unknown CPU implementation '${name}' (known: ${Object.keys(CPU_IMPLS).join(', ')})`);
+  return c();
+}
 
 export async function descentMatmul(
   gpu: boolean,
   sizes: number[],
   budgetMs: number,
   notes: string[],
+  cpu = 'engine',
 ): Promise<MatmulResult[]> {
   const out: MatmulResult[] = [];
   for (const n of sizes) {
     const { X, W, b } = matmulInputs(n);
     if (!gpu) {
-      // The engine's reference matmul (float64 accumulation, one output at a time).
-      const maxRelErr = matmulError(matmul(X, W, b, n, n, n) as Float32Array, X, W, b, n);
+      const c = await cpuImpl(cpu);
+      if (out.length === 0) notes.push(`Descent CPU '${cpu}': ${c.label}`);
+      const maxRelErr = matmulError(c.matmul(X, W, b, n, n, n), X, W, b, n);
       const timed = await timeChunks(async (k) => {
-        for (let i = 0; i < k; i++) matmul(X, W, b, n, n, n);
+        for (let i = 0; i < k; i++) c.matmul(X, W, b, n, n, n);
       }, budgetMs);
       out.push(matmulResult(n, timed, maxRelErr));
       continue;
@@ -107,8 +150,8 @@ export function benchDataset(w: Workload): ClassificationDataset {
   };
 }
 
-async function makeBackend(gpu: boolean): Promise<TrainingBackend> {
-  return gpu ? await GpuBackend.create() : new CpuBackend();
+async function makeBackend(gpu: boolean, cpu: string): Promise<TrainingBackend> {
+  return gpu ? await GpuBackend.create() : await (await cpuImpl(cpu)).backend();
 }
 
 /** Mean loss of the last step of every run; throws if a run left 'ok' (its steps would not be done). */
@@ -128,17 +171,19 @@ export async function descentTrain(
   warmupMs: number,
   budgetMs: number,
   notes: string[],
+  cpu = 'engine',
 ): Promise<TrainResult> {
   const cfgs = w.optimizers.map((o) => benchConfig(w, o));
   const dataset = benchDataset(w);
   const layout = buildLayout(cfgs[0].model, dataset.inputDim, dataset.outputDim);
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
   // Device acquisition is outside the first-step clock, as tf.setBackend() is on the TF.js side.
-  const backend = await makeBackend(gpu);
-  notes.push(`Descent backend: ${backend.info.name}`);
+  const backend = await makeBackend(gpu, cpu);
   try {
     const t0 = performance.now();
     await backend.build(cfgs, dataset, init);
+    // after build(): the CPU backend names its kernels once it has loaded them
+    notes.push(`Descent backend: ${backend.info.name}`);
     const firstLoss = lastLoss(await backend.train(1), 1);
     const firstStepMs = performance.now() - t0;
     const warm = performance.now();
@@ -165,13 +210,8 @@ export async function descentTrain(
     );
     return {
       firstStepMs,
-      steps: timed.units,
-      ms: timed.ms,
-      stepsPerSec: 1000 * timed.bestRate,
-      meanStepsPerSec: (1000 * timed.units) / timed.ms,
+      ...stepRates(timed),
       epochsInWindow,
-      dispatchesPerStep: timed.dispatches / timed.units,
-      submitsPerStep: timed.submits / timed.units,
       ...(gpu
         ? {
             reportedDispatchesPerStep: reported.dispatches / timed.units,

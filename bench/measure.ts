@@ -8,7 +8,7 @@
 // and which the TF.js loop does not do) are left out of the best rate but kept in the mean.
 
 import { gpuCounts } from './gpuCounters';
-import type { MatmulResult, Workload } from './tasks';
+import type { MatmulResult, TrainResult, Workload } from './tasks';
 
 /**
  * Does k units of work and resolves once their result is on the CPU; resolves to true when the
@@ -66,6 +66,44 @@ export async function timeChunks(chunk: Chunk, budgetMs: number, minUnits = 1): 
     dispatches: c1.dispatches - c0.dispatches,
     submits: c1.submits - c0.submits,
   };
+}
+
+/** The rates every implementation derives from its timed window of training steps. */
+export function stepRates(t: Timed) {
+  return {
+    steps: t.units,
+    ms: t.ms,
+    stepsPerSec: 1000 * t.bestRate,
+    meanStepsPerSec: (1000 * t.units) / t.ms,
+    dispatchesPerStep: t.dispatches / t.units,
+    submitsPerStep: t.submits / t.units,
+  };
+}
+
+/**
+ * A peer's training loop (TF.js, jax-js) timed the same way: the first step's time from t0 (the
+ * setup before it included), a warm-up, then timed chunks. `steps(k)` does k steps and resolves
+ * to the last one's mean loss. The peers cycle through uploaded batches: no epochs.
+ */
+export async function timePeerTraining(
+  steps: (k: number) => Promise<number>,
+  t0: number,
+  warmupMs: number,
+  budgetMs: number,
+): Promise<TrainResult> {
+  const firstLoss = await steps(1);
+  const firstStepMs = performance.now() - t0;
+  const warm = performance.now();
+  while (performance.now() - warm < warmupMs) await steps(4);
+  let lastLoss = Number.NaN;
+  const timed = await timeChunks(
+    async (k) => {
+      lastLoss = await steps(k);
+    },
+    budgetMs,
+    3,
+  );
+  return { firstStepMs, ...stepRates(timed), epochsInWindow: 0, firstLoss, lastLoss };
 }
 
 /** GFLOP/s of an n³ product (2 n³ flops; the bias is not counted) from a timed window of products. */
@@ -176,4 +214,20 @@ export function benchSplit(w: Workload): BenchSplit {
     xVal: all.x.slice(nTrain * I),
     yVal: all.y.slice(nTrain),
   };
+}
+
+/** The peers' initial weights: Xavier-normal from a seeded stream (W as [I, O], the dense-layer convention of TF.js and jax-js), zero biases. */
+export function denseInit(widths: number[]): Float32Array[] {
+  const r = seeded(7);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const arrays: Float32Array[] = [];
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const [I, O] = [widths[l], widths[l + 1]];
+    const std = Math.sqrt(2 / (I + O));
+    arrays.push(
+      Float32Array.from({ length: I * O }, () => std * gauss()),
+      new Float32Array(O),
+    );
+  }
+  return arrays;
 }

@@ -1,6 +1,7 @@
 // The benchmark page: bench/run.ts opens it in a fresh headless Chromium per task and calls
 // window.bench.run(task). The GPU counters are installed before any library is loaded; each
-// implementation is imported only when its task runs, so one library never shares a page with another.
+// implementation (Descent, TF.js, jax-js) is imported only when its task runs, so one library never
+// shares a page with another.
 import { installGpuCounters } from './gpuCounters';
 import type { AdapterReport, Task, TaskOutcome } from './tasks';
 
@@ -31,16 +32,28 @@ async function run(task: Task): Promise<TaskOutcome> {
         return { task, ok: true, notes, matmul: await tfjs.tfMatmul(task.sizes, task.budgetMs) };
       return { task, ok: true, notes, train: await tfjs.tfTrain(task.workload, task.warmupMs, task.budgetMs) };
     }
+    if (task.impl.startsWith('jax-')) {
+      const jax = await import('./jaxImpl');
+      notes.push(...(await jax.selectDevice(task.impl.slice(4) as 'webgpu' | 'wasm')));
+      if (task.kind === 'matmul')
+        return { task, ok: true, notes, matmul: await jax.jaxMatmul(task.sizes, task.budgetMs) };
+      return { task, ok: true, notes, train: await jax.jaxTrain(task.workload, task.warmupMs, task.budgetMs) };
+    }
     const descent = await import('./descentImpl');
     const gpu = task.impl === 'descent-gpu';
     if (task.kind === 'matmul') {
-      return { task, ok: true, notes, matmul: await descent.descentMatmul(gpu, task.sizes, task.budgetMs, notes) };
+      return {
+        task,
+        ok: true,
+        notes,
+        matmul: await descent.descentMatmul(gpu, task.sizes, task.budgetMs, notes, task.cpu),
+      };
     }
     return {
       task,
       ok: true,
       notes,
-      train: await descent.descentTrain(gpu, task.workload, task.warmupMs, task.budgetMs, notes),
+      train: await descent.descentTrain(gpu, task.workload, task.warmupMs, task.budgetMs, notes, task.cpu),
     };
   } catch (e) {
     const err = e as Error;

@@ -4,7 +4,15 @@
 //
 // Legend: B batch, I input features, O output features, R runs trained at once.
 
-export const IMPLS = ['descent-gpu', 'descent-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export const IMPLS = [
+  'descent-gpu',
+  'descent-cpu',
+  'tfjs-webgpu',
+  'tfjs-wasm',
+  'tfjs-cpu',
+  'jax-webgpu',
+  'jax-wasm',
+] as const;
 export type Impl = (typeof IMPLS)[number];
 
 export const IMPL_LABEL: Record<Impl, string> = {
@@ -13,6 +21,8 @@ export const IMPL_LABEL: Record<Impl, string> = {
   'tfjs-webgpu': 'TF.js webgpu',
   'tfjs-wasm': 'TF.js wasm',
   'tfjs-cpu': 'TF.js cpu',
+  'jax-webgpu': 'jax-js webgpu',
+  'jax-wasm': 'jax-js wasm',
 };
 
 /** The optimizers of the race, in the order of issue 6's defaults; learning rates the app would use. */
@@ -28,7 +38,7 @@ export const OPT_HYPER = {
 };
 
 export interface Workload {
-  id: 'a-sgd' | 'a-adam' | 'b' | 'c';
+  id: 'a-sgd' | 'a-adam' | 'b' | 'c' | 'd';
   title: string;
   /** Row label of the ratio tables. */
   short: string;
@@ -88,15 +98,29 @@ export const WORKLOADS: Workload[] = [
     optimizers: [...RACE_OPTIMIZERS],
     samples: 1 << 16,
   },
+  {
+    // the MNIST MLP of jax-js's README and demo (784-256-128-10, batch 1000, Adam)
+    id: 'd',
+    title: '(d) 784-256-128-10, batch 1000, Adam',
+    short: '(d)',
+    widths: [784, 256, 128, 10],
+    hiddenActivation: 'relu',
+    batch: 1000,
+    optimizers: ['adam'],
+    samples: 1 << 13,
+  },
 ];
 
 export const MATMUL_SIZES = [256, 512, 1024];
 /** Largest accepted |y - y_ref| / (1 + |y_ref|) of a sampled output (float32 products are ~1e-6 here). */
 export const MATMUL_TOLERANCE = 1e-3;
 
-export type Task =
-  | { kind: 'matmul'; impl: Impl; sizes: number[]; budgetMs: number }
-  | { kind: 'train'; impl: Impl; workload: Workload; warmupMs: number; budgetMs: number };
+/** round: 0-based; every task runs once per round, the implementations in a different order each round. */
+/** cpu: which of Descent's CPU implementations the descent-cpu rows measure (descentImpl.ts CPU_IMPLS). */
+export type Task = { impl: Impl; round: number; cpu: string } & (
+  | { kind: 'matmul'; sizes: number[]; budgetMs: number }
+  | { kind: 'train'; workload: Workload; warmupMs: number; budgetMs: number }
+);
 
 export interface MatmulResult {
   /** Y[n, n] = X[n, n] W[n, n]^T + b[n]: 2 n^3 flops per product (the bias is not counted). */
@@ -142,6 +166,8 @@ export interface TaskOutcome {
   notes: string[];
   /** 1-minute load average of the machine before and after the task (filled in by bench/run.ts). */
   load?: [number, number];
+  /** 5-minute load average before and after. */
+  load5?: [number, number];
 }
 
 export interface AdapterReport {

@@ -7,7 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { benchSplit, matmulError, matmulInputs, matmulResult, seeded, timeChunks } from './measure';
+import {
+  benchSplit,
+  denseInit,
+  matmulError,
+  matmulInputs,
+  matmulResult,
+  timeChunks,
+  timePeerTraining,
+} from './measure';
 import { type BenchOptimizer, type MatmulResult, OPT_HYPER, type TrainResult, type Workload } from './tasks';
 
 export type TfBackend = 'webgpu' | 'wasm' | 'cpu';
@@ -87,22 +95,6 @@ interface TfRun {
   opt: tf.Optimizer;
 }
 
-/** Xavier-normal weights from a seeded stream (W as [I, O], TF.js's dense convention), zero biases. */
-function initVars(widths: number[]): Float32Array[] {
-  const r = seeded(7);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  const arrays: Float32Array[] = [];
-  for (let l = 0; l + 1 < widths.length; l++) {
-    const [I, O] = [widths[l], widths[l + 1]];
-    const std = Math.sqrt(2 / (I + O));
-    arrays.push(
-      Float32Array.from({ length: I * O }, () => std * gauss()),
-      new Float32Array(O),
-    );
-  }
-  return arrays;
-}
-
 /** Logits [n, C] of run `run`: dense layers, fused bias (+ relu where TF.js can fuse it). */
 function logits(w: Workload, run: TfRun, x: tf.Tensor2D): tf.Tensor2D {
   const L = w.widths.length - 1;
@@ -140,7 +132,7 @@ export async function tfTrain(w: Workload, warmupMs: number, budgetMs: number): 
     x: tf.tensor2d(d.xTrain.subarray(i * B * I, (i + 1) * B * I), [B, I]),
     y: tf.tensor2d(y.subarray(i * B * C, (i + 1) * B * C), [B, C]),
   }));
-  const init = initVars(w.widths);
+  const init = denseInit(w.widths);
   let stepIndex = 0;
 
   const t0 = performance.now();
@@ -169,35 +161,11 @@ export async function tfTrain(w: Workload, warmupMs: number, budgetMs: number): 
     tf.dispose(costs);
     return sum / runs.length;
   };
-  const firstLoss = await steps(1);
-  const firstStepMs = performance.now() - t0;
-
-  const warm = performance.now();
-  while (performance.now() - warm < warmupMs) await steps(4);
-  let lastLoss = Number.NaN;
-  const timed = await timeChunks(
-    async (k) => {
-      lastLoss = await steps(k);
-    },
-    budgetMs,
-    3,
-  );
+  const result = await timePeerTraining(steps, t0, warmupMs, budgetMs);
   for (const run of runs) {
     tf.dispose(run.vars);
     run.opt.dispose();
   }
   for (const b of batches) tf.dispose([b.x, b.y]);
-  return {
-    firstStepMs,
-    steps: timed.units,
-    ms: timed.ms,
-    stepsPerSec: 1000 * timed.bestRate,
-    meanStepsPerSec: (1000 * timed.units) / timed.ms,
-    // The TF.js loop has no epochs: it cycles through its uploaded batches.
-    epochsInWindow: 0,
-    dispatchesPerStep: timed.dispatches / timed.units,
-    submitsPerStep: timed.submits / timed.units,
-    firstLoss,
-    lastLoss,
-  };
+  return result;
 }

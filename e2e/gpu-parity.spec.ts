@@ -1,7 +1,7 @@
 // GPU kernels against the engine, in headless Chromium on whatever adapter it gives (SwiftShader
 // here). No adapter is a failure with the reason, never a skip: CI has one.
 import { expect, type Page, test } from '@playwright/test';
-import type { CaseReport } from '../workers/gpu/parity/suite';
+import type { CaseReport, FusedVariant } from '../workers/gpu/parity/suite';
 import type { TrainingParityReport } from '../workers/gpu/parity/training';
 
 async function open(page: Page): Promise<void> {
@@ -71,9 +71,36 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'clock',
     'clock-end',
   ];
-  for (const path of ['fused', 'general', 'fused-workgroup'] as const) {
-    // the workgroup-memory variant of the fused kernel (the GPU default) on a few scenarios
-    const names = path === 'fused-workgroup' ? ['adam', 'batchnorm', 'compare'] : [...full, 'stopping', 'divergence'];
+  // The fused kernel's adapter-dependent variants (workers/gpu/paths.ts), forced on this adapter:
+  // SwiftShader's own choice and the general path on every scenario; a hardware GPU's whole choice
+  // (64 invocations, one workgroup per run, workgroup-memory scratch) on a representative set with
+  // every decision point; each of those settings alone on the scenarios where it changes the code path.
+  const representative = [
+    'sgd',
+    'adam',
+    'dropout',
+    'batchnorm',
+    'compare',
+    'regression',
+    'live',
+    'stopping',
+    'divergence',
+  ];
+  const paths: [FusedVariant | 'general', string[]][] = [
+    ['fused', [...full, 'stopping', 'divergence']],
+    ['general', [...full, 'stopping', 'divergence']],
+    ['fused-workgroup', ['adam', 'batchnorm', 'compare']],
+    ['fused-hardware', representative],
+    ['fused-wg64', ['adam', 'batchnorm', 'compare']],
+    ['fused-per-run', ['compare', 'divergence']],
+  ];
+  // The shape each forced variant must have run with (invocations, workgroups for R runs, scratch).
+  const shape: Partial<Record<FusedVariant, (R: number) => TrainingParityReport['fused']>> = {
+    'fused-hardware': (R) => ({ wg: 64, groups: R, runs: R, scratch: 'workgroup' }),
+    'fused-wg64': (R) => ({ wg: 64, groups: Math.ceil(R / Math.ceil(R / 2)), runs: R, scratch: 'storage' }),
+    'fused-per-run': (R) => ({ wg: 32, groups: R, runs: R, scratch: 'storage' }),
+  };
+  for (const [path, names] of paths) {
     for (const name of names) {
       test(`${path} path, ${name}: loss sequences agree within 1e-3 relative`, async () => {
         const r: TrainingParityReport = await page.evaluate(([n, p]) => window.gpuParity.runTrainingCase(n, p), [
@@ -82,6 +109,8 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
         ] as const);
         console.log(`${path} ${name}: ${r.report}`);
         expect(r.path, r.report).toBe(path === 'general' ? 'general' : 'fused');
+        const want = path === 'general' ? undefined : shape[path];
+        if (want) expect(r.fused, r.report).toEqual(want(r.steps.length));
         // runs that stop early (early stopping, maxEpochs, divergence) stop at the same step on both
         // sides (checked in r.ok); the others train all 200 steps through several epoch ends
         if (full.includes(name)) {
@@ -120,6 +149,7 @@ test.describe('GpuBackend: queries, buffers, device loss', () => {
       'api-classification',
       'evaluate, readParams, predict and lossAt match the engine (batch norm, dropout; fused training)',
     ],
+    ['api-classification-hardware', "the same after training with a hardware GPU's fused settings, forced"],
     ['api-classification-general', 'the same after training on the general path'],
     ['api-regression', 'evaluate, predict and lossAt match the engine on a regression set (MSE)'],
     ['buffers', 'no buffer growth over a long run; dispose() releases every buffer'],

@@ -21,12 +21,20 @@ export interface GpuBackendOptions {
   fusedGroups?: number;
   /** Where the fused kernel keeps its scratch (default: storage on a software adapter, else workgroup memory). */
   fusedScratch?: 'workgroup' | 'storage';
+  /**
+   * Choose every adapter-dependent setting (fused workgroup size, group count, scratch location) as
+   * for this kind of adapter instead of the one present: lets the parity suite run what a hardware
+   * GPU executes on SwiftShader. The three options above still override single settings.
+   */
+  adapterKind?: 'software' | 'hardware';
 }
 
 /** Which path the last train() call took, and why not the fused one. */
 export interface PathInfo {
   path: 'fused' | 'general';
   reason: string;
+  /** On the fused path: invocations per workgroup, workgroups, runs, and where the scratch lives. */
+  fused?: { wg: number; groups: number; runs: number; scratch: 'workgroup' | 'storage' };
 }
 
 /** Encodes one chunk of S steps with the fused kernel; returns the dispatches it encoded. */
@@ -42,8 +50,13 @@ export class PathChooser {
     private readonly opts: GpuBackendOptions,
   ) {}
 
+  /** A software adapter (SwiftShader), as reported or as forced by adapterKind. */
+  private get software(): boolean {
+    return this.opts.adapterKind ? this.opts.adapterKind === 'software' : this.info.fallbackAdapter;
+  }
+
   private get storage(): boolean {
-    return this.opts.fusedScratch ? this.opts.fusedScratch === 'storage' : this.info.fallbackAdapter;
+    return this.opts.fusedScratch ? this.opts.fusedScratch === 'storage' : this.software;
   }
 
   private get memLimit(): number {
@@ -51,13 +64,13 @@ export class PathChooser {
   }
 
   private get wg(): number {
-    return this.opts.fusedWorkgroup ?? (this.info.fallbackAdapter ? 32 : 64);
+    return this.opts.fusedWorkgroup ?? (this.software ? 32 : 64);
   }
 
   private groups(R: number): number {
     if (this.opts.fusedGroups) return this.opts.fusedGroups;
     const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 2;
-    return this.info.fallbackAdapter ? Math.min(R, Math.max(1, cores)) : R;
+    return this.software ? Math.min(R, Math.max(1, cores)) : R;
   }
 
   /** Steps per submission for a build: many when the fused kernel can take the network. */
@@ -94,6 +107,7 @@ export class PathChooser {
       pass.end();
       return 1;
     };
-    return { encode, path: { path: 'fused', reason: '' } };
+    const fused = { wg, groups: probe.groups, runs: m.R, scratch: storage ? 'storage' : 'workgroup' } as const;
+    return { encode, path: { path: 'fused', reason: '', fused } };
   }
 }

@@ -3,6 +3,7 @@
 // messages), never throws for a numerical mismatch: the spec asserts and prints the report.
 
 import type { OptimizerName, TrainConfig } from '../../../src/engine/types';
+import type { GpuBackendOptions } from '../backend';
 import { adapterName, createGpuDevice, type GpuDevice } from '../device';
 import { KERNELS, type KernelName } from '../kernels';
 import { apiParity, bufferGrowth, type ChecksReport, deviceLoss } from './backendChecks';
@@ -266,15 +267,29 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
   },
 };
 
-/** path: the general multi-kernel path, or the fused kernel with its scratch in storage or in workgroup memory. */
-export async function runTrainingCase(
-  name: string,
-  path: 'fused' | 'fused-workgroup' | 'general',
-): Promise<TrainingParityReport> {
+/**
+ * The fused kernel's adapter-dependent settings (paths.ts), forced one variant at a time so that
+ * what a hardware GPU executes is checked on SwiftShader too.
+ */
+export const FUSED_VARIANTS = {
+  // SwiftShader's own choice: 32 invocations, one workgroup per core, scratch in a storage buffer
+  fused: { fusedScratch: 'storage' },
+  'fused-workgroup': { fusedScratch: 'workgroup' },
+  // everything a hardware GPU picks: 64 invocations, one workgroup per run, workgroup-memory scratch
+  'fused-hardware': { adapterKind: 'hardware' },
+  // 64 invocations with several runs packed in each of 2 workgroups (storage scratch)
+  'fused-wg64': { fusedWorkgroup: 64, fusedGroups: 2, fusedScratch: 'storage' },
+  // one workgroup per run with 32 invocations and storage scratch
+  'fused-per-run': { adapterKind: 'hardware', fusedWorkgroup: 32, fusedScratch: 'storage' },
+} satisfies Record<string, GpuBackendOptions>;
+export type FusedVariant = keyof typeof FUSED_VARIANTS;
+
+/** path: the general multi-kernel path, or the fused kernel in one of FUSED_VARIANTS. */
+export async function runTrainingCase(name: string, path: FusedVariant | 'general'): Promise<TrainingParityReport> {
   const o = TRAINING_CASES[name];
   if (!o) throw new Error(`unknown training case '${name}'`);
   if (path === 'general') return trainingParity({ ...o, fused: 'off' });
-  return trainingParity({ ...o, fused: 'auto', fusedScratch: path === 'fused' ? 'storage' : 'workgroup' });
+  return trainingParity({ ...o, fused: 'auto', backend: FUSED_VARIANTS[path] });
 }
 
 /** GpuBackend checks beyond training (backendChecks.ts), by name. */
@@ -282,6 +297,8 @@ export async function runBackendCheck(name: string): Promise<ChecksReport> {
   switch (name) {
     case 'api-classification':
       return apiParity('classification');
+    case 'api-classification-hardware':
+      return apiParity('classification', { adapterKind: 'hardware' });
     case 'api-classification-general':
       return apiParity('classification', { fused: 'off' });
     case 'api-regression':

@@ -9,7 +9,7 @@ import { EPOCH_METRICS, rowsOf, STEP_METRICS } from '../../../src/engine/metrics
 import { Rng, streamSeed } from '../../../src/engine/rng';
 import { type EpochRecord, Run, type StepRecord } from '../../../src/engine/trainer';
 import type { TrainConfig } from '../../../src/engine/types';
-import { GpuBackend } from '../backend';
+import { GpuBackend, type GpuBackendOptions, type PathInfo } from '../backend';
 import { validateResult } from './validate';
 
 export interface TrainingParityOptions {
@@ -24,6 +24,8 @@ export interface TrainingParityOptions {
   fused?: 'auto' | 'off';
   /** Where the fused kernel keeps its scratch (default: the backend's choice for the adapter). */
   fusedScratch?: 'workgroup' | 'storage';
+  /** Further backend options (a forced adapter kind, workgroup size or group count: paths.ts). */
+  backend?: GpuBackendOptions;
   /** A live change (setHyper, no rebuild) applied to every run halfway through, on both sides. */
   midway?: (c: TrainConfig) => void;
 }
@@ -41,6 +43,8 @@ export interface TrainingParityReport {
   submitsPerStep: number;
   /** The path the backend took ('fused' or 'general') and why not fused. */
   path: string;
+  /** The fused kernel's shape as the backend chose it (absent on the general path). */
+  fused?: PathInfo['fused'];
   /** Per run: parameters at exactly 0 after training, on the GPU and in the engine (L1's prox). */
   zeros: [gpu: number, cpu: number][];
 }
@@ -69,7 +73,7 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
   const layout = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
   const cpu = cfgs.map((c) => new Run(c, ds, { init }));
-  const gpu = await GpuBackend.create({ fused: o.fused ?? 'auto', fusedScratch: o.fusedScratch });
+  const gpu = await GpuBackend.create({ fused: o.fused ?? 'auto', fusedScratch: o.fusedScratch, ...o.backend });
   const lines: string[] = [];
   try {
     await gpu.build(cfgs, ds, init);
@@ -106,7 +110,9 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       });
     }
     const counters = gpu.counters();
-    const path = `${gpu.pathInfo.path}${gpu.pathInfo.reason ? ` (${gpu.pathInfo.reason})` : ''}`;
+    const f = gpu.pathInfo.fused;
+    const shape = f ? ` (${f.wg} invocations, ${f.groups} workgroups for ${f.runs} runs, ${f.scratch} scratch)` : '';
+    const path = `${gpu.pathInfo.path}${gpu.pathInfo.reason ? ` (${gpu.pathInfo.reason})` : ''}${shape}`;
     const finals: [number, string][] = [];
     const maxRelLoss: number[] = [];
     const maxRelEpoch: number[] = [];
@@ -173,6 +179,7 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       dispatchesPerStep: counters.dispatchesPerStep,
       submitsPerStep: counters.submitsPerStep,
       path: gpu.pathInfo.path,
+      fused: gpu.pathInfo.fused,
       zeros,
     };
   } finally {
