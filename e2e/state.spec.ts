@@ -9,16 +9,9 @@ import type { MoveReport } from './pages/state';
 
 const TOL = 1e-4;
 
-// KNOWN, open (issue 14 note): with batch norm, the adaptive rules drift apart between the GPU and
-// the CPU engine even WITHOUT a move (the GPU alone is as far from the engine: adam 9.5e-1, adagrad
-// 6.6e-1 at step ~150). Measured cause to confirm: the bias of a layer followed by batch norm has an
-// exactly-zero true gradient, so what reaches the optimizer is float32 rounding noise, which
-// Adagrad/Adam/AdamW rescale into lr-sized random steps; the running mean follows those steps, so the
-// evaluation loss (and with it the plateau schedule and early stopping) depends on the noise. The fix
-// (a zero gradient for that bias on every backend, or no such bias) changes training numerics and is
-// not done yet; until then these cases are marked fixme, not loosened.
-const KNOWN_BN_DRIFT = new Set(['adagrad', 'adam', 'adamw']);
-const KNOWN_BN_DRIFT_WHY = 'GPU vs CPU drift with batch norm and adaptive rules, with or without a move (see header)';
+// With batch norm, a hidden layer's dense bias b has an exactly-zero gradient (the mean subtraction
+// cancels it), written as 0 on every backend (src/engine/network.ts header): float32 rounding noise there
+// would be rescaled by Adagrad/Adam/AdamW into lr-sized random steps that differ between backends.
 
 /** Largest relative difference over the steps both have, and the steps only one has. */
 function compare(
@@ -63,7 +56,6 @@ test.describe('whole-state moves between the CPU engine and WebGPU', () => {
     const tag = bn ? 'batch norm' : 'no batch norm';
     for (const name of OPTIMIZER_NAMES) {
       test(`${name}, ${tag}: 100 CPU + 100 GPU + 100 CPU steps = 300 CPU steps within ${TOL} per step`, async () => {
-        test.fixme(bn && KNOWN_BN_DRIFT.has(name), KNOWN_BN_DRIFT_WHY);
         const r: MoveReport = await page.evaluate(([n, b]) => window.stateMoves.cpuGpuCpu(n, b), [name, bn] as const);
         const c = compare(r);
         console.log(
@@ -86,7 +78,6 @@ test.describe('whole-state moves between the CPU engine and WebGPU', () => {
     }
 
     test(`adam, ${tag}: a device lost at step 150 resumes from the step-100 state, within ${TOL} of the undisturbed run`, async () => {
-      test.fixme(bn, KNOWN_BN_DRIFT_WHY);
       const r: MoveReport = await page.evaluate((b) => window.stateMoves.deviceLoss(b), bn);
       const c = compare(r);
       console.log(

@@ -4,6 +4,8 @@
 //
 // Per dense layer l, in order:  W[O, I] | b[O] | gamma[O] beta[O] (batch norm only)
 // bnStats per batch-norm layer: runMean[O] | runVar[O]
+// A batch-norm layer keeps its b[O] (one layout for every layer), but b's gradient is exactly 0 on every
+// backend (batch norm subtracts the batch mean, which cancels b; network.ts backward), so b stays 0.
 // The output layer is dense only (logits or predictions) and has no batch norm or activation.
 import type { ParamSegment } from './optimizers/spec';
 import type { Rng } from './rng';

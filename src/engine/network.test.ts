@@ -84,6 +84,22 @@ describe('whole-network gradient (float64, finite differences)', () => {
     expect(checkNet(m, REG_ALL, 3, 3, labels(7, 3), 7)).toBeLessThan(TOL);
   });
 
+  it("a batch-norm layer's dense bias gets exactly 0 in float32 (not rounding noise); the others do not", () => {
+    const m = model([{ units: 6, batchNorm: true }, { units: 4 }]);
+    const layout = buildLayout(m, 3, 3);
+    const theta = initParams(layout, m, new Rng(3));
+    const rng = new Rng(4);
+    const B = 16;
+    const X = Float32Array.from({ length: B * 3 }, () => rng.gaussian());
+    const opts: ForwardOptions = { train: true, model: m, dropoutSeed: 1, step: 0 };
+    const mask = decayMask(layout, true);
+    const { grad } = lossAndGrad(layout, theta, initBnStats(layout), X, labels(B, 3), B, opts, REG_ALL, mask);
+    const [bn, plain, out] = layout.layers;
+    expect(Array.from(grad.subarray(bn.b, bn.b + bn.outDim))).toEqual(new Array(bn.outDim).fill(0));
+    expect(grad.subarray(bn.gamma, bn.gamma + bn.outDim).some((g) => g !== 0)).toBe(true);
+    for (const L of [plain, out]) expect(grad.subarray(L.b, L.b + L.outDim).some((g) => g !== 0)).toBe(true);
+  });
+
   it('mean squared error, for regression targets and for one-hot class targets', () => {
     const m = model([{ units: 5, batchNorm: true }, { units: 4 }], { loss: 'mse' });
     const rng = new Rng(3);

@@ -5,6 +5,9 @@
 //   z = X W^T + b  ->  [batch norm: u = gamma xhat + beta, else u = z]  ->  h = f(u)  ->  [dropout: out = h m]
 // The output layer is z = X W^T + b only: logits for softmax cross-entropy, predictions for MSE.
 // Backward walks the same chain in reverse; every step's formula is in its own module.
+// With batch norm, dL/db = 0 exactly (z - mean_B(z) cancels b), so backward writes 0 there instead of
+// the column sum of dZ, which is only float32 rounding noise that adaptive optimizers (Adagrad, Adam,
+// AdamW) would rescale into lr-sized random steps, different on every backend. b stays at its 0 init.
 import { activationBackward, activationForward } from './activations';
 import {
   type BatchNormCache,
@@ -153,7 +156,7 @@ export function backward(
     }
     const { dW, db } = ops.backwardW(dZ, c.x, B, I, O);
     grad.set(dW, L.w);
-    grad.set(db, L.b);
+    if (!L.batchNorm) grad.set(db, L.b); // with batch norm, dL/db = 0 exactly (header); grad is zero-filled
     if (l > 0) d = ops.backwardX(dZ, slice(theta, L.w, O * I), B, I, O);
   }
   return grad;

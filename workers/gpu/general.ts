@@ -148,7 +148,7 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
     const xOff = i === 0 ? 0 : inputOffset(plan, i, v.dropout);
     b.add(
       'matmul_dw',
-      { XSRC: i === 0 ? xsrc0 : 0 },
+      { XSRC: i === 0 ? xsrc0 : 0, DB: l.batchNorm ? 0 : 1 }, // batch norm: db = 0 exactly
       {
         M: l.O,
         N: l.I,

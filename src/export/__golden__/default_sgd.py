@@ -258,6 +258,11 @@ if INIT_THETA is not None:
             p.copy_(torch.from_numpy(INIT_THETA[k : k + p.numel()].copy()).view_as(p))
             k += p.numel()
 
+# The dense bias of a layer followed by batch norm: dL/db = 0 exactly (the batch-mean subtraction cancels
+# b), so its gradient is zeroed after each backward, as in Descent; the float32 rounding noise left there
+# would otherwise become lr-sized random steps under Adagrad/Adam/AdamW. b stays at its initial 0.
+BN_BIASES = [block[0].bias for block, spec in zip(net.blocks, HIDDEN) if spec["batch_norm"]]
+
 # Penalized parameters: weight matrices always; biases and batch-norm gamma/beta with DECAY_BIASES.
 DECAYED = [m.weight for m in net.modules() if isinstance(m, nn.Linear)]
 NOT_DECAYED = [p for p in net.parameters() if all(p is not q for q in DECAYED)]
@@ -350,6 +355,8 @@ for epoch in range(1, MAX_EPOCHS + 1):
         step_losses.append(loss.item())
         optimizer.zero_grad()
         loss.backward()
+        for bias in BN_BIASES:
+            bias.grad.zero_()  # dL/db = 0 exactly before batch norm (see BN_BIASES)
         if CLIP_NORM > 0:
             clip_gradient()  # the data + L2 (+ activation L1) gradient; the L1 step comes after
         lr = optimizer.param_groups[0]["lr"]

@@ -7,6 +7,9 @@
 // reference: src/engine/dense.ts matmulBackwardW()
 
 override XSRC: u32 = 0u;
+// DB 0: write db = 0 (a batch-norm layer: dL/db = 0 exactly, the mean subtraction cancels b; the
+// column sum would be float32 rounding noise that adaptive optimizers rescale; src/engine/network.ts)
+override DB: u32 = 1u;
 
 struct Dims {
   M: u32, N: u32, K: u32, P: u32,                // P: run stride of the grad section
@@ -73,6 +76,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       let n = n0 + lid.x * 4u + j;
       if (n < d.N) { state[gBase + m * d.N + n] = acc[i][j]; }
     }
-    if (wg.x == 0u && lid.x == 0u) { state[r * d.P + d.dbOff + m] = bsum[i]; }
+    if (wg.x == 0u && lid.x == 0u) { state[r * d.P + d.dbOff + m] = select(0.0, bsum[i], DB == 1u); }
   }
 }

@@ -44,7 +44,7 @@ fn backward_layer(g: u32, t: u32, l: u32, s: u32) {
   }
   let dz = dz_off(l);
   let nW = O * I;
-  // dW[o, i] = sum_b dZ[b, o] X[b, i]  and  db[o] = sum_b dZ[b, o]: one invocation per (o, i) / o
+  // dW[o, i] = sum_b dZ[b, o] X[b, i]  and  db[o] = sum_b dZ[b, o] (0 with BN): one invocation per (o, i) / o
   for (var idx = t; idx < d.RPW * (nW + O); idx += WG) {
     let j = idx / (nW + O);
     let k = idx % (nW + O);
@@ -58,7 +58,8 @@ fn backward_layer(g: u32, t: u32, l: u32, s: u32) {
       for (var b = 0u; b < B; b++) { acc += mld(zb + b * O + o) * mld(x + b * I); }
       state[d.gradOff + r * d.P + L.dims.z + k] = acc;
     } else {
-      for (var b = 0u; b < B; b++) { acc += mld(zb + b * O + k - nW); }
+      // with batch norm db = 0 exactly (the mean subtraction cancels b; src/engine/network.ts)
+      if (!has_bn(l)) { for (var b = 0u; b < B; b++) { acc += mld(zb + b * O + k - nW); } }
       state[d.gradOff + r * d.P + L.dims.w + k - nW] = acc;
     }
   }
