@@ -149,7 +149,7 @@ test('device losses at random moments (training, compare, loss surface; 21 in th
       console.log(
         `[loss ${injected}] ${ctx}: step ${stepAt} -> ${after.status?.runs[0].step} in ${Date.now() - t0} ms on ${after.status?.backend?.kind}; loss ${lossBefore.toFixed(3)} -> ${after.history[0].recentLoss.toFixed(3)}; ${notice}`,
       );
-      const from = Number(/from the weights of step (\d+)/.exec(notice)?.[1] ?? Number.NaN);
+      const from = Number(/from its state at step (\d+)/.exec(notice)?.[1] ?? Number.NaN);
       const ok =
         resumed &&
         after.worker === 'ready' &&
