@@ -1,13 +1,6 @@
 // The page: a top bar (title, play controls, status), notices, the control sidebar and the views.
 import { useEffect } from 'react';
 import { ArenaView } from './components/arena/ArenaView';
-import { AccuracyChart } from './components/charts/AccuracyChart';
-import { BoundaryView } from './components/charts/BoundaryView';
-import { DigitsView } from './components/charts/DigitsView';
-import { HistogramChart } from './components/charts/HistogramChart';
-import { GradNormChart, UpdateRatioChart } from './components/charts/LayerCharts';
-import { LossChart } from './components/charts/LossChart';
-import { NetworkDiagram } from './components/charts/NetworkDiagram';
 import { CompareView } from './components/compare/CompareView';
 import { ViewTabs } from './components/compare/ViewTabs';
 import { DataPanel } from './components/controls/DataPanel';
@@ -19,35 +12,37 @@ import { KeptRunsPanel } from './components/KeptRunsPanel';
 import { LessonsPanel } from './components/lessons/LessonsPanel';
 import { Notices } from './components/Notices';
 import { PlayBar, StatusLine, ThemeToggle, useShortcuts } from './components/PlayBar';
+import { CONTROLS, columnLayout, isShown, type PanelSpec, panelContext } from './components/panels';
 import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar';
 import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
-import { TrajectoryView } from './components/trajectory/TrajectoryView';
 import { useLessonStore } from './lessons/lessonStore';
 import { useCompare } from './state/compareSlice';
 import { useStore } from './state/store';
 
+function Panel({ spec }: { spec: PanelSpec }) {
+  const C = spec.component;
+  return C ? <C /> : null;
+}
+
+/** The two columns of views, laid out from the panel list (components/panels.tsx). */
 function Views() {
   const setup = useStore((s) => s.setup);
   const hidden = useStore((s) => s.ui.hidden);
-  const show = (panel: string) => !hidden.includes(panel);
-  const image = setup?.dataset.image != null;
-  const classification = setup?.dataset.kind !== 'regression';
+  const ctx = panelContext(setup);
+  const column = (c: 'left' | 'right') =>
+    columnLayout(c).map((item) =>
+      Array.isArray(item) ? (
+        <div className="chart-pair" key={item.map((p) => p.id).join('+')}>
+          {item.map((p) => isShown(p, hidden, ctx) && <Panel key={p.id} spec={p} />)}
+        </div>
+      ) : (
+        isShown(item, hidden, ctx) && <Panel key={item.id} spec={item} />
+      ),
+    );
   return (
     <main className="views" aria-label="Training views">
-      <div className="column">
-        {show('boundary') && (image ? <DigitsView /> : <BoundaryView />)}
-        {show('network') && <NetworkDiagram />}
-        {show('histograms') && <HistogramChart />}
-      </div>
-      <div className="column">
-        {show('loss') && <LossChart />}
-        <div className="chart-pair">
-          {show('accuracy') && classification && <AccuracyChart />}
-          {show('ratio') && <UpdateRatioChart />}
-        </div>
-        {show('gradients') && <GradNormChart />}
-        {show('trajectory') && <TrajectoryView />}
-      </div>
+      <div className="column">{column('left')}</div>
+      <div className="column">{column('right')}</div>
     </main>
   );
 }
@@ -56,7 +51,7 @@ export function App() {
   const theme = useStore((s) => s.ui.theme);
   const view = useCompare((s) => s.view);
   const lessonsOpen = useLessonStore((s) => s.open);
-  const showControls = useStore((s) => !s.ui.hidden.includes('controls'));
+  const showControls = useStore((s) => !s.ui.hidden.includes(CONTROLS.id));
   // The play bar belongs to the views that show the trainer's runs (not the arena, not a lesson,
   // which has its own demo): there, and only there, it and its keys are live.
   const runControls = view !== 'arena' && !lessonsOpen;

@@ -2,21 +2,9 @@
 // In presenter mode a row of panel toggles appears (the link's `hide=` list).
 import { closeLessons, openLessons, useLessonStore } from '../../lessons/lessonStore';
 import { useStore } from '../../state/store';
+import { PANELS } from '../panels';
 import { ExportMenu } from './ExportMenu';
 import { setHelp, setShare, togglePanel, togglePresenter, usePresenterStore } from './presenterStore';
-
-/** Panels a presenter can hide (names as in the playground's Views and the `hide=` parameter). */
-export const PANELS: [string, string][] = [
-  ['controls', 'Controls'],
-  ['boundary', 'Boundary'],
-  ['network', 'Network'],
-  ['histograms', 'Histograms'],
-  ['loss', 'Loss'],
-  ['accuracy', 'Accuracy'],
-  ['ratio', 'Update ratio'],
-  ['gradients', 'Gradients'],
-  ['trajectory', 'Trajectory'],
-];
 
 export function ClassroomBar() {
   const lessonsOpen = useLessonStore((s) => s.open);
@@ -71,10 +59,15 @@ export function PanelToggles() {
   const presenter = usePresenterStore((s) => s.presenter);
   const hidden = useStore((s) => s.ui.hidden);
   if (!presenter) return null;
+  return <PanelToggleList hidden={hidden} />;
+}
+
+/** One checkbox per panel of the list (components/panels.tsx), checked when shown. */
+export function PanelToggleList({ hidden }: { hidden: readonly string[] }) {
   return (
     <fieldset className="panel-toggles" data-testid="panel-toggles">
       <legend>Show</legend>
-      {PANELS.map(([id, label]) => (
+      {PANELS.map(({ id, label }) => (
         <label key={id}>
           <input type="checkbox" checked={!hidden.includes(id)} onChange={() => togglePanel(id)} /> {label}
         </label>

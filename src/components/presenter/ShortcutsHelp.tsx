@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { closeLessons, openLessons, useLessonStore } from '../../lessons/lessonStore';
 import { toggleFullscreen } from '../lessons/ChartFrame';
+import { CONTROLS } from '../panels';
 import { setHelp, setShare, togglePanel, togglePresenter, usePresenterStore } from './presenterStore';
 
 export const SHORTCUTS: [string, string][] = [
@@ -37,7 +38,7 @@ export function useClassroomShortcuts(): void {
         return;
       } else if (e.key === 'p') togglePresenter();
       else if (e.key === 'f') toggleFullscreen(hovered ?? document.querySelector<HTMLElement>('.card'));
-      else if (e.key === 'h') togglePanel('controls');
+      else if (e.key === 'h') togglePanel(CONTROLS.id);
       else if (e.key === 'l') (useLessonStore.getState().open ? closeLessons : openLessons)();
       else if (e.key === 'k') setShare(true);
       else return;
