@@ -93,7 +93,7 @@ describe('check:layers', () => {
     );
   });
 
-  it('reports a worker importing the page, comlink and the worker outside src/trainer, and the app importing test-support', () => {
+  it('reports a worker importing the page, comlink and the worker outside src/trainer, a view importing the bridge, and the app importing test-support', () => {
     const r = checkLayers(
       tree({
         ...clean,
@@ -102,6 +102,7 @@ describe('check:layers', () => {
           "import { wrap } from 'comlink';\nimport { make } from '../trainer/client';\nexport const q = [wrap, make, new URL('../../workers/w.ts', import.meta.url)];\n",
         'test-support/arb.ts': 'export const arb = 1;\n',
         'src/state/uses.ts': "import { arb } from '../../test-support/arb';\nexport const u = arb;\n",
+        'src/components/R.tsx': "import { make } from '../trainer/bridge';\nexport const R = make;\n",
       }),
     );
     const where = r.violations.map((v) => `${v.file}:${v.line}`);
@@ -110,6 +111,8 @@ describe('check:layers', () => {
     expect(where).toContain('src/components/Q.tsx:2');
     expect(where).toContain('src/components/Q.tsx:3');
     expect(where).toContain('src/state/uses.ts:1');
+    // a view reaching for the bridge itself instead of useRunBuffers
+    expect(r.violations.find((v) => v.file === 'src/components/R.tsx')?.message).toMatch(/useRunBuffers/);
     // the test file importing upward (src/engine/a.test.ts) is not a breach
     expect(where.some((w) => w.includes('.test.'))).toBe(false);
   });

@@ -67,6 +67,11 @@ export const PRIVATE: { target: string; units: string[]; why: string }[] = [
     units: ['src/trainer', 'workers', 'test-support'],
     why: 'only src/trainer talks to the worker',
   },
+  {
+    target: 'src/trainer/bridge.ts',
+    units: ['src/trainer', 'src/state'],
+    why: 'views read the runs through useRunBuffers (src/trainer/runBuffers.ts) and act through src/state, never through the bridge',
+  },
   { target: 'test-support/', units: ['test-support'], why: 'test-support/ is for tests; the app never imports it' },
 ];
 

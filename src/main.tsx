@@ -7,6 +7,7 @@ import { startLessonSync } from './lessons/lessonStore';
 import { startCompareSync } from './state/compareSync';
 import { startPersistence } from './state/persistence';
 import { startTrainer } from './state/trainerSync';
+import { RunBuffersContext } from './trainer/runBuffers';
 import './styles/base.css';
 import './styles/controls.css';
 import './styles/panels.css';
@@ -21,9 +22,11 @@ startLessonSync();
 startPresenterSync();
 prewarmLessons();
 startCompareSync();
-startTrainer();
+const trainer = startTrainer();
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <RunBuffersContext.Provider value={trainer.buffers}>
+      <App />
+    </RunBuffersContext.Provider>
   </StrictMode>,
 );

@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { useCompare } from '../state/compareSlice';
 import { getKept, keepCurrent, loadKeptRun, loadKeptSet, refreshKept, removeKept, useKept } from '../state/keptSlice';
 import { useStore } from '../state/store';
+import { useRunBuffers } from '../trainer/runBuffers';
 import { lastOf } from '../trainer/snapshotRun';
 import { Section } from './controls/Fields';
 import './kept.css';
@@ -13,6 +14,7 @@ const fmtLoss = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '–');
 
 export function KeptRunsPanel() {
   const k = useKept();
+  const buffers = useRunBuffers();
   const compare = useCompare((s) => s.view === 'compare');
   const ready = useStore((s) => s.run.phase !== 'starting' && s.run.phase !== 'error');
   useEffect(() => {
@@ -22,7 +24,12 @@ export function KeptRunsPanel() {
   return (
     <Section title="Kept runs" summary={count > 0 ? String(count) : undefined}>
       <div className="kept" data-testid="kept-runs">
-        <button type="button" className="btn small" onClick={() => void keepCurrent()} disabled={!ready || k.busy}>
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => void keepCurrent(buffers)}
+          disabled={!ready || k.busy}
+        >
           {compare ? 'Keep this race' : 'Keep this run'}
         </button>
         {k.message && <p className="kept-note">{k.message}</p>}

@@ -4,12 +4,12 @@
 import type { Notice } from '../config/schema';
 import { StorageError } from '../storage/idb';
 import { type KeptCompareSet, type KeptRun, KeptStore, type Read } from '../storage/keptRuns';
+import type { RunBuffers } from '../trainer/runBuffers';
 import { keptFromBridge, keptSetFromBridge } from '../trainer/snapshotRun';
 import { loadConfig } from './actions';
 import { getCompare, setCompare, setView } from './compareSlice';
 import { getImported, loadImportedPoints } from './importSlice';
 import { type KeptState, sliceAccess, useStore } from './store';
-import { getBridge } from './trainerSync';
 
 export type { KeptState };
 
@@ -56,10 +56,9 @@ async function act(work: (s: KeptStore) => Promise<string | null>): Promise<void
 /** Read what is kept (on first showing the panel, and after every change). */
 export const refreshKept = () => act(async () => null);
 
-/** Keep the current run (playground) or the whole race (compare view). */
-export function keepCurrent(): Promise<void> {
+/** Keep the current run (playground) or the whole race (compare view), read from `bridge` (useRunBuffers). */
+export function keepCurrent(bridge: RunBuffers | null): Promise<void> {
   return act(async (s) => {
-    const bridge = getBridge();
     if (!bridge?.getState().status) throw new Error('there is no run to keep yet');
     const imported = getImported();
     if (getCompare().view === 'compare') {

@@ -9,6 +9,7 @@ import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
 import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/bridge';
+import type { RunBuffers } from '../trainer/runBuffers';
 import { setRun } from './actions';
 import { runConfigs } from './compareSlice';
 import { type RunPhase, type RunSlice, useStore } from './store';
@@ -24,9 +25,6 @@ let queuePoints: ((points: ImportedPoints | null) => Promise<string | null>) | n
 export function sendPoints(points: ImportedPoints | null): Promise<string | null> {
   return queuePoints ? queuePoints(points) : Promise.resolve('the trainer has not started');
 }
-
-/** The bridge, for views that read its buffers (metrics, visuals). Null before startTrainer(). */
-export const getBridge = (): TrainerBridge | null => bridge;
 
 /** Visual streams the playground draws. */
 const VISUALS = {
@@ -121,8 +119,12 @@ function showRefusal(r: { message: string; problems: { field: string; message: s
   useStore.setState({ notices: problemsToNotices(r), noticeSource: 'trainer' });
 }
 
-/** Start the worker, send the current config, and keep both in sync. Returns a stop function. */
-export function startTrainer(): () => void {
+/**
+ * Start the worker, send the current config, and keep both in sync. Returns a stop function and
+ * the read side of the runs (`buffers`), which the page hands to its views through
+ * RunBuffersContext (src/trainer/runBuffers.ts).
+ */
+export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
   const b = new TrainerBridge({ backend: backendFromUrl(location.search) ?? 'auto' });
   bridge = b;
   const unsubBridge = b.subscribe((s) => {
@@ -187,7 +189,7 @@ export function startTrainer(): () => void {
     (s) => s.ui.speed,
     (v) => void b.setSpeed(v).catch(() => {}),
   );
-  return () => {
+  const stop = () => {
     unsubBridge();
     unsubConfig();
     unsubCompare();
@@ -197,6 +199,7 @@ export function startTrainer(): () => void {
     queuePoints = null;
     for (const j of pointJobs.splice(0)) j.done('the trainer has stopped');
   };
+  return { stop, buffers: b };
 }
 
 // --- the commands of the play bar ---------------------------------------------------------

@@ -7,8 +7,8 @@ import { DATASET_LABELS, OPTIMIZER_LABELS } from '../config/labels';
 import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
 import { type KeptCompareSet, type KeptRun, newId } from '../storage/keptRuns';
-import type { TrainerBridge } from './bridge';
 import { EPOCH_COLUMNS, STEP_COLUMNS } from './metricsBuffer';
+import type { RunBuffers } from './runBuffers';
 
 /** "Adam ε 0.01 · XOR · step 1,240" (or the imported file's name for imported points). */
 export function runLabel(cfg: TrainConfig, step: number, dataName?: string): string {
@@ -18,7 +18,7 @@ export function runLabel(cfg: TrainConfig, step: number, dataName?: string): str
 
 /** Run r of the bridge's current runs as a KeptRun (throws when there is no such run). */
 export async function keptFromBridge(
-  bridge: TrainerBridge,
+  bridge: RunBuffers,
   r: number,
   points: ImportedPoints | null,
   dataName?: string,
@@ -57,7 +57,7 @@ export async function keptFromBridge(
 
 /** Every run of a compare race as one KeptCompareSet. */
 export async function keptSetFromBridge(
-  bridge: TrainerBridge,
+  bridge: RunBuffers,
   base: TrainConfig,
   compare: CompareConfig,
   points: ImportedPoints | null,

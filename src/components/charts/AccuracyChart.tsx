@@ -2,7 +2,7 @@
 // training and validation accuracy. Regression has no accuracy; the card says so.
 import { useRef } from 'react';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { pct } from '../format';
 import { ChartCard, useHover } from './ChartCard';
 import { useCanvasLoop } from './canvas';
@@ -17,11 +17,12 @@ export function AccuracyChart() {
   const { xAxis, smoothing } = useStore((s) => s.ui);
   const regression = useStore((s) => s.setup?.dataset.kind === 'regression');
 
+  const buffers = useRunBuffers();
   useCanvasLoop(
     ref,
-    () => `${getBridge()?.metrics.version}|${hover.current.v}`,
+    () => `${buffers?.metrics.version}|${hover.current.v}`,
     (ctx, w, h) => {
-      const hist = getBridge()?.metrics.runs[0];
+      const hist = buffers?.metrics.runs[0];
       if (!hist || hist.steps.size === 0) {
         drawEmpty(ctx, w, h, regression ? 'Regression: see the loss' : 'No accuracy yet');
         return;

@@ -6,7 +6,7 @@ import { contours, geoPath, geoTransform } from 'd3';
 import { useRef } from 'react';
 import type { BoundaryGrid, DatasetInfo } from '../../../workers/protocol';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { ChartCard, type LegendItem } from './ChartCard';
 import { useCanvasLoop } from './canvas';
 import { classColor, rgb, token, valueColor } from './colors';
@@ -134,12 +134,13 @@ export function BoundaryView() {
   const ref = useRef<HTMLCanvasElement>(null);
   const setup = useStore((s) => s.setup);
   const d = setup?.dataset;
+  const buffers = useRunBuffers();
   useCanvasLoop(
     ref,
-    () => getBridge()?.visuals.version,
+    () => buffers?.visuals.version,
     (ctx, w, h) => {
       if (!d?.bounds) return;
-      const g = getBridge()?.visuals.boundaries[0];
+      const g = buffers?.visuals.boundaries[0];
       if (g && g.res > 0) {
         ctx.imageSmoothingEnabled = true;
         ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);

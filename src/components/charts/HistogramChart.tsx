@@ -5,7 +5,7 @@
 import { useRef } from 'react';
 import type { WeightHistograms } from '../../../workers/protocol';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { fmt } from '../format';
 import { ChartCard } from './ChartCard';
 import { useCanvasLoop } from './canvas';
@@ -73,11 +73,12 @@ function drawLayer(
 export function HistogramChart() {
   const ref = useRef<HTMLCanvasElement>(null);
   const L = useStore((s) => s.setup?.layers.length ?? 0);
+  const buffers = useRunBuffers();
   useCanvasLoop(
     ref,
-    () => getBridge()?.visuals.version,
+    () => buffers?.visuals.version,
     (ctx, w, h) => {
-      const list = getBridge()?.visuals.histograms[0] ?? [];
+      const list = buffers?.visuals.histograms[0] ?? [];
       if (list.length === 0) {
         ctx.fillStyle = token('--faint');
         ctx.font = '12px system-ui';

@@ -2,8 +2,8 @@
 // "should be around 1e-3", with that band shaded and a plain-words verdict) and the gradient norm.
 import { useRef } from 'react';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
 import type { RunHistory } from '../../trainer/metricsBuffer';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { fmt } from '../format';
 import { ChartCard, type LegendItem, useHover } from './ChartCard';
 import { useCanvasLoop } from './canvas';
@@ -54,11 +54,12 @@ function LayerChart(props: {
   const L = useStore((s) => s.setup?.layers.length ?? 0);
   const names = layerNames(L);
 
+  const buffers = useRunBuffers();
   useCanvasLoop(
     ref,
-    () => `${getBridge()?.metrics.version}|${hover.current.v}`,
+    () => `${buffers?.metrics.version}|${hover.current.v}`,
     (ctx, w, h) => {
-      const hist = getBridge()?.metrics.runs[0];
+      const hist = buffers?.metrics.runs[0];
       if (!hist || hist.steps.size === 0) {
         drawEmpty(ctx, w, h, 'No steps yet');
         props.onDraw?.([]);

@@ -4,8 +4,8 @@
 // from the ring buffers whenever their version changes.
 import { useRef } from 'react';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
 import type { RunHistory } from '../../trainer/metricsBuffer';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { fmt } from '../format';
 import { ChartCard, useHover } from './ChartCard';
 import { ChartTools } from './ChartTools';
@@ -13,9 +13,6 @@ import { useCanvasLoop } from './canvas';
 import { token } from './colors';
 import { drawAxes, drawDots, drawEmpty, drawLine, drawReadout, extent, makePlot, nearest, type Plot } from './plot';
 import { annealingEvents, debiasedEma } from './smoothing';
-
-const history = (): RunHistory | null => getBridge()?.metrics.runs[0] ?? null;
-const metricsVersion = () => getBridge()?.metrics.version ?? -1;
 
 /** x values of the step and epoch series for the chosen axis. */
 function xs(h: RunHistory, axis: 'steps' | 'epochs') {
@@ -55,6 +52,9 @@ export function LossChart() {
   const ui = useStore((s) => s.ui);
   const earlyStop = useStore((s) => s.config.earlyStop.enabled);
   const smoothBuf = useRef(new Float64Array(0));
+  const buffers = useRunBuffers();
+  const history = (): RunHistory | null => buffers?.metrics.runs[0] ?? null;
+  const metricsVersion = () => buffers?.metrics.version ?? -1;
 
   useCanvasLoop(
     ref,

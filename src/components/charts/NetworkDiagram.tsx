@@ -8,7 +8,7 @@ import { dropoutMask } from '../../engine/dropout';
 import { streamSeed } from '../../engine/rng';
 import type { TrainConfig } from '../../engine/types';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { ChartCard } from './ChartCard';
 import { useCanvasLoop } from './canvas';
 import { rgb, token } from './colors';
@@ -49,9 +49,16 @@ export function droppedUnits(cfg: TrainConfig, layers: LayerInfo[], step: number
   });
 }
 
-function draw(ctx: CanvasRenderingContext2D, w: number, h: number, setup: RunSetup, cfg: TrainConfig, step: number) {
+function draw(
+  ctx: CanvasRenderingContext2D,
+  w: number,
+  h: number,
+  setup: RunSetup,
+  cfg: TrainConfig,
+  step: number,
+  theta: Float32Array | null,
+) {
   const cols = columns(setup);
-  const theta = getBridge()?.visuals.weights[0]?.theta ?? null;
   const dropped = droppedUnits(cfg, setup.layers, step - 1);
   const top = 18;
   const bottom = h - 16;
@@ -131,12 +138,14 @@ export function NetworkDiagram() {
   const cfg = useStore((s) => s.config);
   const step = useStore((s) => s.run.step);
   const anyDropout = setup?.layers.some((l) => l.dropout > 0) ?? false;
+  const buffers = useRunBuffers();
   useCanvasLoop(
     ref,
-    () => `${getBridge()?.visuals.version}|${step}`,
+    () => `${buffers?.visuals.version}|${step}`,
     (ctx, w, h) => {
       // The seed the worker trains with (the store may be a moment ahead of it).
-      if (setup) draw(ctx, w, h, setup, getBridge()?.getState().configs[0] ?? cfg, step);
+      const theta = buffers?.visuals.weights[0]?.theta ?? null;
+      if (setup) draw(ctx, w, h, setup, buffers?.getState().configs[0] ?? cfg, step, theta);
     },
     [setup, cfg],
   );

@@ -5,7 +5,7 @@ import { useRef } from 'react';
 import { slotLabels } from '../../compare/compareSet';
 import { useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { drawContours, drawPoints, heatmap } from '../charts/BoundaryView';
 import { useCanvasLoop } from '../charts/canvas';
 import { rgb, token } from '../charts/colors';
@@ -13,12 +13,13 @@ import { rgb, token } from '../charts/colors';
 function Multiple({ run, color, label }: { run: number; color: string; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const d = useStore((s) => s.setup?.dataset);
+  const buffers = useRunBuffers();
   useCanvasLoop(
     ref,
-    () => getBridge()?.visuals.version,
+    () => buffers?.visuals.version,
     (ctx, w, h) => {
       if (!d?.bounds) return;
-      const g = getBridge()?.visuals.boundaries[run];
+      const g = buffers?.visuals.boundaries[run];
       if (g && g.res > 0) {
         ctx.imageSmoothingEnabled = true;
         ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);

@@ -10,7 +10,8 @@ import { bestOf, firstStepAtOrBelow, leaders } from '../../compare/raceStats';
 import { commitConfig } from '../../state/actions';
 import { getCompare, setTargetLoss, setView, useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
-import { getBridge, statusText } from '../../state/trainerSync';
+import { statusText } from '../../state/trainerSync';
+import { type RunBuffers, useRunBuffers } from '../../trainer/runBuffers';
 import { debiasedEma } from '../charts/smoothing';
 import { fmt, pct } from '../format';
 
@@ -31,8 +32,7 @@ function endedText(st: RunStatusInfo | undefined): string {
   return statusText(st.state, st.statusStep, st.statusEpoch);
 }
 
-function readRows(target: number, smoothing: number): Row[] {
-  const b = getBridge();
+function readRows(b: RunBuffers | null, target: number, smoothing: number): Row[] {
   const runs = b?.metrics.runs ?? [];
   const status = b?.getState().status?.runs ?? [];
   return runs.map((h, r) => {
@@ -63,23 +63,23 @@ function readRows(target: number, smoothing: number): Row[] {
 
 /** Re-reads the buffers and the racers' states a few times a second while mounted (never per sample). */
 function useRows(target: number, smoothing: number): Row[] {
-  const [rows, setRows] = useState<Row[]>(() => readRows(target, smoothing));
+  const b = useRunBuffers();
+  const [rows, setRows] = useState<Row[]>(() => readRows(b, target, smoothing));
   useEffect(() => {
     let last = -1;
     let lastStatus: unknown = null;
     const id = setInterval(() => {
       // New metrics, or a new status (a racer ended after the last metrics batch).
-      const b = getBridge();
       const v = b?.metrics.version ?? -1;
       const status = b?.getState().status ?? null;
       if (v === last && status === lastStatus) return;
       last = v;
       lastStatus = status;
-      setRows(readRows(target, smoothing));
+      setRows(readRows(b, target, smoothing));
     }, 250);
-    setRows(readRows(target, smoothing));
+    setRows(readRows(b, target, smoothing));
     return () => clearInterval(id);
-  }, [target, smoothing]);
+  }, [b, target, smoothing]);
   return rows;
 }
 

@@ -6,8 +6,8 @@ import { type ReactNode, useRef } from 'react';
 import { slotLabels } from '../../compare/compareSet';
 import { toggleRun, useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
 import type { RunHistory } from '../../trainer/metricsBuffer';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { useHover } from '../charts/ChartCard';
 import { useCanvasLoop } from '../charts/canvas';
 import { token } from '../charts/colors';
@@ -89,11 +89,12 @@ export function RunsChart({
   const smoothing = useStore((s) => s.ui.smoothing);
   const slots = useCompare((s) => s.compare.slots);
   const hidden = useCompare((s) => s.hidden);
+  const buffers = useRunBuffers();
   useCanvasLoop(
     ref,
-    () => `${getBridge()?.metrics.version}|${hover.current.v}`,
+    () => `${buffers?.metrics.version}|${hover.current.v}`,
     (ctx, w, h) => {
-      const runs = getBridge()?.metrics.runs ?? [];
+      const runs = buffers?.metrics.runs ?? [];
       const drawn: { r: number; lines: RunLine[] }[] = [];
       runs.forEach((hist, r) => {
         if (!hist || hidden[r] || !slots[r] || hist.steps.size === 0) return;

@@ -9,10 +9,9 @@ import { pytorchFileName, pytorchScript } from '../../export/pytorch';
 import { weightsFile } from '../../export/weights';
 import { loadConfig } from '../../state/actions';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
+import { type RunBuffers, useRunBuffers } from '../../trainer/runBuffers';
 
-function runMetrics(): MetricsRun[] {
-  const bridge = getBridge();
+function runMetrics(bridge: RunBuffers | null): MetricsRun[] {
   if (!bridge) return [];
   const configs = bridge.getState().configs;
   return bridge.metrics.runs.flatMap((h, i) =>
@@ -30,9 +29,9 @@ function runMetrics(): MetricsRun[] {
 
 const say = (message: string) => useStore.setState({ notices: [{ path: 'export', message }], noticeSource: 'file' });
 
-async function exportWeights(): Promise<void> {
+async function exportWeights(bridge: RunBuffers | null): Promise<void> {
   const { setup, config } = useStore.getState();
-  const theta = await getBridge()?.getParams(0);
+  const theta = await bridge?.getParams(0);
   if (!setup || !theta) {
     say('no trained network yet: press play first');
     return;
@@ -68,6 +67,7 @@ export async function importConfigFile(file: File): Promise<void> {
 }
 
 export function ExportMenu() {
+  const buffers = useRunBuffers();
   const [open, setOpen] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const item = (label: string, testId: string, run: () => void | Promise<void>) => (
@@ -104,12 +104,12 @@ export function ExportMenu() {
           })}
           {item('Import config…', 'import-config', () => input.current?.click())}
           {item('Metrics of all runs (CSV)', 'export-csv', () =>
-            downloadText(metricsCsv(runMetrics()), 'descent-metrics.csv', 'text/csv'),
+            downloadText(metricsCsv(runMetrics(buffers)), 'descent-metrics.csv', 'text/csv'),
           )}
           {item('Metrics of all runs (JSON)', 'export-json', () =>
-            downloadText(metricsJson(runMetrics()), 'descent-metrics.json', 'application/json'),
+            downloadText(metricsJson(runMetrics(buffers)), 'descent-metrics.json', 'application/json'),
           )}
-          {item('Trained weights (JSON)', 'export-weights', exportWeights)}
+          {item('Trained weights (JSON)', 'export-weights', () => exportWeights(buffers))}
           {item('Continue in PyTorch (.py)', 'export-pytorch', exportPytorch)}
         </div>
       )}

@@ -17,7 +17,8 @@ import {
 } from '../../compare/trajectory';
 import { useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
-import { getBridge } from '../../state/trainerSync';
+import type { RunHistory } from '../../trainer/metricsBuffer';
+import { useRunBuffers } from '../../trainer/runBuffers';
 import { ContourLayer, fieldLevels } from '../arena/ContourLayer';
 import { token } from '../charts/colors';
 import { fmt, pct } from '../format';
@@ -41,8 +42,7 @@ interface Shown {
  * The runs with the current leader (lowest training loss at the last epoch end) first: the plane
  * goes through the leader's weights, so the lowest contours near the origin are the best found.
  */
-function leaderFirst(runs: number[]): number[] {
-  const hist = getBridge()?.metrics.runs ?? [];
+function leaderFirst(runs: number[], hist: readonly (RunHistory | null)[]): number[] {
   const last = (r: number) => {
     const col = hist[r]?.epoch('trainLoss');
     return col && col.length > 0 && Number.isFinite(col[col.length - 1])
@@ -77,15 +77,15 @@ export function TrajectoryView() {
   // Big problems (digits) get a coarser grid, one point per call, and no periodic refresh.
   const plan = surfacePlan(setup?.dataset.nTrain ?? 0, setup?.params ?? 0, res);
 
+  const api = useRunBuffers();
   const update = useCallback(async () => {
-    const api = getBridge();
     if (!api || !setup) return;
     // A newer request supersedes a running one: the old fill stops at its next slice.
     const id = ++request.current;
     inFlight.current = id;
     const blocks = setup.layers.map((l) => ({ offset: l.wOffset, rows: l.units, cols: l.inputs }));
     const opts = {
-      runs: leaderFirst(runsKey.split(',').map(Number)),
+      runs: leaderFirst(runsKey.split(',').map(Number), api.metrics.runs),
       mode,
       res: plan.res,
       slice: plan.slice,
@@ -114,7 +114,7 @@ export function TrajectoryView() {
     } finally {
       if (inFlight.current === id) inFlight.current = 0;
     }
-  }, [setup, mode, plan.res, plan.slice, runsKey]);
+  }, [api, setup, mode, plan.res, plan.slice, runsKey]);
 
   // A new build of the runs (or a reset) makes the old picture meaningless.
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation is the trigger
