@@ -3,6 +3,7 @@ import { makeDataset } from '../../src/engine/data/dataset';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
 import { fusedLayout } from './fused';
+import { uniformWord } from './kernels';
 import { makePlan } from './plan';
 
 function setup(hidden: { units: number; batchNorm?: boolean }[], B = 16) {
@@ -27,8 +28,8 @@ describe('fusedLayout', () => {
     expect(f.groups).toBe(2);
     expect(f.mem).toBe(f.scOff + 3 * 16);
     const head = 32 + 8 * 16;
-    const nItems = f.words[17];
-    const nParamItems = f.words[18];
+    const nItems = f.words[uniformWord('fused_mlp', 'nItems')];
+    const nParamItems = f.words[uniformWord('fused_mlp', 'nParamItems')];
     const covered = new Uint8Array(layout.size);
     for (let k = 0; k < nParamItems; k++) {
       const [, off, len] = f.words.subarray(head + 4 * k, head + 4 * k + 4);

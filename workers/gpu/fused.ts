@@ -13,6 +13,7 @@ import type { Dataset } from '../../src/engine/data/dataset';
 import type { ParamLayout } from '../../src/engine/layout';
 import { ACTIVATION_NAMES } from '../../src/engine/types';
 import type { BufferPool } from './buffers';
+import { FUSED_DIMS, type FusedLayerWords, packFusedLayer, packUniform } from './kernels';
 import type { Pipeline, PipelineCache } from './pipelines';
 import type { GpuPlan } from './plan';
 import { labelWords, uniformOf } from './resources';
@@ -24,7 +25,8 @@ export const FUSED_MAX_WIDTH = 64;
 const PARAM_CHUNK = 64;
 const ACT_CHUNK = 256;
 const SC_WORDS = 16;
-const DIMS_WORDS = 32;
+/** Words of the uniform's scalar head (the layer table starts after it). */
+const DIMS_WORDS = FUSED_DIMS.length;
 
 export interface FusedLayout {
   /** Some layer has batch norm / some run may drop units (the kernel compiles the rest out). */
@@ -71,7 +73,7 @@ export function fusedLayout(
     a += n;
     return at;
   };
-  const layerWords: number[][] = layout.layers.map((l) => {
+  const layerWords: FusedLayerWords[] = layout.layers.map((l) => {
     const n = B * l.outDim;
     let z: number;
     let h = 0;
@@ -93,24 +95,23 @@ export function fusedLayout(
     }
     const u = h;
     const flags = (l.hidden ? 1 : 0) | (l.batchNorm ? 2 : 0) | (ACTIVATION_NAMES.indexOf(l.activation) << 8);
-    return [
-      l.inDim,
-      l.outDim,
-      l.w,
-      l.b,
-      Math.max(0, l.gamma),
-      Math.max(0, l.beta),
-      Math.max(0, l.stats),
+    return {
+      I: l.inDim,
+      O: l.outDim,
+      wOff: l.w,
+      bOff: l.b,
+      gammaOff: Math.max(0, l.gamma),
+      betaOff: Math.max(0, l.beta),
+      rsOff: Math.max(0, l.stats),
       flags,
-      z,
-      u,
-      h,
-      o,
-      stats,
-      dA,
-      dZ,
-      0,
-    ];
+      zOff: z,
+      uOff: u,
+      hOff: h,
+      oOff: o,
+      statsOff: stats,
+      dAOff: dA,
+      dZOff: dZ,
+    };
   });
   const runMem = a;
   // work items: parameter chunks (segments in theta order), then activation chunks
@@ -129,7 +130,7 @@ export function fusedLayout(
     }
   }
   const nParamItems = items.length;
-  for (const l of layout.layers) if (l.hidden) chunked(4, l.index, layerWords[l.index][10], B * l.outDim, ACT_CHUNK);
+  for (const l of layout.layers) if (l.hidden) chunked(4, l.index, layerWords[l.index].hOff, B * l.outDim, ACT_CHUNK);
   if (items.length > FUSED_MAX_ITEMS) return `more than ${FUSED_MAX_ITEMS} work items`;
   const maxFloats = Math.floor(maxMemBytes / 4);
   const fits = (rpw: number) => rpw * (runMem + Math.max(2 * B, 4 * items.length) + SC_WORDS) <= maxFloats;
@@ -145,17 +146,17 @@ export function fusedLayout(
   const xVal = nTrain * D;
   const yTrain = xVal + ds.nVal * D;
   const yVal = yTrain + ds.yTrain.length;
-  const head = [
+  const head = packUniform('fused_mlp', {
     L,
     R,
     RPW,
     B,
-    plan.P,
-    plan.SS,
-    plan.M,
-    0,
+    P: plan.P,
+    SS: plan.SS,
+    M: plan.M,
+    S: 0, // steps of a chunk: written per dispatch (paths.ts)
     nTrain,
-    ds.nVal,
+    nVal: ds.nVal,
     D,
     C,
     runMem,
@@ -163,26 +164,26 @@ export function fusedLayout(
     xVal,
     yTrain,
     yVal,
-    items.length,
+    nItems: items.length,
     nParamItems,
-    0,
-    plan.slots * B,
-    plan.grad,
-    plan.m,
-    plan.v,
-    plan.prev,
-    plan.stats,
-    plan.prevStats,
-    plan.trackOff,
-    plan.flagsOff,
-    plan.nParamSeg,
+    dataRun: 0, // run stride of the pre-augmented batches: written per dispatch (paths.ts)
+    rowsRun: plan.slots * B,
+    gradOff: plan.grad,
+    mOff: plan.m,
+    vOff: plan.v,
+    prevOff: plan.prev,
+    statsOff: plan.stats,
+    prevStatsOff: plan.prevStats,
+    trackOff: plan.trackOff,
+    flagsOff: plan.flagsOff,
+    nParamSeg: plan.nParamSeg,
     scOff,
-    0,
-  ];
+    xin: 0, // the input rows open each run slot
+  });
   const words = new Uint32Array(DIMS_WORDS + FUSED_MAX_LAYERS * 16 + FUSED_MAX_ITEMS * 4);
   words.set(head, 0);
   layerWords.forEach((lw, l) => {
-    words.set(lw, DIMS_WORDS + l * 16);
+    words.set(packFusedLayer(lw), DIMS_WORDS + l * 16);
   });
   items.forEach((it, k) => {
     words.set([it.kind | (it.layer << 8), it.off, it.len, it.seg], DIMS_WORDS + FUSED_MAX_LAYERS * 16 + k * 4);

@@ -8,9 +8,10 @@
 // = 3L + 2 dispatches (+2 per batch-norm layer): 11 for 784-256-256-10.
 // Evaluation (epoch ends, evaluate, predict, lossAt) runs the forward kernels in evaluation mode
 // (no dropout, running statistics) over chunks of the split, then the loss kernel in MODE 1 or 2.
+import type { LayerLayout } from '../../src/engine/layout';
 import { ACTIVATION_NAMES } from '../../src/engine/types';
 import type { DimsOf } from './kernels';
-import { type GpuPlan, inputOffset } from './plan';
+import { type GpuPlan, inputOffset, type LayerPlan } from './plan';
 import { cdiv, OpBuilder, type Resources } from './resources';
 
 /** The live choices that select kernel variants (pipelines are cached per variant). */
@@ -34,6 +35,36 @@ export function variantKey(v: TrainVariant): string {
 }
 
 const act = (l: number, names: string[]) => ACTIVATION_NAMES.indexOf(names[l] as never);
+
+/**
+ * The batchnorm_forward uniform of layer l over `rows` rows, its running statistics at
+ * `statsBase` + the layer's offset: training (the batch, the plan's running statistics) and
+ * evaluation (a chunk of the split, the target's statistics) differ only in these two.
+ */
+function bnForwardDims(
+  plan: GpuPlan,
+  l: LayerPlan,
+  lw: LayerLayout,
+  rows: number,
+  statsBase: number,
+): DimsOf<'batchnorm_forward'> {
+  return {
+    B: rows,
+    O: l.O,
+    layer: l.index,
+    P: plan.P,
+    zOff: l.z,
+    uOff: l.u,
+    hOff: l.h,
+    oOff: l.o,
+    statsOff: l.bnStats,
+    aRun: plan.aRun,
+    gammaOff: lw.gamma,
+    betaOff: lw.beta,
+    rsOff: statsBase + lw.stats,
+    rsRun: plan.SS,
+  };
+}
 
 /** The dispatches of one training step (encoded once per step with that step's slot). */
 export function trainOps(res: Resources, v: TrainVariant, activations: string[]): OpBuilder {
@@ -77,22 +108,7 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
       b.add(
         'batchnorm_forward',
         { ACT: act(l.index, activations), EPI: drop ? 2 : 1, EVAL: 0 },
-        {
-          B,
-          O: l.O,
-          layer: l.index,
-          P,
-          zOff: l.z,
-          uOff: l.u,
-          hOff: l.h,
-          oOff: l.o,
-          statsOff: l.bnStats,
-          aRun: plan.aRun,
-          gammaOff: lw.gamma,
-          betaOff: lw.beta,
-          rsOff: plan.stats + lw.stats,
-          rsRun: plan.SS,
-        },
+        bnForwardDims(plan, l, lw, B, plan.stats),
         [state, acts, hyper],
         [cdiv(l.O, 64), 1, R],
       );
@@ -296,22 +312,7 @@ export function evalOps(
       b.add(
         'batchnorm_forward',
         { ACT: act(l.index, activations), EPI: 1, EVAL: 1 },
-        {
-          B: E,
-          O: l.O,
-          layer: l.index,
-          P,
-          zOff: l.z,
-          uOff: l.u,
-          hOff: l.h,
-          oOff: l.o,
-          statsOff: l.bnStats,
-          aRun: plan.aRun,
-          gammaOff: lw.gamma,
-          betaOff: lw.beta,
-          rsOff: t.stats + lw.stats,
-          rsRun: plan.SS,
-        },
+        bnForwardDims(plan, l, lw, E, t.stats),
         [t.state, t.acts, hyper],
         [cdiv(l.O, 64), 1, R],
       );

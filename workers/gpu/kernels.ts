@@ -39,9 +39,10 @@ export interface KernelSpec {
   /** @group(0) bindings in order. */
   bindings: BindingKind[];
   /**
-   * Field names of the binding-0 uniform struct `Dims`, in WGSL order (all u32; pad* fields are
-   * written as 0): packUniform() packs a named object by them; kernels.test.ts checks them
-   * against the WGSL struct. Absent for kernels whose uniform is packed elsewhere (fused.ts).
+   * Field names of the binding-0 uniform struct, in WGSL order (all u32; pad* fields are written
+   * as 0): packUniform() packs a named object by them; kernels.test.ts checks them against the
+   * WGSL struct. For the fused kernel: the scalar head of its struct (FUSED_DIMS), followed there
+   * by its layer and item tables.
    */
   uniform?: readonly string[];
   /** Has @group(1) @binding(0): the per-step uniform with a dynamic offset (lib/step.wgsl). */
@@ -56,10 +57,79 @@ const optimLib = withLibs(optimizersWGSL(), optimLibRaw);
 // Training kernels read the step uniform; most also the hyper table, hash, activations and dropout.
 const TRAIN_LIBS = [hashLib, actLib, dropoutLib, stepLib, hyperLib];
 
+/**
+ * The fused kernel's uniform (fused/common.wgsl `Dims`): these scalar words, then the network
+ * table `layers: array<Layer, FUSED_MAX_LAYERS>` (FUSED_LAYER) and the work items
+ * `items: array<vec4<u32>, FUSED_MAX_ITEMS>`; fused.ts packs all three by name.
+ */
+export const FUSED_DIMS = [
+  'L',
+  'R',
+  'RPW',
+  'B',
+  'P',
+  'SS',
+  'M',
+  'S',
+  'nTrain',
+  'nVal',
+  'D',
+  'C',
+  'runMem',
+  'partOff',
+  'xVal',
+  'yTrain',
+  'yVal',
+  'nItems',
+  'nParamItems',
+  'dataRun',
+  'rowsRun',
+  'gradOff',
+  'mOff',
+  'vOff',
+  'prevOff',
+  'statsOff',
+  'prevStatsOff',
+  'trackOff',
+  'flagsOff',
+  'nParamSeg',
+  'scOff',
+  'xin',
+] as const;
+
+/**
+ * fused/common.wgsl `struct Layer`: four vec4<u32> fields (dims, bn, act, grad), named here word
+ * by word (theta offsets; flags: bit 0 hidden, 1 batch norm, 8.. activation; mem offsets within a
+ * run slot).
+ */
+export const FUSED_LAYER = {
+  dims: ['I', 'O', 'wOff', 'bOff'],
+  bn: ['gammaOff', 'betaOff', 'rsOff', 'flags'],
+  act: ['zOff', 'uOff', 'hOff', 'oOff'],
+  grad: ['statsOff', 'dAOff', 'dZOff', 'pad'],
+} as const;
+export type FusedLayerWords = {
+  [F in Exclude<(typeof FUSED_LAYER)[keyof typeof FUSED_LAYER][number], 'pad'>]: number;
+};
+
+/** One `Layer` of the fused uniform, 16 words in the struct's order (the pad 0). */
+export function packFusedLayer(v: FusedLayerWords): number[] {
+  return Object.values(FUSED_LAYER)
+    .flat()
+    .map((f) => (f === 'pad' ? 0 : v[f]));
+}
+
 export const KERNELS = {
-  hash_fill: { code: withLibs(hashLib, hashFillWGSL), bindings: ['uniform', 'storage'], stepUniform: false },
+  // (both used by the parity suite only)
+  hash_fill: {
+    code: withLibs(hashLib, hashFillWGSL),
+    uniform: ['seed', 'step', 'layer', 'units', 'samples'] as const,
+    bindings: ['uniform', 'storage'],
+    stepUniform: false,
+  },
   activation: {
     code: withLibs(actLib, activationWGSL),
+    uniform: ['n'] as const,
     bindings: ['uniform', 'read', 'read', 'storage'],
     stepUniform: false,
   },
@@ -200,6 +270,7 @@ export const KERNELS = {
       fusedUpdate,
       fusedMlpWGSL,
     ),
+    uniform: FUSED_DIMS,
     bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'storage'],
     stepUniform: true,
   },
@@ -214,6 +285,7 @@ export const KERNELS = {
       fusedUpdate,
       fusedMlpWGSL,
     ),
+    uniform: FUSED_DIMS,
     bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'storage'],
     stepUniform: true,
   },
@@ -228,6 +300,11 @@ export type DimsKernel = {
 type DimsField<K extends DimsKernel> = (typeof KERNELS)[K]['uniform'][number];
 /** The named values of kernel K's uniform (every field but the pads). */
 export type DimsOf<K extends DimsKernel> = { [F in Exclude<DimsField<K>, `pad${string}`>]: number };
+
+/** The word index of field `f` in kernel K's uniform (for a partial rewrite with writeBuffer). */
+export function uniformWord<K extends DimsKernel>(name: K, f: DimsField<K>): number {
+  return (KERNELS[name].uniform as readonly string[]).indexOf(f);
+}
 
 /** Kernel K's uniform words from its named values, in the WGSL struct's order (pads 0). */
 export function packUniform<K extends DimsKernel>(name: K, values: DimsOf<K>): number[] {

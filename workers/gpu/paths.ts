@@ -9,6 +9,7 @@ import type { ParamLayout } from '../../src/engine/layout';
 import type { BackendInfo } from '../backend';
 import { fusedLayout } from './fused';
 import type { TrainVariant } from './general';
+import { uniformWord } from './kernels';
 import { FUSED_SLOTS, GENERAL_SLOTS, type GpuModel } from './model';
 import { makePlan } from './plan';
 
@@ -97,8 +98,8 @@ export class PathChooser {
       // looked up again here: uploading augmented batches may have replaced a buffer it binds
       const f = m.fusedFor(v, wg, groups, limit, storage);
       if (typeof f === 'string') throw new Error(f);
-      m.device.queue.writeBuffer(f.dims, 7 * 4, new Uint32Array([S]));
-      m.device.queue.writeBuffer(f.dims, 19 * 4, new Uint32Array([augRun]));
+      m.device.queue.writeBuffer(f.dims, uniformWord('fused_mlp', 'S') * 4, new Uint32Array([S]));
+      m.device.queue.writeBuffer(f.dims, uniformWord('fused_mlp', 'dataRun') * 4, new Uint32Array([augRun]));
       const pass = enc.beginComputePass();
       pass.setPipeline(f.pipe.pipeline);
       pass.setBindGroup(0, f.group);
