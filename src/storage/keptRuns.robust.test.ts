@@ -1,13 +1,40 @@
 // Kept runs and compare sets in IndexedDB (fake-indexeddb in Node): they survive a reopen (a
 // reload), damaged records come back repaired or listed, and storage failures (the quota, no
 // IndexedDB at all, too many kept runs) reach the caller as StorageErrors with a sentence.
-import { IDBFactory } from 'fake-indexeddb';
+import {
+  IDBDatabase as FakeDatabase,
+  IDBCursor,
+  IDBCursorWithValue,
+  IDBFactory,
+  IDBIndex,
+  IDBKeyRange,
+  IDBObjectStore,
+  IDBOpenDBRequest,
+  IDBRequest,
+  IDBTransaction,
+} from 'fake-indexeddb';
+import { type IDBPDatabase, unwrap } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { recordFigures } from '../../test-support/figures';
 import { defaultCompareConfig, slotConfig } from '../compare/compareSet';
 import { defaultConfig } from '../engine';
 import { StorageError } from './idb';
 import { DB_NAME, type KeptRun, KeptStore, MAX_KEPT, newId } from './keptRuns';
+
+// The IndexedDB classes as globals, as a browser has them (the `idb` library tells requests from
+// transactions by them), but no global indexedDB: each test opens its own factory, or none.
+const classes = {
+  IDBRequest,
+  IDBOpenDBRequest,
+  IDBDatabase: FakeDatabase,
+  IDBTransaction,
+  IDBObjectStore,
+  IDBIndex,
+  IDBCursor,
+  IDBCursorWithValue,
+  IDBKeyRange,
+};
+for (const [k, v] of Object.entries(classes)) (globalThis as Record<string, unknown>)[k] ??= v;
 
 function run(label: string, keptAt: number): KeptRun {
   const config = defaultConfig();
@@ -107,6 +134,45 @@ describe('kept runs in IndexedDB', () => {
     b.close();
   });
 
+  it('opens a database written before the idb library (raw IndexedDB, version 1) with its records', async () => {
+    // What the hand-written wrapper of the previous version made: database 'descent' version 1,
+    // stores keptRuns and keptCompareSets with keyPath 'id', records put as plain objects.
+    const factory = new IDBFactory();
+    const old = await new Promise<IDBDatabase>((res, rej) => {
+      const r = factory.open(DB_NAME, 1);
+      r.onupgradeneeded = () => {
+        r.result.createObjectStore('keptRuns', { keyPath: 'id' });
+        r.result.createObjectStore('keptCompareSets', { keyPath: 'id' });
+      };
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const kept = run('kept last week', 42);
+    const base = defaultConfig();
+    const compare = defaultCompareConfig();
+    const set = { id: newId(), label: 'old race', keptAt: 43, base, compare, runs: [run('slot 0', 43)] };
+    await new Promise<void>((res, rej) => {
+      const tx = old.transaction(['keptRuns', 'keptCompareSets'], 'readwrite');
+      tx.objectStore('keptRuns').put(kept);
+      tx.objectStore('keptCompareSets').put(set);
+      tx.oncomplete = () => res();
+      tx.onabort = () => rej(tx.error);
+    });
+    old.close();
+    const store = await KeptStore.open(factory);
+    const runs = await store.listRuns();
+    expect(runs.unreadable).toEqual([]);
+    expect(runs.items.map((r) => r.value)).toEqual([kept]);
+    expect(runs.items[0].notices).toEqual([]);
+    const sets = await store.listCompareSets();
+    expect(sets.items.map((x) => x.value.label)).toEqual(['old race']);
+    expect(sets.items[0].value.runs[0]).toEqual(set.runs[0]);
+    // and it keeps working on that database: a new run beside the old one
+    await store.keepRun(run('new', 44));
+    expect((await store.listRuns()).items.map((r) => r.value.label)).toEqual(['new', 'kept last week']);
+    store.close();
+  });
+
   it('repairs damaged records with notices and lists unreadable ones, without throwing', async () => {
     const factory = new IDBFactory();
     const store = await KeptStore.open(factory);
@@ -136,7 +202,7 @@ describe('kept runs in IndexedDB', () => {
   it('reports the quota, a missing IndexedDB and too many kept runs as StorageErrors', async () => {
     const factory = new IDBFactory();
     const store = await KeptStore.open(factory);
-    const full = KeptStore.fromDatabase(quotaDb((store as unknown as { db: IDBDatabase }).db));
+    const full = KeptStore.fromDatabase(quotaDb(unwrap((store as unknown as { db: IDBPDatabase }).db)));
     const failure = await full.keepRun(run('too much', 1)).then(
       () => null,
       (e: unknown) => e,

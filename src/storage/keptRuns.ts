@@ -3,6 +3,8 @@
 // held them (already down-sampled, so bounded), its weights and, when it trained on imported
 // points, those points. Records are re-validated when read: a record written by another version
 // or damaged on disk comes back repaired with notices, or is listed as unreadable, never thrown.
+
+import { type IDBPDatabase, wrap } from 'idb';
 import type { CompareConfig } from '../compare/compareSet';
 import { parseCompareConfig } from '../compare/compareSet';
 import { type Notice, parseConfig } from '../config/schema';
@@ -147,11 +149,11 @@ export function newId(): string {
 }
 
 export class KeptStore {
-  private constructor(private readonly db: IDBDatabase) {}
+  private constructor(private readonly db: IDBPDatabase) {}
 
   /** Over an already open database with both stores (tests wrap one to inject failures). */
   static fromDatabase(db: IDBDatabase): KeptStore {
-    return new KeptStore(db);
+    return new KeptStore(wrap(db));
   }
 
   /** Opens the store; rejects with a StorageError ('unavailable', 'blocked', ...) saying why. */
@@ -164,39 +166,18 @@ export class KeptStore {
   }
 
   async count(): Promise<number> {
-    return transact(
-      this.db,
-      RUNS,
-      'readonly',
-      'count the kept runs',
-      (s) => s.count(),
-      (r) => r?.result as number,
-    );
+    return transact(this.db, RUNS, 'readonly', 'count the kept runs', (s) => s.count());
   }
 
   /** Saves a run (rejects with a StorageError: quota, too many kept runs, ...). */
   async keepRun(run: KeptRun): Promise<void> {
     if ((await this.count()) >= MAX_KEPT)
       throw new StorageError('quota', `At most ${MAX_KEPT} runs are kept: remove some before keeping another.`);
-    await transact(
-      this.db,
-      RUNS,
-      'readwrite',
-      `keep the run "${run.label}"`,
-      (s) => s.put(run),
-      () => undefined,
-    );
+    await transact(this.db, RUNS, 'readwrite', `keep the run "${run.label}"`, (s) => s.put(run));
   }
 
   async keepCompareSet(set: KeptCompareSet): Promise<void> {
-    await transact(
-      this.db,
-      SETS,
-      'readwrite',
-      `keep the compare set "${set.label}"`,
-      (s) => s.put(set),
-      () => undefined,
-    );
+    await transact(this.db, SETS, 'readwrite', `keep the compare set "${set.label}"`, (s) => s.put(set));
   }
 
   async listRuns(): Promise<Listing<KeptRun>> {
@@ -208,25 +189,11 @@ export class KeptStore {
   }
 
   async removeRun(id: string): Promise<void> {
-    await transact(
-      this.db,
-      RUNS,
-      'readwrite',
-      'remove the kept run',
-      (s) => s.delete(id),
-      () => undefined,
-    );
+    await transact(this.db, RUNS, 'readwrite', 'remove the kept run', (s) => s.delete(id));
   }
 
   async removeCompareSet(id: string): Promise<void> {
-    await transact(
-      this.db,
-      SETS,
-      'readwrite',
-      'remove the kept compare set',
-      (s) => s.delete(id),
-      () => undefined,
-    );
+    await transact(this.db, SETS, 'readwrite', 'remove the kept compare set', (s) => s.delete(id));
   }
 
   close(): void {
@@ -234,17 +201,10 @@ export class KeptStore {
   }
 
   private async list<T>(store: string, read: (raw: unknown) => Read<T> | string): Promise<Listing<T>> {
-    const raws = await transact(
-      this.db,
-      store,
-      'readonly',
-      'read the kept runs',
-      (s) => s.getAll(),
-      (r) => {
-        const v = r?.result;
-        return Array.isArray(v) ? (v as unknown[]) : [];
-      },
-    );
+    const raws = await transact(this.db, store, 'readonly', 'read the kept runs', async (s) => {
+      const v: unknown = await s.getAll();
+      return Array.isArray(v) ? (v as unknown[]) : [];
+    });
     const out: Listing<T> = { items: [], unreadable: [] };
     for (const raw of raws) {
       const r = read(raw);
