@@ -4,15 +4,16 @@
 // band) are the thresholds here.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDigits } from '../../workers/digits';
+import { activationStats, weightStats } from '../../workers/lessons/measures';
+import { LessonRunner, type PresetRun } from '../../workers/lessons/runner';
 import { runArena } from '../engine/arena';
 import type { DigitsData } from '../engine/data/digits';
 import { makeTestFunction } from '../engine/data/testFunctions';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { OptimizerConfig } from '../engine/types';
 import { LESSONS, lessonById } from './index';
-import { activationStats, weightStats } from './measures';
+import { lessonJob } from './job';
 import { presetConfigChecked } from './presetConfig';
-import { LessonRunner, type PresetRun } from './runner';
 import type { Lesson } from './types';
 
 const lesson = (id: string): Lesson => {
@@ -21,7 +22,7 @@ const lesson = (id: string): Lesson => {
   return l;
 };
 let digits: DigitsData;
-const run = (id: string, seed?: number) => new LessonRunner(lesson(id), { seed, digits }).runToEnd();
+const run = (id: string, seed?: number) => new LessonRunner(lessonJob(lesson(id)), { seed, digits }).runToEnd();
 const last = (r: PresetRun) => r.epochs[r.epochs.length - 1];
 /** Mean training loss of the last k epochs (smooths the bouncing of a high learning rate). */
 const tail = (r: PresetRun, k = 5) => r.epochs.slice(-k).reduce((s, e) => s + e.trainLoss, 0) / k;

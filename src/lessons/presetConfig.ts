@@ -1,20 +1,12 @@
 // A preset's full TrainConfig: its patch merged onto the defaults, then read by the same schema
 // as a URL or an imported file. A lesson whose preset produces notices is a bug in the lesson.
 import { type Notice, parseConfig } from '../config/schema';
+import { mergePatch } from '../engine/configPatch';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { TrainConfig } from '../engine/types';
 import type { ConfigPatch, Lesson, LessonPreset } from './types';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** base with patch's leaves written over it; arrays (model.hidden) are replaced whole. */
-export function mergePatch(base: unknown, patch: unknown): unknown {
-  if (!isObj(base) || !isObj(patch)) return structuredClone(patch);
-  const out: Obj = structuredClone(base);
-  for (const [k, v] of Object.entries(patch)) out[k] = k in out ? mergePatch(out[k], v) : structuredClone(v);
-  return out;
-}
+export { mergePatch };
 
 /** The preset's config and the schema's notices about it (empty for a well-written lesson). */
 export function presetConfigChecked(preset: LessonPreset): { config: TrainConfig; notices: Notice[] } {

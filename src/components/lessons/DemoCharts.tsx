@@ -2,7 +2,7 @@
 // decision boundary with points (and noise ghosts), weight histograms, activation statistics,
 // and the optimizer arena.
 import * as d3 from 'd3';
-import type { ArenaSnapshot, PresetSnapshot } from '../../lessons/snapshot';
+import type { ArenaSnapshot, PresetSnapshot } from '../../../workers/lessons/protocol';
 
 export const CLASS_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
 

@@ -1,10 +1,11 @@
 // The lesson's demo: "Run this demo" trains every preset side by side in a worker, and the
 // lesson's views (and only those) show what the lesson is about. Each chart exports as SVG/PNG;
 // the metrics of all presets export as CSV/JSON.
+
+import type { LessonSnapshot, PresetSnapshot } from '../../../workers/lessons/protocol';
 import { downloadText, slug } from '../../export/download';
 import { type MetricsRun, metricsCsv, metricsJson } from '../../export/metrics';
 import { presetConfig } from '../../lessons/presetConfig';
-import type { LessonSnapshot, PresetSnapshot } from '../../lessons/snapshot';
 import type { Lesson } from '../../lessons/types';
 import { ChartFrame } from './ChartFrame';
 import { ActivationsChart, ArenaChart, BoundaryChart, WeightsChart } from './DemoCharts';

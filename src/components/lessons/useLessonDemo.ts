@@ -1,9 +1,10 @@
-// Runs a lesson's demo in the lesson worker (lesson.worker.ts) and holds the latest snapshot.
-// One worker for the page, created at start-up (prewarmLessons), so a demo also runs when the
-// network is gone after the first load; a page only listens to snapshots of its own lesson.
+// Runs a lesson's demo in the lesson worker (through src/trainer/lessonClient.ts) and holds the
+// latest snapshot. A page only listens to snapshots of its own lesson.
 import { useCallback, useEffect, useState } from 'react';
-import type { LessonCommand, LessonEvent } from '../../lessons/lessonProtocol';
-import type { ArenaSnapshot, LessonSnapshot } from '../../lessons/snapshot';
+import type { ArenaSnapshot, LessonSnapshot } from '../../../workers/lessons/protocol';
+import { lessonById } from '../../lessons';
+import { lessonJob } from '../../lessons/job';
+import { onLessonEvent, prefetchLessons, startLesson, stopLesson } from '../../trainer/lessonClient';
 
 export interface DemoState {
   running: boolean;
@@ -12,20 +13,12 @@ export interface DemoState {
   error: string | null;
 }
 
-let worker: Worker | null = null;
-
-function lessonWorker(): Worker {
-  worker ??= new Worker(new URL('../../lessons/lesson.worker.ts', import.meta.url), { type: 'module' });
-  return worker;
-}
-
 /** KaTeX faces the lesson formulas use: loaded now, so they are there offline later. */
 const KATEX_FACES = ['KaTeX_Main', 'italic 1em KaTeX_Math', 'KaTeX_Size1', 'KaTeX_Size2', 'KaTeX_AMS'];
 
 /** Start the lesson worker, load the digits and the formula fonts while the network is there. */
 export function prewarmLessons(): void {
-  const c: LessonCommand = { type: 'prefetch', digitsUrl: new URL('./data/digits.bin', document.baseURI).href };
-  lessonWorker().postMessage(c);
+  prefetchLessons();
   if (typeof document !== 'undefined' && document.fonts)
     for (const f of KATEX_FACES) void document.fonts.load(f.includes('1em') ? f : `1em ${f}`).catch(() => undefined);
 }
@@ -34,10 +27,8 @@ export function useLessonDemo(lessonId: string) {
   const [state, setState] = useState<DemoState>({ running: false, snapshot: null, arena: null, error: null });
 
   useEffect(() => {
-    const w = lessonWorker();
     let mine = false; // only after this page pressed "Run": snapshots of an earlier run are ignored
-    const onMessage = (ev: MessageEvent<LessonEvent>) => {
-      const e = ev.data;
+    const unsubscribe = onLessonEvent((e) => {
       if (e.type === 'snapshot') {
         if (!mine || e.snapshot.lessonId !== lessonId) return;
         setState((s) => ({ ...s, snapshot: e.snapshot, running: !e.snapshot.done, error: null }));
@@ -46,33 +37,34 @@ export function useLessonDemo(lessonId: string) {
       } else if (e.type === 'error') {
         if (mine) setState((s) => ({ ...s, error: e.message, running: false }));
       }
-    };
+    });
     const onStart = () => {
       mine = true;
     };
-    w.addEventListener('message', onMessage);
     addEventListener(`lesson-start:${lessonId}`, onStart);
     return () => {
-      w.removeEventListener('message', onMessage);
+      unsubscribe();
       removeEventListener(`lesson-start:${lessonId}`, onStart);
-      const stop: LessonCommand = { type: 'stop' };
-      if (mine) w.postMessage(stop);
+      if (mine) stopLesson();
     };
   }, [lessonId]);
 
   const start = useCallback(() => {
     dispatchEvent(new Event(`lesson-start:${lessonId}`));
     setState((s) => ({ ...s, running: true, snapshot: null, arena: null, error: null }));
-    const c: LessonCommand = {
-      type: 'start',
-      lessonId,
-      digitsUrl: new URL('./data/digits.bin', document.baseURI).href,
-    };
-    lessonWorker().postMessage(c);
+    const lesson = lessonById(lessonId);
+    if (!lesson) {
+      setState((s) => ({ ...s, running: false, error: `no lesson '${lessonId}'` }));
+      return;
+    }
+    try {
+      startLesson(lessonJob(lesson));
+    } catch (e) {
+      setState((s) => ({ ...s, running: false, error: e instanceof Error ? e.message : String(e) }));
+    }
   }, [lessonId]);
   const stop = useCallback(() => {
-    const c: LessonCommand = { type: 'stop' };
-    lessonWorker().postMessage(c);
+    stopLesson();
     setState((s) => ({ ...s, running: false }));
   }, []);
   return { ...state, start, stop };

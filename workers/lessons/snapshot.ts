@@ -1,10 +1,10 @@
 // The plain-data picture of a lesson demo that the worker posts to the page: per preset its
 // epoch records, a thinned step series and the measures its lesson's views need. Structured-
 // clone friendly (typed arrays and plain objects only).
-import { runArena } from '../engine/arena';
-import { makeTestFunction } from '../engine/data/testFunctions';
-import { DEFAULT_CONFIG } from '../engine/defaults';
-import type { OptimizerConfig } from '../engine/types';
+import { runArena } from '../../src/engine/arena';
+import { makeTestFunction } from '../../src/engine/data/testFunctions';
+import { DEFAULT_CONFIG } from '../../src/engine/defaults';
+import type { OptimizerConfig } from '../../src/engine/types';
 import {
   type ActivationStats,
   activationStats,
@@ -13,8 +13,8 @@ import {
   type WeightStats,
   weightStats,
 } from './measures';
+import type { LessonJob } from './protocol';
 import { type LessonRunner, type PresetRun, type StepPoint, statusText } from './runner';
-import type { Lesson } from './types';
 
 export interface EpochPoint {
   epoch: number;
@@ -114,7 +114,7 @@ export function snapshot(runner: LessonRunner, heavy: boolean): LessonSnapshot {
 }
 
 /** The arena of a lesson: its optimizer paths and f on a grid around them (computed once). */
-export function arenaSnapshot(lesson: Lesson, res = 60): ArenaSnapshot | undefined {
+export function arenaSnapshot(lesson: LessonJob, res = 60): ArenaSnapshot | undefined {
   const a = lesson.arena;
   if (!a) return undefined;
   const fn = makeTestFunction(a.fn, a.params);

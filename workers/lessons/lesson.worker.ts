@@ -2,10 +2,9 @@
 // thread and posts a snapshot about ten times a second, the heavy measures (boundary, weight and
 // activation statistics) about twice a second. Messages: see lessonProtocol.ts.
 
-import { loadDigits } from '../../workers/digits';
-import type { DigitsData } from '../engine/data/digits';
-import { lessonById } from './index';
-import type { LessonCommand, LessonEvent } from './lessonProtocol';
+import type { DigitsData } from '../../src/engine/data/digits';
+import { loadDigits } from '../digits';
+import type { LessonCommand, LessonEvent, LessonJob } from './protocol';
 import { LessonRunner } from './runner';
 import { arenaSnapshot, snapshot } from './snapshot';
 
@@ -30,13 +29,11 @@ function stop(): void {
   timer = null;
 }
 
-async function start(lessonId: string, digitsUrl: string): Promise<void> {
+async function start(lesson: LessonJob, digitsUrl: string): Promise<void> {
   stop();
   const gen = ++generation;
-  const lesson = lessonById(lessonId);
-  if (!lesson) return post({ type: 'error', message: `no lesson '${lessonId}'` });
   try {
-    const data = JSON.stringify(lesson.presets).includes('"digits"') ? await digitsAt(digitsUrl) : undefined;
+    const data = lesson.presets.some((p) => p.config.data.name === 'digits') ? await digitsAt(digitsUrl) : undefined;
     if (gen !== generation) return;
     runner = new LessonRunner(lesson, { stride: 1, digits: data });
   } catch (e) {
@@ -59,7 +56,7 @@ async function start(lessonId: string, digitsUrl: string): Promise<void> {
 
 addEventListener('message', (ev: MessageEvent<LessonCommand>) => {
   const c = ev.data;
-  if (c.type === 'start') void start(c.lessonId, c.digitsUrl);
+  if (c.type === 'start') void start(c.job, c.digitsUrl);
   else if (c.type === 'prefetch')
     void digitsAt(c.digitsUrl).catch(() => undefined); // retried at start
   else if (c.type === 'stop') {

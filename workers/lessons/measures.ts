@@ -2,8 +2,8 @@
 // lessons), per-layer activation statistics (batch norm), and the decision boundary (2D sets).
 // Pure functions of a Run's current state, shared by the demo's charts and by lessons.test.ts,
 // so the test checks the very numbers the teacher's screen shows.
-import { forward } from '../engine/network';
-import type { Run } from '../engine/trainer';
+import { forward } from '../../src/engine/network';
+import type { Run } from '../../src/engine/trainer';
 
 export interface WeightStats {
   /** Entries of all weight matrices (biases and batch-norm parameters excluded). */

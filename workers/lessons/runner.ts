@@ -2,14 +2,15 @@
 // (presets may differ in architecture, e.g. batch norm on/off, which a compare set cannot).
 // Presets with the same data config share one Dataset; the same seed and architecture give the
 // same initial weights, so the only difference between two curves is what the lesson changes.
-// Used by the demo's worker (lesson.worker.ts) and, headlessly, by lessons.test.ts.
-import { type Dataset, makeDataset } from '../engine/data/dataset';
-import type { DigitsData } from '../engine/data/digits';
-import type { RunStatus } from '../engine/loop';
-import { type EpochRecord, Run } from '../engine/trainer';
-import type { TrainConfig } from '../engine/types';
-import { mergePatch, presetConfig } from './presetConfig';
-import type { Lesson, LessonPreset } from './types';
+// Used by the demo's worker (lesson.worker.ts) and, headlessly, by src/lessons/lessons.test.ts.
+// It trains a LessonJob (protocol.ts): the page resolved the catalogue's presets into configs.
+import { mergePatch } from '../../src/engine/configPatch';
+import { type Dataset, makeDataset } from '../../src/engine/data/dataset';
+import type { DigitsData } from '../../src/engine/data/digits';
+import type { RunStatus } from '../../src/engine/loop';
+import { type EpochRecord, Run } from '../../src/engine/trainer';
+import type { TrainConfig } from '../../src/engine/types';
+import type { JobPreset, LessonJob } from './protocol';
 
 /** One recorded training step (every `stride`-th step is kept for the charts). */
 export interface StepPoint {
@@ -24,7 +25,7 @@ export interface StepPoint {
 }
 
 export interface PresetRun {
-  preset: LessonPreset;
+  preset: JobPreset;
   cfg: TrainConfig;
   run: Run;
   /** Training-set data loss before the first step (the softmax lesson's ln C check). */
@@ -49,13 +50,13 @@ export class LessonRunner {
   private readonly stride: number;
 
   constructor(
-    readonly lesson: Lesson,
+    readonly lesson: LessonJob,
     opts: RunnerOptions = {},
   ) {
     this.stride = Math.max(1, opts.stride ?? 1);
     const datasets = new Map<string, Dataset>();
     this.runs = lesson.presets.map((preset) => {
-      const cfg = presetConfig(lesson, preset);
+      const cfg = structuredClone(preset.config);
       if (opts.seed !== undefined) cfg.seed = opts.seed;
       if (cfg.maxEpochs === 0 || cfg.maxEpochs > lesson.epochs) cfg.maxEpochs = lesson.epochs;
       const { augmentNoise: _n, augmentAffine: _a, shuffle: _s, ...dataKey } = cfg.data;

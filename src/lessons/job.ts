@@ -1,0 +1,22 @@
+// A catalogue lesson as the job the lesson worker trains (workers/lessons/protocol.ts): each
+// preset's patch resolved into its whole config here, on the page, through the config schema
+// (presetConfig throws naming the lesson, preset and field when a patch is invalid).
+import type { LessonJob } from '../../workers/lessons/protocol';
+import { presetConfig } from './presetConfig';
+import type { Lesson } from './types';
+
+export function lessonJob(lesson: Lesson): LessonJob {
+  return {
+    id: lesson.id,
+    epochs: lesson.epochs,
+    views: lesson.views,
+    presets: lesson.presets.map((p) => ({
+      id: p.id,
+      label: p.label,
+      color: p.color,
+      config: presetConfig(lesson, p),
+      phases: p.phases,
+    })),
+    arena: lesson.arena,
+  };
+}
