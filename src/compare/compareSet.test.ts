@@ -64,7 +64,7 @@ describe('parseCompareConfig', () => {
       targetLoss: -1,
       slots: [
         { color: 'red', optimizer: { name: 'adam', lr: 'fast' } },
-        { color: '#123456', optimizer: { name: 'lion', momentum: 0.5 } },
+        { color: '#123456', optimizer: { name: 'nadam', momentum: 0.5 } },
         7,
       ],
     };

@@ -1,0 +1,98 @@
+// Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"; optax `lion`):
+//   c = b1*m + (1-b1)*g               (interpolate the momentum and the current gradient)
+//   w <- w - lr*(sign(c) + lambda*w)  (every coordinate moves by exactly lr, plus the decay of the
+//                                      pre-step weight, for parameters with decayMask[i] != 0)
+//   m <- b2*m + (1-b2)*g              (the momentum, updated AFTER the step with the other beta)
+// The sign makes the step's size independent of the gradient's scale: the update-to-weight ratio
+// is about lr/|w| however large or small g is. sign(0) = 0 (as jnp.sign and torch.sign).
+// L1 prox scale s = 1 (the sign step applies lr per coordinate, whatever g). Arena: the sign step
+// split in proportion to c's two parts, with scale 1/|c| per coordinate:
+//   gradient = -lr*(1-b1)*g/|c|,  momentum = -lr*b1*m/|c|   (they add up to -lr*sign(c); 0 if c = 0)
+//   decay = -lr*lambda*w.
+import type { FloatArray } from '../floatArray';
+import { pyDecayedGroups, pyOptimizerClass } from './pyClass';
+import { type OptimizerSpec, type TermInput, type TermSplit, unitScale } from './spec';
+
+/** One Lion step in place (m[P] the momentum; decayMask[P] = 1 where lambda applies, null = all). */
+export function lionStep(
+  theta: FloatArray,
+  grad: FloatArray,
+  m: FloatArray,
+  lr: number,
+  b1: number,
+  b2: number,
+  weightDecay: number,
+  decayMask: ArrayLike<number> | null,
+): void {
+  for (let i = 0; i < theta.length; i++) {
+    const g = grad[i];
+    const c = b1 * m[i] + (1 - b1) * g;
+    const decay = decayMask === null || decayMask[i] ? weightDecay * theta[i] : 0;
+    theta[i] -= lr * (Math.sign(c) + decay);
+    m[i] = b2 * m[i] + (1 - b2) * g;
+  }
+}
+
+/** The arena's terms of a Lion move (see the header). */
+export function lionTerms({ w, g, m, lr, hp }: TermInput): TermSplit {
+  const b1 = hp.beta1;
+  const scale = Array.from(g, (gi, i) => {
+    const c = Math.abs(b1 * m[i] + (1 - b1) * gi);
+    return c > 0 ? 1 / c : 0;
+  });
+  return {
+    gradient: scale.map((s, i) => -lr * (1 - b1) * g[i] * s),
+    momentum: scale.map((s, i) => -lr * b1 * m[i] * s),
+    decay: Array.from(w, (wi) => -lr * hp.weightDecay * wi),
+    scale,
+  };
+}
+
+export const lion: OptimizerSpec<'lion'> = {
+  name: 'lion',
+  label: 'Lion',
+  help: 'The sign of an interpolated momentum: every coordinate moves by lr. Its lr is typically 3-10x smaller and its decay 3-10x larger than AdamW’s.',
+  hypers: ['beta1', 'beta2', 'weightDecay'],
+  adaptive: true,
+  step: ({ theta, grad, state, lr, hp, mask }) =>
+    lionStep(theta, grad, state.m, lr, hp.beta1, hp.beta2, hp.weightDecay, mask),
+  proxScale: unitScale,
+  terms: lionTerms,
+  arena: {
+    lr: { quadratic: 0.1, rosenbrock: 0.03, beale: 0.03, saddle: 0.01, himmelblau: 0.03, rastrigin: 0.01 },
+    defaultRacer: false,
+  },
+  rule: [
+    'c = \\beta_1 m + (1-\\beta_1)\\, g',
+    'w \\leftarrow w - \\varepsilon\\, (\\operatorname{sign}(c) + \\lambda w)',
+    'm \\leftarrow \\beta_2 m + (1-\\beta_2)\\, g',
+  ],
+  convention:
+    'optax’s lion: the sign of β₁m + (1−β₁)g, decoupled decay λ on the pre-step weights (scaled by lr, as PyTorch and optax), and the momentum updated after the step with β₂. sign(0) = 0. No ε: Lion has none.',
+  pytorch: {
+    constants: [
+      { name: 'BETA1', hyper: 'beta1', comment: "Lion's interpolation beta" },
+      { name: 'BETA2', hyper: 'beta2', comment: "Lion's momentum decay" },
+      { name: 'WEIGHT_DECAY', hyper: 'weightDecay', comment: "Lion's decoupled lambda" },
+    ],
+    build: [
+      ...pyOptimizerClass(
+        'Lion',
+        [
+          'Lion (Chen et al. 2023; optax.lion, google/automl lion_pytorch.py), as Descent "lion":',
+          'c = b1*m + (1-b1)*g;  w <- w - lr*(sign(c) + wd*w);  m <- b2*m + (1-b2)*g.',
+          'torch 1.13 has no Lion: this is the whole rule.',
+        ],
+        ['betas', 'weight_decay'],
+        [
+          'm = self.state[w].setdefault("exp_avg", torch.zeros_like(w))',
+          'c = b1 * m + (1.0 - b1) * w.grad',
+          'w.sub_(group["lr"] * (torch.sign(c) + group["weight_decay"] * w))',
+          'm.mul_(b2).add_((1.0 - b2) * w.grad)',
+        ],
+      ),
+      ...pyDecayedGroups('Lion', ['lr=LR0', 'betas=(BETA1, BETA2)', 'weight_decay=0.0']),
+    ],
+    prox: { why: 's = 1, as the sign step moves every coordinate by lr whatever the gradient', scale: ['s = 1.0'] },
+  },
+};
