@@ -113,6 +113,8 @@ const L1_CASES: Record<OptimizerName, [lr: number, l1: number]> = {
   rmsprop: [0.005, 0.002],
   adam: [0.01, 0.002],
   adamw: [0.01, 0.002],
+  lion: [0.002, 0.002],
+  lamb: [0.01, 0.002],
 };
 const l1Case = (name: OptimizerName) => (c: TrainConfig) => {
   optimizerCase(name, L1_CASES[name][0])(c);
@@ -128,6 +130,31 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
   rmsprop: { patch: optimizerCase('rmsprop', 0.005) },
   adam: { patch: optimizerCase('adam', 0.01) },
   adamw: { patch: optimizerCase('adamw', 0.01) },
+  lion: { patch: optimizerCase('lion', 0.002) },
+  lamb: { patch: optimizerCase('lamb', 0.01) },
+  // Lion and LAMB inside a mixed set (one dispatch, each run its own rule): decay on the biases,
+  // clipping, L1, a schedule, and a batch-norm-free classic beside them
+  'compare-modern': {
+    runs: [
+      (c) => {
+        optimizerCase('lion', 0.002)(c);
+        c.optimizer.weightDecay = 0.1;
+        c.clipNorm = 0.5;
+      },
+      (c) => {
+        optimizerCase('lamb', 0.01)(c);
+        c.reg.decayBiases = true;
+        c.reg.l1 = 1e-3;
+      },
+      (c) => {
+        optimizerCase('lamb', 0.02)(c);
+        c.schedule.kind = 'cosine';
+        c.schedule.totalSteps = 150;
+      },
+      optimizerCase('adam', 0.01),
+      optimizerCase('momentum', 0.05),
+    ],
+  },
   dropout: {
     patch: (c) => {
       c.model.hidden = c.model.hidden.map((h) => ({ ...h, dropout: 0.2 }));
