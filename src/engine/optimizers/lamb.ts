@@ -96,6 +96,8 @@ export const lamb: OptimizerSpec<'lamb'> = {
     lambStep(theta, grad, state.m, state.v, state.t, lr, hp, mask, segments),
   proxScale: (state, hp) => adamScale(state.v, state.t, hp.beta2, hp.eps),
   terms: lambTerms,
+  defaults: { lr: 0.01, eps: 1e-6 }, // optax's eps; lr: each block moves by about 1% of its norm per step
+  parity: { lr: 0.01, l1: [0.01, 0.001] },
   arena: {
     lr: { quadratic: 0.1, rosenbrock: 0.03, beale: 0.03, saddle: 0.01, himmelblau: 0.03, rastrigin: 0.01 },
     defaultRacer: false,
