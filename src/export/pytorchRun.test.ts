@@ -90,9 +90,7 @@ const CASES: Case[] = [
     c.reg.decayBiases = true;
   }),
   // Lion: lr 3-10x below Adam's, its own beta2 and a larger decay (the rule's recommended ranges)
-  // (no L1 case: a weight the prox zeroes moves by lr again at the next sign step, so no exact
-  // zero survives to the end, the evidence this test asks for)
-  makeCase('lion', 'cosine', ['l2', 'clip'], (c) => {
+  makeCase('lion', 'cosine', ['l1', 'clip'], (c) => {
     c.optimizer = { ...c.optimizer, lr: 0.003, beta2: 0.99, weightDecay: 0.1 };
   }),
   makeCase('lion', 'warmup', ['l2', 'batchNorm'], (c) => {

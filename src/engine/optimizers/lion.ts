@@ -5,19 +5,27 @@
 //   m <- b2*m + (1-b2)*g              (the momentum, updated AFTER the step with the other beta)
 // The sign makes the step's size independent of the gradient's scale: the update-to-weight ratio
 // is about lr/|w| however large or small g is. sign(0) = 0 (as jnp.sign and torch.sign).
-// L1 prox scale s = 1 (the sign step applies lr per coordinate, whatever g). Arena: the sign step
-// split in proportion to c's two parts, with scale 1/|c| per coordinate:
+// v (unused by the rule) keeps this step's c for the L1 prox: s = 1/|c|, the factor the sign step
+// applied to c (lr*sign(c) = lr*c/|c|). Then w = 0 stays at 0 exactly while |c| <= zeta1, i.e. while
+// the gradients stay below zeta1 (c averages them), as for the other rules: the move lr is at
+// most tau = lr*zeta1/|c|. (With s = 1 a zeroed weight would move by lr again at every step.)
+// |c| is floored at 1e-30 so that s stays finite. Arena: the sign step split in proportion to c's
+// two parts, with that scale 1/|c| per coordinate:
 //   gradient = -lr*(1-b1)*g/|c|,  momentum = -lr*b1*m/|c|   (they add up to -lr*sign(c); 0 if c = 0)
 //   decay = -lr*lambda*w.
 import type { FloatArray } from '../floatArray';
 import { pyDecayedGroups, pyOptimizerClass } from './pyClass';
-import { type OptimizerSpec, type TermInput, type TermSplit, unitScale } from './spec';
+import type { OptimizerSpec, TermInput, TermSplit } from './spec';
 
-/** One Lion step in place (m[P] the momentum; decayMask[P] = 1 where lambda applies, null = all). */
+/** The floor of |c| in the L1 prox scale 1/|c| (keeps it finite where c = 0). */
+const C_FLOOR = 1e-30;
+
+/** One Lion step in place (m[P] the momentum, c[P] <- this step's c; decayMask[P] = 1 where lambda applies, null = all). */
 export function lionStep(
   theta: FloatArray,
   grad: FloatArray,
   m: FloatArray,
+  cOut: FloatArray,
   lr: number,
   b1: number,
   b2: number,
@@ -27,6 +35,7 @@ export function lionStep(
   for (let i = 0; i < theta.length; i++) {
     const g = grad[i];
     const c = b1 * m[i] + (1 - b1) * g;
+    cOut[i] = c;
     const decay = decayMask === null || decayMask[i] ? weightDecay * theta[i] : 0;
     theta[i] -= lr * (Math.sign(c) + decay);
     m[i] = b2 * m[i] + (1 - b2) * g;
@@ -55,15 +64,12 @@ export const lion: OptimizerSpec<'lion'> = {
   hypers: ['beta1', 'beta2', 'weightDecay'],
   adaptive: true,
   step: ({ theta, grad, state, lr, hp, mask }) =>
-    lionStep(theta, grad, state.m, lr, hp.beta1, hp.beta2, hp.weightDecay, mask),
-  proxScale: unitScale,
+    lionStep(theta, grad, state.m, state.v, lr, hp.beta1, hp.beta2, hp.weightDecay, mask),
+  proxScale: (state) => (k) => 1 / Math.max(Math.abs(state.v[k]), C_FLOOR),
   terms: lionTerms,
   // optax's beta2 0.99; lr and lambda 10x below and above AdamW's defaults (lr*lambda kept)
   defaults: { lr: 0.01, beta2: 0.99, weightDecay: 0.1 },
-  // L1: a zeroed weight moves by lr at the next sign step, so a zero lasts only when tau = lr*zeta1
-  // exceeds lr; zeta1 = 1.5 keeps clear of that threshold, where float32 and float64 would round
-  // apart (76 of 114 weights at 0 after the 200 steps of the L1 case)
-  parity: { lr: 0.002, l1: [0.002, 1.5] },
+  parity: { lr: 0.002, l1: [0.002, 0.002] },
   arena: {
     lr: { quadratic: 0.1, rosenbrock: 0.03, beale: 0.03, saddle: 0.01, himmelblau: 0.03, rastrigin: 0.01 },
     defaultRacer: false,
@@ -74,7 +80,7 @@ export const lion: OptimizerSpec<'lion'> = {
     'm \\leftarrow \\beta_2 m + (1-\\beta_2)\\, g',
   ],
   convention:
-    'optax’s lion: the sign of β₁m + (1−β₁)g, decoupled decay λ on the pre-step weights (scaled by lr, as PyTorch and optax), and the momentum updated after the step with β₂. sign(0) = 0. No ε: Lion has none.',
+    'optax’s lion: the sign of c = β₁m + (1−β₁)g, decoupled decay λ on the pre-step weights (scaled by lr, as PyTorch and optax), and the momentum updated after the step with β₂. sign(0) = 0. No ε: Lion has none. L1’s prox scale is 1/|c|, so a weight at 0 stays there while |c| ≤ ζ₁.',
   pytorch: {
     constants: [
       { name: 'BETA1', hyper: 'beta1', comment: "Lion's interpolation beta" },
@@ -93,12 +99,16 @@ export const lion: OptimizerSpec<'lion'> = {
         [
           'm = self.state[w].setdefault("exp_avg", torch.zeros_like(w))',
           'c = b1 * m + (1.0 - b1) * w.grad',
+          'self.state[w]["c"] = c  # for the L1 prox scale 1/|c|',
           'w.sub_(group["lr"] * (torch.sign(c) + group["weight_decay"] * w))',
           'm.mul_(b2).add_((1.0 - b2) * w.grad)',
         ],
       ),
       ...pyDecayedGroups('Lion', ['lr=LR0', 'betas=(BETA1, BETA2)', 'weight_decay=0.0']),
     ],
-    prox: { why: 's = 1, as the sign step moves every coordinate by lr whatever the gradient', scale: ['s = 1.0'] },
+    prox: {
+      why: 's = 1/|c| (floored at 1e-30), the factor the sign step lr*c/|c| applied to c',
+      scale: ['s = 1.0 / optimizer.state[w]["c"].abs().clamp(min=1e-30)'],
+    },
   },
 };
