@@ -69,7 +69,10 @@ export const lion: OptimizerSpec<'lion'> = {
   terms: lionTerms,
   // optax's beta2 0.99; lr and lambda 10x below and above AdamW's defaults (lr*lambda kept)
   defaults: { lr: 0.01, beta2: 0.99, weightDecay: 0.1 },
-  parity: { lr: 0.002, l1: [0.002, 0.002] },
+  // L1 at [0.01, 0.005]: well conditioned (in the engine alone lr*(1+1e-7) moves the losses by 1.5e-8;
+  // at [0.002, 0.002] by 1e-2, as the 1/|c| prox scale zeroes weights whose c is near 0), 96 of 114
+  // weights at 0 after 200 steps while the loss falls
+  parity: { lr: 0.002, l1: [0.01, 0.005] },
   arena: {
     lr: { quadratic: 0.1, rosenbrock: 0.03, beale: 0.03, saddle: 0.01, himmelblau: 0.03, rastrigin: 0.01 },
     defaultRacer: false,
