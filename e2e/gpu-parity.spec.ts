@@ -56,6 +56,7 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
   const full = [
     ...OPTIMIZER_NAMES,
     'all-optimizers',
+    'compare-modern',
     'dropout',
     'batchnorm',
     'compare',

@@ -2,12 +2,12 @@
 // (src/config/schema.ts, the same validator as the URL and imported files), and the runs of a
 // compare set must share what the backends share: data, architecture, seed and minibatch order.
 // Problems come back as values naming the field; nothing here throws.
-import { validateConfig } from '../src/config/schema';
+import { MAX_COMPARE_RUNS, validateConfig } from '../src/config/schema';
 import type { TrainConfig } from '../src/engine/types';
 import type { ConfigProblem, Result } from './protocol';
 
 /** Most runs in one compare set. */
-export const MAX_RUNS = 8;
+export const MAX_RUNS = MAX_COMPARE_RUNS;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,8 +1,9 @@
 // One colour per optimizer slot, shared by every compare view (curves, legend, table, small
 // multiples, trajectories) and the arenas, so "orange" means the same run everywhere.
 //
-// Tableau 10 without its yellow (too faint on white) and grey (reads as "disabled"): eight hues
-// that stay apart for the common colour-vision deficiencies when paired with distinct labels.
+// Tableau 10 with its yellow (faint on white) and grey (reads as "disabled") moved last, then two
+// hues of Tableau 20: the first eight stay apart for the common colour-vision deficiencies when
+// paired with distinct labels; the last four serve races of nine to twelve (every optimizer).
 
 export const SLOT_COLORS: readonly string[] = [
   '#4e79a7', // blue
@@ -13,6 +14,10 @@ export const SLOT_COLORS: readonly string[] = [
   '#76b7b2', // teal
   '#9c755f', // brown
   '#ff9da7', // pink
+  '#edc948', // yellow
+  '#79706e', // grey
+  '#b6992d', // olive
+  '#d37295', // magenta
 ];
 
 /** The most-distinct colour not yet used by `taken` (falls back to cycling when all are used). */

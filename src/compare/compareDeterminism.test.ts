@@ -4,8 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { lossesOf, serviceWithLog } from '../../workers/testDoubles';
 import { defaultConfig } from '../engine/defaults';
+import { OPTIMIZER_NAMES, optimizerDefaults } from '../engine/optimizers/registry';
 import type { TrainConfig } from '../engine/types';
-import { defaultCompareConfig, slotConfig } from './compareSet';
+import { decodeCompare, encodeCompare } from './compareHash';
+import { addSlot, defaultCompareConfig, MAX_SLOTS, slotConfig } from './compareSet';
 
 /** A small net with dropout and shuffling on, so masks and batch order both matter. */
 function base(): TrainConfig {
@@ -54,5 +56,27 @@ describe('compare mode determinism', () => {
     expect(six[5]).toEqual(alone);
     // Every racer starts from the same weights on the same first minibatch.
     for (const curve of six) expect(curve[0]).toBe(alone[0]);
+  });
+
+  it('every registered optimizer races in one set, through a link, each exactly as it runs alone', async () => {
+    let c = defaultCompareConfig();
+    for (const name of OPTIMIZER_NAMES)
+      if (!c.slots.some((s) => s.optimizer.name === name)) c = addSlot(c, { ...optimizerDefaults(name), name });
+    expect(c.slots.length).toBeLessThanOrEqual(MAX_SLOTS);
+    const { compare, notices } = decodeCompare(encodeCompare(c)); // the URL keeps every racer
+    expect(notices).toEqual([]);
+    expect(compare.slots).toEqual(c.slots);
+    const steps = 30;
+    const all = await race(
+      compare.slots.map((s) => slotConfig(base(), s)),
+      steps,
+    );
+    expect(new Set(compare.slots.map((s) => s.optimizer.name))).toEqual(new Set(OPTIMIZER_NAMES));
+    expect(new Set(compare.slots.map((s) => s.color)).size).toBe(compare.slots.length);
+    for (const [i, s] of compare.slots.entries()) {
+      const [alone] = await race([slotConfig(base(), s)], steps);
+      expect(all[i], s.optimizer.name).toEqual(alone);
+      expect(alone.length).toBe(steps);
+    }
   });
 });

@@ -29,11 +29,11 @@ describe('compare set', () => {
     expect(d.slots[7].color).toBe(SLOT_COLORS[7]); // the next free colour
   });
 
-  it('keeps between 2 and 8 slots', () => {
+  it('keeps between 2 and 12 slots', () => {
     let c = defaultCompareConfig();
-    c = addSlot(addSlot(c, c.slots[0].optimizer), c.slots[1].optimizer);
+    while (c.slots.length < MAX_SLOTS) c = addSlot(c, c.slots[0].optimizer);
     expect(c.slots.length).toBe(MAX_SLOTS);
-    expect(() => addSlot(c, c.slots[0].optimizer)).toThrow(/at most 8/);
+    expect(() => addSlot(c, c.slots[0].optimizer)).toThrow(/at most 12/);
     let small = { ...c, slots: c.slots.slice(0, 2) };
     expect(() => removeSlot(small, 0)).toThrow(/at least 2/);
     small = removeSlot({ ...c, slots: c.slots.slice(0, 3) }, 1);
@@ -64,7 +64,7 @@ describe('parseCompareConfig', () => {
       targetLoss: -1,
       slots: [
         { color: 'red', optimizer: { name: 'adam', lr: 'fast' } },
-        { color: '#123456', optimizer: { name: 'lion', momentum: 0.5 } },
+        { color: '#123456', optimizer: { name: 'nadam', momentum: 0.5 } },
         7,
       ],
     };
@@ -102,9 +102,9 @@ describe('parseCompareConfig', () => {
     const one = parseCompareConfig({ slots: [{ optimizer: { name: 'sgd' } }] });
     expect(one.compare.slots.length).toBe(6);
     expect(one.notices[0].path).toBe('compare.slots');
-    const ten = parseCompareConfig({ slots: Array.from({ length: 10 }, () => ({ optimizer: { name: 'sgd' } })) });
-    expect(ten.compare.slots.length).toBe(8);
-    expect(ten.notices[0].message).toMatch(/keeping the first 8/);
-    expect(new Set(ten.compare.slots.map((s) => s.color)).size).toBe(8);
+    const many = parseCompareConfig({ slots: Array.from({ length: 14 }, () => ({ optimizer: { name: 'sgd' } })) });
+    expect(many.compare.slots.length).toBe(12);
+    expect(many.notices[0].message).toMatch(/keeping the first 12/);
+    expect(new Set(many.compare.slots.map((s) => s.color)).size).toBe(12);
   });
 });

@@ -1,17 +1,17 @@
-// The compare set: 2 to 8 optimizer settings that race on one network, one dataset, one
+// The compare set: 2 to 12 optimizer settings that race on one network, one dataset, one
 // initial weight vector and one minibatch order. Plain data (it lives in the URL next to the
 // TrainConfig); each slot differs from the base config only in its optimizer section.
 
 import { FIELDS } from '../config/fields';
 import { OPTIMIZER_LABELS } from '../config/labels';
-import { checkField, describeValue, type Notice } from '../config/schema';
+import { checkField, describeValue, MAX_COMPARE_RUNS, type Notice } from '../config/schema';
 import { hyperDef } from '../engine/optimizers/hypers';
 import { optimizerDefaults, optimizerSpec } from '../engine/optimizers/registry';
 import type { HyperKey, OptimizerConfig, OptimizerName, TrainConfig } from '../engine/types';
 import { isHexColor, nextColor, SLOT_COLORS } from './colors';
 
 export const MIN_SLOTS = 2;
-export const MAX_SLOTS = 8;
+export const MAX_SLOTS = MAX_COMPARE_RUNS;
 
 export interface CompareSlot {
   /** '#rrggbb': the slot's colour in every chart, table row and trajectory. */

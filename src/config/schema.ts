@@ -9,6 +9,9 @@ import { FIELDS, type Field, LAYER_FIELDS, MAX_HIDDEN_LAYERS, REGRESSION_DATASET
 /** The config version this build writes. Older/newer/unknown versions are read field by field. */
 export const CONFIG_VERSION = 1;
 
+/** Most runs racing at once in compare mode (the compare slots, links and files, the worker's run dimension): every registered optimizer fits. */
+export const MAX_COMPARE_RUNS = 12;
+
 export interface Notice {
   /** Field path, e.g. 'model.hidden[2].units', or 'config' / 'link' for the whole input. */
   path: string;

@@ -140,14 +140,18 @@ export function decayMask(layout: ParamLayout, decayBiases: boolean): Uint8Array
 
 /**
  * theta's blocks for per-layer optimizer rules (optimizers/spec.ts): per dense layer its weight
- * matrix W[O, I] (hidden or output), its bias b[O] and, with batch norm, gamma|beta [2O] as vectors.
+ * matrix W[O, I] (hidden or output), its bias b[O] and, with batch norm, gamma[O] and beta[O] as
+ * vectors: one block per parameter tensor, as PyTorch, optax and the GPU plan (plan.ts) have them.
  */
 export function paramSegments(layout: ParamLayout): ParamSegment[] {
   const out: ParamSegment[] = [];
   for (const L of layout.layers) {
     out.push({ offset: L.w, rows: L.outDim, cols: L.inDim, role: L.hidden ? 'hiddenWeight' : 'outputWeight' });
     out.push({ offset: L.b, rows: 1, cols: L.outDim, role: 'vector' });
-    if (L.batchNorm) out.push({ offset: L.gamma, rows: 1, cols: 2 * L.outDim, role: 'vector' });
+    if (L.batchNorm) {
+      out.push({ offset: L.gamma, rows: 1, cols: L.outDim, role: 'vector' });
+      out.push({ offset: L.beta, rows: 1, cols: L.outDim, role: 'vector' });
+    }
   }
   return out;
 }

@@ -238,7 +238,7 @@ describe('optimizerStep dispatch', () => {
     );
     expect(() =>
       optimizerStep(
-        { ...cfgOf('sgd'), name: 'lion' as OptimizerName },
+        { ...cfgOf('sgd'), name: 'nadam' as OptimizerName },
         new Float32Array(2),
         new Float32Array(2),
         s,

@@ -89,6 +89,20 @@ const CASES: Case[] = [
   makeCase('adamw', 'exponential', ['l2', 'earlyStop', 'batchNorm'], (c) => {
     c.reg.decayBiases = true;
   }),
+  // Lion: lr 3-10x below Adam's, its own beta2 and a larger decay (the rule's recommended ranges)
+  makeCase('lion', 'cosine', ['l1', 'clip'], (c) => {
+    c.optimizer = { ...c.optimizer, lr: 0.003, beta2: 0.99, weightDecay: 0.1 };
+  }),
+  makeCase('lion', 'warmup', ['l2', 'batchNorm'], (c) => {
+    c.optimizer = { ...c.optimizer, lr: 0.002, beta2: 0.99, weightDecay: 0.3 };
+  }),
+  makeCase('lamb', 'step', ['l1', 'batchNorm'], (c) => {
+    c.optimizer = { ...c.optimizer, lr: 0.02, eps: 1e-6, weightDecay: 0.01 };
+    c.reg.decayBiases = true;
+  }),
+  makeCase('lamb', 'exponential', ['clip', 'earlyStop'], (c) => {
+    c.optimizer = { ...c.optimizer, lr: 0.02, weightDecay: 0.1 };
+  }),
 ];
 
 /** The engine's run of a case, with what the script needs to replay it. */

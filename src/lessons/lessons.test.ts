@@ -34,8 +34,8 @@ beforeAll(async () => {
 });
 
 describe('lesson catalogue', () => {
-  it('covers the ten topics of the lecture, in order, with unique ids', () => {
-    expect(new Set(LESSONS.map((l) => l.number))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+  it('covers the ten topics of the lecture, in order, then what lies beyond (11), with unique ids', () => {
+    expect(new Set(LESSONS.map((l) => l.number))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
     expect(new Set(LESSONS.map((l) => l.id)).size).toBe(LESSONS.length);
     const numbers = LESSONS.map((l) => l.number);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
@@ -263,6 +263,45 @@ describe('10 batch normalization', () => {
       const sp = activationStats(plain.run).std;
       const sb = activationStats(bn.run).std;
       expect(sb[sb.length - 1]).toBeGreaterThan(2 * sp[sp.length - 1]);
+    }
+  });
+});
+
+describe('11 beyond the lecture', () => {
+  it('Lion: the update-to-weight ratio stays near lr/rms(w) whatever each minibatch gradient’s size; SGD’s follows it', () => {
+    for (const seed of [undefined, 5]) {
+      const r = run('lion', seed);
+      // the typical change of the ratio from one step (one minibatch) to the next, |ln(r_t+1 / r_t)|
+      const jitter = (id: string) => {
+        const rs = r.byId(id).steps.map((s) => s.ratio);
+        return median(rs.slice(1).map((x, i) => Math.abs(Math.log(x / rs[i]))));
+      };
+      expect(jitter('lion'), `seed ${seed}`).toBeLessThan(0.05);
+      expect(jitter('sgd')).toBeGreaterThan(0.3);
+      // every first-layer weight moved by lr: ||dW|| / ||W|| = lr sqrt(n) / ||W|| (W [16, 2] first in theta)
+      const lion = r.byId('lion');
+      const n = 2 * 16;
+      const W = lion.run.getParams().slice(0, n);
+      const predicted = (lion.cfg.optimizer.lr * Math.sqrt(n)) / Math.hypot(...W);
+      const lastEpoch = lion.steps.slice(-lion.run.stepsPerEpoch).map((s) => s.ratio);
+      expect(Math.abs(median(lastEpoch) / predicted - 1)).toBeLessThan(0.1);
+    }
+  });
+
+  it('LAMB: every layer’s update-to-weight ratio is lr at every step; Adam’s differs from layer to layer', () => {
+    for (const seed of [undefined, 11]) {
+      const r = run('lamb', seed);
+      const lamb = r.byId('lamb');
+      const lr = lamb.cfg.optimizer.lr;
+      for (const s of lamb.steps) for (const q of s.ratios) expect(Math.abs(q / lr - 1)).toBeLessThan(1e-3);
+      // Adam's median ratio per layer and epoch ranges over more than a factor of 5 (the lesson's text)
+      const adam = r.byId('adam');
+      const spe = adam.run.stepsPerEpoch;
+      const cells = adam.epochs.flatMap((_, e) =>
+        adam.steps[0].ratios.map((_, l) => median(adam.steps.slice(e * spe, (e + 1) * spe).map((s) => s.ratios[l]))),
+      );
+      expect(Math.max(...cells) / Math.min(...cells), `seed ${seed}`).toBeGreaterThan(5);
+      expect(last(lamb).valLoss).toBeLessThan(0.5); // and it learns (ln 2 = 0.69 is guessing)
     }
   });
 });

@@ -22,6 +22,8 @@ export interface StepPoint {
   lr: number;
   /** ||dW||/||W|| of the first layer's weights. */
   ratio: number;
+  /** ||dW||/||W|| of every layer's weights, input to output (the per-layer demos). */
+  ratios: number[];
 }
 
 export interface PresetRun {
@@ -86,7 +88,14 @@ export class LessonRunner {
       const { steps, epochs } = r.run.step(Math.max(1, Math.min(n, toPhase)));
       for (const s of steps) {
         if (s.step % this.stride !== 0) continue;
-        r.steps.push({ step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr, ratio: s.updateRatio[0] });
+        r.steps.push({
+          step: s.step,
+          epoch: s.epoch,
+          loss: s.loss,
+          lr: s.lr,
+          ratio: s.updateRatio[0],
+          ratios: [...s.updateRatio],
+        });
       }
       r.epochs.push(...epochs);
       this.applyPhases(r);

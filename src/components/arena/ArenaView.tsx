@@ -1,4 +1,4 @@
-// The optimizer arena: 2 to 8 optimizers race on a 2D test function from a start point the user
+// The optimizer arena: 2 to 12 optimizers race on a 2D test function from a start point the user
 // clicks. Left: the function and the racers; middle: the contours with the animated paths and
 // the playback bar; right: the selected racer's update split into its terms, and the race table.
 import { arenaLr } from '../../compare/arenaDefaults';

@@ -1,4 +1,4 @@
-// Compare mode: 2 to 8 optimizer settings race on the playground's network, data, initial
+// Compare mode: 2 to 12 optimizer settings race on the playground's network, data, initial
 // weights and minibatch order (the sidebar still sets those for all of them). Left: the racers;
 // right: the overlaid loss chart, the live table, accuracy and update-ratio charts, one decision boundary
 // per optimizer and the weight-space trajectories on one shared plane.

@@ -11,7 +11,7 @@ const TABS: { view: ViewName; label: string; help: string }[] = [
   {
     view: 'compare',
     label: 'Compare optimizers',
-    help: 'Race 2 to 8 optimizers on the same network, data and initial weights',
+    help: 'Race 2 to 12 optimizers on the same network, data and initial weights',
   },
   { view: 'arena', label: 'Arena', help: 'Optimizers racing on classic 2D test functions, step by step' },
 ];

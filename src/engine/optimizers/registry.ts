@@ -8,13 +8,15 @@ import { adagrad } from './adagrad';
 import { adam } from './adam';
 import { adamw } from './adamw';
 import { defaultHypers, HYPERS, type OptimizerHypers } from './hypers';
+import { lamb } from './lamb';
+import { lion } from './lion';
 import { momentum } from './momentum';
 import { nesterov } from './nesterov';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
 import type { OptimizerSpec } from './spec';
 
-export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw] as const;
+export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lion, lamb] as const;
 
 export type OptimizerName = (typeof OPTIMIZERS)[number]['name'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS.map((o) => o.name);

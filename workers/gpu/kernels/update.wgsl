@@ -1,6 +1,7 @@
 // update: the optimizer step, one 64-invocation workgroup per (parameter segment k, run r).
 //   scale = min(1, clipNorm / ||g||)       ||g|| over all of the run's parameters (clipping, when clipNorm > 0)
-//   w, m, v <- optimizer(w, scale g, m, v) (kernels/optimizers/; OPT = OPT_EACH_RUN: each run's own rule)
+//   w, m, v <- optimizer(w, scale g, m, v) (kernels/optimizers/; OPT = OPT_EACH_RUN: each run's own rule;
+//              LAMB first reduces its trust ratio over the segment, see below)
 //   w <- sign(w) max(0, |w| - lr l1 s) for decayed w when l1 > 0: L1's proximal step (lib/optimizers.wgsl l1_prox)
 // and the step's bookkeeping for the run:
 //   loss = dataLoss + l2 sum w^2 + l1 sum |w| + l1Act sum_l sum |h_l| / B    (record word 0, from segment 0)
@@ -77,14 +78,31 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
   // `dead` is the same in every invocation, but the uniformity analysis cannot see that through a
   // read_write buffer: so no early return, the barriers below stay in uniform control flow.
   var acc = vec3<f32>(0.0);   // sum dW^2, sum W_before^2, non-finite count
+  let norm = sqrt(gsq);
+  let clip = hyper_f(r, H_CLIP_NORM);
+  var scale = 1.0;
+  if (clip > 0.0 && norm > clip) { scale = clip / norm; }
+  let kindOpt = select(OPT, hyper_u(r, H_OPTIMIZER), OPT == OPT_EACH_RUN);
+  var args = opt_args(r, d.R, kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u);
+  let w0 = r * d.P + off;
+  // LAMB's trust ratio needs the whole segment's ||w|| and ||u|| before any of it moves: a first
+  // pass sums w^2 and u^2 (u from the moments this step will store), reduced over the workgroup.
+  // Compiled in only when LAMB can run (OPT is an override: uniform, so the barriers are allowed).
+  if (OPT == OPT_LAMB || OPT == OPT_EACH_RUN) {
+    var sums = vec3<f32>(0.0);
+    if (!dead && kindOpt == OPT_LAMB) {
+      for (var i = t; i < len; i += WG) {
+        let w = state[w0 + i];
+        let mv = lamb_moments(state[d.gradOff + w0 + i] * scale, state[d.mOff + w0 + i], state[d.vOff + w0 + i], args);
+        let u = lamb_dir(w, mv, args);
+        sums += vec3<f32>(w * w, u * u, 0.0);
+      }
+    }
+    let total = workgroup_sum(sums, t);
+    args.trust = lamb_trust(total.x, total.y);
+    workgroupBarrier();  // every invocation has read red[0] before it is reused below
+  }
   if (!dead) {
-    let norm = sqrt(gsq);
-    let clip = hyper_f(r, H_CLIP_NORM);
-    var scale = 1.0;
-    if (clip > 0.0 && norm > clip) { scale = clip / norm; }
-    let kindOpt = select(OPT, hyper_u(r, H_OPTIMIZER), OPT == OPT_EACH_RUN);
-    let args = opt_args(r, d.R, kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u);
-    let w0 = r * d.P + off;
     for (var i = t; i < len; i += WG) {
       let w = state[w0 + i];
       let g = state[d.gradOff + w0 + i] * scale;
@@ -100,21 +118,27 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
     }
     if (kind == 2u) { running_stats(r, segs[k * 8u + 4u], segs[k * 8u + 5u], segs[k * 8u + 6u], t); }
   }
-  red[t] = acc;
+  let total = workgroup_sum(acc, t);
+  if (t == 0u && !dead) {
+    if (total.z > 0.0) { rec[d.flagsOff + r * d.nParamSeg + k] = bitcast<f32>(run_step(r) + 1u); }
+    if (kind == 0u) {
+      var infBits = 0x7f800000u;  // a var, not a constant: WGSL rejects an infinite constant
+      var ratio = bitcast<f32>(infBits);  // +Infinity when W_before = 0, as the engine
+      if (total.y > 0.0) { ratio = sqrt(total.x) / sqrt(total.y); }
+      rec[recBase + 8u + d.L + layer] = ratio;
+    }
+  }
+}
+
+// The sum of x over the workgroup's 64 invocations (tree reduction in `red`; call in uniform flow).
+fn workgroup_sum(x: vec3<f32>, t: u32) -> vec3<f32> {
+  red[t] = x;
   workgroupBarrier();
   for (var s = WG / 2u; s > 0u; s >>= 1u) {
     if (t < s) { red[t] += red[t + s]; }
     workgroupBarrier();
   }
-  if (t == 0u && !dead) {
-    if (red[0].z > 0.0) { rec[d.flagsOff + r * d.nParamSeg + k] = bitcast<f32>(run_step(r) + 1u); }
-    if (kind == 0u) {
-      var infBits = 0x7f800000u;  // a var, not a constant: WGSL rejects an infinite constant
-      var ratio = bitcast<f32>(infBits);  // +Infinity when W_before = 0, as the engine
-      if (red[0].y > 0.0) { ratio = sqrt(red[0].x) / sqrt(red[0].y); }
-      rec[recBase + 8u + d.L + layer] = ratio;
-    }
-  }
+  return red[0];
 }
 
 // runMean = m runMean + (1 - m) mean,  runVar = m runVar + (1 - m) var B / (B - 1)   (features O,

@@ -30,6 +30,28 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
   ...OPTIMIZER_CASES,
   // every registered optimizer racing in one compare set (each run its own rule: OPT_EACH_RUN)
   'all-optimizers': { runs: OPTIMIZER_NAMES.map(ownCase) },
+  // per-segment rules in a mixed set: LAMB's trust ratio with decayed biases and L1, and under a
+  // schedule, Lion with clipping, beside element-wise rules in the same dispatch
+  'compare-modern': {
+    runs: [
+      (c) => {
+        optimizerCase('lion', 0.002)(c);
+        c.clipNorm = 0.5;
+      },
+      (c) => {
+        optimizerCase('lamb', 0.01)(c);
+        c.reg.decayBiases = true;
+        c.reg.l1 = 1e-3;
+      },
+      (c) => {
+        optimizerCase('lamb', 0.02)(c);
+        c.schedule.kind = 'cosine';
+        c.schedule.totalSteps = 150;
+      },
+      optimizerCase('adam', 0.01),
+      optimizerCase('momentum', 0.05),
+    ],
+  },
   dropout: {
     patch: (c) => {
       c.model.hidden = c.model.hidden.map((h) => ({ ...h, dropout: 0.2 }));

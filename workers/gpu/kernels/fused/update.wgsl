@@ -85,6 +85,55 @@ fn step_totals(g: u32, t: u32, s: u32) {
   sync();
 }
 
+// LAMB's trust ratio per segment, before any of it moves (optimizers/lamb.wgsl): each item sums w^2
+// and u^2 over its parameters into its partial slots 0 and 1, then each item adds up the items of its
+// segment (items[it].w) and keeps r = ||w|| / ||u|| in its slot 3, read by update_items.
+fn lamb_items(g: u32, t: u32, s: u32) {
+  for (var idx = t; idx < d.RPW * d.nParamItems; idx += WG) {
+    let j = idx / d.nParamItems;
+    let it = idx % d.nParamItems;
+    let r = g * d.RPW + j;
+    if (r >= d.R || mld(sc(j, SC_SKIP)) != 0.0 || item_rule(r) != OPT_LAMB) { continue; }
+    let scale = mld(sc(j, SC_SCALE));
+    let a = opt_args_at(r, s, item_kind(it) == 0u || hyper_u(r, H_DECAY_BIASES) != 0u);
+    var w2 = 0.0;
+    var u2 = 0.0;
+    for (var e = d.items[it].y; e < d.items[it].y + d.items[it].z; e++) {
+      let k = r * d.P + e;
+      let w = state[k];
+      let u = lamb_dir(w, lamb_moments(state[d.gradOff + k] * scale, state[d.mOff + k], state[d.vOff + k], a), a);
+      w2 += w * w;
+      u2 += u * u;
+    }
+    mst(part(j, it), w2);
+    mst(part(j, it) + 1u, u2);
+  }
+  sync();
+  for (var idx = t; idx < d.RPW * d.nParamItems; idx += WG) {
+    let j = idx / d.nParamItems;
+    let it = idx % d.nParamItems;
+    let r = g * d.RPW + j;
+    if (r >= d.R || mld(sc(j, SC_SKIP)) != 0.0 || item_rule(r) != OPT_LAMB) { continue; }
+    var w2 = 0.0;
+    var u2 = 0.0;
+    for (var i = 0u; i < d.nParamItems; i++) {
+      if (d.items[i].w == d.items[it].w) {
+        w2 += mld(part(j, i));
+        u2 += mld(part(j, i) + 1u);
+      }
+    }
+    mst(part(j, it) + 3u, lamb_trust(w2, u2));
+  }
+  sync();
+}
+
+// the rule of run r: OPT, or the run's own when OPT = OPT_EACH_RUN (a constant OPT lets the
+// compiler drop the other rules)
+fn item_rule(r: u32) -> u32 {
+  if (OPT == OPT_EACH_RUN) { return hyper_u(r, H_OPTIMIZER); }
+  return OPT;
+}
+
 fn update_items(g: u32, t: u32, s: u32) {
   for (var idx = t; idx < d.RPW * d.nParamItems; idx += WG) {
     let j = idx / d.nParamItems;
@@ -97,9 +146,8 @@ fn update_items(g: u32, t: u32, s: u32) {
     let scale = mld(sc(j, SC_SCALE));
     var a = opt_args_at(r, s, kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u);
     let l1 = hyper_f(r, H_L1);
-    // a constant optimizer (OPT != OPT_EACH_RUN) lets the compiler drop the other rules
-    var rule = OPT;
-    if (OPT == OPT_EACH_RUN) { rule = hyper_u(r, H_OPTIMIZER); }
+    let rule = item_rule(r);
+    if ((OPT == OPT_LAMB || OPT == OPT_EACH_RUN) && rule == OPT_LAMB) { a.trust = mld(part(j, it) + 3u); }
     var acc = vec3<f32>(0.0);
     for (var e = off; e < off + len; e++) {
       let k = r * d.P + e;

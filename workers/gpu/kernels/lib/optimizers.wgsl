@@ -13,6 +13,7 @@ struct OptArgs {
   lr: f32, mu: f32, b1: f32, b2: f32, omb1: f32, omb2: f32, rho: f32, omrho: f32, eps: f32,
   c1: f32, c2: f32,          // Adam bias corrections 1 - b1^t, 1 - b2^t (float64 on the CPU)
   wd: f32, decayed: bool,    // AdamW's lambda, and whether this parameter is decayed
+  trust: f32,                // LAMB's trust ratio of the segment (set by the update kernels; 1 otherwise)
 }
 
 // L1 as a proximal step after the optimizer's move w' (FOBOS; reference: the engine's L1 prox in
@@ -35,7 +36,7 @@ fn opt_args(r: u32, R: u32, decayed: bool) -> OptArgs {
 fn opt_args_with(r: u32, lr: f32, c1: f32, c2: f32, decayed: bool) -> OptArgs {
   return OptArgs(lr, hyper_f(r, H_MU), hyper_f(r, H_BETA1), hyper_f(r, H_BETA2), hyper_f(r, H_OM_BETA1),
                  hyper_f(r, H_OM_BETA2), hyper_f(r, H_RHO), hyper_f(r, H_OM_RHO), hyper_f(r, H_EPS), c1, c2,
-                 hyper_f(r, H_WEIGHT_DECAY), decayed);
+                 hyper_f(r, H_WEIGHT_DECAY), decayed, 1.0);
 }
 
 // true for a finite f32 (exponent not all ones); bit test because WGSL may assume finite math

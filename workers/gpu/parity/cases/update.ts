@@ -6,7 +6,7 @@ import { updateRunningStats } from '../../../../src/engine/batchnorm';
 import { defaultConfig } from '../../../../src/engine/defaults';
 import { l2Norm } from '../../../../src/engine/floatArray';
 import { l1Prox } from '../../../../src/engine/l1Prox';
-import { buildLayout, decayMask } from '../../../../src/engine/layout';
+import { buildLayout, decayMask, paramSegments } from '../../../../src/engine/layout';
 import { optimizerStep } from '../../../../src/engine/optim';
 import { activationL1Penalty, l1Penalty, l2Penalty, l2PenaltyGrad } from '../../../../src/engine/regularizers';
 import { OPTIMIZER_NAMES, type OptimizerName, type TrainConfig } from '../../../../src/engine/types';
@@ -119,7 +119,7 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     const norm = l2Norm(g);
     if (c.clipNorm > 0 && norm > c.clipNorm) for (let i = 0; i < P; i++) g[i] *= c.clipNorm / norm;
     const st = { t: t0, m: m[r].slice(), v: v[r].slice() };
-    optimizerStep(c.optimizer, th, g, st, c.optimizer.lr, mask);
+    optimizerStep(c.optimizer, th, g, st, c.optimizer.lr, mask, paramSegments(layout)); // LAMB's blocks
     zeros += l1Prox(c.optimizer, th, st, c.optimizer.lr, c.reg.l1, mask);
     const ratio = layout.layers.map((l) => {
       const n = l.outDim * l.inDim;
