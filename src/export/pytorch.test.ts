@@ -127,7 +127,7 @@ describe('pytorchScript', () => {
         cfg.optimizer.name = opt;
         cfg.schedule.kind = kind;
         const script = pytorchScript(cfg, tinyClassification());
-        expect(script).toMatch(/^optimizer = (torch\.optim\.|LectureMomentum\()/m);
+        expect(script).toMatch(/^optimizer = (torch\.optim\.|LectureMomentum\(|MuonWithAuxAdamW\()/m);
         sources.push(`def case_${opt}_${kind}():\n${script.replace(/^/gm, '    ').replace(/^ +$/gm, '')}\n`);
       }
     }
@@ -144,6 +144,8 @@ describe('pytorchScript', () => {
       rmsprop: /torch\.optim\.RMSprop\(.*alpha=RHO, eps=EPS, centered=False, momentum=0\.0\)/,
       adam: /torch\.optim\.Adam\(.*betas=\(BETA1, BETA2\), eps=EPS, weight_decay=0\.0\)/,
       adamw: /torch\.optim\.AdamW\(\n.*"params": DECAYED, "weight_decay": WEIGHT_DECAY/,
+      // torch 1.13 has no Muon: the script's class, hidden W by Newton-Schulz, the rest by AdamW
+      muon: /MuonWithAuxAdamW\(\n.*lr=LR0, momentum=MOMENTUM, betas=\(BETA1, BETA2\), eps=EPS/,
     };
     for (const opt of OPTIMIZER_NAMES) {
       const cfg = defaultConfig();
@@ -154,9 +156,9 @@ describe('pytorchScript', () => {
       const s = pytorchScript(cfg, tinyClassification());
       expect(s, opt).toMatch(expected[opt]);
       expect(s).toContain('LR0 = 0.0123');
-      if (opt === 'momentum' || opt === 'nesterov') expect(s).toContain('MOMENTUM = 0.87');
+      if (opt === 'momentum' || opt === 'nesterov' || opt === 'muon') expect(s).toContain('MOMENTUM = 0.87');
       if (opt === 'rmsprop') expect(s).toContain('RHO = 0.95');
-      if (opt === 'adam' || opt === 'adamw') expect(s).toContain('BETA1 = 0.8');
+      if (opt === 'adam' || opt === 'adamw' || opt === 'muon') expect(s).toContain('BETA1 = 0.8');
       if (opt === 'adagrad') expect(s).toContain('INITIAL_ACCUMULATOR = 0.25');
     }
   });

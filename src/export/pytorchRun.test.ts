@@ -43,7 +43,7 @@ function makeCase(
     { units: 8, activation: 'tanh', dropout: 0, batchNorm: variants.includes('batchNorm') },
     { units: 6, activation: 'relu', dropout: 0, batchNorm: false },
   ];
-  const lr: Record<string, number> = { sgd: 0.2, momentum: 0.05, nesterov: 0.05, adagrad: 0.1 };
+  const lr: Record<string, number> = { sgd: 0.2, momentum: 0.05, nesterov: 0.05, adagrad: 0.1, muon: 0.02 };
   cfg.optimizer = { ...cfg.optimizer, name: opt, lr: lr[opt] ?? 0.01 };
   cfg.schedule = { ...cfg.schedule, kind, every: 10, factor: 0.5, eta: 0.97, k: 0.1, warmupSteps: 40 };
   cfg.schedule.totalSteps = 150;
@@ -87,6 +87,14 @@ const CASES: Case[] = [
   makeCase('adam', 'step', ['earlyStop', 'clip']),
   makeCase('adamw', 'inverse', ['l1']),
   makeCase('adamw', 'exponential', ['l2', 'earlyStop', 'batchNorm'], (c) => {
+    c.reg.decayBiases = true;
+  }),
+  // Muon: the script's MuonWithAuxAdamW; momentum 0.95 as the reference's default
+  makeCase('muon', 'cosine', ['l1', 'batchNorm'], (c) => {
+    c.optimizer.momentum = 0.95;
+  }),
+  makeCase('muon', 'step', ['l2', 'clip'], (c) => {
+    c.optimizer.momentum = 0.95;
     c.reg.decayBiases = true;
   }),
 ];

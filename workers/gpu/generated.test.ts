@@ -2,10 +2,12 @@
 // names its hyper words and optimizer ids through them (no hand-kept numbers left to drift).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/engine/defaults';
+import { OPTIMIZERS, optimizerSpec } from '../../src/engine/optimizers/registry';
 import { OPTIMIZER_NAMES } from '../../src/engine/types';
 import { DROP_Q_WORD, HS, HYPER_ROW, HYPER_WORD, hyperWGSL, SLOT_WORD, SLOT_WORDS } from './hyper';
 import { KERNELS } from './kernels';
-import { OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
+import { initialState, OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
 
 /** name -> value of every `const NAME: u32 = Nu;` in a WGSL source. */
 function consts(src: string): Map<string, number> {
@@ -45,9 +47,22 @@ describe('generated WGSL constants', () => {
     const suite = readFileSync(new URL('./parity/suite.ts', import.meta.url), 'utf8');
     const spec = readFileSync(new URL('../../e2e/gpu-parity.spec.ts', import.meta.url), 'utf8');
     for (const name of OPTIMIZER_NAMES) {
+      if (optimizerSpec(name).gpuUnsupported) continue; // refused by the backend: see the next test
       expect(suite, name).toMatch(new RegExp(`\\n  ${name}: \\{ patch: optimizerCase\\('${name}'`));
       expect(spec, name).toMatch(new RegExp(`\\n    '${name}',\\n`));
     }
+  });
+
+  it('refuses, naming the field and the reason, a rule the GPU cannot run (the CPU engine takes it)', () => {
+    const cfg = defaultConfig();
+    const theta = new Float32Array(10);
+    for (const o of OPTIMIZERS) {
+      cfg.optimizer.name = o.name;
+      if (o.gpuUnsupported)
+        expect(() => initialState(cfg, theta)).toThrow(`optimizer.name: '${o.name}' ${o.gpuUnsupported}`);
+      else expect(() => initialState(cfg, theta)).not.toThrow();
+    }
+    expect(OPTIMIZERS.filter((o) => o.gpuUnsupported).map((o) => o.name)).toEqual(['muon']);
   });
 
   it('keeps the each-run sentinel out of the id range', () => {

@@ -9,12 +9,13 @@ import { adam } from './adam';
 import { adamw } from './adamw';
 import type { OptimizerHypers } from './hypers';
 import { momentum } from './momentum';
+import { muon } from './muon';
 import { nesterov } from './nesterov';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
 import type { OptimizerSpec } from './spec';
 
-export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw] as const;
+export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, muon] as const;
 
 export type OptimizerName = (typeof OPTIMIZERS)[number]['name'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS.map((o) => o.name);
