@@ -177,6 +177,10 @@ export const muon: OptimizerSpec<'muon'> = {
     };
   },
   terms: muonTerms,
+  // the references' defaults (muon.py and torch.optim.Muon): momentum 0.95; Keller Jordan's lr 0.02
+  defaults: { lr: 0.02, momentum: 0.95 },
+  // not run: the WebGPU backend refuses Muon (gpuUnsupported); kept for when it has the rule
+  parity: { lr: 0.02, l1: [0.02, 0.002] },
   arena: {
     lr: { quadratic: 0.1, rosenbrock: 0.01, beale: 0.03, saddle: 0.01, himmelblau: 0.05, rastrigin: 0.03 },
     defaultRacer: false,
