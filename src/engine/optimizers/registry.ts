@@ -34,6 +34,12 @@ export function optimizerSpec(name: string): OptimizerSpec {
   return s;
 }
 
+/** Why the WebGPU backend refuses rule `name` (naming the field; spec gpuUnsupported), or null when it runs it. */
+export function gpuRefusal(name: string): string | null {
+  const why = optimizerSpec(name).gpuUnsupported;
+  return why ? `optimizer.name: '${name}' ${why}` : null;
+}
+
 /** Display names by optimizer, in registry order. */
 export const OPTIMIZER_LABELS = Object.fromEntries(OPTIMIZERS.map((o) => [o.name, o.label])) as Record<
   OptimizerName,
