@@ -192,7 +192,7 @@ export const muon: OptimizerSpec<'muon'> = {
     'w \\leftarrow w - \\varepsilon \\lambda\\, w - \\varepsilon \\sqrt{\\max(1, r/c)}\\; O \\quad\\text{(hidden } w_{r\\times c}\\text{; others: AdamW)}',
   ],
   convention:
-    'Hidden layers’ W[r×c]: Nesterov momentum (μ·average, as torch’s lerp), orthogonalised by 5 Newton-Schulz steps (3.4445, −4.7750, 2.0315) after dividing by ‖U‖_F + 1e-7, scaled by the original √max(1, r/c) (torch’s adjust_lr_fn "original"); decoupled decay w ← w − ελw first. Output layer, biases and batch-norm: AdamW with the same ε. In the 2D arena the point is a 1×2 matrix, so Newton-Schulz only rescales: the move is ε·0.70 along the momentum-averaged direction u/|u| — normalised momentum descent with a fixed step length, not a per-coordinate sign.',
+    'Hidden layers’ W[r×c]: Nesterov momentum (μ·average, as torch’s lerp), orthogonalised by 5 Newton-Schulz steps (3.4445, −4.7750, 2.0315) after dividing by ‖U‖_F + 1e-7, scaled by the original √max(1, r/c) (torch’s adjust_lr_fn "original"); decoupled decay w ← w − ελw first. Output layer, biases and batch-norm: AdamW with the same ε. In the 2D arena the point is a 1×2 matrix, so Newton-Schulz only rescales: the move is ε·0.70 along the momentum-averaged direction u/|u| — normalised momentum descent with a fixed step length, not a per-coordinate sign; its scale is Newton-Schulz’s factor 0.70/|u| on the Nesterov average u.',
   gpuUnsupported:
     'orthogonalises each hidden weight matrix by Newton-Schulz matrix products, which the WebGPU backend does not have yet',
   pytorch: {
