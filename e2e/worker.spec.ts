@@ -60,6 +60,16 @@ test.describe('training worker', () => {
     await trainAndCheck(page, 'cpu', 2500);
   });
 
+  test('forced WebGPU: a Muon run trains on the CPU engine, and the page is told why', async () => {
+    await page.evaluate(() => window.harness.init('webgpu'));
+    const backend = await page.evaluate(() => window.harness.createMuon());
+    console.log(`[muon] ${backend.message}`);
+    expect(backend).toMatchObject({ kind: 'cpu', requested: 'webgpu', reason: 'gpu-error' });
+    expect(backend.message).toMatch(/^CPU engine: .*optimizer\.name: 'muon' .*Newton-Schulz/);
+    await page.evaluate(() => window.harness.step(20));
+    expect((await snap(page)).points).toBe(20);
+  });
+
   test('auto: on the software adapter the CPU engine wins for a small net, and the page is told why', async () => {
     await page.evaluate(() => window.harness.init('auto'));
     const backend = await page.evaluate(() => window.harness.create());

@@ -9,7 +9,7 @@ import type { RunSnapshot } from '../src/engine/snapshot';
 import type { TrainConfig } from '../src/engine/types';
 import { loadDigits } from './digits';
 import type { BackendChoice, Result } from './protocol';
-import { type BackendFactories, type CalibrationCache, selectBackend } from './select';
+import { type BackendFactories, type CalibrationCache, cpuFallbackMessage, selectBackend } from './select';
 import { Session } from './session';
 import { ok, problemFromError, rejected } from './validate';
 
@@ -68,4 +68,19 @@ export async function switchBackend(s: Session, ctx: BuildContext): Promise<stri
   sel.status.deviceLosses = s.backendStatus.deviceLosses;
   await s.migrate(sel.backend, sel.status, states);
   return `Switched to ${sel.status.kind === 'webgpu' ? 'WebGPU' : 'the CPU engine'} at step ${s.step}.`;
+}
+
+/**
+ * A live change the WebGPU backend refuses (`why`: a switch to a rule it lacks, e.g. Muon): every
+ * run moves, whole state, to the CPU engine built on the session's current configs, and the status
+ * line says why; the caller then applies the change there.
+ */
+export async function moveToCpu(s: Session, factories: BackendFactories, why: string): Promise<void> {
+  const states: RunSnapshot[] = [];
+  for (let r = 0; r < s.runs; r++) states.push(await s.backend.exportState(r));
+  const cpu = factories.cpu();
+  await cpu.build(s.configs, s.dataset, s.init);
+  const { requested, calibration, deviceLosses } = s.backendStatus;
+  const message = cpuFallbackMessage('gpu-error', why);
+  await s.migrate(cpu, { ...cpu.info, requested, calibration, deviceLosses, reason: 'gpu-error', message }, states);
 }

@@ -66,3 +66,42 @@ describe('a run moved between backends continues as the same run', () => {
     expect(got.length).toBe(300);
   });
 });
+
+describe('a rule the WebGPU backend lacks (Muon) trains on the CPU engine, and the status line says why', () => {
+  const muon = (c: TrainConfig): TrainConfig => ({ ...c, optimizer: { ...c.optimizer, name: 'muon', lr: 0.02 } });
+
+  for (const backend of ['auto', 'webgpu'] as const) {
+    it(`at creation ('${backend}')`, async () => {
+      const { svc } = serviceWithLog(async () => new DeviceDouble(0, false));
+      const r = await svc.create([muon(config('adam'))], { backend });
+      if (!r.ok) throw new Error(r.message);
+      expect(r.value.backend).toMatchObject({ kind: 'cpu', reason: 'gpu-error' });
+      expect(r.value.backend.message).toMatch(/^CPU engine: .*optimizer\.name: 'muon' .*Newton-Schulz/);
+      await svc.dispose();
+    });
+  }
+
+  it('on a live switch: the run moves with its weights and goes on as Muon, step for step as on the CPU', async () => {
+    const cfg = config('adam');
+    const { svc, updates } = serviceWithLog(async () => new DeviceDouble(0, false));
+    const r = await svc.create([cfg], { backend: 'webgpu' });
+    if (!r.ok) throw new Error(r.message);
+    await svc.step(60);
+    expect((await svc.setConfig(0, muon(cfg))).ok).toBe(true);
+    const st = (await svc.getStatus()).backend;
+    expect(st).toMatchObject({ kind: 'cpu', reason: 'gpu-error' });
+    expect(st?.message).toMatch(/optimizer\.name: 'muon'/);
+    await svc.step(60);
+    await svc.dispose();
+    // the same on the CPU engine throughout
+    const ref = serviceWithLog();
+    const rr = await ref.svc.create([cfg], { backend: 'cpu' });
+    if (!rr.ok) throw new Error(rr.message);
+    await ref.svc.step(60);
+    await ref.svc.setConfig(0, muon(cfg));
+    await ref.svc.step(60);
+    await ref.svc.dispose();
+    expect(lossesOf(updates).length).toBe(120);
+    expect(lossesOf(updates)).toEqual(lossesOf(ref.updates));
+  });
+});

@@ -3,8 +3,9 @@
 // Every failure is a value: a rejected config naming its field, a run status, a notice. Node
 // tests drive it directly over the CPU backend; trainer.worker.ts exposes it with Comlink.
 import { needsRebuild } from '../src/engine';
+import { gpuRefusal } from '../src/engine/optimizers/registry';
 import type { TrainConfig } from '../src/engine/types';
-import { switchBackend } from './build';
+import { moveToCpu, switchBackend } from './build';
 import { now, TrainerCore } from './core';
 import type {
   BackendChoice,
@@ -78,6 +79,10 @@ export class TrainerService extends TrainerCore implements TrainerApi {
         this.adopt(built.value);
         return ok({ rebuilt: true, setup: built.value.setup(this.generation) });
       }
+      // a switch to a rule the WebGPU backend lacks (spec gpuUnsupported): continue on the CPU engine
+      const refused =
+        s.backend.info.kind === 'webgpu' ? cfgs.map((c) => gpuRefusal(c.optimizer.name)).find(Boolean) : null;
+      if (refused) await this.guarded(() => moveToCpu(s, this.env.factories, refused));
       for (let i = 0; i < cfgs.length; i++)
         if (JSON.stringify(cfgs[i]) !== JSON.stringify(s.configs[i])) await this.guarded(() => s.setHyper(i, cfgs[i]));
       if (!this.running) this.emit(null);

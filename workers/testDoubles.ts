@@ -2,7 +2,10 @@
 // a WebGPU backend from the worker's point of view (kind 'webgpu', possibly a fallback adapter,
 // a device that can be lost) while computing with the engine, so the selection and recovery
 // logic can be tested without a GPU. The real WebGPU backend is tested in the browser.
+import type { Dataset } from '../src/engine';
+import { gpuRefusal } from '../src/engine/optimizers/registry';
 import type { RunSnapshot } from '../src/engine/snapshot';
+import type { TrainConfig } from '../src/engine/types';
 import type { BackendInfo, RunProgress } from './backend';
 import { CpuBackend } from './cpu/backend';
 import { wasmOps } from './cpu/wasmLoad';
@@ -47,6 +50,22 @@ export class DeviceDouble extends CpuBackend {
 
   private check(): void {
     if (this.lost) throw new Error('GPU device lost (destroyed)');
+  }
+
+  /** Like the real GpuBackend (gpu/optimizers.ts initialState), it refuses a rule it lacks. */
+  private refuse(cfgs: TrainConfig[]): void {
+    const why = this.info.kind === 'webgpu' ? cfgs.map((c) => gpuRefusal(c.optimizer.name)).find(Boolean) : null;
+    if (why) throw new Error(why);
+  }
+
+  override async build(cfgs: TrainConfig[], dataset: Dataset, init: Float32Array): Promise<void> {
+    this.refuse(cfgs);
+    return super.build(cfgs, dataset, init);
+  }
+
+  override setHyper(run: number, cfg: TrainConfig): void {
+    this.refuse([cfg]);
+    super.setHyper(run, cfg);
   }
 
   override async train(n: number): Promise<RunProgress[]> {

@@ -63,6 +63,16 @@ const harness = {
     if (!r.ok) throw new Error(r.message);
     return r.value.backend;
   },
+  /** XOR with Muon, a rule the WebGPU backend lacks (its spec's gpuUnsupported). */
+  async createMuon() {
+    const r = await b().create([
+      xor((c) => {
+        c.optimizer = { ...c.optimizer, name: 'muon', momentum: 0.95 };
+      }),
+    ]);
+    if (!r.ok) throw new Error(r.message);
+    return r.value.backend;
+  },
   /** Digits: the worker fetches the images itself, from the URL the page gives (the site root's data/). */
   async createDigits() {
     const c = defaultConfig();

@@ -9,7 +9,7 @@
 // `plain` = -lr g is what vanilla SGD would do at this point, drawn for comparison.
 
 import type { TestFunction, Vec2 } from './data/testFunctions';
-import { initOptimizerState, optimizerStep } from './optim';
+import { initOptimizerState, optimizerStep, type ParamSegment } from './optim';
 import { momentum } from './optimizers/momentum';
 import { type OptimizerConfig, optimizerSpec } from './optimizers/registry';
 import { sgd } from './optimizers/sgd';
@@ -28,6 +28,12 @@ export interface UpdateTerms {
   /** The actual move, w_{t+1} - w_t (measured from the optimizer step itself). */
   total: Vec2;
 }
+
+/**
+ * The arena's point w[2] as the optimizers see it: a 1x2 hidden-layer weight matrix, so per-layer
+ * rules (Muon's Newton-Schulz) treat it as a matrix; element-wise rules do not read segments.
+ */
+export const ARENA_SEGMENTS: readonly ParamSegment[] = [{ offset: 0, rows: 1, cols: 2, role: 'hiddenWeight' }];
 
 export interface ArenaState {
   w: Float64Array;
@@ -59,7 +65,7 @@ export function arenaStep(fn: TestFunction, cfg: OptimizerConfig, state: ArenaSt
     hp: cfg,
   });
   const vec = (a: number[]): Vec2 => [a[0], a[1]];
-  optimizerStep(cfg, w, g, opt, lr, null);
+  optimizerStep(cfg, w, g, opt, lr, null, ARENA_SEGMENTS);
   return {
     gradient: vec(split.gradient),
     momentum: vec(split.momentum),

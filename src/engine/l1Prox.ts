@@ -13,6 +13,7 @@
 //   nesterov  s = 1 + mu,     v <- v - delta / (1 + mu)
 //   adagrad   s = 1/(sqrt(c_new) + eps)           rmsprop: the same with its moving average
 //   adam(w)   s = 1/(sqrt(v_new/(1-b2^t)) + eps)   (AdamW decays the pre-step weights first)
+//   muon      s = sqrt(max(1, r/c)) on hidden W (segments say which), Adam's s elsewhere
 // Momentum form: the lecture's (v = mu v - lr g; w' = w + v), the form optim.ts implements. The
 // velocity is the ball's actual displacement, so after the prox it must be the displacement that
 // happened: v <- v - delta (the proximal heavy ball, iPiano, Ochs et al. 2014). Then w = 0 with
@@ -25,7 +26,7 @@
 // Shapes: theta[P], state.m[P], state.v[P], mask[P]; float32 (training) or float64 (arenas).
 import type { FloatArray } from './floatArray';
 import { type OptimizerConfig, optimizerSpec } from './optimizers/registry';
-import type { OptimizerState } from './optimizers/spec';
+import type { OptimizerState, ParamSegment } from './optimizers/spec';
 
 /**
  * The soft threshold after the optimizer step, in place (see the header); each optimizer's s and
@@ -39,10 +40,11 @@ export function l1Prox(
   lr: number,
   zeta1: number,
   mask: ArrayLike<number>,
+  segments?: readonly ParamSegment[],
 ): number {
   if (!(zeta1 > 0)) return 0;
   const spec = optimizerSpec(cfg.name);
-  const scale = spec.proxScale(state, cfg);
+  const scale = spec.proxScale(state, cfg, segments);
   let zeros = 0;
   for (let k = 0; k < theta.length; k++) {
     const w1 = theta[k];

@@ -127,7 +127,7 @@ describe('pytorchScript', () => {
         cfg.optimizer.name = opt;
         cfg.schedule.kind = kind;
         const script = pytorchScript(cfg, tinyClassification());
-        // a torch.optim class, or a class the script carries (torch 1.13 has no Lion, LAMB)
+        // a torch.optim class, or a class the script carries (torch 1.13 has no Lion, LAMB, Muon)
         const own = /^optimizer = (?:torch\.optim\.\w+|(\w+))\(/m.exec(script);
         expect(own, opt).not.toBeNull();
         if (own?.[1]) expect(script).toContain(`class ${own[1]}(torch.optim.Optimizer):`);
@@ -149,6 +149,8 @@ describe('pytorchScript', () => {
       adamw: /torch\.optim\.AdamW\(\n.*"params": DECAYED, "weight_decay": WEIGHT_DECAY/,
       lion: /Lion\(\n.*"params": DECAYED, "weight_decay": WEIGHT_DECAY.*\n {4}lr=LR0,\n {4}betas=\(BETA1, BETA2\),/,
       lamb: /Lamb\(\n.*"params": DECAYED, "weight_decay": WEIGHT_DECAY.*\n {4}lr=LR0,\n {4}betas=\(BETA1, BETA2\),\n {4}eps=EPS,/,
+      // torch 1.13 has no Muon: the script's class, hidden W by Newton-Schulz, the rest by AdamW
+      muon: /MuonWithAuxAdamW\(\n.*lr=LR0, momentum=MOMENTUM, betas=\(BETA1, BETA2\), eps=EPS/,
     };
     for (const opt of OPTIMIZER_NAMES) {
       const cfg = defaultConfig();
@@ -160,9 +162,9 @@ describe('pytorchScript', () => {
       expect(expected[opt], `${opt}: its expected torch mapping`).toBeDefined();
       expect(s, opt).toMatch(expected[opt]);
       expect(s).toContain('LR0 = 0.0123');
-      if (opt === 'momentum' || opt === 'nesterov') expect(s).toContain('MOMENTUM = 0.87');
+      if (opt === 'momentum' || opt === 'nesterov' || opt === 'muon') expect(s).toContain('MOMENTUM = 0.87');
       if (opt === 'rmsprop') expect(s).toContain('RHO = 0.95');
-      if (opt === 'adam' || opt === 'adamw') expect(s).toContain('BETA1 = 0.8');
+      if (opt === 'adam' || opt === 'adamw' || opt === 'muon') expect(s).toContain('BETA1 = 0.8');
       if (opt === 'adagrad') expect(s).toContain('INITIAL_ACCUMULATOR = 0.25');
     }
   });

@@ -43,7 +43,7 @@ function makeCase(
     { units: 8, activation: 'tanh', dropout: 0, batchNorm: variants.includes('batchNorm') },
     { units: 6, activation: 'relu', dropout: 0, batchNorm: false },
   ];
-  const lr: Record<string, number> = { sgd: 0.2, momentum: 0.05, nesterov: 0.05, adagrad: 0.1 };
+  const lr: Record<string, number> = { sgd: 0.2, momentum: 0.05, nesterov: 0.05, adagrad: 0.1, muon: 0.02 };
   cfg.optimizer = { ...cfg.optimizer, name: opt, lr: lr[opt] ?? 0.01 };
   cfg.schedule = { ...cfg.schedule, kind, every: 10, factor: 0.5, eta: 0.97, k: 0.1, warmupSteps: 40 };
   cfg.schedule.totalSteps = 150;
@@ -102,6 +102,14 @@ const CASES: Case[] = [
   }),
   makeCase('lamb', 'exponential', ['clip', 'earlyStop'], (c) => {
     c.optimizer = { ...c.optimizer, lr: 0.02, weightDecay: 0.1 };
+  }),
+  // Muon: the script's MuonWithAuxAdamW; momentum 0.95 as the reference's default
+  makeCase('muon', 'cosine', ['l1', 'batchNorm'], (c) => {
+    c.optimizer.momentum = 0.95;
+  }),
+  makeCase('muon', 'step', ['l2', 'clip'], (c) => {
+    c.optimizer.momentum = 0.95;
+    c.reg.decayBiases = true;
   }),
 ];
 

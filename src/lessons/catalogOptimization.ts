@@ -16,7 +16,7 @@ const MOONS: ConfigPatch = {
 const moons = (optimizer: ConfigPatch, extra: ConfigPatch = {}): ConfigPatch => ({ ...MOONS, optimizer, ...extra });
 
 /** Three tanh layers from small initial weights: a plateau at the start that plain steps leave slowly. */
-const slow = (optimizer: ConfigPatch): ConfigPatch => ({
+export const slow = (optimizer: ConfigPatch): ConfigPatch => ({
   ...MOONS,
   model: { hidden: [tanh(16), tanh(16), tanh(16)], initScale: 0.2 },
   optimizer,

@@ -6,6 +6,7 @@
 import type { Dataset } from '../../src/engine/data/dataset';
 import { buildLayout, type ParamLayout } from '../../src/engine/layout';
 import { effectiveBatchSize, TrainLoop } from '../../src/engine/loop';
+import { gpuRefusal } from '../../src/engine/optimizers/registry';
 import { streamSeed } from '../../src/engine/rng';
 import type { RunSnapshot } from '../../src/engine/snapshot';
 import { needsRebuild } from '../../src/engine/trainer';
@@ -96,6 +97,8 @@ export class GpuBackend implements TrainingBackend {
         throw new Error(`GpuBackend.build: run ${r} differs from run 0 in architecture, data or seed`);
       if (c.model.hidden.length > MAX_HIDDEN)
         throw new Error(`model.hidden: at most ${MAX_HIDDEN} hidden layers on WebGPU`);
+      const refused = gpuRefusal(c.optimizer.name); // before any allocation (initialState checks again)
+      if (refused) throw new Error(refused);
     });
     if (c0.model.loss === 'softmaxCE' && dataset.kind !== 'classification')
       throw new Error(

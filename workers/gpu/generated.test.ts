@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/engine/defaults';
-import { OPTIMIZERS } from '../../src/engine/optimizers/registry';
+import { GPU_OPTIMIZER_NAMES, OPTIMIZERS } from '../../src/engine/optimizers/registry';
 import { OPTIMIZER_NAMES, type TrainConfig } from '../../src/engine/types';
 import { DROP_Q_WORD, HS, HYPER_ROW, HYPER_WORD, hyperWGSL, SLOT_WORD, SLOT_WORDS } from './hyper';
 import { KERNELS } from './kernels';
-import { OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
+import { initialState, OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
 
 /** name -> value of every `const NAME: u32 = Nu;` in a WGSL source. */
 function consts(src: string): Map<string, number> {
@@ -50,21 +50,35 @@ describe('generated WGSL constants', () => {
       f?.(c);
       return c;
     };
-    for (const o of OPTIMIZERS) {
+    const onGpu = OPTIMIZERS.filter((o) => !o.gpuUnsupported); // the others train on the CPU engine
+    expect(onGpu.map((o) => o.name)).toEqual(GPU_OPTIMIZER_NAMES);
+    for (const o of onGpu) {
       const own = patched(TRAINING_CASES[o.name]?.patch);
       expect([own.optimizer.name, own.optimizer.lr], o.name).toEqual([o.name, o.parity.lr]);
     }
     const race = (TRAINING_CASES['all-optimizers'].runs ?? []).map((f) => patched(f).optimizer.name);
-    expect(race).toEqual(OPTIMIZER_NAMES);
+    expect(race).toEqual(GPU_OPTIMIZER_NAMES);
     const l1 = (TRAINING_CASES.l1.runs ?? []).map((f) => patched(f));
     expect(l1.map((c) => [c.optimizer.name, c.optimizer.lr, c.reg.l1])).toEqual(
-      OPTIMIZERS.map((o) => [o.name, ...o.parity.l1]),
+      onGpu.map((o) => [o.name, ...o.parity.l1]),
     );
     // the browser suite runs one case per registered optimizer and the race on the fused and general paths
     const spec = readFileSync(new URL('../../e2e/gpu-parity.spec.ts', import.meta.url), 'utf8');
-    expect(spec).toMatch(/const full = \[\n\s+\.\.\.OPTIMIZER_NAMES,\n\s+'all-optimizers',/);
+    expect(spec).toMatch(/const full = \[\n\s+\.\.\.GPU_OPTIMIZER_NAMES,\n\s+'all-optimizers',/);
     expect(spec).toMatch(/\['fused', \[\.\.\.full,/);
     expect(spec).toMatch(/\['general', \[\.\.\.full,/);
+  });
+
+  it('refuses, naming the field and the reason, a rule the GPU cannot run (the CPU engine takes it)', () => {
+    const cfg = structuredClone(DEFAULT_CONFIG);
+    const theta = new Float32Array(10);
+    for (const o of OPTIMIZERS) {
+      cfg.optimizer.name = o.name;
+      if (o.gpuUnsupported)
+        expect(() => initialState(cfg, theta)).toThrow(`optimizer.name: '${o.name}' ${o.gpuUnsupported}`);
+      else expect(() => initialState(cfg, theta)).not.toThrow();
+    }
+    expect(OPTIMIZERS.filter((o) => o.gpuUnsupported).map((o) => o.name)).toEqual(['muon']);
   });
 
   it('keeps the each-run sentinel out of the id range', () => {

@@ -8,6 +8,7 @@
 // (src/components/controls/formulas.test.ts).
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/schema';
+import { ARENA_SEGMENTS } from '../arena';
 import { TEST_FUNCTION_NAMES } from '../data/testFunctions';
 import { DEFAULT_CONFIG } from '../defaults';
 import { optimizerStep } from '../optim';
@@ -71,10 +72,10 @@ describe('optimizer registry', () => {
         const before = w.slice();
         const x = { w: before, g, m: state.m.slice(), v: state.v.slice(), t: state.t + 1, lr: 0.05, hp: cfg };
         const terms = o.terms(x);
-        optimizerStep(cfg, w, g, state, 0.05, null);
+        optimizerStep(cfg, w, g, state, 0.05, null, ARENA_SEGMENTS);
         for (let i = 0; i < 2; i++)
           expect(terms.gradient[i] + terms.momentum[i] + terms.decay[i]).toBeCloseTo(w[i] - before[i], 14);
-        const s = o.proxScale(state, cfg);
+        const s = o.proxScale(state, cfg, ARENA_SEGMENTS);
         for (let i = 0; i < 2; i++) expect(s(i)).toBeGreaterThan(0);
         for (let i = 0; i < 2; i++) expect(Number.isFinite(s(i))).toBe(true);
       }

@@ -11,15 +11,20 @@ import { defaultHypers, HYPERS, type OptimizerHypers } from './hypers';
 import { lamb } from './lamb';
 import { lion } from './lion';
 import { momentum } from './momentum';
+import { muon } from './muon';
 import { nesterov } from './nesterov';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
 import type { OptimizerSpec } from './spec';
 
-export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lion, lamb] as const;
+export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lion, lamb, muon] as const;
 
 export type OptimizerName = (typeof OPTIMIZERS)[number]['name'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS.map((o) => o.name);
+/** Those the WebGPU backend runs (a spec with `gpuUnsupported` trains on the CPU engine; its GPU parity is moot). */
+export const GPU_OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS.filter((o) => !o.gpuUnsupported).map(
+  (o) => o.name,
+);
 
 /** One run's optimizer: which rule, and every hyperparameter (flat, so switching keeps the values). */
 export type OptimizerConfig = { name: OptimizerName } & OptimizerHypers;
@@ -29,6 +34,12 @@ export function optimizerSpec(name: string): OptimizerSpec {
   const s = OPTIMIZERS.find((o) => o.name === name);
   if (!s) throw new Error(`optimizer.name: unknown optimizer '${name}'`);
   return s;
+}
+
+/** Why the WebGPU backend refuses rule `name` (naming the field; spec gpuUnsupported), or null when it runs it. */
+export function gpuRefusal(name: string): string | null {
+  const why = optimizerSpec(name).gpuUnsupported;
+  return why ? `optimizer.name: '${name}' ${why}` : null;
 }
 
 /** Display names by optimizer, in registry order. */

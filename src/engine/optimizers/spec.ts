@@ -147,9 +147,10 @@ export interface OptimizerSpec<N extends string = string> {
   /**
    * The L1 proximal step's scale for coordinate k after the step (l1Prox.ts): the factor the rule
    * applied to the gradient there (tau = lr zeta1 s). `afterProx` corrects the state by what the
-   * prox removed (delta = w' - w_new), for rules whose state holds a displacement.
+   * prox removed (delta = w' - w_new), for rules whose state holds a displacement. `segments` are
+   * the step's blocks (per-layer rules scale by block; default: one vector of all P entries).
    */
-  proxScale(state: OptimizerState, hp: OptimizerHypers): (k: number) => number;
+  proxScale(state: OptimizerState, hp: OptimizerHypers, segments?: readonly ParamSegment[]): (k: number) => number;
   afterProx?(state: OptimizerState, k: number, delta: number, hp: OptimizerHypers): void;
   /** The arena's terms of the coming move (they add up to it exactly). */
   terms(x: TermInput): TermSplit;
@@ -182,4 +183,9 @@ export interface OptimizerSpec<N extends string = string> {
   convention: string;
   /** The same rule in the generated PyTorch script. */
   pytorch: PytorchMapping;
+  /**
+   * Why the WebGPU backend cannot run this rule yet (its runs then train on the CPU engine, and the
+   * status line says this); omit when it can.
+   */
+  gpuUnsupported?: string;
 }
