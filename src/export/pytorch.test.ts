@@ -127,7 +127,7 @@ describe('pytorchScript', () => {
         cfg.optimizer.name = opt;
         cfg.schedule.kind = kind;
         const script = pytorchScript(cfg, tinyClassification());
-        expect(script).toMatch(/^optimizer = (torch\.optim\.|LectureMomentum\()/m);
+        expect(script).toMatch(/^optimizer = (torch\.optim\.|LectureMomentum\(|ScheduleFreeAdamW\()/m);
         sources.push(`def case_${opt}_${kind}():\n${script.replace(/^/gm, '    ').replace(/^ +$/gm, '')}\n`);
       }
     }

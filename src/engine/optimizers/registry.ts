@@ -11,10 +11,11 @@ import type { OptimizerHypers } from './hypers';
 import { momentum } from './momentum';
 import { nesterov } from './nesterov';
 import { rmsprop } from './rmsprop';
+import { schedulefree } from './schedulefree';
 import { sgd } from './sgd';
 import type { OptimizerSpec } from './spec';
 
-export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw] as const;
+export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, schedulefree] as const;
 
 export type OptimizerName = (typeof OPTIMIZERS)[number]['name'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS.map((o) => o.name);

@@ -17,7 +17,7 @@
 // Newton-Schulz and steps the others as AdamW (m, v); Schedule-Free AdamW declares extraBuffers
 // ['z', 'x'], `init` copies theta into both, theta holds y (where gradients are taken), and the
 // evaluation at x needs one more optional member here (e.g. evalPoint(state)) read by Run.evaluate
-// and predict. A new hyperparameter (Muon's Nesterov switch, Schedule-Free's warm-up) is a row in
+// and predict (now `evalPoint`; schedulefree.ts keeps z in m and recovers x). A new hyperparameter (Muon's Nesterov switch, Schedule-Free's warm-up) is a row in
 // hypers.ts; per-rule defaults (Lion's b2 = 0.99 beside Adam's 0.999) are not expressible yet.
 import type { FloatArray } from '../floatArray';
 import type { HyperKey, OptimizerHypers } from './hypers';
@@ -140,6 +140,14 @@ export interface OptimizerSpec<N extends string = string> {
   init?(state: OptimizerState, theta: FloatArray, hp: OptimizerHypers): void;
   /** One step in place: theta and the state buffers (state.t already counts this step). */
   step(ctx: StepContext): void;
+  /**
+   * Where the model is evaluated when that is not theta (Schedule-Free's averaged point x; theta
+   * holds y, where gradients are taken): writes it into out[P]. Run.evaluate, predict and the GPU's
+   * evaluation read it; omit when the rule evaluates at theta.
+   */
+  evalPoint?(state: OptimizerState, theta: FloatArray, hp: OptimizerHypers, out: FloatArray): void;
+  /** The rule ignores the learning-rate schedule (its step gets the base lr; the schedule control says so). */
+  ignoresSchedule?: boolean;
   /**
    * The L1 proximal step's scale for coordinate k after the step (l1Prox.ts): the factor the rule
    * applied to the gradient there (tau = lr zeta1 s). `afterProx` corrects the state by what the

@@ -113,6 +113,7 @@ const L1_CASES: Record<OptimizerName, [lr: number, l1: number]> = {
   rmsprop: [0.005, 0.002],
   adam: [0.01, 0.002],
   adamw: [0.01, 0.002],
+  schedulefree: [0.01, 0.002],
 };
 const l1Case = (name: OptimizerName) => (c: TrainConfig) => {
   optimizerCase(name, L1_CASES[name][0])(c);
