@@ -4,7 +4,7 @@
 // mid-run (Adam) resumes from its checkpointed state on a new device; GPU buffers stay flat over
 // 20 moves. Headless Chromium on its adapter (SwiftShader here); no adapter is a failure.
 import { expect, type Page, test } from '@playwright/test';
-import { OPTIMIZER_NAMES } from '../src/engine/optimizers/registry';
+import { GPU_OPTIMIZER_NAMES } from '../src/engine/optimizers/registry';
 import type { MoveReport } from './pages/state';
 
 const TOL = 1e-4;
@@ -54,7 +54,7 @@ test.describe('whole-state moves between the CPU engine and WebGPU', () => {
   // distance to the engine (the GPU alone, run when a case fails, is logged for comparison).
   for (const bn of [true, false]) {
     const tag = bn ? 'batch norm' : 'no batch norm';
-    for (const name of OPTIMIZER_NAMES) {
+    for (const name of GPU_OPTIMIZER_NAMES) {
       test(`${name}, ${tag}: 100 CPU + 100 GPU + 100 CPU steps = 300 CPU steps within ${TOL} per step`, async () => {
         const r: MoveReport = await page.evaluate(([n, b]) => window.stateMoves.cpuGpuCpu(n, b), [name, bn] as const);
         const c = compare(r);

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/engine/defaults';
-import { OPTIMIZERS } from '../../src/engine/optimizers/registry';
+import { GPU_OPTIMIZER_NAMES, OPTIMIZERS } from '../../src/engine/optimizers/registry';
 import { OPTIMIZER_NAMES, type TrainConfig } from '../../src/engine/types';
 import { DROP_Q_WORD, HS, HYPER_ROW, HYPER_WORD, hyperWGSL, SLOT_WORD, SLOT_WORDS } from './hyper';
 import { KERNELS } from './kernels';
-import { OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
+import { initialState, OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
 
 /** name -> value of every `const NAME: u32 = Nu;` in a WGSL source. */
 function consts(src: string): Map<string, number> {
@@ -50,21 +50,34 @@ describe('generated WGSL constants', () => {
       f?.(c);
       return c;
     };
-    for (const o of OPTIMIZERS) {
+    const onGpu = OPTIMIZERS.filter((o) => (GPU_OPTIMIZER_NAMES as readonly string[]).includes(o.name));
+    for (const o of onGpu) {
       const own = patched(TRAINING_CASES[o.name]?.patch);
       expect([own.optimizer.name, own.optimizer.lr], o.name).toEqual([o.name, o.parity.lr]);
     }
     const race = (TRAINING_CASES['all-optimizers'].runs ?? []).map((f) => patched(f).optimizer.name);
-    expect(race).toEqual(OPTIMIZER_NAMES);
+    expect(race).toEqual(GPU_OPTIMIZER_NAMES);
     const l1 = (TRAINING_CASES.l1.runs ?? []).map((f) => patched(f));
     expect(l1.map((c) => [c.optimizer.name, c.optimizer.lr, c.reg.l1])).toEqual(
-      OPTIMIZERS.map((o) => [o.name, ...o.parity.l1]),
+      onGpu.map((o) => [o.name, ...o.parity.l1]),
     );
     // the browser suite runs one case per registered optimizer and the race on the fused and general paths
     const spec = readFileSync(new URL('../../e2e/gpu-parity.spec.ts', import.meta.url), 'utf8');
-    expect(spec).toMatch(/const full = \[\n\s+\.\.\.OPTIMIZER_NAMES,\n\s+'all-optimizers',/);
+    expect(spec).toMatch(/const full = \[\n\s+\.\.\.GPU_OPTIMIZER_NAMES,\n\s+'all-optimizers',/);
     expect(spec).toMatch(/\['fused', \[\.\.\.full,/);
     expect(spec).toMatch(/\['general', \[\.\.\.full,/);
+  });
+
+  it('runs every rule but those evaluated elsewhere than theta, and refuses those naming the field', () => {
+    // Schedule-Free is evaluated at its average x, which the GPU's evaluation kernels do not read yet
+    const outside = OPTIMIZERS.filter((o) => o.evalPoint).map((o) => o.name);
+    expect(outside).toEqual(['schedulefree']);
+    expect(GPU_OPTIMIZER_NAMES).toEqual(OPTIMIZER_NAMES.filter((n) => !outside.includes(n)));
+    const cfg = structuredClone(DEFAULT_CONFIG);
+    cfg.optimizer.name = 'schedulefree';
+    expect(() => initialState(cfg, new Float32Array(4))).toThrow(
+      /^optimizer\.name: 'schedulefree' is evaluated at its average x/,
+    );
   });
 
   it('keeps the each-run sentinel out of the id range', () => {

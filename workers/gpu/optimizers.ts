@@ -4,6 +4,7 @@
 // (lib/optimizers.wgsl). The id of an optimizer is its index in the list (hyper word H_OPTIMIZER,
 // the update kernels' OPT override); OPT_EACH_RUN can never be an index.
 import { createOptimizerState, initOptimizerState } from '../../src/engine/optim';
+import { GPU_OPTIMIZER_NAMES } from '../../src/engine/optimizers/registry';
 import { OPTIMIZER_NAMES, type TrainConfig } from '../../src/engine/types';
 
 /** The OPT override value for "each run reads its own rule from the hyper table" (compare mode). */
@@ -40,6 +41,10 @@ export interface OptimizerStart {
  * weights the engine would pass (the initial ones; no registered rule's start reads them).
  */
 export function initialState(cfg: TrainConfig, theta: Float32Array): OptimizerStart | null {
+  if (!(GPU_OPTIMIZER_NAMES as readonly string[]).includes(cfg.optimizer.name))
+    throw new Error(
+      `optimizer.name: '${cfg.optimizer.name}' is evaluated at its average x, which the WebGPU backend's evaluation does not read yet (the CPU engine runs it)`,
+    );
   const s = createOptimizerState(theta.length);
   initOptimizerState(s, cfg.optimizer, theta);
   if (s.extra && Object.keys(s.extra).length > 0)

@@ -36,6 +36,15 @@ export const OPTIMIZER_LABELS = Object.fromEntries(OPTIMIZERS.map((o) => [o.name
   string
 >;
 
+/**
+ * The rules the WebGPU backend runs: those evaluated at the weights they train. Its evaluation
+ * kernels read theta, so a rule with an `evalPoint` (Schedule-Free's x) stays on the CPU engine
+ * (workers/gpu/optimizers.ts refuses it, naming the field) until they read the evaluation point.
+ */
+export const GPU_OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS.filter((o) => !('evalPoint' in o)).map(
+  (o) => o.name,
+);
+
 /** Every hyperparameter at this rule's defaults (hypers.ts's, overridden by the spec's `defaults`). */
 export function optimizerDefaults(name: string): OptimizerHypers {
   return { ...defaultHypers(), ...optimizerSpec(name).defaults };

@@ -46,6 +46,13 @@ export function sfWeight(t: number, W: number): number {
   return (w * w) / sum;
 }
 
+/** Step t's scalars (the GPU's slot words): lr_t = lr warm_t, c1 = c_t, c2 = 1 - b2^t. */
+export const sfScalars = (t: number, lr: number, hp: { beta2: number; warmupSteps: number }) => ({
+  lr: lr * sfWarmup(t, hp.warmupSteps),
+  c1: sfWeight(t, hp.warmupSteps),
+  c2: 1 - hp.beta2 ** t,
+});
+
 /** k = 1 - b1 (1 - c_t): the share of a move of z that reaches y at step t (>= 1 - b1 > 0). */
 const yShare = (t: number, hp: { beta1: number; warmupSteps: number }) =>
   1 - hp.beta1 * (1 - sfWeight(t, hp.warmupSteps));
@@ -61,11 +68,9 @@ export function scheduleFreeStep(
   hp: { beta1: number; beta2: number; eps: number; weightDecay: number; warmupSteps: number },
   mask: ArrayLike<number> | null,
 ): void {
-  const { beta1: b1, beta2: b2, eps, weightDecay: lambda, warmupSteps: W } = hp;
+  const { beta1: b1, beta2: b2, eps, weightDecay: lambda } = hp;
   if (!(b1 > 0)) throw new Error(`optimizer.beta1: Schedule-Free needs β₁ > 0 (x = (y − (1−β₁) z)/β₁), got ${b1}`);
-  const lrt = lr * sfWarmup(t, W);
-  const c = sfWeight(t, W);
-  const c2 = 1 - b2 ** t;
+  const { lr: lrt, c1: c, c2 } = sfScalars(t, lr, hp);
   const yCoef = lrt * (b1 * (1 - c) - 1);
   for (let i = 0; i < theta.length; i++) {
     const g = grad[i];
@@ -202,6 +207,7 @@ export const schedulefree: OptimizerSpec<'schedulefree'> = {
   hypers: ['beta1', 'beta2', 'eps', 'weightDecay', 'warmupSteps'],
   adaptive: true,
   ignoresSchedule: true,
+  stepScalars: sfScalars,
   init: (state, theta) => state.m.set(theta), // z starts at the weights (x = y = z)
   step: ({ theta, grad, state, lr, hp, mask }) =>
     scheduleFreeStep(theta, grad, state.m, state.v, state.t, lr, hp, mask),

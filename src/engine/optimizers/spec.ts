@@ -150,6 +150,12 @@ export interface OptimizerSpec<N extends string = string> {
    * evaluation read it; omit when the rule evaluates at theta.
    */
   evalPoint?(state: OptimizerState, theta: FloatArray, hp: OptimizerHypers, out: FloatArray): void;
+  /**
+   * The per-step scalars of step t (from 1) at base rate lr, where the rule reads them its own way
+   * (default: lr, 1 - b1^t, 1 - b2^t, Adam's bias corrections). The GPU's slot words carry them
+   * (workers/gpu/hyper.ts), computed in float64 on the host as the engine's step does.
+   */
+  stepScalars?(t: number, lr: number, hp: OptimizerHypers): { lr: number; c1: number; c2: number };
   /** The rule ignores the learning-rate schedule (its step gets the base lr; the schedule control says so). */
   ignoresSchedule?: boolean;
   /**

@@ -1,7 +1,7 @@
 // The GPU parity suite's end-to-end scenarios by name (functions cannot cross page.evaluate, names
 // can): 200 steps of a GpuBackend against the engine's Run, same seeds (training.ts). Kept apart
 // from suite.ts so that Node tests can read them without a GPU.
-import { OPTIMIZER_NAMES, OPTIMIZERS } from '../../../src/engine/optimizers/registry';
+import { GPU_OPTIMIZER_NAMES, OPTIMIZERS } from '../../../src/engine/optimizers/registry';
 import type { OptimizerName, TrainConfig } from '../../../src/engine/types';
 import type { TrainingParityOptions } from './training';
 
@@ -20,16 +20,16 @@ const l1Case = (name: OptimizerName) => (c: TrainConfig) => {
 };
 const ownCase = (name: OptimizerName) => optimizerCase(name, spec(name).parity.lr);
 
-/** One case per registered optimizer, named after it. */
+/** One case per registered optimizer the GPU runs (GPU_OPTIMIZER_NAMES), named after it. */
 const OPTIMIZER_CASES: Record<string, TrainingParityOptions> = Object.fromEntries(
-  OPTIMIZER_NAMES.map((n) => [n, { patch: ownCase(n) }]),
+  GPU_OPTIMIZER_NAMES.map((n) => [n, { patch: ownCase(n) }]),
 );
 
 /** Named end-to-end scenarios. */
 export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
   ...OPTIMIZER_CASES,
   // every registered optimizer racing in one compare set (each run its own rule: OPT_EACH_RUN)
-  'all-optimizers': { runs: OPTIMIZER_NAMES.map(ownCase) },
+  'all-optimizers': { runs: GPU_OPTIMIZER_NAMES.map(ownCase) },
   dropout: {
     patch: (c) => {
       c.model.hidden = c.model.hidden.map((h) => ({ ...h, dropout: 0.2 }));
@@ -147,7 +147,7 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
   },
   // L1 as a proximal step (the optimizer's own scale; momentum and Nesterov fold it into the
   // velocity): every optimizer in one compare set (OPT_EACH_RUN), then momentum and AdamW alone
-  l1: { runs: OPTIMIZER_NAMES.map(l1Case) },
+  l1: { runs: GPU_OPTIMIZER_NAMES.map(l1Case) },
   'l1-momentum': { patch: l1Case('momentum') },
   'l1-adamw': { patch: l1Case('adamw') },
   // Adagrad's c0 (optimizer.initialAccumulator): from the start, and on a live switch to Adagrad
