@@ -2,7 +2,8 @@
 // the reference AdamWScheduleFreeReference, which stores x, y and z): the engine stores y and z and
 // recovers x, so agreement checks the algebra of the two-buffer form as well as the step.
 import { describe, expect, it } from 'vitest';
-import { createArenaState } from '../arena';
+import { arenaStep, createArenaState } from '../arena';
+import { makeTestFunction } from '../data/testFunctions';
 import { DEFAULT_CONFIG } from '../defaults';
 import type { FloatArray } from '../floatArray';
 import { initOptimizerState, optimizerStep } from '../optim';
@@ -132,5 +133,22 @@ describe('Schedule-Free arena terms', () => {
       // c_1 = 1 puts x = y = z after the first step; the average pulls from the third step on
       if (t > 2) expect(Math.abs(terms.momentum[0])).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('Schedule-Free in the arena', () => {
+  it('reports the averaged point x beside w = y before each move; other rules report none', () => {
+    const fn = makeTestFunction('rosenbrock');
+    const cfg: OptimizerConfig = { ...DEFAULT_CONFIG.optimizer, name: 'schedulefree', lr: 0.05 };
+    const s = createArenaState([-1, 1.5], cfg);
+    for (let k = 0; k < 8; k++) {
+      const y = Array.from(s.w);
+      const z = Array.from(s.opt.m);
+      const { evalOffset } = arenaStep(fn, cfg, s);
+      // x = (y - (1-b1) z)/b1 from the state before the move (x = y before the first step)
+      const x = k === 0 ? y : y.map((yi, i) => (yi - 0.1 * z[i]) / 0.9);
+      for (let i = 0; i < 2; i++) expect(evalOffset![i]).toBeCloseTo(x[i] - y[i], 12);
+    }
+    expect(arenaStep(fn, { ...cfg, name: 'adam' }, createArenaState([-1, 1.5])).evalOffset).toBeNull();
   });
 });
