@@ -52,7 +52,7 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
   });
   test.afterAll(async () => page.close());
 
-  // one case per registered optimizer (its spec's `parity`), then every optimizer in one race
+  // one case per registered optimizer the GPU runs (its spec's `parity`), then all of them in one race
   const full = [
     ...GPU_OPTIMIZER_NAMES,
     'all-optimizers',

@@ -234,3 +234,18 @@ test('a chart alone on the screen (Full) uses the screen and keeps the boundary 
     await expect.poll(() => page.evaluate(() => document.fullscreenElement === null)).toBe(true);
   }
 });
+
+test('Schedule-Free from a link: the schedule panel says it is ignored, and it trains at the constant rate', async ({
+  page,
+}) => {
+  await openFresh(page, '#opt=schedulefree&lr=0.01&sched=cosine&v=1');
+  await expect(page.getByRole('radio', { name: 'Schedule-Free AdamW', exact: true })).toBeChecked();
+  await expect(page.getByRole('note').filter({ hasText: 'Schedule-Free AdamW ignores this schedule' })).toBeVisible();
+  await expect(page.getByRole('figure', { name: 'Learning-rate schedule preview' })).toHaveCount(0);
+  await page.getByTestId('play').click();
+  await expect.poll(() => readLoss(page)).toBeGreaterThan(0);
+  const first = await readLoss(page);
+  await expect.poll(() => readLoss(page), { timeout: 60_000 }).toBeLessThan(first * 0.8);
+  await expect(page.getByTestId('lr-value')).toHaveText('0.01'); // the cosine would have lowered it
+  await expect(page.getByTestId('notices')).toHaveCount(0);
+});

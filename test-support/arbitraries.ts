@@ -38,8 +38,9 @@ export const validConfig: fc.Arbitrary<TrainConfig> = fc
   .map(([r, hidden]) => {
     const cfg = { version: CONFIG_VERSION, ...r } as unknown as TrainConfig;
     cfg.model.hidden = hidden;
-    // The one cross-field rule: regression data needs the MSE loss.
+    // The cross-field rules: regression data needs the MSE loss; Schedule-Free needs β₁ > 0.
     if (REGRESSION_DATASETS.includes(cfg.data.name)) cfg.model.loss = 'mse';
+    if (cfg.optimizer.name === 'schedulefree' && !(cfg.optimizer.beta1 > 0)) cfg.optimizer.beta1 = 0.9;
     return cfg;
   });
 

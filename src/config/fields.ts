@@ -187,7 +187,12 @@ export const FIELDS: readonly Field[] = [
   // Optimizer
   en('optimizer.name', 'opt', OPTIMIZER_NAMES, 'Optimizer', 'The rule that turns gradients into weight updates.'),
   // Each optimizer hyperparameter as the registry defines it (src/engine/optimizers/hypers.ts)
-  ...HYPERS.map((h) => num(`optimizer.${h.key}`, h.urlKey, h.min, h.max, h.label, h.help, h.log ? { log: true } : {})),
+  ...HYPERS.map((h) =>
+    num(`optimizer.${h.key}`, h.urlKey, h.min, h.max, h.label, h.help, {
+      ...(h.log && { log: true }),
+      ...(h.integer && { integer: true }),
+    }),
+  ),
   // Schedule
   en('schedule.kind', 'sched', SCHEDULE_KINDS, 'Schedule', 'How the learning rate changes over training (annealing).'),
   int(

@@ -126,6 +126,16 @@ describe('parseConfig', () => {
     expect(notices.map((n) => n.path)).toEqual(['model.loss']);
   });
 
+  it('gives Schedule-Free a β₁ > 0, naming the field (its average x is recovered by dividing by β₁)', () => {
+    const input = clone(DEFAULT_CONFIG);
+    input.optimizer = { ...input.optimizer, name: 'schedulefree', beta1: 0 };
+    const { config, notices } = parseConfig(input);
+    expect(config.optimizer.beta1).toBe(0.9);
+    expect(notices.map((n) => n.path)).toEqual(['optimizer.beta1']);
+    input.optimizer.name = 'adam'; // other rules keep β₁ = 0
+    expect(parseConfig(input).config.optimizer.beta1).toBe(0);
+  });
+
   it('never lets markup through: script strings are replaced and quoted as plain text', () => {
     const input = clone(DEFAULT_CONFIG);
     input.data.name = '<script>alert(1)</script>';

@@ -184,6 +184,14 @@ function crossCheck(cfg: TrainConfig, out: Notice[], lossGiven: boolean): void {
       });
     cfg.model.loss = 'mse';
   }
+  if (cfg.optimizer.name === 'schedulefree' && !(cfg.optimizer.beta1 > 0)) {
+    // optimizers/schedulefree.ts recovers its average x = (y - (1-b1) z)/b1
+    out.push({
+      path: 'optimizer.beta1',
+      message: `${describeValue(cfg.optimizer.beta1)}: Schedule-Free recovers its average x = (y − (1−β₁) z)/β₁ and needs β₁ > 0; using 0.9`,
+    });
+    cfg.optimizer.beta1 = 0.9;
+  }
 }
 
 function parseUnsafe(json: unknown, reportMissing: boolean): ParseResult {

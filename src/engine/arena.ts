@@ -27,6 +27,11 @@ export interface UpdateTerms {
   scale: Vec2 | null;
   /** The actual move, w_{t+1} - w_t (measured from the optimizer step itself). */
   total: Vec2;
+  /**
+   * Where the rule is evaluated, relative to w_t, before the move: Schedule-Free's averaged point
+   * x_t - y_t (its spec's evalPoint; the gradient is taken at w = y); null for rules evaluated at w.
+   */
+  evalOffset: Vec2 | null;
 }
 
 /**
@@ -65,6 +70,13 @@ export function arenaStep(fn: TestFunction, cfg: OptimizerConfig, state: ArenaSt
     hp: cfg,
   });
   const vec = (a: number[]): Vec2 => [a[0], a[1]];
+  const spec = optimizerSpec(cfg.name);
+  let evalOffset: Vec2 | null = null;
+  if (spec.evalPoint) {
+    const x = new Float64Array(2);
+    spec.evalPoint(opt, wPrev, cfg, x);
+    evalOffset = [x[0] - wPrev[0], x[1] - wPrev[1]];
+  }
   optimizerStep(cfg, w, g, opt, lr, null, ARENA_SEGMENTS);
   return {
     gradient: vec(split.gradient),
@@ -73,6 +85,7 @@ export function arenaStep(fn: TestFunction, cfg: OptimizerConfig, state: ArenaSt
     scale: split.scale && vec(split.scale),
     plain: [-lr * g[0], -lr * g[1]],
     total: [w[0] - wPrev[0], w[1] - wPrev[1]],
+    evalOffset,
   };
 }
 

@@ -23,6 +23,7 @@
 // k_e) on, t = e + (step - k_e) / S with the new S. The anchor lives in LoopState.clock, so a
 // copy of the state keeps the clock (the GPU's planning loops; a backend given the LoopState).
 import { type EarlyStopState, earlyStopUpdate, initialEarlyStop } from './earlyStopping';
+import { optimizerSpec } from './optimizers/registry';
 import { epochOrder } from './rng';
 import { initialPlateau, learningRateAtTime, type PlateauState, plateauUpdate } from './schedules';
 import type { TrainConfig } from './types';
@@ -192,6 +193,7 @@ export class TrainLoop {
   /** Learning rate of the next step: the schedule at this step and clock, times the plateau scale. */
   nextLr(): number {
     const { schedule, optimizer } = this.cfg;
+    if (optimizerSpec(optimizer.name).ignoresSchedule) return optimizer.lr; // e.g. Schedule-Free: its own warm-up
     return learningRateAtTime(schedule, optimizer.lr, this.state.step, this.epochProgress, this.state.plateau);
   }
 

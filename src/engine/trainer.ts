@@ -12,10 +12,13 @@
 //   running batch-norm statistics updated; divergence checked
 // After the last step of an epoch: train/val loss and accuracy in evaluation mode, then
 // reduce-on-plateau, early stopping (restoring the best weights) and maxEpochs.
+// Evaluation (evaluate, predict, the best weights) is at the rule's evaluation point: theta, or
+// Schedule-Free's average x with batch-norm statistics recomputed there (evalPoint.ts).
 
 import { trainingBatch } from './augment';
 import { type Dataset, makeDataset } from './data/dataset';
 import type { DenseOps } from './dense';
+import { preciseBnStats } from './evalPoint';
 import { evaluateSplit, predictOutputs } from './evaluate';
 import { allFinite, l2Norm } from './floatArray';
 import { l1Prox } from './l1Prox';
@@ -39,6 +42,7 @@ import {
   optimizerStep,
   type ParamSegment,
 } from './optim';
+import { optimizerSpec } from './optimizers/registry';
 import { applyPreprocess } from './preprocess';
 import { Rng, streamSeed } from './rng';
 import { type RunSnapshot, SNAPSHOT_VERSION, validateSnapshot } from './snapshot';
@@ -97,6 +101,10 @@ export class Run {
   private readonly segments: ParamSegment[];
   private readonly prev: Float32Array;
   private bestWeights: { theta: Float32Array; bnStats: Float32Array } | null = null;
+  /** The evaluation point (evalWeights) and the `changes` count it was computed at. */
+  private evalCache: { at: number; theta: Float32Array; bnStats: Float32Array } | null = null;
+  /** Bumped whenever theta, the statistics, the optimizer state or the config change. */
+  private changes = 0;
   private readonly ops: DenseOps | undefined;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
   private readonly steps: MetricColumns<StepMetrics>;
@@ -200,6 +208,7 @@ export class Run {
       if (norm > cfg.clipNorm) for (let k = 0; k < g.length; k++) g[k] *= cfg.clipNorm / norm;
     }
     this.prev.set(theta);
+    this.changes++;
     optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments);
     l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask, this.segments); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
@@ -233,11 +242,15 @@ export class Run {
     const monitored = this.dataset.nVal > 0 ? val.loss : train.loss;
     const e = this.loop.endEpoch(monitored);
     if (e.improved) {
-      this.bestWeights = { theta: this.theta.slice(), bnStats: this.bnStats.slice() };
+      const at = this.evalWeights();
+      this.bestWeights = { theta: at.theta.slice(), bnStats: at.bnStats.slice() };
     }
     if (e.stopped && this.cfg.earlyStop.restoreBest && this.bestWeights) {
+      this.changes++;
       this.theta.set(this.bestWeights.theta);
       this.bnStats.set(this.bestWeights.bnStats);
+      // The best weights are an evaluation point (Schedule-Free's x): y = z = x there.
+      if (optimizerSpec(this.cfg.optimizer.name).evalPoint) this.opt.m.set(this.theta);
     }
     const s = this.loop.state;
     const j = this.epochs.addRow();
@@ -256,6 +269,7 @@ export class Run {
   /** Live change of non-architectural settings (throws when needsRebuild). Switching optimizer clears its state. */
   setHyper(cfg: TrainConfig): void {
     if (needsRebuild(this.cfg, cfg)) throw new Error('setHyper: this change needs a new Run (see needsRebuild)');
+    this.changes++;
     if (cfg.optimizer.name !== this.cfg.optimizer.name) initOptimizerState(this.opt, cfg.optimizer, this.theta);
     if (cfg.reg.decayBiases !== this.cfg.reg.decayBiases) this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.loop.setConfig(cfg);
@@ -264,6 +278,7 @@ export class Run {
 
   /** Back to the initial weights and step 0: same data, fresh optimizer state and running statistics. */
   reset(): void {
+    this.changes++;
     this.theta.set(this.init);
     this.bnStats.set(initBnStats(this.layout));
     initOptimizerState(this.opt, this.cfg.optimizer, this.theta);
@@ -271,18 +286,39 @@ export class Run {
     this.bestWeights = null;
   }
 
-  /** Data loss and accuracy of a whole split in evaluation mode (NaN for an empty split). */
-  evaluate(split: 'train' | 'val', theta: Float32Array = this.theta): { loss: number; acc: number } {
+  /**
+   * The weights and batch-norm statistics the model is evaluated with: theta and the running
+   * statistics, or the rule's evaluation point (Schedule-Free's x, once it has stepped) with the
+   * statistics recomputed there (evalPoint.ts). Cached until the run changes; do not modify.
+   */
+  evalWeights(): { theta: Float32Array; bnStats: Float32Array } {
+    const spec = optimizerSpec(this.cfg.optimizer.name);
+    if (!spec.evalPoint || this.opt.t === 0) return { theta: this.theta, bnStats: this.bnStats };
+    if (this.evalCache?.at === this.changes) return this.evalCache;
+    const theta = this.evalCache?.theta ?? new Float32Array(this.layout.size);
+    spec.evalPoint(this.opt, this.theta, this.cfg.optimizer, theta);
+    const bnStats = this.bnStats.slice();
     const ds = this.dataset;
-    const [x, y, n] = split === 'train' ? [ds.xTrain, ds.yTrain, ds.nTrain] : [ds.xVal, ds.yVal, ds.nVal];
-    return evaluateSplit(this.layout, theta, this.bnStats, this.cfg.model, x, y, n, this.ops);
+    const B = this.cfg.batchSize;
+    preciseBnStats(this.layout, theta, this.cfg.model, ds.xTrain, ds.nTrain, B, bnStats, this.ops);
+    this.evalCache = { at: this.changes, theta, bnStats };
+    return this.evalCache;
   }
 
-  /** Outputs at n raw input points x[n, inputDim] (through the dataset's preprocessing). */
+  /** Data loss and accuracy of a whole split in evaluation mode (NaN for an empty split), at evalWeights or at `theta`. */
+  evaluate(split: 'train' | 'val', theta?: Float32Array): { loss: number; acc: number } {
+    const ds = this.dataset;
+    const [x, y, n] = split === 'train' ? [ds.xTrain, ds.yTrain, ds.nTrain] : [ds.xVal, ds.yVal, ds.nVal];
+    const at = theta ? { theta, bnStats: this.bnStats } : this.evalWeights();
+    return evaluateSplit(this.layout, at.theta, at.bnStats, this.cfg.model, x, y, n, this.ops);
+  }
+
+  /** Outputs at n raw input points x[n, inputDim] (through the dataset's preprocessing), at evalWeights. */
   predict(x: Float32Array, n: number): Float32Array<ArrayBuffer> {
     const p = this.dataset.preprocessor;
     const xin = p ? applyPreprocess(p, x, n) : x;
-    return predictOutputs(this.layout, this.theta, this.bnStats, this.cfg.model, xin, n, this.ops);
+    const at = this.evalWeights();
+    return predictOutputs(this.layout, at.theta, at.bnStats, this.cfg.model, xin, n, this.ops);
   }
 
   getParams(): Float32Array<ArrayBuffer> {
@@ -292,6 +328,7 @@ export class Run {
   setParams(theta: Float32Array): void {
     if (theta.length !== this.layout.size)
       throw new Error(`setParams: got ${theta.length} parameters, the network has ${this.layout.size}`);
+    this.changes++;
     this.theta.set(theta);
   }
 
@@ -326,6 +363,7 @@ export class Run {
     const extraNames = Object.keys(this.opt.extra ?? {});
     const P = this.layout.size;
     validateSnapshot(s, { P, SS: this.layout.statsSize, optimizer: this.cfg.optimizer.name, extra: extraNames });
+    this.changes++;
     this.theta.set(s.theta);
     this.bnStats.set(s.bnStats);
     this.opt.t = s.opt.t;
@@ -344,6 +382,7 @@ export class Run {
   setBnStats(s: Float32Array): void {
     if (s.length !== this.layout.statsSize)
       throw new Error(`setBnStats: got ${s.length} values, the network has ${this.layout.statsSize}`);
+    this.changes++;
     this.bnStats.set(s);
   }
 }

@@ -127,7 +127,7 @@ describe('pytorchScript', () => {
         cfg.optimizer.name = opt;
         cfg.schedule.kind = kind;
         const script = pytorchScript(cfg, tinyClassification());
-        // a torch.optim class, or a class the script carries (torch 1.13 has no Lion, LAMB, Muon)
+        // a torch.optim class, or a class the script carries (torch 1.13 has no Lion, LAMB, Muon, Schedule-Free)
         const own = /^optimizer = (?:torch\.optim\.\w+|(\w+))\(/m.exec(script);
         expect(own, opt).not.toBeNull();
         if (own?.[1]) expect(script).toContain(`class ${own[1]}(torch.optim.Optimizer):`);

@@ -90,7 +90,9 @@ export function scheduleLines(cfg: TrainConfig): string[] {
       break;
   }
   const lines = [...head, ...body, ''];
-  if (s.kind === 'plateau') {
+  if (optimizerSpec(cfg.optimizer.name).ignoresSchedule) {
+    lines.push(`scheduler = None  # ${cfg.optimizer.name} ignores the learning-rate schedule (lr_factor is not used)`);
+  } else if (s.kind === 'plateau') {
     lines.push(
       '# Reduce-on-plateau (the lecture\'s "step decay": cut the rate when validation stops improving).',
       `# Descent reduces after ${pyInt(s.patience)} epochs without an improvement larger than MIN_DELTA; torch`,

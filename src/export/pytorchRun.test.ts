@@ -111,6 +111,16 @@ const CASES: Case[] = [
     c.optimizer.momentum = 0.95;
     c.reg.decayBiases = true;
   }),
+  // Schedule-Free ignores the cosine schedule; evaluated at x, batch-norm statistics recomputed there
+  makeCase('schedulefree', 'cosine', ['batchNorm', 'l1'], (c) => {
+    c.optimizer.warmupSteps = 20;
+    c.optimizer.weightDecay = 0.05;
+  }),
+  // early stopping keeps and restores the best weights taken at x
+  makeCase('schedulefree', 'warmup', ['earlyStop', 'l2', 'clip'], (c) => {
+    c.optimizer.lr = 0.005;
+    c.optimizer.warmupSteps = 10;
+  }),
 ];
 
 /** The engine's run of a case, with what the script needs to replay it. */

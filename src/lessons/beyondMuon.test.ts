@@ -1,13 +1,14 @@
 // The Muon demo's claims (beyondMuon.ts), run headlessly with the engine as the lesson demo runs
 // them (LessonRunner), for three seeds; the arena claim from engine/arena.ts's own steps.
 import { describe, expect, it } from 'vitest';
+import { LessonRunner, type PresetRun } from '../../workers/lessons/runner';
 import { runArena } from '../engine/arena';
 import { makeTestFunction } from '../engine/data/testFunctions';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { OptimizerConfig } from '../engine/types';
 import { BEYOND_MUON } from './beyondMuon';
+import { lessonJob } from './job';
 import { presetConfigChecked } from './presetConfig';
-import { LessonRunner, type PresetRun } from './runner';
 
 const last = (r: PresetRun) => r.epochs[r.epochs.length - 1].trainLoss;
 const minRatio = (r: PresetRun) => Math.min(...r.steps.map((s) => s.ratio).filter((x) => x > 0));
@@ -19,7 +20,7 @@ describe('Beyond the lecture: Muon', () => {
 
   it('from the plateau Muon ends far lower than Adam and momentum, its update ratio never collapsing', () => {
     for (const seed of [undefined, 3, 4]) {
-      const r = new LessonRunner(BEYOND_MUON, { seed }).runToEnd();
+      const r = new LessonRunner(lessonJob(BEYOND_MUON), { seed }).runToEnd();
       const [muon, adam, momentum] = ['muon', 'adam', 'momentum'].map((id) => r.byId(id));
       expect(muon.cfg.optimizer.name).toBe('muon');
       for (const other of [adam, momentum]) {

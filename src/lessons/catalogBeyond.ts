@@ -1,5 +1,7 @@
 // Lesson 11, beyond the lecture: optimizers of the 2020s beside the lecture's, one demo each
-// (Lion, LAMB; Muon and Schedule-Free add theirs here). Plain data; see types.ts.
+// (Lion, LAMB, Muon, Schedule-Free). Plain data; see types.ts.
+import { BEYOND_MUON } from './beyondMuon';
+import { LESSON_SCHEDULE_FREE } from './beyondScheduleFree';
 import { BLUE, GREEN } from './catalogRegularization';
 import type { ConfigPatch, Lesson } from './types';
 
@@ -83,4 +85,6 @@ export const LESSONS_BEYOND: Lesson[] = [
     views: ['updateRatio', 'loss'],
     epochs: 15,
   },
+  BEYOND_MUON,
+  LESSON_SCHEDULE_FREE,
 ];

@@ -6,6 +6,7 @@
 // the engine does, rather than in f32 on the GPU.
 // Written with queue.writeBuffer before each submission, so live changes (setHyper) and the
 // schedule's learning rate reach the GPU without rebuilding anything.
+import { optimizerSpec } from '../../src/engine/optimizers/registry';
 import { streamSeed } from '../../src/engine/rng';
 import type { TrainConfig } from '../../src/engine/types';
 import { optimizerId } from './optimizers';
@@ -60,7 +61,10 @@ export const HYPER_ROW = [
 export type HyperWordName = (typeof HYPER_ROW)[number][0];
 /** Word index of each named entry of a row. */
 export const HYPER_WORD = Object.fromEntries(HYPER_ROW.map(([name], i) => [name, i])) as Record<HyperWordName, number>;
-/** Words of a (slot, run) entry: lr, 1 - beta1^t, 1 - beta2^t (t of that slot, from 1), 1 at an epoch end. */
+/**
+ * Words of a (slot, run) entry: lr, 1 - beta1^t, 1 - beta2^t (t of that slot, from 1), 1 at an epoch
+ * end; a rule with its own `stepScalars` (Schedule-Free: lr_t, c_t, 1 - beta2^t) fills the first three.
+ */
 export const SLOT_WORD = { lr: 0, c1: 1, c2: 2, epochEnd: 3 } as const;
 
 const wgslName = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
@@ -116,9 +120,11 @@ export function packHyper(
     for (let r = 0; r < R; r++) {
       const o = R * HS + (s * R + r) * SLOT_WORDS;
       const t = clocks[r].t + s + 1;
-      f[o + SLOT_WORD.lr] = lrs[s * R + r];
-      f[o + SLOT_WORD.c1] = 1 - cfgs[r].optimizer.beta1 ** t;
-      f[o + SLOT_WORD.c2] = 1 - cfgs[r].optimizer.beta2 ** t;
+      const hp = cfgs[r].optimizer;
+      const own = optimizerSpec(hp.name).stepScalars?.(t, lrs[s * R + r], hp); // e.g. Schedule-Free's lr_t, c_t
+      f[o + SLOT_WORD.lr] = own ? own.lr : lrs[s * R + r];
+      f[o + SLOT_WORD.c1] = own ? own.c1 : 1 - hp.beta1 ** t;
+      f[o + SLOT_WORD.c2] = own ? own.c2 : 1 - hp.beta2 ** t;
       f[o + SLOT_WORD.epochEnd] = evalFlags?.[s * R + r] ? 1 : 0;
     }
   }

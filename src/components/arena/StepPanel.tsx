@@ -13,7 +13,7 @@ import { shownIndex } from './useArenaPaths';
 
 const vec = (v: Vec2) => `(${fmt(v[0])}, ${fmt(v[1])})`;
 
-const ROWS: { key: keyof Omit<UpdateTerms, 'scale'>; label: string; help: string }[] = [
+const ROWS: { key: keyof Omit<UpdateTerms, 'scale' | 'evalOffset'>; label: string; help: string }[] = [
   { key: 'momentum', label: 'momentum', help: 'carried over from earlier steps (velocity, first moment)' },
   { key: 'gradient', label: 'gradient', help: 'the push from the gradient at this point, after any adaptive scaling' },
   { key: 'decay', label: 'decay', help: 'AdamW’s decoupled weight decay −ε·λ·w' },
@@ -54,6 +54,14 @@ export function StepPanel({ fn, paths }: { fn: TestFunction; paths: ArenaPath[] 
         <dd>{fmt(path.f[i], 4)}</dd>
         <dt>g = ∇f</dt>
         <dd>{vec(g)}</dd>
+        {terms?.evalOffset && (
+          <>
+            <dt title="Schedule-Free's averaged point, where it is evaluated (the gradient is taken at w = y)">
+              x (evaluated)
+            </dt>
+            <dd>{vec([x + terms.evalOffset[0], y + terms.evalOffset[1]])}</dd>
+          </>
+        )}
       </dl>
       {terms ? (
         <table className="arena-terms">

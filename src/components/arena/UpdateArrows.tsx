@@ -72,6 +72,29 @@ function Arrow({
   );
 }
 
+/** Schedule-Free's averaged point x (true position, not magnified), where it is evaluated, beside w = y. */
+function EvalPoint({ at, d }: { at: Vec2; d: Vec2 }) {
+  if (!d.every(Number.isFinite)) return null;
+  const p: Vec2 = [at[0] + d[0], at[1] + d[1]];
+  return (
+    <g data-testid="eval-point">
+      <line
+        x1={at[0]}
+        y1={at[1]}
+        x2={p[0]}
+        y2={p[1]}
+        stroke={TERM_COLORS.total}
+        strokeWidth={1}
+        strokeDasharray="1 3"
+      />
+      <circle cx={p[0]} cy={p[1]} r={4} fill="none" stroke={TERM_COLORS.total} strokeWidth={1.5} />
+      <text x={p[0] + 6} y={p[1] + 12} className="arena-mag">
+        x (evaluated)
+      </text>
+    </g>
+  );
+}
+
 export function UpdateArrows({ terms, at, scale }: { terms: UpdateTerms; at: Vec2; scale: Vec2 }) {
   // Function units -> pixels (y flips: up in the function is up on screen).
   const toPx = (v: Vec2): Vec2 => [v[0] * scale[0], -v[1] * scale[1]];
@@ -99,6 +122,7 @@ export function UpdateArrows({ terms, at, scale }: { terms: UpdateTerms; at: Vec
       <Arrow from={at} d={m} color={TERM_COLORS.momentum} width={2.4} />
       <Arrow from={afterM} d={g} color={TERM_COLORS.gradient} width={2.4} />
       <Arrow from={afterG} d={s(raw.decay)} color={TERM_COLORS.decay} width={2.4} />
+      {terms.evalOffset && <EvalPoint at={at} d={toPx(terms.evalOffset)} />}
       {k !== 1 && (
         <text x={at[0] + 8} y={at[1] - 8} className="arena-mag">
           arrows ×{k}

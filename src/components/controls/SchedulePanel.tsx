@@ -4,6 +4,7 @@
 // (schedulePreview.ts).
 import { line, scaleLinear } from 'd3';
 import { useMemo } from 'react';
+import { OPTIMIZER_LABELS, optimizerSpec } from '../../engine/optimizers/registry';
 import type { ScheduleConfig } from '../../engine/types';
 import { useStore } from '../../state/store';
 import { fmt } from '../format';
@@ -77,13 +78,21 @@ function SchedulePreview() {
 
 export function SchedulePanel() {
   const kind = useStore((s) => s.config.schedule.kind);
+  const optimizer = useStore((s) => s.config.optimizer.name);
+  const ignored = optimizerSpec(optimizer).ignoresSchedule === true;
   return (
-    <Section title="Schedule" summary={KIND_NAMES[kind]} open>
+    <Section title="Schedule" summary={ignored ? 'ignored' : KIND_NAMES[kind]} open>
+      {ignored && (
+        <p className="muted small" role="note">
+          {OPTIMIZER_LABELS[optimizer]} ignores this schedule: it steps at ε₀, with its own warm-up (T_w) and averaging
+          in place of a decay.
+        </p>
+      )}
       <Select path="schedule.kind" names={KIND_NAMES} />
       {KIND_FIELDS[kind].map((p) => (
         <NumberSlider key={p} path={p} step={STEP[p]} />
       ))}
-      <SchedulePreview />
+      {!ignored && <SchedulePreview />}
     </Section>
   );
 }

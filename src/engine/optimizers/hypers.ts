@@ -5,7 +5,16 @@
 // Conventions the help states: eps is added outside the square root (sqrt(v) + eps, as PyTorch);
 // AdamW's decay acts on the pre-step weights (PyTorch's order).
 
-export type HyperKey = 'lr' | 'momentum' | 'beta1' | 'beta2' | 'rho' | 'eps' | 'weightDecay' | 'initialAccumulator';
+export type HyperKey =
+  | 'lr'
+  | 'momentum'
+  | 'beta1'
+  | 'beta2'
+  | 'rho'
+  | 'eps'
+  | 'weightDecay'
+  | 'initialAccumulator'
+  | 'warmupSteps';
 
 /** The value of every hyperparameter (the numeric part of OptimizerConfig). */
 export type OptimizerHypers = Record<HyperKey, number>;
@@ -25,6 +34,8 @@ export interface HyperDef {
   log?: boolean;
   /** Slider step on a linear slider. */
   step?: number;
+  /** Whole numbers only (a count of steps). */
+  integer?: boolean;
 }
 
 /** In display order; lr first (every optimizer reads it). */
@@ -116,6 +127,18 @@ export const HYPERS: readonly HyperDef[] = [
     min: 0,
     max: 10,
     log: true,
+  },
+  {
+    key: 'warmupSteps',
+    urlKey: 'sfwu',
+    label: 'Warm-up steps T_w',
+    symbol: 'T_w',
+    help: 'Schedule-Free’s own linear warm-up: its lr rises from ε/T_w to ε over the first T_w steps (0 = none).',
+    default: 0,
+    min: 0,
+    max: 100000,
+    step: 1,
+    integer: true,
   },
 ];
 

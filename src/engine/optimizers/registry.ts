@@ -14,10 +14,23 @@ import { momentum } from './momentum';
 import { muon } from './muon';
 import { nesterov } from './nesterov';
 import { rmsprop } from './rmsprop';
+import { schedulefree } from './schedulefree';
 import { sgd } from './sgd';
 import type { OptimizerSpec } from './spec';
 
-export const OPTIMIZERS = [sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lion, lamb, muon] as const;
+export const OPTIMIZERS = [
+  sgd,
+  momentum,
+  nesterov,
+  adagrad,
+  rmsprop,
+  adam,
+  adamw,
+  lion,
+  lamb,
+  muon,
+  schedulefree,
+] as const;
 
 export type OptimizerName = (typeof OPTIMIZERS)[number]['name'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS.map((o) => o.name);

@@ -14,10 +14,10 @@
 // sign step being lr per coordinate); LAMB loops `segments`, takes ||w|| and ||update|| per block
 // for its trust ratio, and can keep the per-coordinate scale it applied in an extra buffer for
 // proxScale; Muon loops `segments`, orthogonalises role 'hiddenWeight' blocks (rows x cols) with
-// Newton-Schulz and steps the others as AdamW (m, v); Schedule-Free AdamW declares extraBuffers
-// ['z', 'x'], `init` copies theta into both, theta holds y (where gradients are taken), and the
-// evaluation at x needs one more optional member here (e.g. evalPoint(state)) read by Run.evaluate
-// and predict. A new hyperparameter (Muon's Nesterov switch, Schedule-Free's warm-up) is a row in
+// Newton-Schulz and steps the others as AdamW (m, v). Schedule-Free AdamW (schedulefree.ts) keeps
+// z in m and v in v, theta holds y (where gradients are taken), and its evaluation point x,
+// recovered from y and z, is `evalPoint`, read by Run.evaluate and predict; it sets
+// `ignoresSchedule`. A new hyperparameter (Muon's Nesterov switch, Schedule-Free's warm-up) is a row in
 // hypers.ts; per-rule defaults (Lion's b2 = 0.99 beside Adam's 0.999) are `defaults`.
 //
 // Adding a rule: this file's shape in <name>.ts (with its `parity` case), one line in registry.ts,
@@ -144,6 +144,20 @@ export interface OptimizerSpec<N extends string = string> {
   init?(state: OptimizerState, theta: FloatArray, hp: OptimizerHypers): void;
   /** One step in place: theta and the state buffers (state.t already counts this step). */
   step(ctx: StepContext): void;
+  /**
+   * Where the model is evaluated when that is not theta (Schedule-Free's averaged point x; theta
+   * holds y, where gradients are taken): writes it into out[P]. Run.evaluate, predict and the GPU's
+   * evaluation read it; omit when the rule evaluates at theta.
+   */
+  evalPoint?(state: OptimizerState, theta: FloatArray, hp: OptimizerHypers, out: FloatArray): void;
+  /**
+   * The per-step scalars of step t (from 1) at base rate lr, where the rule reads them its own way
+   * (default: lr, 1 - b1^t, 1 - b2^t, Adam's bias corrections). The GPU's slot words carry them
+   * (workers/gpu/hyper.ts), computed in float64 on the host as the engine's step does.
+   */
+  stepScalars?(t: number, lr: number, hp: OptimizerHypers): { lr: number; c1: number; c2: number };
+  /** The rule ignores the learning-rate schedule (its step gets the base lr; the schedule control says so). */
+  ignoresSchedule?: boolean;
   /**
    * The L1 proximal step's scale for coordinate k after the step (l1Prox.ts): the factor the rule
    * applied to the gradient there (tau = lr zeta1 s). `afterProx` corrects the state by what the

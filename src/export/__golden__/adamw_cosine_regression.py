@@ -71,7 +71,8 @@ CONFIG = json.loads(r"""
     "rho": 0.9,
     "eps": 1e-8,
     "weightDecay": 0.05,
-    "initialAccumulator": 0
+    "initialAccumulator": 0,
+    "warmupSteps": 0
   },
   "schedule": {
     "kind": "cosine",
@@ -319,6 +320,9 @@ scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
 
 # ---------------------------------------------------------------------------------------------
 # Training loop
+# A rule with train()/eval() modes (Schedule-Free) is evaluated, and its best weights kept, in eval mode.
+SWITCHES_MODE = callable(getattr(optimizer, "restored", None))
+
 def evaluate(x, y):
     net.eval()  # batch norm uses running statistics, dropout is off
     with torch.no_grad():
@@ -372,6 +376,8 @@ for epoch in range(1, MAX_EPOCHS + 1):
         if isinstance(scheduler, torch.optim.lr_scheduler.LambdaLR):
             scheduler.step()  # per batch: lr_factor takes the step
         step += 1
+    if SWITCHES_MODE:
+        optimizer.eval()  # evaluated elsewhere than where it trains (Schedule-Free: at x)
     train_loss, train_acc = evaluate(x_train, y_train)
     val_loss, val_acc = evaluate(x_val, y_val) if len(x_val) > 0 else (float("nan"), float("nan"))
     monitored = val_loss if len(x_val) > 0 else train_loss  # no validation split: watch the training loss
@@ -383,12 +389,16 @@ for epoch in range(1, MAX_EPOCHS + 1):
         best_state = {k: v.clone() for k, v in net.state_dict().items()}
     else:
         wait += 1
+    if SWITCHES_MODE:
+        optimizer.train()
     lr = optimizer.param_groups[0]["lr"]
     print(json.dumps({"epoch": epoch, "step": step, "trainLoss": train_loss, "trainAcc": train_acc,
                       "valLoss": val_loss, "valAcc": val_acc, "lr": lr, "bestEpoch": best_epoch}))
     if EARLY_STOP and wait >= PATIENCE:
         if RESTORE_BEST and best_state is not None:
             net.load_state_dict(best_state)
+            if SWITCHES_MODE:
+                optimizer.restored()
         print(json.dumps({"status": "early-stopped", "epoch": epoch, "bestEpoch": best_epoch}))
         break
 
