@@ -8,6 +8,7 @@ import type { ImportedPoints } from '../src/engine/data/points';
 import type { TrainConfig } from '../src/engine/types';
 import type { TrainingBackend } from './backend';
 import { type BuildContext, buildSession } from './build';
+import { probeAndMove } from './handoff';
 import { Pacer, RateMeter } from './pacer';
 import type { BackendChoice, Result, TrainerListener, TrainerStatus, VisualOptions, Visuals } from './protocol';
 import { visualsFor } from './queries';
@@ -75,6 +76,29 @@ export class TrainerCore {
     this.lastVisual = 0;
     this.emit(null);
     if (this.running) this.schedule(0, true);
+    this.startProbe(next);
+  }
+
+  /** Each probe's number; a newer one (or another session, or a choice other than 'auto') ends the older. */
+  protected probeToken = 0;
+  /** The probe in flight (tests await it), else a settled promise. */
+  protected probing: Promise<void> = Promise.resolve();
+
+  /** 'auto' built the session on the CPU: measure WebGPU on the side and move there when faster (handoff.ts). */
+  protected startProbe(s: Session): void {
+    if (!s.probe) return;
+    s.probe = false;
+    const token = ++this.probeToken;
+    this.probing = probeAndMove(s, {
+      factories: this.env.factories,
+      cache: this.calibrations,
+      alive: () => token === this.probeToken && this.session === s && this.choice === 'auto',
+      exclusive: (fn) => this.exclusive(fn),
+      changed: (notice) => {
+        if (notice) this.notice = notice;
+        this.emit(null);
+      },
+    });
   }
 
   protected startLoop(): void {
