@@ -71,6 +71,7 @@ export class TrainerCore {
     if (old) old.backend.dispose();
     this.generation++;
     this.notice = null;
+    this.pacer.forget();
     this.pacer.restart(now(), 0);
     this.meter.begin(now());
     this.lastVisual = 0;
@@ -95,7 +96,10 @@ export class TrainerCore {
       alive: () => token === this.probeToken && this.session === s && this.choice === 'auto',
       exclusive: (fn) => this.exclusive(fn),
       changed: (notice) => {
-        if (notice) this.notice = notice;
+        if (notice) {
+          this.notice = notice;
+          this.pacer.forget(); // the runs moved: a step costs something else there
+        }
         this.emit(null);
       },
     });
@@ -108,6 +112,7 @@ export class TrainerCore {
     this.pacer.restart(now(), s.step);
     this.meter.begin(now());
     this.emit(null);
+    this.firstSincePlay = true;
     this.schedule(0, true);
   }
 
@@ -165,8 +170,16 @@ export class TrainerCore {
     return plan.steps > 0 ? 0 : plan.waitMs;
   }
 
+  /** Set by Play: the first step taken goes to the page at once, not after FLUSH_INTERVAL_MS. */
+  protected firstSincePlay = false;
+
   protected async maybeEmit(): Promise<void> {
     const t = now();
+    if (this.firstSincePlay && this.session?.collectors.some((c) => c.pending > 0)) {
+      this.firstSincePlay = false;
+      this.emit(null);
+      return;
+    }
     if (this.wantsVisuals() && t - this.lastVisual >= this.visualOpts.intervalMs) {
       this.lastVisual = t;
       this.emit(await this.exclusive(() => this.visualsNow()));
@@ -230,6 +243,7 @@ export class TrainerCore {
       if (s.backend.info.kind === 'webgpu') {
         try {
           this.notice = await recoverBackend(s, this.env.factories, message(e));
+          this.pacer.forget();
         } catch (e2) {
           // No new device and the CPU engine refuses this network (too large): stop, say why.
           this.running = false;
