@@ -51,8 +51,12 @@ function setStatus(
   s.backendStatus = { ...s.backendStatus, kind: b.kind, name: b.name, fallbackAdapter: b.fallbackAdapter, ...st };
 }
 
-/** Steps per second of the CPU engine on this config, on a side backend (the session's stays untouched). */
-async function sideCpuSpeed(s: Session, factories: BackendFactories): Promise<number> {
+/**
+ * Steps per second of the CPU engine on this config: the rate the run itself trains at when it has
+ * trained (no extra work while it runs), else measured on a side backend (the session's stays untouched).
+ */
+async function cpuStepsPerSec(s: Session, factories: BackendFactories): Promise<number> {
+  if (s.cpuRate > 0 && s.backend.info.kind === 'cpu') return s.cpuRate;
   const cpu = factories.cpu();
   try {
     await cpu.build(structuredClone(s.configs), s.dataset, s.init);
@@ -85,7 +89,7 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
       // A software adapter on a small net: compiling its kernels alone takes seconds there, and it cannot win.
       const info = gpu.info;
       giveUp();
-      const cpuSpeed = await sideCpuSpeed(s, factories);
+      const cpuSpeed = await cpuStepsPerSec(s, factories);
       if (!host.alive()) return;
       const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
       const message = `CPU engine: the only WebGPU adapter is a software one (${info.name}), far slower than the CPU engine on a network this small (CPU ${fmt(cpuSpeed)} steps/s).`;
@@ -99,7 +103,7 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
     else {
       const gpuSpeed = await measureSpeed(gpu);
       if (!host.alive()) return giveUp();
-      const cpuSpeed = await sideCpuSpeed(s, factories);
+      const cpuSpeed = await cpuStepsPerSec(s, factories);
       if (!host.alive()) return giveUp();
       calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: gpuSpeed, ms: performance.now() - t0 };
     }

@@ -102,6 +102,11 @@ export class Session {
   lossTimes: number[] = [];
   /** Built on the CPU for 'auto': workers/handoff.ts is to measure WebGPU on the side and move when faster. */
   probe = false;
+  /**
+   * Best steps per second of the CPU engine's training calls so far (0: none yet); the 'auto'
+   * probe compares the GPU with it instead of measuring a side CPU backend while the run trains.
+   */
+  cpuRate = 0;
 
   constructor(
     configs: TrainConfig[],
@@ -172,8 +177,11 @@ export class Session {
       const due = this.snapshots.filter((_, r) => this.isTraining(r)).map((s) => s.nextDue());
       const k = Math.max(1, Math.min(n - done, Math.min(...due) - this.step));
       const backend = this.backend;
+      const t0 = performance.now();
       const progress = await within(backend.train(k), this.timeoutMs(), 'train');
       if (backend !== this.backend) return done; // replaced while this call was in flight
+      const dt = performance.now() - t0;
+      if (backend.info.kind === 'cpu' && dt > 0) this.cpuRate = Math.max(this.cpuRate, (k * 1000) / dt);
       let stepped = 0;
       progress.forEach((p, r) => {
         stepped = Math.max(stepped, this.record(r, p));
