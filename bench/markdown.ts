@@ -129,6 +129,36 @@ export function renderMarkdown(r: Results): string {
       ),
       '',
     );
+  const played = r.training.filter((t) => t.play?.firstDrawnMs);
+  if (played.length > 0)
+    out.push(
+      "## Play to first step drawn (the app's worker, backend 'auto')",
+      '',
+      "The app's own path: the training worker behind the page's bridge, the runs built with create() before Play",
+      '(a 2D set for the 2-wide workloads, the digits for the 784-wide ones), then Play; timed to the animation',
+      'frame after the first metrics update with a step reached the page. Bound: 50 ms + one step of the CPU',
+      'engine on the workload, measured in the same page afterwards.',
+      '',
+      ...table(
+        [
+          'workload',
+          'Play → first step drawn (ms)',
+          'bound: 50 ms + 1 CPU step (ms)',
+          'ratio',
+          'create before Play (ms)',
+          'first step on',
+        ],
+        played.map((t) => [
+          t.short,
+          fmtStat(t.play.firstDrawnMs),
+          fmtStat(t.play.boundMs),
+          fmtStat(t.play.ratio),
+          fmtStat(t.play.createMs),
+          t.play.backends.join(', '),
+        ]),
+      ),
+      '',
+    );
   out.push(
     '## 6 racing runs, 2-16-16-2, batch 32: time per step versus one run',
     '',

@@ -39,6 +39,11 @@ async function run(task: Task): Promise<TaskOutcome> {
         return { task, ok: true, notes, matmul: await jax.jaxMatmul(task.sizes, task.budgetMs) };
       return { task, ok: true, notes, train: await jax.jaxTrain(task.workload, task.warmupMs, task.budgetMs) };
     }
+    if (task.impl === 'descent-play') {
+      if (task.kind !== 'train') throw new Error('descent-play: training tasks only');
+      const play = await import('./playImpl');
+      return { task, ok: true, notes, play: await play.playFirstStep(task.workload, notes, task.cpu) };
+    }
     const descent = await import('./descentImpl');
     const gpu = task.impl === 'descent-gpu';
     if (task.kind === 'matmul') {

@@ -12,6 +12,7 @@ export const IMPLS = [
   'tfjs-cpu',
   'jax-webgpu',
   'jax-wasm',
+  'descent-play',
 ] as const;
 export type Impl = (typeof IMPLS)[number];
 
@@ -23,6 +24,7 @@ export const IMPL_LABEL: Record<Impl, string> = {
   'tfjs-cpu': 'TF.js cpu',
   'jax-webgpu': 'jax-js webgpu',
   'jax-wasm': 'jax-js wasm',
+  'descent-play': 'Descent app (worker, auto)',
 };
 
 /** The optimizers of the race, in the order of issue 6's defaults; learning rates the app would use. */
@@ -156,12 +158,25 @@ export interface TrainResult {
   lastLoss: number;
 }
 
+/** The app's path (bench/playImpl.ts): the training worker behind the page's bridge, backend 'auto'. */
+export interface PlayResult {
+  /** From the Play call to the animation frame after the first metrics update with a step. */
+  playToFirstStepMs: number;
+  /** create(): building the runs before Play (data, layout, the backend 'auto' starts on). */
+  createMs: number;
+  /** One step of the CPU engine on this workload, measured in the same page afterwards (the target's bound). */
+  cpuStepMs: number;
+  /** Where the first step ran. */
+  backend: 'cpu' | 'webgpu';
+}
+
 export interface TaskOutcome {
   task: Task;
   ok: boolean;
   error?: string;
   matmul?: MatmulResult[];
   train?: TrainResult;
+  play?: PlayResult;
   /** Notes of the implementation (TF.js flags, adapter, which wasm binary ran). */
   notes: string[];
   /** 1-minute load average of the machine before and after the task (filled in by bench/run.ts). */

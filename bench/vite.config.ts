@@ -16,6 +16,9 @@ function tfjsWasmBinaries(): Plugin {
       for (const f of WASM_FILES) {
         this.emitFile({ type: 'asset', fileName: `tfjs-wasm/${f}`, source: readFileSync(resolve(WASM_DIR, f)) });
       }
+      // the digits, for the app's path (bench/playImpl.ts), as the site serves them
+      const digits = resolve(import.meta.dirname, '../public/data/digits.bin');
+      this.emitFile({ type: 'asset', fileName: 'data/digits.bin', source: readFileSync(digits) });
     },
   };
 }

@@ -40,7 +40,9 @@ export async function buildSession(cfgs: TrainConfig[], ctx: BuildContext): Prom
     // The engine's own initial weights (Run derives the same from the 'init' stream), shared by all runs.
     const init = initParams(layout, c.model, new Rng(streamSeed(c.seed, 'init')));
     const sel = await selectBackend(ctx.choice, cfgs, ds, init, ctx.factories, ctx.calibrations);
-    return ok(new Session(cfgs, ds, layout, init, sel.backend, sel.status));
+    const session = new Session(cfgs, ds, layout, init, sel.backend, sel.status);
+    session.probe = sel.probe === true;
+    return ok(session);
   } catch (e) {
     return rejected([problemFromError(e)]);
   }
@@ -67,6 +69,7 @@ export async function switchBackend(s: Session, ctx: BuildContext): Promise<stri
   }
   sel.status.deviceLosses = s.backendStatus.deviceLosses;
   await s.migrate(sel.backend, sel.status, states);
+  s.probe = sel.probe === true;
   return `Switched to ${sel.status.kind === 'webgpu' ? 'WebGPU' : 'the CPU engine'} at step ${s.step}.`;
 }
 

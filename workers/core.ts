@@ -8,6 +8,7 @@ import type { ImportedPoints } from '../src/engine/data/points';
 import type { TrainConfig } from '../src/engine/types';
 import type { TrainingBackend } from './backend';
 import { type BuildContext, buildSession } from './build';
+import { probeAndMove } from './handoff';
 import { Pacer, RateMeter } from './pacer';
 import type { BackendChoice, Result, TrainerListener, TrainerStatus, VisualOptions, Visuals } from './protocol';
 import { visualsFor } from './queries';
@@ -70,11 +71,38 @@ export class TrainerCore {
     if (old) old.backend.dispose();
     this.generation++;
     this.notice = null;
+    this.pacer.forget();
     this.pacer.restart(now(), 0);
     this.meter.begin(now());
     this.lastVisual = 0;
     this.emit(null);
     if (this.running) this.schedule(0, true);
+    this.startProbe(next);
+  }
+
+  /** Each probe's number; a newer one (or another session, or a choice other than 'auto') ends the older. */
+  protected probeToken = 0;
+  /** The probe in flight (tests await it), else a settled promise. */
+  protected probing: Promise<void> = Promise.resolve();
+
+  /** 'auto' built the session on the CPU: measure WebGPU on the side and move there when faster (handoff.ts). */
+  protected startProbe(s: Session): void {
+    if (!s.probe) return;
+    s.probe = false;
+    const token = ++this.probeToken;
+    this.probing = probeAndMove(s, {
+      factories: this.env.factories,
+      cache: this.calibrations,
+      alive: () => token === this.probeToken && this.session === s && this.choice === 'auto',
+      exclusive: (fn) => this.exclusive(fn),
+      changed: (notice) => {
+        if (notice) {
+          this.notice = notice;
+          this.pacer.forget(); // the runs moved: a step costs something else there
+        }
+        this.emit(null);
+      },
+    });
   }
 
   protected startLoop(): void {
@@ -84,6 +112,7 @@ export class TrainerCore {
     this.pacer.restart(now(), s.step);
     this.meter.begin(now());
     this.emit(null);
+    this.firstSincePlay = true;
     this.schedule(0, true);
   }
 
@@ -141,8 +170,16 @@ export class TrainerCore {
     return plan.steps > 0 ? 0 : plan.waitMs;
   }
 
+  /** Set by Play: the first step taken goes to the page at once, not after FLUSH_INTERVAL_MS. */
+  protected firstSincePlay = false;
+
   protected async maybeEmit(): Promise<void> {
     const t = now();
+    if (this.firstSincePlay && this.session?.collectors.some((c) => c.pending > 0)) {
+      this.firstSincePlay = false;
+      this.emit(null);
+      return;
+    }
     if (this.wantsVisuals() && t - this.lastVisual >= this.visualOpts.intervalMs) {
       this.lastVisual = t;
       this.emit(await this.exclusive(() => this.visualsNow()));
@@ -206,6 +243,7 @@ export class TrainerCore {
       if (s.backend.info.kind === 'webgpu') {
         try {
           this.notice = await recoverBackend(s, this.env.factories, message(e));
+          this.pacer.forget();
         } catch (e2) {
           // No new device and the CPU engine refuses this network (too large): stop, say why.
           this.running = false;

@@ -22,8 +22,13 @@ export interface Plan {
 
 export class Pacer {
   private speedValue: Speed = 'max';
-  /** Running estimate of the cost of one step, ms (exponential average over turns). */
-  msPerStep = 1;
+  /**
+   * Running estimate of the cost of one step, ms (exponential average over turns); NaN until a
+   * turn was measured on this network and backend: the first turn then takes one step, so Play
+   * shows a step after one step's time, whatever the network (a guess of 1 ms made the first turn
+   * of a digits net 12 steps, seconds long).
+   */
+  msPerStep = Number.NaN;
   private anchorTime = 0;
   private anchorSteps = 0;
 
@@ -43,8 +48,14 @@ export class Pacer {
     this.anchorSteps = stepsDone;
   }
 
-  /** Steps that fit in one slice at the current cost estimate. */
+  /** A new network or backend: the cost of a step is unknown again. */
+  forget(): void {
+    this.msPerStep = Number.NaN;
+  }
+
+  /** Steps that fit in one slice at the current cost estimate (1 while it is unknown). */
   sliceSteps(): number {
+    if (Number.isNaN(this.msPerStep)) return 1;
     return Math.max(1, Math.min(MAX_CHUNK, Math.floor(SLICE_MS / Math.max(1e-3, this.msPerStep))));
   }
 
@@ -68,7 +79,8 @@ export class Pacer {
     if (steps <= 0 || !(ms >= 0)) return;
     const per = ms / steps;
     // Quick to learn at first, smooth afterwards; a single slow turn (GC) cannot stall the loop.
-    this.msPerStep = 0.7 * this.msPerStep + 0.3 * Math.max(1e-4, per);
+    const m = Math.max(1e-4, per);
+    this.msPerStep = Number.isNaN(this.msPerStep) ? m : 0.7 * this.msPerStep + 0.3 * m;
   }
 }
 

@@ -17,7 +17,7 @@ import type { TrainConfig } from '../src/engine/types';
 
 // ---------------------------------------------------------------- backend choice and status
 
-/** 'auto' calibrates both backends on the config and picks the faster; the others force one. */
+/** 'auto' starts on the CPU engine and moves to WebGPU when measured faster (workers/handoff.ts); the others force one. */
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
 
 /** Why the current backend is the one in use (machine-readable; `BackendStatus.message` says it in words). */
@@ -28,7 +28,8 @@ export type BackendReason =
   | 'no-webgpu' // this browser has no navigator.gpu
   | 'adapter-failed' // requestAdapter() gave null, or requestDevice() failed
   | 'device-lost' // the GPU device was lost and could not be re-created
-  | 'gpu-error'; // the WebGPU backend refused or failed this config (message says why)
+  | 'gpu-error' // the WebGPU backend refused or failed this config (message says why)
+  | 'measuring'; // auto: started on the CPU engine at once; WebGPU is being measured on the side (workers/handoff.ts)
 
 export interface Calibration {
   /** Measured training steps per second on the CPU engine for this config. */
@@ -54,6 +55,8 @@ export interface BackendStatus {
   calibration: Calibration | null;
   /** GPU device losses survived since the runs were created. */
   deviceLosses: number;
+  /** 'auto' moved the runs from the CPU engine to WebGPU at this step (the page's count), when it did. */
+  movedAtStep?: number;
 }
 
 // ---------------------------------------------------------------- run status

@@ -1,7 +1,9 @@
 // Surviving a lost GPU device. The session's last checkpoint (each run's whole state, read back
 // from the GPU every CHECKPOINT_MS: weights, optimizer memory and t, batch-norm statistics, loop
 // and schedule state) moves to a re-created WebGPU device, or to the CPU engine when no device can
-// be had or losses keep coming, and training continues; the returned sentence tells the page.
+// be had or losses keep coming; the steps since the checkpoint are re-done there at once without
+// being drawn twice (Session.catchUp), so the charts neither rewind nor jump, and training
+// continues; the returned sentence tells the page.
 import type { TrainingBackend } from './backend';
 import type { BackendStatus } from './protocol';
 import { type BackendFactories, cpuFallbackMessage } from './select';
@@ -46,6 +48,13 @@ export async function recoverBackend(s: Session, factories: BackendFactories, wh
     status = { ...next.info, ...base, reason: 'device-lost', message: cpuFallbackMessage('device-lost', gpuError) };
   }
   await s.migrate(next, status!, states);
+  const redo = s.behind;
+  try {
+    await s.catchUp();
+  } catch {
+    // Lost again already: the next training call recovers once more, the same rows still undrawn.
+  }
   const where = next.info.kind === 'webgpu' ? 'on a re-created GPU device' : 'on the CPU engine';
-  return `The GPU device was lost at step ${lostAt} (${why}); training continues ${where} from its state at step ${from}.`;
+  const redone = redo > 0 ? ` (the ${redo} steps since then re-done, not drawn twice)` : '';
+  return `The GPU device was lost at step ${lostAt} (${why}); training continues ${where} from its state at step ${from}${redone}.`;
 }

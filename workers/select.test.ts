@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
 import { MAX_RECREATES } from './recover';
-import { AUTO_GPU_DEADLINE_MS } from './select';
 import { TrainerService } from './service';
 import { DeviceDouble, serviceWithLog, stepsOf, waitFor } from './testDoubles';
 
@@ -16,49 +15,87 @@ const small = (): TrainConfig => {
 };
 
 describe('backend choice', () => {
-  it("'auto' does not even measure a software adapter on a small net, and says why", async () => {
+  it("'auto' starts on the CPU at once, does not even build a software adapter on a small net, and says why", async () => {
     const { svc } = serviceWithLog(async () => new DeviceDouble(5, true));
     const r = await svc.create([small()]);
     if (!r.ok) throw new Error(r.message);
-    const b = r.value.backend;
+    expect(r.value.backend).toMatchObject({ kind: 'cpu', reason: 'measuring' });
+    expect(r.value.backend.message).toMatch(/started at once; WebGPU is being measured on the side/);
+    await svc.testProbed();
+    const b = (await svc.getStatus()).backend!;
     expect(b).toMatchObject({ kind: 'cpu', reason: 'fallback-adapter' });
     expect(b.calibration?.cpuStepsPerSec).toBeGreaterThan(0);
     expect(b.calibration?.gpuStepsPerSec).toBeNull();
     expect(b.message).toMatch(/software one \(test adapter\)/);
   });
 
-  it("'auto' measures both and keeps the faster, starting from step 0 with the initial weights", async () => {
+  it("'auto' measures both on the side and keeps the faster; the run trains meanwhile, untouched by the measuring", async () => {
     const slowGpu = serviceWithLog(async () => new DeviceDouble(5, false));
     const r = await slowGpu.svc.create([small()]);
     if (!r.ok) throw new Error(r.message);
-    expect(r.value.backend).toMatchObject({ kind: 'cpu', reason: 'calibrated' });
-    const c = r.value.backend.calibration!;
+    await slowGpu.svc.step(20);
+    await slowGpu.svc.testProbed();
+    const st = await slowGpu.svc.getStatus();
+    expect(st.backend).toMatchObject({ kind: 'cpu', reason: 'calibrated' });
+    const c = st.backend!.calibration!;
     expect(c.gpuStepsPerSec).toBeGreaterThan(0);
     expect(c.cpuStepsPerSec).toBeGreaterThan(c.gpuStepsPerSec!);
-    expect(r.value.backend.message).toMatch(/CPU engine: [\d.]+x faster than WebGPU \(test adapter\)/);
-    // Calibration trained the backend; the run still starts at step 0 from the shared initial weights.
-    expect((await slowGpu.svc.getStatus()).runs[0].step).toBe(0);
+    expect(st.backend!.message).toMatch(/CPU engine: [\d.]+x faster than WebGPU \(test adapter\)/);
+    // Calibration trained side backends only: the run is where 20 steps of a plain CPU run are.
+    expect(st.runs[0].step).toBe(20);
     const fresh = serviceWithLog();
     await fresh.svc.create([small()]);
+    await fresh.svc.step(20);
     expect(await slowGpu.svc.getParams(0)).toEqual(await fresh.svc.getParams(0));
+    // The CPU won on this shape: the next build does not ask for a device.
+    let asked = 0;
+    const again = serviceWithLog(async () => {
+      asked++;
+      return new DeviceDouble(5, false);
+    });
+    await again.svc.create([small()]);
+    await again.svc.testProbed();
+    await again.svc.create([small()]);
+    await again.svc.testProbed();
+    expect(asked).toBe(1);
+    expect((await again.svc.getStatus()).backend).toMatchObject({ kind: 'cpu', reason: 'calibrated' });
 
-    // A GPU that is faster than the (here deliberately slowed) CPU wins.
+    // A GPU that is faster than the (here deliberately slowed) CPU wins, and the run moves there.
     const fastGpu = new TrainerService({
       factories: { cpu: () => new DeviceDouble(5, false, 'cpu'), gpu: async () => new DeviceDouble(0, false) },
     });
     const f = await fastGpu.create([small()]);
-    expect(f.ok && f.value.backend).toMatchObject({ kind: 'webgpu', reason: 'calibrated' });
-    expect(f.ok && f.value.backend.message).toMatch(/WebGPU \(test adapter\): [\d.]+x faster than the CPU engine/);
+    expect(f.ok && f.value.backend).toMatchObject({ kind: 'cpu', reason: 'measuring' });
+    await fastGpu.testProbed();
+    const moved = (await fastGpu.getStatus()).backend;
+    expect(moved).toMatchObject({ kind: 'webgpu', reason: 'calibrated', movedAtStep: 0 });
+    expect(moved?.message).toMatch(/WebGPU \(test adapter\): [\d.]+x faster than the CPU engine/);
   });
 
-  it("'auto' does not wait for a GPU that is still warming up at the deadline", async () => {
-    const { svc } = serviceWithLog(async () => new DeviceDouble(AUTO_GPU_DEADLINE_MS + 500, false));
-    const r = await svc.create([small()]);
+  it("'auto' never waits for the GPU: the run trains on the CPU while the device is still being set up", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = new TrainerService({
+      factories: {
+        cpu: () => new DeviceDouble(3, false, 'cpu'),
+        gpu: async () => {
+          await gate; // a device (or its kernels) not ready yet
+          return new DeviceDouble(0, false);
+        },
+      },
+    });
+    const r = await slow.create([small()]);
     if (!r.ok) throw new Error(r.message);
-    expect(r.value.backend).toMatchObject({ kind: 'cpu', reason: 'calibrated' });
-    expect(r.value.backend.calibration?.gpuStepsPerSec).toBeNull();
-    expect(r.value.backend.message).toMatch(/not ready within/);
-    expect(r.value.backend.calibration!.ms).toBeLessThan(AUTO_GPU_DEADLINE_MS + 400);
+    const st = await slow.step(30);
+    expect(st.runs[0].step).toBe(30);
+    expect(st.backend).toMatchObject({ kind: 'cpu', reason: 'measuring' });
+    release();
+    await slow.testProbed();
+    // Once the device is there and measured faster, the run moves at the step it had reached.
+    expect((await slow.getStatus()).backend).toMatchObject({ kind: 'webgpu', movedAtStep: 30 });
+    expect((await slow.step(10)).runs[0].step).toBe(40);
   });
 
   it('forced choices are obeyed, and a forced WebGPU without WebGPU falls back with the reason', async () => {

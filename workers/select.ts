@@ -1,5 +1,6 @@
-// Which backend trains this config: forced by the user/URL, or 'auto' = a short calibration
-// (a few steps on each backend, a fraction of a second) that keeps the faster one. A software
+// Which backend trains this config: forced by the user/URL, or 'auto' = the CPU engine at once,
+// while handoff.ts measures both on the side (a few steps each, a fraction of a second once the
+// GPU's kernels are compiled) and moves the runs to the GPU only when it is faster. A software
 // adapter (SwiftShader: isFallbackAdapter) runs shaders on the same CPU cores, is far slower
 // than the TypeScript engine for small nets, and must not win by default: it has to beat the
 // CPU engine by FALLBACK_MARGIN. Without WebGPU, the CPU engine is used and the reason kept.
@@ -13,8 +14,6 @@ import type { BackendChoice, BackendReason, BackendStatus, Calibration } from '.
 export const FALLBACK_MARGIN = 2;
 /** Wall-time budget of the timed steps per backend, ms (warm-up and build come on top). */
 export const CALIBRATION_BUDGET_MS = 120;
-/** 'auto' waits at most this long (from the start of the choice) for the GPU's warm-up and timing. */
-export const AUTO_GPU_DEADLINE_MS = 800;
 /** Below this many flops per step a software adapter is not even measured (see stepFlops). */
 export const FALLBACK_WORTH_FLOPS = 5e7;
 
@@ -30,12 +29,14 @@ export interface BackendFactories {
 export interface Selection {
   backend: TrainingBackend;
   status: BackendStatus;
+  /** 'auto' started on the CPU engine: handoff.ts measures WebGPU on the side and moves the runs when faster. */
+  probe?: boolean;
 }
 
-const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3));
+export const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3));
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-function gpuFailureReason(e: unknown): BackendReason {
+export function gpuFailureReason(e: unknown): BackendReason {
   const r = (e as { reason?: unknown } | null)?.reason;
   if (r === 'no-webgpu') return 'no-webgpu';
   if (r === 'no-adapter' || r === 'device-request-failed') return 'adapter-failed';
@@ -62,6 +63,7 @@ export function cpuFallbackMessage(reason: BackendReason, detail = ''): string {
     forced: 'chosen by the backend switch',
     calibrated: 'measured faster on this machine',
     'fallback-adapter': 'the only WebGPU adapter is a software one',
+    measuring: 'started at once; WebGPU is being measured on the side (the runs move there only if faster)',
   };
   return `CPU engine: ${why[reason]}.`;
 }
@@ -71,7 +73,11 @@ export function cpuFallbackMessage(reason: BackendReason, detail = ''): string {
  * of doubling size until the budget is spent; the best rate of one call counts (robust to a GC
  * pause). The backend has trained afterwards: the caller resets it.
  */
-export async function measureSpeed(b: TrainingBackend, budgetMs = CALIBRATION_BUDGET_MS): Promise<number> {
+export async function measureSpeed(
+  b: TrainingBackend,
+  budgetMs = CALIBRATION_BUDGET_MS,
+  maxCallMs = Number.POSITIVE_INFINITY,
+): Promise<number> {
   await b.train(1);
   let n = 1;
   let spent = 0;
@@ -84,7 +90,7 @@ export async function measureSpeed(b: TrainingBackend, budgetMs = CALIBRATION_BU
     const stepped = Math.max(0, ...progress.map((p) => p.steps.n));
     if (stepped === 0) break; // every run stopped (diverged during calibration): rate so far stands
     if (dt > 0) best = Math.max(best, (stepped * 1000) / dt);
-    if (dt < budgetMs / 4) n = Math.min(n * 2, 4096);
+    if (dt < Math.min(budgetMs / 4, maxCallMs / 2)) n = Math.min(n * 2, 4096);
   }
   return best;
 }
@@ -114,26 +120,11 @@ export function stepFlops(cfgs: TrainConfig[], ds: Dataset): number {
   return 6 * Math.min(c.batchSize, ds.nTrain) * weights * cfgs.length;
 }
 
-type Outcome = { speed: number } | { error: string } | { late: true };
-
-/** measureSpeed(b), or { late } once the deadline passes (the measurement is abandoned, b must be disposed). */
-async function measureBefore(b: TrainingBackend, deadline: number): Promise<Outcome> {
-  const left = deadline - performance.now();
-  if (left <= 0) return { late: true };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ late: true }), left);
-  });
-  const measured = measureSpeed(b).then(
-    (speed): Outcome => ({ speed }),
-    (e): Outcome => ({ error: errText(e) }),
-  );
-  const out = await Promise.race([measured, late]);
-  clearTimeout(timer);
-  return out;
-}
-
-/** Pick and build the backend for `cfgs`. Never throws for GPU trouble: the CPU engine is the floor. */
+/**
+ * Pick and build the backend for `cfgs`. Never throws for GPU trouble: the CPU engine is the floor.
+ * 'auto' builds the CPU engine at once (probe: true) and leaves the measuring and the move to the
+ * GPU to handoff.ts, except for a network the CPU engine refuses, which goes to the GPU directly.
+ */
 export async function selectBackend(
   choice: BackendChoice,
   cfgs: TrainConfig[],
@@ -142,110 +133,47 @@ export async function selectBackend(
   factories: BackendFactories,
   cache: CalibrationCache = new Map(),
 ): Promise<Selection> {
-  const t0 = performance.now();
-  const buildCpu = async () => {
+  const onCpu = async (reason: BackendReason, message: string, calibration: Calibration | null = null) => {
     const cpu = factories.cpu();
     await cpu.build(cfgs, dataset, init);
-    return cpu;
-  };
-  const onCpu = async (reason: BackendReason, message: string, calibration: Calibration | null = null) => {
-    const cpu = await buildCpu();
     return { backend: cpu, status: status(cpu, choice, reason, message, calibration) };
   };
   if (choice === 'cpu') return onCpu('forced', cpuFallbackMessage('forced'));
   if (!factories.gpu) return onCpu('no-webgpu', cpuFallbackMessage('no-webgpu'));
-  const key = calibrationKey(cfgs, dataset);
-  const cached = choice === 'auto' ? cache.get(key) : undefined;
-  // Measured before on this shape and the CPU won: do not even ask for a device.
-  if (cached?.kind === 'cpu')
-    return onCpu('calibrated', cpuWinsMessage(cached.gpu, cached.calibration), cached.calibration);
+  const tooLarge = cpuCapacityProblem(cfgs, dataset) !== null;
+  if (choice === 'auto' && !tooLarge) {
+    const cached = cache.get(calibrationKey(cfgs, dataset));
+    // Measured before on this shape and the CPU won: do not even ask for a device.
+    if (cached?.kind === 'cpu')
+      return onCpu('calibrated', cpuWinsMessage(cached.gpu, cached.calibration), cached.calibration);
+    return { ...(await onCpu('measuring', cpuFallbackMessage('measuring'))), probe: true };
+  }
 
   let gpu: TrainingBackend | null = null;
   try {
     gpu = await factories.gpu();
-    if (choice === 'auto' && !cached && gpu.info.fallbackAdapter && stepFlops(cfgs, dataset) < FALLBACK_WORTH_FLOPS) {
-      // A software adapter on a small net: compiling its kernels alone takes seconds there, and it
-      // cannot win. Measure the CPU (for the status line) and keep it.
-      const info = gpu.info;
-      gpu.dispose();
-      const cpu = await buildCpu();
-      const cpuSpeed = await measureSpeed(cpu);
-      await cpu.reset();
-      const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
-      const message = `CPU engine: the only WebGPU adapter is a software one (${info.name}), far slower than the CPU engine on a network this small (CPU ${fmt(cpuSpeed)} steps/s).`;
-      return { backend: cpu, status: status(cpu, choice, 'fallback-adapter', message, calibration) };
-    }
     await gpu.build(cfgs, dataset, init);
   } catch (e) {
     gpu?.dispose();
     const reason = gpuFailureReason(e);
     return onCpu(reason, cpuFallbackMessage(reason, errText(e)));
   }
-  if (choice === 'webgpu') {
+  if (choice === 'webgpu')
     return {
       backend: gpu,
       status: status(gpu, choice, 'forced', `WebGPU (${gpu.info.name}): chosen by the backend switch.`),
     };
-  }
-  if (cached) {
-    return {
-      backend: gpu,
-      status: status(gpu, choice, 'calibrated', gpuWinsMessage(gpu.info, cached.calibration), cached.calibration),
-    };
-  }
-
-  // A network the CPU engine refuses (workers/cpu/capacity.ts) leaves no race to run.
-  if (cpuCapacityProblem(cfgs, dataset))
-    return {
-      backend: gpu,
-      status: status(
-        gpu,
-        choice,
-        'calibrated',
-        `WebGPU (${gpu.info.name}): this network is too large for the CPU engine.`,
-      ),
-    };
-  // Both measured; the GPU (warm-up = kernel compilation included) must be done by the deadline.
-  const g = await measureBefore(gpu, t0 + AUTO_GPU_DEADLINE_MS);
-  const cpu = await buildCpu();
-  const cpuSpeed = await measureSpeed(cpu);
-  const gpuSpeed = 'speed' in g ? g.speed : null;
-  const calibration: Calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: gpuSpeed, ms: performance.now() - t0 };
-  const margin = gpu.info.fallbackAdapter ? FALLBACK_MARGIN : 1;
-  if (gpuSpeed !== null && gpuSpeed > cpuSpeed * margin) {
-    cpu.dispose();
-    await gpu.reset();
-    cache.set(key, { kind: 'webgpu', calibration, gpu: gpu.info });
-    return {
-      backend: gpu,
-      status: status(gpu, choice, 'calibrated', gpuWinsMessage(gpu.info, calibration), calibration),
-    };
-  }
-  gpu.dispose();
-  await cpu.reset();
-  if ('error' in g)
-    return {
-      backend: cpu,
-      status: status(cpu, choice, 'gpu-error', cpuFallbackMessage('gpu-error', g.error), calibration),
-    };
-  if ('late' in g) {
-    // Not cached: a real GPU may well be ready next time (its compiled pipelines are cached by the browser).
-    const message = `CPU engine: WebGPU (${gpu.info.name}) was not ready within ${AUTO_GPU_DEADLINE_MS} ms (still compiling its kernels).`;
-    return { backend: cpu, status: status(cpu, choice, 'calibrated', message, calibration) };
-  }
-  cache.set(key, { kind: 'cpu', calibration, gpu: gpu.info });
-  return {
-    backend: cpu,
-    status: status(cpu, choice, 'calibrated', cpuWinsMessage(gpu.info, calibration), calibration),
-  };
+  // 'auto' on a network the CPU engine refuses (workers/cpu/capacity.ts): no race to run.
+  const message = `WebGPU (${gpu.info.name}): this network is too large for the CPU engine.`;
+  return { backend: gpu, status: status(gpu, choice, 'calibrated', message) };
 }
 
-function gpuWinsMessage(gpu: BackendInfo, c: Calibration): string {
+export function gpuWinsMessage(gpu: BackendInfo, c: Calibration): string {
   const ratio = (c.gpuStepsPerSec ?? 0) / Math.max(1e-9, c.cpuStepsPerSec);
   return `WebGPU (${gpu.name}): ${ratio.toFixed(1)}x faster than the CPU engine on this network (${fmt(c.gpuStepsPerSec ?? 0)} vs ${fmt(c.cpuStepsPerSec)} steps/s).`;
 }
 
-function cpuWinsMessage(gpu: BackendInfo, c: Calibration): string {
+export function cpuWinsMessage(gpu: BackendInfo, c: Calibration): string {
   const g = c.gpuStepsPerSec ?? 0;
   const soft = gpu.fallbackAdapter ? ', a software adapter' : '';
   const speeds = `(${fmt(c.cpuStepsPerSec)} vs ${fmt(g)} steps/s)`;

@@ -161,6 +161,7 @@ export class TrainerService extends TrainerCore implements TrainerApi {
       if (!s) return null;
       this.notice = await switchBackend(s, this.context());
       if (!this.running) this.emit(null);
+      this.startProbe(s);
       return { ...s.backendStatus };
     });
   }
@@ -195,6 +196,11 @@ export class TrainerService extends TrainerCore implements TrainerApi {
       this.session?.backend.dispose();
       this.session = null;
     });
+  }
+
+  /** Test hook: settles when the 'auto' probe in flight (workers/handoff.ts) has decided and moved. */
+  testProbed(): Promise<void> {
+    return this.probing;
   }
 
   testLoseDevice(): Promise<boolean> {

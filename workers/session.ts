@@ -6,10 +6,10 @@
 // A session survives a backend change (device loss, switch): `migrate` moves each run's whole
 // state (src/engine/snapshot.ts: weights, optimizer memory and t, batch-norm statistics, the
 // loop's counters, schedule, plateau and early-stopping state) to the new backend, which goes on
-// as the same run; the step/epoch offsets keep the page's axes counting when the state is older
-// than the page's last step (a device loss continues from the last checkpoint).
+// as the same run. A state older than the page's last step (a device loss continues from the
+// last checkpoint) is brought forward by re-doing the steps since (catchUp), whose rows the page
+// already has and does not get twice: the charts neither rewind nor jump.
 import {
-  clockAt,
   type Dataset,
   EPOCH_METRICS,
   emptySeries,
@@ -17,7 +17,6 @@ import {
   type RunSnapshot,
   type RunStatus,
   STEP_METRICS,
-  stepsPerEpoch,
 } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
 import type { RunProgress, TrainingBackend } from './backend';
@@ -101,6 +100,13 @@ export class Session {
   checkpointAt = 0;
   /** When GPU devices were lost (recover.ts gives up on the GPU when they come too often). */
   lossTimes: number[] = [];
+  /** Built on the CPU for 'auto': workers/handoff.ts is to measure WebGPU on the side and move when faster. */
+  probe = false;
+  /**
+   * Best steps per second of the CPU engine's training calls so far (0: none yet); the 'auto'
+   * probe compares the GPU with it instead of measuring a side CPU backend while the run trains.
+   */
+  cpuRate = 0;
 
   constructor(
     configs: TrainConfig[],
@@ -171,8 +177,11 @@ export class Session {
       const due = this.snapshots.filter((_, r) => this.isTraining(r)).map((s) => s.nextDue());
       const k = Math.max(1, Math.min(n - done, Math.min(...due) - this.step));
       const backend = this.backend;
+      const t0 = performance.now();
       const progress = await within(backend.train(k), this.timeoutMs(), 'train');
       if (backend !== this.backend) return done; // replaced while this call was in flight
+      const dt = performance.now() - t0;
+      if (backend.info.kind === 'cpu' && dt > 0) this.cpuRate = Math.max(this.cpuRate, (k * 1000) / dt);
       let stepped = 0;
       progress.forEach((p, r) => {
         stepped = Math.max(stepped, this.record(r, p));
@@ -192,17 +201,17 @@ export class Session {
     const t = this.tracks[r];
     if (t.frozen) return 0;
     const c = this.collectors[r];
-    c.add(p.steps, p.epochs);
-    const n = p.steps.n;
+    const kept = c.add(p.steps, p.epochs);
+    const n = kept.steps.n;
     if (n > 0) {
-      t.step = c.stepOffset + p.stepCount;
-      t.epoch = c.epochOffset + p.steps.epoch[n - 1];
+      t.step = p.stepCount;
+      t.epoch = kept.steps.epoch[n - 1];
     }
-    const e = p.epochs;
+    const e = kept.epochs;
     for (let i = 0; i < e.n; i++) {
-      t.completedEpochs = c.epochOffset + e.epoch[i];
+      t.completedEpochs = e.epoch[i];
       if (e.improved[i]) {
-        t.bestEpoch = c.epochOffset + e.bestEpoch[i];
+        t.bestEpoch = e.bestEpoch[i];
         t.bestValLoss = this.dataset.nVal > 0 ? e.valLoss[i] : e.trainLoss[i];
       }
     }
@@ -210,11 +219,31 @@ export class Session {
       t.statusStep = -1;
       t.statusEpoch = -1;
     } else if (t.status === 'ok') {
-      t.statusStep = c.stepOffset + p.statusStep;
+      t.statusStep = p.statusStep;
       t.statusEpoch = p.status === 'diverged' ? -1 : t.completedEpochs;
     }
     t.status = p.status;
-    return n;
+    return p.steps.n;
+  }
+
+  /** Steps the imported states are behind the page (a device loss resumed from a checkpoint), re-done by catchUp(). */
+  behind = 0;
+
+  /**
+   * Re-do the steps between the imported states and the page's last step, without drawing them
+   * again (RunCollector.resumeStep): afterwards the runs are where the page saw them. A failure is
+   * left to the next training call (which recovers again, with the same rows still dropped).
+   */
+  async catchUp(): Promise<void> {
+    const k = this.behind;
+    if (k <= 0) return;
+    const backend = this.backend;
+    const progress = await within(backend.train(k), this.timeoutMs(), 'train');
+    if (backend !== this.backend) return;
+    this.behind = 0;
+    progress.forEach((p, r) => {
+      this.record(r, p);
+    });
   }
 
   private async snapshotIfDue(): Promise<void> {
@@ -238,8 +267,8 @@ export class Session {
     this.tracks = this.configs.map(freshTrack);
     for (const c of this.collectors) {
       c.clear();
-      c.stepOffset = 0;
-      c.epochOffset = 0;
+      c.resumeStep = 0;
+      c.resumeEpoch = 0;
     }
     for (const s of this.snapshots) {
       s.clear();
@@ -270,17 +299,21 @@ export class Session {
    * they were: a state older than the page's last step (a checkpoint) re-does the steps since then.
    */
   async migrate(next: TrainingBackend, status: BackendStatus, states: (RunSnapshot | null)[]): Promise<void> {
+    let behind = 0;
     for (let r = 0; r < this.runs; r++) {
       const st = states[r];
       if (st) await next.importState(r, st);
       const t = this.tracks[r];
       const c = this.collectors[r];
-      const S = stepsPerEpoch(this.configs[r].batchSize, this.dataset.nTrain);
-      c.stepOffset = t.step - (st?.loop.step ?? 0);
-      c.epochOffset = t.epoch - (st ? clockAt(st.loop.clock, st.loop.step, S) : 0);
+      // A state numbers its steps as the page does (the same run); one older than the page's last
+      // step (a checkpoint) is re-done by catchUp() without drawing twice.
+      c.resumeStep = t.step;
+      c.resumeEpoch = t.completedEpochs;
       // a fresh run (no state) would resume a stopped one; a carried state carries its status
       t.frozen = !st && t.status !== 'ok';
+      if (!t.frozen && t.status === 'ok') behind = Math.max(behind, t.step - (st?.loop.step ?? 0));
     }
+    this.behind = behind;
     const old = this.backend;
     this.backend = next;
     this.watch(next);

@@ -7,9 +7,11 @@ import {
   type EpochMetrics,
   fieldsOf,
   MetricColumns,
+  type MetricSchema,
   type Series,
   STEP_METRICS,
   type StepMetrics,
+  widthOf,
 } from '../src/engine/metricsSchema';
 import type { RunMetrics, TrainerUpdate } from './protocol';
 
@@ -17,15 +19,20 @@ import type { RunMetrics, TrainerUpdate } from './protocol';
 export const FLUSH_INTERVAL_MS = 50;
 
 /**
- * Metric columns of one run since the last flush. `stepOffset`/`epochOffset` shift the numbers a
- * backend reports after it was replaced mid-run (device loss, backend switch), so the page's
- * x axis keeps counting instead of jumping back to 0 (the fields with a `shift` in the schema).
+ * Metric columns of one run since the last flush. A backend that took over mid-run (device loss,
+ * backend switch, 'auto' move) imported the run's whole state, step counters included, so its
+ * numbers are the page's: nothing is shifted.
  */
 export class RunCollector {
   readonly run: number;
   readonly layers: number;
-  stepOffset = 0;
-  epochOffset = 0;
+  /**
+   * Rows the page already has: steps numbered below `resumeStep` and epoch ends numbered up to
+   * `resumeEpoch` are dropped. A device loss resumes from an older checkpoint; the steps since
+   * then are re-done (Session.catchUp) without being drawn twice, so the charts neither rewind nor jump.
+   */
+  resumeStep = 0;
+  resumeEpoch = 0;
   private readonly steps: MetricColumns<StepMetrics>;
   private readonly epochs: MetricColumns<EpochMetrics>;
 
@@ -40,11 +47,22 @@ export class RunCollector {
     return this.steps.n + this.epochs.n;
   }
 
-  /** Append what a backend returned for this run. */
-  add(steps: Series<StepMetrics>, epochs: Series<EpochMetrics>): void {
-    const offset = { step: this.stepOffset, epoch: this.epochOffset };
-    this.steps.append(steps, offset);
-    this.epochs.append(epochs, offset);
+  /** Append what a backend returned for this run, less the rows the page already has; returns what was kept. */
+  add(
+    steps: Series<StepMetrics>,
+    epochs: Series<EpochMetrics>,
+  ): { steps: Series<StepMetrics>; epochs: Series<EpochMetrics> } {
+    let s = 0;
+    while (s < steps.n && steps.step[s] < this.resumeStep) s++;
+    let e = 0;
+    while (e < epochs.n && epochs.epoch[e] <= this.resumeEpoch) e++;
+    const kept = {
+      steps: dropHead(STEP_METRICS, steps, s, this.layers),
+      epochs: dropHead(EPOCH_METRICS, epochs, e, this.layers),
+    };
+    this.steps.append(kept.steps);
+    this.epochs.append(kept.epochs);
+    return kept;
   }
 
   /** Columns since the last flush in their wire types (then empty), or null when nothing is pending. */
@@ -58,6 +76,17 @@ export class RunCollector {
     this.steps.clear();
     this.epochs.clear();
   }
+}
+
+/** b without its first k rows (views, no copy). */
+function dropHead<S extends MetricSchema>(schema: S, b: Series<S>, k: number, layers: number): Series<S> {
+  if (k === 0) return b;
+  const out = { n: b.n - k } as Series<S>;
+  for (const f of fieldsOf(schema)) {
+    const w = widthOf(schema[f], layers);
+    (out as Record<string, unknown>)[f] = b[f].subarray(k * w, b.n * w);
+  }
+  return out;
 }
 
 const STEP_FIELDS = fieldsOf(STEP_METRICS);

@@ -62,6 +62,44 @@ function orthogonalTo(u: Float64Array, seed: number): Float64Array {
  * Signs are fixed so the first snapshot (the start) has negative coordinates on both axes.
  */
 export function pcaPlane(snapshots: readonly Float32Array[], origin: Float32Array, maxSnapshots = 200): Plane {
+  const work = pcaWork(snapshots, origin, maxSnapshots);
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Main-thread time slice of pcaPlaneSliced, ms: well under the 50 ms of a long task. */
+export const PCA_SLICE_MS = 8;
+
+/**
+ * pcaPlane in slices of about PCA_SLICE_MS, yielding to the page between them: the Gram matrix of
+ * a digits race (88 snapshots of 50,890 weights: 2e8 multiply-adds) took one 200 ms task otherwise.
+ */
+export async function pcaPlaneSliced(
+  snapshots: readonly Float32Array[],
+  origin: Float32Array,
+  maxSnapshots = 200,
+  sliceMs = PCA_SLICE_MS,
+): Promise<Plane> {
+  const work = pcaWork(snapshots, origin, maxSnapshots);
+  let t0 = performance.now();
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+    if (performance.now() - t0 > sliceMs) {
+      await new Promise((go) => setTimeout(go, 0));
+      t0 = performance.now();
+    }
+  }
+}
+
+/** The work of pcaPlane, pausing (yield) after each row-sized piece (O(P) to O(K P) multiply-adds). */
+function* pcaWork(
+  snapshots: readonly Float32Array[],
+  origin: Float32Array,
+  maxSnapshots: number,
+): Generator<void, Plane> {
   const P = origin.length;
   if (P < 2) throw new Error(`trajectory: a plane needs at least 2 weights, the network has ${P}`);
   if (snapshots.length < 2) throw new Error(`trajectory: need at least 2 weight snapshots, got ${snapshots.length}`);
@@ -81,6 +119,7 @@ export function pcaPlane(snapshots: readonly Float32Array[], origin: Float32Arra
       mean[i] += d / K;
     }
   });
+  yield;
   for (let k = 0; k < K; k++) for (let i = 0; i < P; i++) D[k * P + i] -= mean[i];
 
   const dirs: Float64Array[] = [];
@@ -93,6 +132,7 @@ export function pcaPlane(snapshots: readonly Float32Array[], origin: Float32Arra
         let s = 0;
         for (let i = 0; i < P; i++) s += D[a * P + i] * D[b * P + i];
         G[a * K + b] = G[b * K + a] = s;
+        if (b % 8 === 7) yield;
       }
     const eig = symmetricEigen(G, K); // ascending: the largest is last
     values = eig.values.reverse();
@@ -101,6 +141,7 @@ export function pcaPlane(snapshots: readonly Float32Array[], origin: Float32Arra
       for (let k = 0; k < K; k++) {
         const u = eig.vectors[k * K + c];
         for (let i = 0; i < P; i++) d[i] += u * D[k * P + i];
+        if (k % 8 === 7) yield;
       }
       dirs.push(d);
     }

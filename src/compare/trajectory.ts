@@ -5,7 +5,7 @@
 // in small slices. Each slice is one lossAt call; the worker answers it between two training
 // chunks, so training continues while the surface fills in.
 import type { WeightSnapshots } from '../../workers/protocol';
-import { type Plane, pcaPlane, projectPath, randomPlane, type WeightBlock } from './plane';
+import { type Plane, pcaPlaneSliced, projectPath, randomPlane, type WeightBlock } from './plane';
 import { pathsExtent, SurfaceJob } from './surface';
 
 /** The part of the trainer API a trajectory needs (the bridge's remote API, or a test double). */
@@ -90,9 +90,14 @@ export async function projectRuns(src: TrajectorySource, o: TrajectoryOptions): 
   let plane: Plane;
   // The Gram matrix costs K^2 P / 2: cap it near 2e8 multiply-adds so a big net stays interactive.
   const maxSnapshots = Math.max(20, Math.min(200, Math.floor(Math.sqrt(4e8 / origin.length))));
-  if (o.mode === 'pca') plane = pcaPlane(lists.flat(), origin, maxSnapshots);
+  // On the page's main thread: in slices, so a big race never blocks it (no task over 50 ms).
+  if (o.mode === 'pca') plane = await pcaPlaneSliced(lists.flat(), origin, maxSnapshots);
   else plane = randomPlane(origin, o.blocks, o.seed);
-  const paths = snaps.map(({ run, s }, i) => ({ run, steps: s.steps, coords: projectPath(plane, lists[i]) }));
+  const paths: Trajectory['paths'] = [];
+  for (let i = 0; i < snaps.length; i++) {
+    paths.push({ run: snaps[i].run, steps: snaps[i].s.steps, coords: projectPath(plane, lists[i]) });
+    await new Promise((go) => setTimeout(go, 0));
+  }
   // Random directions: the paths barely leave the origin (Li et al.'s point), so show the usual
   // [-1, 1] window of the directions themselves; PCA: a square around every path.
   const extent = o.mode === 'random' ? ([-1, 1, -1, 1] as const) : pathsExtent(paths.map((p) => p.coords));

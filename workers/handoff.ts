@@ -1,0 +1,150 @@
+// Start at once, move when faster ('auto'). A session built for 'auto' trains on the CPU engine
+// from the first Play (select.ts builds nothing else); this probe runs beside it in the worker:
+// it asks for a WebGPU device, builds its own GPU backend from the session's configs (pipelines
+// compiled with createComputePipelineAsync, so the worker's event loop and the CPU run go on),
+// measures the GPU's and the CPU engine's steps per second on side backends, and only when the
+// GPU is measured faster (a software adapter by FALLBACK_MARGIN) moves the runs there with their
+// whole state (exportState -> importState, session.migrate): the page's step numbers, charts and
+// optimizer memory continue as if nothing happened. Decisions are cached per architecture key.
+//
+// Kept from the old up-front choice: a software adapter on a small net (stepFlops below
+// FALLBACK_WORTH_FLOPS) is not even built; a CPU win is remembered and not re-measured.
+import type { TrainingBackend } from './backend';
+import type { BackendStatus, Calibration } from './protocol';
+import {
+  type BackendFactories,
+  type CalibrationCache,
+  calibrationKey,
+  cpuFallbackMessage,
+  cpuWinsMessage,
+  FALLBACK_MARGIN,
+  FALLBACK_WORTH_FLOPS,
+  fmt,
+  gpuFailureReason,
+  gpuWinsMessage,
+  measureSpeed,
+  stepFlops,
+} from './select';
+import type { Session } from './session';
+
+/** A side CPU measurement never blocks the worker (and so a training turn) longer than about this, ms. */
+export const SIDE_CALL_MS = 12;
+
+export interface ProbeHost {
+  factories: BackendFactories;
+  cache: CalibrationCache;
+  /** False once the session was replaced, disposed or switched away from 'auto': the probe stops. */
+  alive(): boolean;
+  /** Run fn with the backend to itself (the service's `exclusive`). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** The status changed (and a notice, when the runs moved): tell the page. */
+  changed(notice: string | null): void;
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function setStatus(
+  s: Session,
+  b: { kind: 'cpu' | 'webgpu'; name: string; fallbackAdapter: boolean },
+  st: Partial<BackendStatus>,
+) {
+  s.backendStatus = { ...s.backendStatus, kind: b.kind, name: b.name, fallbackAdapter: b.fallbackAdapter, ...st };
+}
+
+/**
+ * Steps per second of the CPU engine on this config: the rate the run itself trains at when it has
+ * trained (no extra work while it runs), else measured on a side backend (the session's stays untouched).
+ */
+async function cpuStepsPerSec(s: Session, factories: BackendFactories): Promise<number> {
+  if (s.cpuRate > 0 && s.backend.info.kind === 'cpu') return s.cpuRate;
+  const cpu = factories.cpu();
+  try {
+    await cpu.build(structuredClone(s.configs), s.dataset, s.init);
+    return await measureSpeed(cpu, undefined, SIDE_CALL_MS);
+  } finally {
+    cpu.dispose();
+  }
+}
+
+/**
+ * The probe of a session built on the CPU for 'auto' (Selection.probe). Never throws: a GPU that
+ * fails or loses its device leaves the runs on the CPU with the reason in the status line.
+ */
+export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
+  const t0 = performance.now();
+  const { factories, cache } = host;
+  const key = calibrationKey(s.configs, s.dataset);
+  const cached = cache.get(key);
+  const cpuInfo = s.backend.info;
+  let gpu: TrainingBackend | null = null;
+  const giveUp = () => {
+    gpu?.dispose();
+    gpu = null;
+  };
+  try {
+    if (!factories.gpu) return;
+    gpu = await factories.gpu();
+    if (!host.alive()) return giveUp();
+    if (!cached && gpu.info.fallbackAdapter && stepFlops(s.configs, s.dataset) < FALLBACK_WORTH_FLOPS) {
+      // A software adapter on a small net: compiling its kernels alone takes seconds there, and it cannot win.
+      const info = gpu.info;
+      giveUp();
+      const cpuSpeed = await cpuStepsPerSec(s, factories);
+      if (!host.alive()) return;
+      const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
+      const message = `CPU engine: the only WebGPU adapter is a software one (${info.name}), far slower than the CPU engine on a network this small (CPU ${fmt(cpuSpeed)} steps/s).`;
+      setStatus(s, cpuInfo, { reason: 'fallback-adapter', message, calibration });
+      return host.changed(null);
+    }
+    await gpu.build(structuredClone(s.configs), s.dataset, s.init);
+    if (!host.alive()) return giveUp();
+    let calibration: Calibration;
+    if (cached?.kind === 'webgpu') calibration = cached.calibration;
+    else {
+      const gpuSpeed = await measureSpeed(gpu);
+      if (!host.alive()) return giveUp();
+      const cpuSpeed = await cpuStepsPerSec(s, factories);
+      if (!host.alive()) return giveUp();
+      calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: gpuSpeed, ms: performance.now() - t0 };
+    }
+    const margin = gpu.info.fallbackAdapter ? FALLBACK_MARGIN : 1;
+    const gpuSpeed = calibration.gpuStepsPerSec ?? 0;
+    if (!(gpuSpeed > calibration.cpuStepsPerSec * margin)) {
+      cache.set(key, { kind: 'cpu', calibration, gpu: gpu.info });
+      setStatus(s, cpuInfo, { reason: 'calibrated', message: cpuWinsMessage(gpu.info, calibration), calibration });
+      giveUp();
+      return host.changed(null);
+    }
+    cache.set(key, { kind: 'webgpu', calibration, gpu: gpu.info });
+    const next: TrainingBackend = gpu;
+    await host.exclusive(async () => {
+      if (!host.alive()) return giveUp();
+      // The session's runs as they are now (hyperparameters changed live since the build included).
+      const states = [];
+      for (let r = 0; r < s.runs; r++) states.push(await s.backend.exportState(r));
+      await next.reset();
+      s.configs.forEach((c, r) => {
+        next.setHyper(r, c);
+      });
+      const at = s.step;
+      const why = gpuWinsMessage(next.info, calibration);
+      const status: BackendStatus = {
+        ...s.backendStatus,
+        ...next.info,
+        reason: 'calibrated',
+        message: `${why.replace(/\.$/, '')}; moved from the CPU engine at step ${at.toLocaleString('en-US')}.`,
+        calibration,
+        movedAtStep: at,
+      };
+      await s.migrate(next, status, states);
+      gpu = null; // the session owns it now
+      host.changed(`Moved to WebGPU at step ${at.toLocaleString('en-US')}: measured faster on this network.`);
+    });
+  } catch (e) {
+    giveUp();
+    if (!host.alive()) return;
+    const reason = gpuFailureReason(e);
+    setStatus(s, cpuInfo, { reason, message: cpuFallbackMessage(reason, errText(e)) });
+    host.changed(null);
+  }
+}
