@@ -123,7 +123,7 @@ export class Session {
     );
     this.tracks = configs.map(freshTrack);
     this.checkpoint = configs.map(() => null);
-    this.snapshots.forEach((s, r) => s.add(0, initOf(init, r)));
+    for (let r = 0; r < this.snapshots.length; r++) this.snapshots[r].add(0, initOf(init, r));
     this.watch(backend);
   }
 
