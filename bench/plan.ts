@@ -33,7 +33,12 @@ export function planTasks(argv: string[] = process.argv): { tasks: Task[]; filte
     const order = round % 2 === 0 ? groups : [...groups].reverse();
     const shift = round % impls.length;
     const rotated = [...impls.slice(shift), ...impls.slice(0, shift)];
-    for (const g of order) for (const impl of rotated) tasks.push(g(impl, round));
+    for (const g of order)
+      for (const impl of rotated) {
+        const t = g(impl, round);
+        if (t.kind === 'train' && t.workload.descentOnly && !impl.startsWith('descent')) continue;
+        tasks.push(t);
+      }
   }
   const subset = impls.length < IMPLS.length || kind !== undefined || ids !== undefined || rounds < 3;
   // --write-results: a reduced run (fewer rounds, a shorter budget) may still write results.json/md
