@@ -101,7 +101,7 @@ export async function descentMatmul(
 }
 
 /** The TrainConfig of one run of a workload: plain MLP, softmax CE, no regularization, no shuffle. */
-export function benchConfig(w: Workload, opt: BenchOptimizer): TrainConfig {
+export function benchConfig(w: Workload, opt: BenchOptimizer, run = 0): TrainConfig {
   const cfg = defaultConfig();
   cfg.seed = 1;
   cfg.data = {
@@ -119,7 +119,7 @@ export function benchConfig(w: Workload, opt: BenchOptimizer): TrainConfig {
   cfg.optimizer = {
     ...cfg.optimizer,
     name: opt,
-    lr: OPT_HYPER.lr[opt],
+    lr: OPT_HYPER.lr[opt] * (w.lrScale?.[run] ?? 1),
     momentum: OPT_HYPER.mu,
     rho: OPT_HYPER.rho,
     beta1: OPT_HYPER.beta1,
@@ -173,7 +173,7 @@ export async function descentTrain(
   notes: string[],
   cpu = 'engine',
 ): Promise<TrainResult> {
-  const cfgs = w.optimizers.map((o) => benchConfig(w, o));
+  const cfgs = w.optimizers.map((o, r) => benchConfig(w, o, r));
   const dataset = benchDataset(w);
   const layout = buildLayout(cfgs[0].model, dataset.inputDim, dataset.outputDim);
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));

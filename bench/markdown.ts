@@ -172,6 +172,12 @@ export function renderMarkdown(r: Results): string {
       ],
     ),
     '',
+    '## A 64-run sweep of (a): trained together versus one after another',
+    '',
+    `Time per step of (e) (64 runs at once: SGD and Adam, each at 32 learning rates) ÷ (32 x (a) SGD's + 32 x (a) Adam's time per step).`,
+    '',
+    ...table(['sweep (e)', ...head], [['together ÷ one after another', ...impls.map((i) => fmtStat(r.sweep?.[i]))]]),
+    '',
     '## Targets (issues 3, 6, 14 and 17): met only when the worst round meets them',
     '',
     ...table(

@@ -36,8 +36,11 @@ export function planTasks(argv: string[] = process.argv): { tasks: Task[]; filte
     for (const g of order)
       for (const impl of rotated) {
         const t = g(impl, round);
-        // the app's path trains; it has no matmul of its own
-        if (!(impl === 'descent-play' && t.kind === 'matmul')) tasks.push(t);
+        // the app's path trains; it has no matmul of its own; the sweep workload is the backends' own
+        if (impl === 'descent-play' && t.kind === 'matmul') continue;
+        if (t.kind === 'train' && t.workload.descentOnly && (!impl.startsWith('descent') || impl === 'descent-play'))
+          continue;
+        tasks.push(t);
       }
   }
   const subset = impls.length < IMPLS.length || kind !== undefined || ids !== undefined || rounds < 3;

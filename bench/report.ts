@@ -11,6 +11,7 @@ import {
   MATMUL_TOLERANCE,
   type MatmulResult,
   type PlayResult,
+  SWEEP_LRS,
   type TaskOutcome,
   type TrainResult,
   WORKLOADS,
@@ -74,6 +75,11 @@ export interface Results extends Meta {
   }[];
   /** Time per step of (c) ÷ time per step of one run of (a), round by round. */
   race: PerImpl<{ vsSgd: Stat; vsAdam: Stat }>;
+  /**
+   * The sweep (e), 64 runs at once: its time per step ÷ the same runs one after another
+   * (32 x (a) SGD's time per step + 32 x (a) Adam's), round by round. Optional: older results lack it.
+   */
+  sweep?: PerImpl<Stat>;
   targets: Target[];
   failures: { impl: Impl; round: number; what: string; error: string }[];
   outcomes: TaskOutcome[];
@@ -234,8 +240,20 @@ export function summarize(outcomes: TaskOutcome[], meta: Meta): Results {
     const vsAdam = roundRatio(field('a-adam', impl, 'stepsPerSec'), c);
     if (vsSgd && vsAdam) race[impl] = { vsSgd, vsAdam };
   }
-  const targets = makeTargets(training, matmul, race, failures);
-  return { ...meta, matmul, training, race, targets, failures, outcomes };
+  const sweep: Results['sweep'] = {};
+  for (const impl of IMPLS) {
+    // time per step = 1 / (steps/s); one after another = 32/(a-sgd steps/s) + 32/(a-adam steps/s)
+    const half = SWEEP_LRS;
+    const e = field('e', impl, 'stepsPerSec');
+    const seqSps = field('a-sgd', impl, 'stepsPerSec').map((s, r) => {
+      const a = field('a-adam', impl, 'stepsPerSec')[r];
+      return finite(s) && finite(a) && s > 0 && a > 0 ? 1 / (half / s + half / a) : undefined;
+    });
+    const ratio = roundRatio(seqSps, e);
+    if (ratio) sweep[impl] = ratio;
+  }
+  const targets = makeTargets(training, matmul, race, failures, sweep);
+  return { ...meta, matmul, training, race, sweep, targets, failures, outcomes };
 }
 
 function makeTargets(
@@ -243,12 +261,14 @@ function makeTargets(
   matmul: Results['matmul'],
   race: Results['race'],
   failures: Results['failures'],
+  sweep: NonNullable<Results['sweep']> = {},
 ): Target[] {
   const tRatio = (id: Workload['id'], key: string) => training.find((t) => t.id === id)?.ratios[key] ?? null;
   const mmRatio = (n: number, key: string) => matmul.find((m) => m.n === n)?.ratios[key] ?? null;
   const failed = (impl: Impl) => (failures.some((f) => f.impl === impl) ? `${impl} failed (see below)` : '');
   const [g, c, tw, jw] = [failed('descent-gpu'), failed('descent-cpu'), failed('tfjs-wasm'), failed('jax-wasm')];
   const small = ['a-sgd', 'a-adam', 'c'] as const;
+  const peers = WORKLOADS.filter((w) => !w.descentOnly);
   const issue17 = ['a-sgd', 'a-adam', 'b', 'c'] as const;
   return [
     // issue 3 and 6 (GPU path)
@@ -259,7 +279,7 @@ function makeTargets(
     ...[512, 1024].map((n) =>
       target(`GPU matmul GFLOP/s ≥ 2x TF.js webgpu, ${n}³`, mmRatio(n, 'Descent GPU ÷ TF.js webgpu'), 'min', 2, g),
     ),
-    ...WORKLOADS.map((w) =>
+    ...peers.map((w) =>
       target(
         `GPU first step ≤ 1/3 of TF.js webgpu's, ${w.id}`,
         tRatio(w.id, 'first step: Descent GPU ÷ TF.js webgpu'),
@@ -268,11 +288,11 @@ function makeTargets(
         g,
       ),
     ),
-    ...WORKLOADS.map((w) =>
+    ...peers.map((w) =>
       target(`CPU steps/s ≥ 1x TF.js cpu, ${w.id}`, tRatio(w.id, 'steps/s: Descent CPU ÷ TF.js cpu'), 'min', 1, c),
     ),
     // issue 14: Play to the first step, and the GPU race
-    ...WORKLOADS.flatMap((w) => [
+    ...peers.flatMap((w) => [
       target(
         `first step ≤ 50 ms + 1 CPU step, ${w.id}, Descent GPU backend`,
         tRatio(w.id, 'first step: Descent GPU ÷ (50 ms + 1 CPU step)'),
@@ -296,6 +316,14 @@ function makeTargets(
         1,
         failed('descent-play'),
       ),
+    ),
+    // issue 15: the sweep, trained together vs one after another (the CPU's figure is in its table)
+    target(
+      'GPU: a 64-run sweep of (a) at once ≤ 1/4 of the time of the 64 runs one after another',
+      sweep['descent-gpu'] ?? null,
+      'max',
+      1 / 4,
+      g,
     ),
     target(
       'GPU: 6 racing runs ≤ 2x the time per step of one run (a, SGD)',

@@ -40,7 +40,7 @@ export const OPT_HYPER = {
 };
 
 export interface Workload {
-  id: 'a-sgd' | 'a-adam' | 'b' | 'c' | 'd';
+  id: 'a-sgd' | 'a-adam' | 'b' | 'c' | 'd' | 'e';
   title: string;
   /** Row label of the ratio tables. */
   short: string;
@@ -57,7 +57,15 @@ export interface Workload {
    * whose evaluation exceeds 4,000 million multiply-adds: about 14,900 samples for (b)).
    */
   samples: number;
+  /** Run r's learning rate is OPT_HYPER.lr of its optimizer times lrScale[r] (a sweep); default 1. */
+  lrScale?: number[];
+  /** Measured on Descent's backends only (the sweep: trained together vs one after another). */
+  descentOnly?: boolean;
 }
+
+/** Runs per optimizer of the sweep (e): lr log-spaced over two decades up to the optimizer's bench lr. */
+export const SWEEP_LRS = 32;
+const sweepScale = Array.from({ length: SWEEP_LRS }, (_, i) => 10 ** (-2 + (2 * i) / (SWEEP_LRS - 1)));
 
 export const WORKLOADS: Workload[] = [
   {
@@ -110,6 +118,20 @@ export const WORKLOADS: Workload[] = [
     batch: 1000,
     optimizers: ['adam'],
     samples: 1 << 13,
+  },
+  {
+    // issue 15: a 64-run sweep of (a), all runs in one backend; compared with the same 64 runs
+    // trained one after another, i.e. 32 times (a) SGD's time per step plus 32 times (a) Adam's.
+    id: 'e',
+    title: `(e) sweep: 64 runs of (a) at once (SGD and Adam, each at ${SWEEP_LRS} lr from 1/100 to 1x its lr)`,
+    short: '(e) sweep 64',
+    widths: [2, 16, 16, 2],
+    hiddenActivation: 'tanh',
+    batch: 32,
+    optimizers: [...Array(SWEEP_LRS).fill('sgd'), ...Array(SWEEP_LRS).fill('adam')],
+    lrScale: [...sweepScale, ...sweepScale],
+    samples: 1 << 16,
+    descentOnly: true,
   },
 ];
 

@@ -329,9 +329,15 @@ const NASTY_HASHES = [
 
 const encodedCompare = fc
   .shuffledSubarray(defaultCompareConfig().slots, { minLength: 2 })
-  .map((slots) => encodeCompare({ slots, targetLoss: 0.2 }));
+  .map((slots) => encodeCompare({ slots, targetLoss: 0.2, seeds: 1 }));
 const compareInputs: [Category, fc.Arbitrary<string>][] = [
-  ['malformed', fc.oneof(fc.string({ maxLength: 120 }), fc.constantFrom(',,,', ':::', 'sgd:lr', 'c_', 'target_'))],
+  [
+    'malformed',
+    fc.oneof(
+      fc.string({ maxLength: 120 }),
+      fc.constantFrom(',,,', ':::', 'sgd:lr', 'c_', 'target_', 'seeds_', 'seeds_99'),
+    ),
+  ],
   ['truncated', fc.tuple(encodedCompare, fc.nat()).map(([t, n]) => t.slice(0, n % (t.length + 1)))],
   [
     'wrongType',

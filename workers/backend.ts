@@ -1,11 +1,22 @@
 // The interface every training backend implements (CPU over the engine, WebGPU). The worker
 // talks only to this; the page never sees it (the page sees workers/protocol.ts).
 //
-// A backend holds R >= 1 runs that share one architecture, one dataset, one initial weight
-// vector and one minibatch order; they differ only in non-architectural settings (optimizer,
+// A backend holds R >= 1 runs that share one architecture, one dataset and one minibatch order
+// (and one initial weight vector, unless a seed band gives each run its own); they differ only in non-architectural settings (optimizer,
 // learning rate and schedule, regularization strengths, dropout rate). Compare mode is R > 1.
 import type { Dataset, EpochMetrics, RunSnapshot, RunStatus, Series, StepMetrics } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
+
+/** Initial weights: one vector every run starts from, or one per run. */
+export type Inits = Float32Array | readonly Float32Array[];
+
+/** Run r's initial weights. */
+export function initOf(init: Inits, r: number): Float32Array {
+  if (init instanceof Float32Array) return init;
+  const v = init[r];
+  if (!v) throw new Error(`init: no initial weights for run ${r} (have ${init.length})`);
+  return v;
+}
 
 export interface BackendInfo {
   kind: 'cpu' | 'webgpu';
@@ -36,8 +47,11 @@ export interface BackendCounters {
 
 export interface TrainingBackend {
   readonly info: BackendInfo;
-  /** Build R runs. `init` is the shared initial parameter vector (engine initParams), so every backend starts alike. */
-  build(cfgs: TrainConfig[], dataset: Dataset, init: Float32Array): Promise<void>;
+  /**
+   * Build R runs. `init` is the initial parameter vector (engine initParams), so every backend
+   * starts alike: one shared by all runs, or one per run (a seed band: model.initSeed differs).
+   */
+  build(cfgs: TrainConfig[], dataset: Dataset, init: Inits): Promise<void>;
   /** Advance every run whose status is 'ok' by up to n steps. */
   train(n: number): Promise<RunProgress[]>;
   /** Live change of non-architectural settings of one run. */

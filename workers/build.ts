@@ -2,11 +2,12 @@
 // the layout, the initial weights every run and backend share, and the backend chosen for them.
 // Engine errors become config problems naming their field.
 
-import { buildLayout, type DigitsData, initParams, makeDataset, Rng, streamSeed } from '../src/engine';
+import { buildLayout, type DigitsData, initParams, initStreamSeed, makeDataset, Rng } from '../src/engine';
 import { datasetFromPoints } from '../src/engine/data/customDataset';
 import type { ImportedPoints } from '../src/engine/data/points';
 import type { RunSnapshot } from '../src/engine/snapshot';
 import type { TrainConfig } from '../src/engine/types';
+import type { Inits } from './backend';
 import { loadDigits } from './digits';
 import type { BackendChoice, Result } from './protocol';
 import { type BackendFactories, type CalibrationCache, cpuFallbackMessage, selectBackend } from './select';
@@ -37,8 +38,15 @@ export async function buildSession(cfgs: TrainConfig[], ctx: BuildContext): Prom
   try {
     const ds = ctx.points ? datasetFromPoints(ctx.points, c.data, c.seed) : makeDataset(c.data, c.seed, digits);
     const layout = buildLayout(c.model, ds.inputDim, ds.outputDim);
-    // The engine's own initial weights (Run derives the same from the 'init' stream), shared by all runs.
-    const init = initParams(layout, c.model, new Rng(streamSeed(c.seed, 'init')));
+    // The engine's own initial weights (Run derives the same from the 'init' stream): one vector
+    // shared by all runs, or one per run when their model.initSeed differs (a seed band).
+    const byInitSeed = new Map<number, Float32Array>();
+    const initFor = (k: number) => {
+      if (!byInitSeed.has(k)) byInitSeed.set(k, initParams(layout, c.model, new Rng(initStreamSeed(c.seed, k))));
+      return byInitSeed.get(k)!;
+    };
+    const perRun = cfgs.map((x) => initFor(x.model.initSeed ?? 0));
+    const init: Inits = byInitSeed.size === 1 ? perRun[0] : perRun;
     const sel = await selectBackend(ctx.choice, cfgs, ds, init, ctx.factories, ctx.calibrations);
     const session = new Session(cfgs, ds, layout, init, sel.backend, sel.status);
     session.probe = sel.probe === true;

@@ -6,7 +6,7 @@
 // CPU engine by FALLBACK_MARGIN. Without WebGPU, the CPU engine is used and the reason kept.
 import type { Dataset } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
-import type { BackendInfo, TrainingBackend } from './backend';
+import type { BackendInfo, Inits, TrainingBackend } from './backend';
 import { cpuCapacityProblem } from './cpu/capacity';
 import type { BackendChoice, BackendReason, BackendStatus, Calibration } from './protocol';
 
@@ -129,7 +129,7 @@ export async function selectBackend(
   choice: BackendChoice,
   cfgs: TrainConfig[],
   dataset: Dataset,
-  init: Float32Array,
+  init: Inits,
   factories: BackendFactories,
   cache: CalibrationCache = new Map(),
 ): Promise<Selection> {

@@ -19,7 +19,7 @@ import {
   STEP_METRICS,
 } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
-import type { RunProgress, TrainingBackend } from './backend';
+import { type Inits, initOf, type RunProgress, type TrainingBackend } from './backend';
 import {
   type BackendStatus,
   type DatasetInfo,
@@ -87,7 +87,7 @@ export class Session {
   configs: TrainConfig[];
   readonly dataset: Dataset;
   readonly layout: ParamLayout;
-  readonly init: Float32Array;
+  readonly init: Inits;
   backend: TrainingBackend;
   backendStatus: BackendStatus;
   readonly collectors: RunCollector[];
@@ -112,7 +112,7 @@ export class Session {
     configs: TrainConfig[],
     dataset: Dataset,
     layout: ParamLayout,
-    init: Float32Array,
+    init: Inits,
     backend: TrainingBackend,
     status: BackendStatus,
   ) {
@@ -129,7 +129,7 @@ export class Session {
     );
     this.tracks = configs.map(freshTrack);
     this.checkpoint = configs.map(() => null);
-    for (const s of this.snapshots) s.add(0, init);
+    for (let r = 0; r < this.snapshots.length; r++) this.snapshots[r].add(0, initOf(init, r));
     this.watch(backend);
   }
 
@@ -270,10 +270,10 @@ export class Session {
       c.resumeStep = 0;
       c.resumeEpoch = 0;
     }
-    for (const s of this.snapshots) {
+    this.snapshots.forEach((s, r) => {
       s.clear();
-      s.add(0, this.init);
-    }
+      s.add(0, initOf(this.init, r));
+    });
     this.checkpoint = this.configs.map(() => null);
     this.checkpointStep = 0;
   }

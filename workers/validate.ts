@@ -6,14 +6,15 @@ import { MAX_COMPARE_RUNS, validateConfig } from '../src/config/schema';
 import type { TrainConfig } from '../src/engine/types';
 import type { ConfigProblem, Result } from './protocol';
 
-/** Most runs in one compare set. */
-export const MAX_RUNS = MAX_COMPARE_RUNS;
+/** Most runs in one set: 12 racers x 16 seeds (a seed band), or a sweep's grid. */
+export const MAX_RUNS = 256;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The first field at which compare run b differs from run a where it must not, else null.
- * Free to differ: optimizer, schedule, regularization, dropout rates, early stopping, clipping, maxEpochs.
+ * Free to differ: optimizer, schedule, regularization, dropout rates, early stopping, clipping, maxEpochs,
+ * and model.initSeed (each run of a seed band starts from its own initial weights).
  */
 export function sharedMismatch(a: TrainConfig, b: TrainConfig): string | null {
   if (a.seed !== b.seed) return 'seed';

@@ -31,6 +31,23 @@ describe('compare set in the URL', () => {
     expect(tf.compare.slots[1].optimizer.initialAccumulator).toBe(0.1);
   });
 
+  it('keeps the seed band (seeds_N) and names a bad seed count', () => {
+    const c = { ...defaultCompareConfig(), seeds: 5 };
+    const text = encodeCompare(c);
+    expect(text.endsWith(',target_0.2,seeds_5')).toBe(true);
+    expect(decodeCompare(text)).toEqual({ compare: c, notices: [] });
+    for (const bad of ['0', '17', '2.5', 'many']) {
+      const d = decodeCompare(`sgd:lr_0.1,adam:lr_0.01,seeds_${bad}`);
+      expect(d.compare.seeds).toBe(1);
+      expect(d.notices).toEqual([
+        {
+          path: 'compare.seeds',
+          message: expect.stringMatching(/is not a whole number of seeds from 1 to 16; using 1$/),
+        },
+      ]);
+    }
+  });
+
   it('names bad and unknown parts of a hand-edited link', () => {
     const { compare, notices } = decodeCompare('sgd:lr_fast,adam:zz_1:lr_0.001,target_x');
     expect(notices.map((n) => n.path)).toEqual([

@@ -1,6 +1,7 @@
 // The compare set in the URL hash, as the value of the reserved `compare` key (urlHash.ts keeps
 // it verbatim). Readable like the rest of the link:
-//   compare=sgd:lr_0.1,momentum:lr_0.03:mom_0.9,adam:lr_0.01:b1_0.9:b2_0.999:eps_1e-8,target_0.2
+//   compare=sgd:lr_0.1,momentum:lr_0.03:mom_0.9,adam:lr_0.01:b1_0.9:b2_0.999:eps_1e-8,target_0.2,seeds_5
+// (`seeds_N`, the seed band, only when N > 1.)
 // One entry per slot: the optimizer name, then `key_value` for each hyperparameter it uses (keys
 // of the field table: lr, mom, b1, b2, rho, eps, wd), and `c_rrggbb` when the slot's colour is
 // not the default colour of its position. Decoding builds a raw object and hands it to
@@ -27,7 +28,8 @@ export function encodeCompare(c: CompareConfig): string {
     if (s.color.toLowerCase() !== SLOT_COLORS[i]) parts.push(`c_${s.color.slice(1).toLowerCase()}`);
     return parts.join(':');
   });
-  return [...slots, `target_${String(c.targetLoss)}`].join(',');
+  const seeds = c.seeds > 1 ? [`seeds_${c.seeds}`] : [];
+  return [...slots, `target_${String(c.targetLoss)}`, ...seeds].join(',');
 }
 
 const NUMBER_RE = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
@@ -38,9 +40,14 @@ export function decodeCompare(text: string): { compare: CompareConfig; notices: 
   const notices: Notice[] = [];
   const slots: Record<string, unknown>[] = [];
   let targetLoss: unknown;
+  let seeds: unknown;
   for (const entry of text.split(',').filter((e) => e !== '')) {
     if (entry.startsWith('target_')) {
       targetLoss = num(entry.slice('target_'.length));
+      continue;
+    }
+    if (entry.startsWith('seeds_')) {
+      seeds = num(entry.slice('seeds_'.length));
       continue;
     }
     const [name, ...fields] = entry.split(':');
@@ -57,6 +64,10 @@ export function decodeCompare(text: string): { compare: CompareConfig; notices: 
     }
     slots.push(slot);
   }
-  const parsed = parseCompareConfig({ slots, ...(targetLoss === undefined ? {} : { targetLoss }) });
+  const parsed = parseCompareConfig({
+    slots,
+    ...(targetLoss === undefined ? {} : { targetLoss }),
+    ...(seeds === undefined ? {} : { seeds }),
+  });
   return { compare: parsed.compare, notices: [...notices, ...parsed.notices] };
 }

@@ -12,6 +12,8 @@ import { isHexColor, nextColor, SLOT_COLORS } from './colors';
 
 export const MIN_SLOTS = 2;
 export const MAX_SLOTS = MAX_COMPARE_RUNS;
+/** Seeds per racer (a seed band): 1 to MAX_SEEDS, the same seeds for every racer. */
+export const MAX_SEEDS = 16;
 
 export interface CompareSlot {
   /** '#rrggbb': the slot's colour in every chart, table row and trajectory. */
@@ -24,6 +26,11 @@ export interface CompareConfig {
   slots: CompareSlot[];
   /** "Steps to reach" column of the live table: first step whose training loss is at or below this. */
   targetLoss: number;
+  /**
+   * Seeds per racer: each racer trains from `seeds` initial weight vectors (model.initSeed 0..N-1
+   * added to the sidebar's), on the same data and minibatches; charts draw mean and min-max band.
+   */
+  seeds: number;
 }
 
 const opt = (name: OptimizerName, lr: number): OptimizerConfig => ({ ...optimizerDefaults(name), name, lr });
@@ -42,12 +49,26 @@ export function defaultCompareConfig(): CompareConfig {
     opt('rmsprop', 0.01),
     opt('adam', 0.01),
   ];
-  return { slots: optimizers.map((o, i) => ({ color: SLOT_COLORS[i], optimizer: o })), targetLoss: 0.2 };
+  return { slots: optimizers.map((o, i) => ({ color: SLOT_COLORS[i], optimizer: o })), targetLoss: 0.2, seeds: 1 };
 }
 
-/** The TrainConfig of one slot: the base config with the slot's optimizer. */
-export function slotConfig(base: TrainConfig, slot: CompareSlot): TrainConfig {
-  return { ...structuredClone(base), optimizer: { ...slot.optimizer } };
+/** The TrainConfig of one slot: the base config with the slot's optimizer (and seed k of its band). */
+export function slotConfig(base: TrainConfig, slot: CompareSlot, seed = 0): TrainConfig {
+  const c = { ...structuredClone(base), optimizer: { ...slot.optimizer } };
+  c.model.initSeed = (base.model.initSeed ?? 0) + seed;
+  return c;
+}
+
+/** Every run of a race, seed-major (bands.ts runOf): seeds x slots configs. */
+export function raceConfigs(base: TrainConfig, cfg: CompareConfig): TrainConfig[] {
+  return Array.from({ length: cfg.seeds }, (_, k) => cfg.slots.map((s) => slotConfig(base, s, k))).flat();
+}
+
+/** Why a seed count is not usable ('' when it is): an integer from 1 to MAX_SEEDS. */
+export function seedsProblem(v: unknown): string {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_SEEDS
+    ? ''
+    : `${describeValue(v)} is not a whole number of seeds from 1 to ${MAX_SEEDS}`;
 }
 
 /** The hyperparameters that matter for an optimizer (what a label or a picker shows): lr and its spec's. */
@@ -141,6 +162,12 @@ export function parseCompareConfig(raw: unknown): { compare: CompareConfig; noti
         message: `${describeValue(t)} is not a positive number; using ${targetLoss}`,
       });
   }
+  let seeds = def.seeds;
+  if (raw.seeds !== undefined) {
+    const problem = seedsProblem(raw.seeds);
+    if (problem) notices.push({ path: 'compare.seeds', message: `${problem}; using ${seeds}` });
+    else seeds = raw.seeds as number;
+  }
   const rawSlots = raw.slots;
   if (!Array.isArray(rawSlots) || rawSlots.length < MIN_SLOTS) {
     if (rawSlots !== undefined)
@@ -148,7 +175,7 @@ export function parseCompareConfig(raw: unknown): { compare: CompareConfig; noti
         path: 'compare.slots',
         message: `${describeValue(rawSlots)} is not a list of ${MIN_SLOTS} to ${MAX_SLOTS} optimizers; using the default six`,
       });
-    return { compare: { slots: def.slots, targetLoss }, notices };
+    return { compare: { slots: def.slots, targetLoss, seeds }, notices };
   }
   if (rawSlots.length > MAX_SLOTS)
     notices.push({
@@ -176,5 +203,5 @@ export function parseCompareConfig(raw: unknown): { compare: CompareConfig; noti
     }
     slots.push({ color: color as string, optimizer });
   });
-  return { compare: { slots, targetLoss }, notices };
+  return { compare: { slots, targetLoss, seeds }, notices };
 }

@@ -143,6 +143,14 @@ export const FIELDS: readonly Field[] = [
     'Init scale',
     'Multiplies the initial weights: too small stalls, too big saturates.',
   ),
+  int(
+    'model.initSeed',
+    'initSeed',
+    0,
+    65535,
+    'Init seed',
+    "Draw the initial weights of seed + this (same data and minibatches): 0 = the seed's own.",
+  ),
   en('model.loss', 'loss', LOSSES, 'Loss', 'Softmax cross-entropy for classes, mean squared error for regression.'),
   en(
     'model.dropoutKind',

@@ -26,6 +26,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     ],
     init: 'xavier',
     initScale: 1,
+    initSeed: 0,
     loss: 'softmaxCE',
     dropoutKind: 'bernoulli',
     bnMomentum: 0.9,

@@ -17,6 +17,15 @@ export function streamSeed(masterSeed: number, stream: StreamName): number {
   return lowbias32((masterSeed ^ STREAM_SALT[stream]) >>> 0);
 }
 
+/**
+ * Seed of the initial weights' stream: the master seed's 'init' stream, or for initSeed k > 0
+ * the one master seed + k would use (mod 2^32), so seed-band member k starts where a run with
+ * seed + k would, while data and minibatch order stay the master seed's.
+ */
+export function initStreamSeed(masterSeed: number, initSeed: number): number {
+  return streamSeed((masterSeed + initSeed) >>> 0, 'init');
+}
+
 /** A small, fast, seeded generator (mulberry32) with the draws the engine needs. */
 export class Rng {
   private s: number;

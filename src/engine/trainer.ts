@@ -44,7 +44,7 @@ import {
 } from './optim';
 import { optimizerSpec } from './optimizers/registry';
 import { applyPreprocess } from './preprocess';
-import { Rng, streamSeed } from './rng';
+import { initStreamSeed, Rng, streamSeed } from './rng';
 import { type RunSnapshot, SNAPSHOT_VERSION, validateSnapshot } from './snapshot';
 import type { StreamName, TrainConfig } from './types';
 
@@ -76,6 +76,7 @@ export function needsRebuild(a: TrainConfig, b: TrainConfig): boolean {
   const ma = a.model;
   const mb = b.model;
   if (ma.init !== mb.init || ma.initScale !== mb.initScale || ma.loss !== mb.loss) return true;
+  if (ma.initSeed !== mb.initSeed) return true;
   if (ma.hidden.length !== mb.hidden.length) return true;
   return ma.hidden.some(
     (h, i) =>
@@ -118,10 +119,12 @@ export class Run {
     if (cfg.model.loss === 'softmaxCE' && ds.kind !== 'classification')
       throw new Error(`model.loss: softmaxCE needs a classification dataset, '${ds.name}' is regression (use mse)`);
     const streams: StreamName[] = ['data', 'init', 'shuffle', 'dropout', 'augment'];
-    this.seeds = Object.fromEntries(streams.map((s) => [s, opts.seeds?.[s] ?? streamSeed(cfg.seed, s)])) as Record<
-      StreamName,
-      number
-    >;
+    this.seeds = Object.fromEntries(
+      streams.map((s) => [
+        s,
+        opts.seeds?.[s] ?? (s === 'init' ? initStreamSeed(cfg.seed, cfg.model.initSeed ?? 0) : streamSeed(cfg.seed, s)),
+      ]),
+    ) as Record<StreamName, number>;
     this.layout = buildLayout(cfg.model, ds.inputDim, ds.outputDim);
     if (opts.init && opts.init.length !== this.layout.size)
       throw new Error(`Run: init has ${opts.init.length} parameters, the network needs ${this.layout.size}`);

@@ -60,6 +60,12 @@ export interface ModelConfig {
   init: InitScheme;
   /** Multiplies the scheme's standard deviation (the lecture's init-scale demos). */
   initScale: number;
+  /**
+   * Which initial weights: 0 draws them from the master seed's 'init' stream; k > 0 draws the
+   * weights master seed + k would give, with this seed's data and minibatch order (one member
+   * of a seed band: rng.ts initStreamSeed).
+   */
+  initSeed: number;
   loss: LossName;
   dropoutKind: DropoutKind;
   /** Batch norm running-statistics momentum: run = m*run + (1-m)*batch. */

@@ -10,6 +10,7 @@ import {
   removeCompareSlot,
   runConfigs,
   setCompareState,
+  setSeeds,
   setView,
   toggleRun,
 } from './compareSlice';
@@ -26,6 +27,23 @@ describe('view and compare set state', () => {
     const cfgs = runConfigs(base);
     expect(cfgs.map((c) => c.optimizer.name)).toEqual(['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']);
     for (const c of cfgs) expect({ ...c, optimizer: base.optimizer }).toEqual(base);
+  });
+
+  it('a seed band sends seeds x racers runs, seed-major, differing only in model.initSeed', () => {
+    setView('compare');
+    expect(setSeeds(3)).toBe('');
+    expect(setSeeds(40)).toMatch(/from 1 to 16/);
+    const base = defaultConfig();
+    base.model.initSeed = 10;
+    const cfgs = runConfigs(base);
+    expect(cfgs).toHaveLength(18);
+    expect(cfgs.map((c) => c.model.initSeed)).toEqual([
+      ...Array(6).fill(10),
+      ...Array(6).fill(11),
+      ...Array(6).fill(12),
+    ]);
+    expect(cfgs[7].optimizer.name).toBe('momentum');
+    for (const c of cfgs) expect({ ...c, optimizer: base.optimizer, model: base.model }).toEqual(base);
   });
 
   it('writes the link keys only outside the playground, and reads them back', () => {

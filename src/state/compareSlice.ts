@@ -3,7 +3,14 @@
 // (`view=compare&compare=sgd:lr_0.1,...`), read and written by state/persistence.ts through
 // `compareHashExtras` / `loadCompareExtras`, so a shared link opens the same race.
 import { decodeCompare, encodeCompare } from '../compare/compareHash';
-import { addSlot, type CompareConfig, removeSlot, setSlotOptimizer, slotConfig } from '../compare/compareSet';
+import {
+  addSlot,
+  type CompareConfig,
+  raceConfigs,
+  removeSlot,
+  seedsProblem,
+  setSlotOptimizer,
+} from '../compare/compareSet';
 import type { Notice } from '../config/schema';
 import type { OptimizerConfig, TrainConfig } from '../engine/types';
 import { type CompareState, sliceAccess, useStore, type ViewName } from './store';
@@ -52,12 +59,19 @@ export function setTargetLoss(targetLoss: number): void {
   if (targetLoss > 0 && Number.isFinite(targetLoss)) set((s) => ({ compare: { ...s.compare, targetLoss } }));
 }
 
+/** Seeds per racer (the seed band); a bad value is refused with the reason. */
+export function setSeeds(seeds: number): string {
+  const problem = seedsProblem(seeds);
+  if (!problem) set((s) => ({ compare: { ...s.compare, seeds } }));
+  return problem;
+}
+
 /**
  * The configs the trainer should run for a base config: one in the playground (and the arena,
- * which trains nothing but keeps the playground's run), one per slot in compare mode.
+ * which trains nothing but keeps the playground's run), one per slot and seed in compare mode.
  */
 export function runConfigs(base: TrainConfig, s: Pick<CompareState, 'view' | 'compare'> = get()): TrainConfig[] {
-  return s.view === 'compare' ? s.compare.slots.map((slot) => slotConfig(base, slot)) : [base];
+  return s.view === 'compare' ? raceConfigs(base, s.compare) : [base];
 }
 
 // ---------------------------------------------------------------------------------------------

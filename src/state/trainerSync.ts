@@ -56,7 +56,7 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
     backendDetail: b?.message ?? '',
     backendChoice: s.backendChoice,
     runs: Math.max(1, s.configs.length),
-    applied: race ? `${s.configs.length} optimizers` : s.configs[0] ? appliedOf(s.configs[0]) : '',
+    applied: race ? raceSize(s.configs) : s.configs[0] ? appliedOf(s.configs[0]) : '',
     appliedDetail: s.configs.map(appliedOf).join(', '),
   };
   const r = st.runs[0];
@@ -71,6 +71,13 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
 
 /** States a run cannot leave without a reset, in the order the race summary lists them. */
 const ENDED = ['diverged', 'early-stopped', 'finished'] as const;
+
+/** "6 optimizers", or with a seed band "4 optimizers × 5 seeds" (the runs differ in model.initSeed). */
+function raceSize(configs: readonly TrainConfig[]): string {
+  const seeds = new Set(configs.map((c) => c.model.initSeed)).size;
+  const n = configs.length / seeds;
+  return seeds > 1 && Number.isInteger(n) ? `${n} optimizers × ${seeds} seeds` : `${configs.length} optimizers`;
+}
 
 /**
  * The status of a race: training while any racer still trains, "race over" once every racer has

@@ -14,7 +14,14 @@ import {
   STEP_METRICS,
 } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
-import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
+import {
+  type BackendCounters,
+  type BackendInfo,
+  type Inits,
+  initOf,
+  type RunProgress,
+  type TrainingBackend,
+} from '../backend';
 import { assertCpuCapacity } from './capacity';
 import { wasmOps } from './wasmLoad';
 
@@ -33,13 +40,13 @@ export class CpuBackend implements TrainingBackend {
 
   constructor(private readonly opts: CpuBackendOptions = {}) {}
 
-  async build(cfgs: TrainConfig[], dataset: Dataset, init: Float32Array): Promise<void> {
+  async build(cfgs: TrainConfig[], dataset: Dataset, init: Inits): Promise<void> {
     if (cfgs.length === 0) throw new Error('CpuBackend.build: no configs');
     // A net too large to train at a usable speed is refused (CapacityError names the field).
     assertCpuCapacity(cfgs, dataset);
     if (this.opts.kernels !== 'typescript' && !this.ops) this.ops = (await wasmOps())?.ops;
     this.named(this.ops ? CPU_NAME_WASM : CPU_NAME_TS);
-    this.runs = cfgs.map((cfg) => new Run(cfg, dataset, { init, ops: this.ops }));
+    this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops }));
   }
 
   /** Says which kernels run (the status line shows info.name); test doubles keep their own names. */

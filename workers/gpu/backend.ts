@@ -11,7 +11,14 @@ import { streamSeed } from '../../src/engine/rng';
 import type { RunSnapshot } from '../../src/engine/snapshot';
 import { needsRebuild } from '../../src/engine/trainer';
 import type { TrainConfig } from '../../src/engine/types';
-import type { BackendCounters, BackendInfo, RunProgress, TrainingBackend } from '../backend';
+import {
+  type BackendCounters,
+  type BackendInfo,
+  type Inits,
+  initOf,
+  type RunProgress,
+  type TrainingBackend,
+} from '../backend';
 import { BufferPool } from './buffers';
 import { adapterName, createGpuDevice, type GpuDevice } from './device';
 import { evaluateRuns, lossAtThetas, predictRun, readTheta } from './evalPass';
@@ -40,7 +47,8 @@ export class GpuBackend implements TrainingBackend {
   private readonly paths: PathChooser;
   private ds: Dataset | null = null;
   private layout: ParamLayout | null = null;
-  private init: Float32Array = new Float32Array(0);
+  /** Each run's initial weights (one vector per run; a seed band's differ). */
+  private init: Float32Array[] = [];
   private lostReason: string | null = null;
   private lostListeners: ((reason: string) => void)[] = [];
   private last = { steps: 1, dispatches: 0, submits: 0 };
@@ -88,12 +96,13 @@ export class GpuBackend implements TrainingBackend {
     return this.model;
   }
 
-  async build(cfgs: TrainConfig[], dataset: Dataset, init: Float32Array): Promise<void> {
+  async build(cfgs: TrainConfig[], dataset: Dataset, init: Inits): Promise<void> {
     if (this.lostReason) throw new Error(this.lostReason);
     if (cfgs.length === 0) throw new Error('GpuBackend.build: no configs');
     const c0 = cfgs[0];
     cfgs.forEach((c, r) => {
-      if (r > 0 && needsRebuild(c0, c))
+      // The initial weights may differ (a seed band: one vector per run); nothing else that builds.
+      if (r > 0 && needsRebuild(c0, { ...c, model: { ...c.model, initSeed: c0.model.initSeed } }))
         throw new Error(`GpuBackend.build: run ${r} differs from run 0 in architecture, data or seed`);
       if (c.model.hidden.length > MAX_HIDDEN)
         throw new Error(`model.hidden: at most ${MAX_HIDDEN} hidden layers on WebGPU`);
@@ -106,11 +115,13 @@ export class GpuBackend implements TrainingBackend {
       );
     this.disposeModel();
     const layout = buildLayout(c0.model, dataset.inputDim, dataset.outputDim);
-    if (init.length !== layout.size)
-      throw new Error(`GpuBackend.build: init has ${init.length} parameters, the network needs ${layout.size}`);
+    const inits = cfgs.map((_, r) => initOf(init, r));
+    for (const v of inits)
+      if (v.length !== layout.size)
+        throw new Error(`GpuBackend.build: init has ${v.length} parameters, the network needs ${layout.size}`);
     this.ds = dataset;
     this.layout = layout;
-    this.init = init.slice();
+    this.init = inits.map((v) => v.slice());
     const B = this.batchSize(cfgs);
     const acts = layout.layers.map((l) => l.activation);
     const R = cfgs.length;
@@ -154,7 +165,7 @@ export class GpuBackend implements TrainingBackend {
     const m = this.alive();
     m.writeInitial(
       this.init,
-      this.runs.map((run) => initialState(run.cfg, this.init)),
+      this.runs.map((run, r) => initialState(run.cfg, this.init[r])),
     );
     for (const run of this.runs) {
       run.loop.reset();
@@ -187,7 +198,7 @@ export class GpuBackend implements TrainingBackend {
     if (needsRebuild(h.cfg, cfg)) throw new Error('setHyper: this change needs a rebuild (see needsRebuild)');
     if (cfg.model.hidden.length !== h.cfg.model.hidden.length) throw new Error('setHyper: layer count changed');
     if (cfg.optimizer.name !== h.cfg.optimizer.name) {
-      this.alive().clearOptimizerState(run, initialState(cfg, this.init));
+      this.alive().clearOptimizerState(run, initialState(cfg, this.init[run]));
       h.optT = 0;
     }
     h.loop.setConfig(cfg);

@@ -237,10 +237,10 @@ export class GpuModel {
   }
 
   /**
-   * Fresh weights (every run from `init`), fresh optimizer state (zero, or starts[r]: the rule's
+   * Fresh weights (run r from init[r]), fresh optimizer state (zero, or starts[r]: the rule's
    * start, optimizers.ts initialState), initial running stats, clean records.
    */
-  writeInitial(init: Float32Array, starts: (OptimizerStart | null)[]): void {
+  writeInitial(init: readonly Float32Array[], starts: (OptimizerStart | null)[]): void {
     const { plan, state, rec } = this.res;
     const q = this.device.queue;
     const enc = this.device.createCommandEncoder();
@@ -249,7 +249,7 @@ export class GpuModel {
     q.submit([enc.finish()]);
     const stats = initBnStats(this.layout);
     for (let r = 0; r < this.R; r++) {
-      q.writeBuffer(state, (plan.theta + r * plan.P) * 4, init.slice());
+      q.writeBuffer(state, (plan.theta + r * plan.P) * 4, init[r].slice());
       if (plan.SS > 0) q.writeBuffer(state, (plan.stats + r * plan.SS) * 4, stats);
       this.writeOptimizerStart(r, starts[r]);
     }

@@ -82,7 +82,7 @@ export function setSlotOptimizer(i: number, optimizer: OptimizerConfig): void {
 export function addRacer(optimizer: OptimizerConfig): void {
   const s = get();
   if (s.slots.length >= MAX_SLOTS) return;
-  const next = addSlot({ slots: s.slots, targetLoss: 0 }, optimizer).slots;
+  const next = addSlot({ slots: s.slots, targetLoss: 0, seeds: 1 }, optimizer).slots;
   set({ slots: next, hidden: [...s.hidden, false] });
 }
 

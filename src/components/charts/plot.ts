@@ -159,6 +159,47 @@ export function drawLine(
   ctx.restore();
 }
 
+/**
+ * A filled band between lo[i] and hi[i] (a seed band's min and max), in pieces broken where a
+ * value cannot be drawn. Returns the number of points drawn (0: nothing to fill).
+ */
+export function drawBand(
+  ctx: CanvasRenderingContext2D,
+  p: Plot,
+  xs: ArrayLike<number>,
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+  color: string,
+  alpha = 0.2,
+): number {
+  const ok = (i: number) => Number.isFinite(lo[i]) && Number.isFinite(hi[i]) && (!p.log || lo[i] > 0);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(p.box.l, p.box.t, p.box.r - p.box.l, p.box.b - p.box.t);
+  ctx.clip();
+  ctx.fillStyle = color;
+  ctx.globalAlpha = alpha;
+  const n = Math.min(xs.length, lo.length, hi.length);
+  let drawn = 0;
+  for (let i = 0; i < n; ) {
+    if (!ok(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < n && ok(j + 1)) j++;
+    ctx.beginPath();
+    for (let k = i; k <= j; k++) ctx.lineTo(p.x(xs[k]), p.y(hi[k]));
+    for (let k = j; k >= i; k--) ctx.lineTo(p.x(xs[k]), p.y(lo[k]));
+    ctx.closePath();
+    ctx.fill();
+    drawn += j - i + 1;
+    i = j + 1;
+  }
+  ctx.restore();
+  return drawn;
+}
+
 export function drawDots(
   ctx: CanvasRenderingContext2D,
   p: Plot,

@@ -3,6 +3,7 @@
 // and a hover readout of each visible run's value. Drawn on canvas from the metric ring buffers
 // with the playground's plot helpers; React re-renders only when the legend changes.
 import { type ReactNode, useRef } from 'react';
+import { type Band, bandOf, runOf } from '../../compare/bands';
 import { slotLabels } from '../../compare/compareSet';
 import { toggleRun, useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
@@ -11,7 +12,7 @@ import { useRunBuffers } from '../../trainer/runBuffers';
 import { useHover } from '../charts/ChartCard';
 import { useCanvasLoop } from '../charts/canvas';
 import { token } from '../charts/colors';
-import { drawAxes, drawEmpty, drawLine, drawReadout, extent, makePlot, nearest } from '../charts/plot';
+import { drawAxes, drawBand, drawEmpty, drawLine, drawReadout, extent, makePlot, nearest } from '../charts/plot';
 import { fmt } from '../format';
 
 /** One curve of one run: x and y columns and how to draw it. */
@@ -90,22 +91,27 @@ export function RunsChart({
   const slots = useCompare((s) => s.compare.slots);
   const hidden = useCompare((s) => s.hidden);
   const buffers = useRunBuffers();
+  const seeds = useCompare((s) => s.compare.seeds);
   useCanvasLoop(
     ref,
     () => `${buffers?.metrics.version}|${hover.current.v}`,
     (ctx, w, h) => {
       const runs = buffers?.metrics.runs ?? [];
-      const drawn: { r: number; lines: RunLine[] }[] = [];
-      runs.forEach((hist, r) => {
-        if (!hist || hidden[r] || !slots[r] || hist.steps.size === 0) return;
-        drawn.push({ r, lines: lines(hist, xAxis, smoothing) });
-      });
+      const drawn = racerCurves(runs, slots.length, seeds, hidden, (hist) => lines(hist, xAxis, smoothing), log);
       if (drawn.length === 0) {
         drawEmpty(ctx, w, h, 'Press play to start the race');
-        canvasState(ref.current, 0);
+        canvasState(ref.current, 0, 0, 0);
         return;
       }
-      const all = drawn.flatMap((d) => d.lines);
+      const all = drawn.flatMap((d) => [
+        ...d.lines,
+        ...(d.band
+          ? [
+              { xs: d.band.xs, ys: d.band.lo },
+              { xs: d.band.xs, ys: d.band.hi },
+            ]
+          : []),
+      ]);
       const xd = extent(
         all.map((l) => l.xs),
         false,
@@ -122,29 +128,38 @@ export function RunsChart({
         const y0 = p.y(band[1]);
         ctx.fillRect(p.box.l, y0, p.box.r - p.box.l, p.y(band[0]) - y0);
       }
-      for (const d of drawn)
-        for (const l of d.lines)
-          drawLine(ctx, p, l.xs, l.ys, {
-            color: slots[d.r].color,
-            width: l.width ?? 1.8,
-            dash: l.dash,
-            alpha: l.alpha,
-          });
-      canvasState(ref.current, drawn.length);
       const hx = hover.current.x;
-      if (hx !== null && hx >= p.box.l && hx <= p.box.r) {
+      const hovering = hx !== null && hx >= p.box.l && hx <= p.box.r;
+      let bands = 0;
+      let members = 0;
+      for (const d of drawn) {
+        const color = slots[d.r].color;
+        if (d.band && drawBand(ctx, p, d.band.xs, d.band.lo, d.band.hi, color) > 0) bands++;
+        // On hover, the band's members: each seed's own curve, thin.
+        if (hovering)
+          for (const m of d.members) {
+            drawLine(ctx, p, m.xs, m.ys, { color, width: 0.8, alpha: 0.55 });
+            members++;
+          }
+        for (const l of d.lines)
+          drawLine(ctx, p, l.xs, l.ys, { color, width: l.width ?? 1.8, dash: l.dash, alpha: l.alpha });
+      }
+      canvasState(ref.current, drawn.length, bands, members);
+      if (hovering) {
         const x = p.x.invert(hx);
         const labels = slotLabels(slots);
         const rows: [string, string][] = [];
         for (const d of drawn) {
           const l = d.lines.find((q) => q.readout) ?? d.lines[0];
           const i = nearest(l.xs, x);
-          if (i >= 0) rows.push([slots[d.r].color, `${labels[d.r]}: ${fmt(l.ys[i], 4)}`]);
+          if (i < 0) continue;
+          const range = d.band ? ` (${fmt(d.band.lo[i], 3)}–${fmt(d.band.hi[i], 3)}, ${d.band.n[i]} runs)` : '';
+          rows.push([slots[d.r].color, `${labels[d.r]}: ${fmt(l.ys[i], 4)}${range}`]);
         }
         drawReadout(ctx, p, hx, rows);
       }
     },
-    [xAxis, smoothing, slots, hidden, log, yDomain, band, lines],
+    [xAxis, smoothing, slots, seeds, hidden, log, yDomain, band, lines],
   );
   return (
     <section className="card" data-testid={testId} aria-label={title}>
@@ -158,7 +173,66 @@ export function RunsChart({
   );
 }
 
-/** How many runs the canvas shows, for tests and assistive tech (the canvas itself is opaque). */
-function canvasState(c: HTMLCanvasElement | null, runs: number) {
-  if (c && c.dataset.runs !== String(runs)) c.dataset.runs = String(runs);
+/** How many racers, seed bands and (on hover) seed curves the canvas shows, for tests and assistive tech (the canvas itself is opaque). */
+function canvasState(c: HTMLCanvasElement | null, runs: number, bands: number, members: number) {
+  if (!c) return;
+  const set = (k: string, v: number) => {
+    if (c.dataset[k] !== String(v)) c.dataset[k] = String(v);
+  };
+  set('runs', runs);
+  set('bands', bands);
+  set('members', members);
+}
+
+/** One racer's curves: its lines (each the mean over seeds), the band of its readout line, its seeds' own. */
+interface RacerCurves {
+  r: number;
+  lines: RunLine[];
+  band: (Band & { xs: ArrayLike<number> }) | null;
+  members: RunLine[];
+}
+
+/**
+ * Each visible racer's curves from the runs of its seeds (bands.ts runOf). With one seed, the
+ * run's lines; with several, each line becomes the seeds' mean (geometric on a log axis) over the
+ * longest member's x, and the readout line gets the min-max band.
+ */
+function racerCurves(
+  runs: readonly (RunHistory | null | undefined)[],
+  S: number,
+  seeds: number,
+  hidden: readonly boolean[],
+  linesOf: (h: RunHistory) => RunLine[],
+  log: boolean,
+): RacerCurves[] {
+  const out: RacerCurves[] = [];
+  for (let i = 0; i < S; i++) {
+    if (hidden[i]) continue;
+    const members: RunLine[][] = [];
+    for (let k = 0; k < seeds; k++) {
+      const hist = runs[runOf(i, k, S)];
+      if (hist && hist.steps.size > 0) members.push(linesOf(hist));
+    }
+    if (members.length === 0) continue;
+    if (seeds === 1) {
+      out.push({ r: i, lines: members[0], band: null, members: [] });
+      continue;
+    }
+    const main = Math.max(
+      0,
+      members[0].findIndex((l) => l.readout),
+    );
+    let band: RacerCurves['band'] = null;
+    const lines = members[0].map((first, j) => {
+      const xs = members.reduce((a, m) => (m[j].xs.length > a.length ? m[j].xs : a), first.xs);
+      const b = bandOf(
+        members.map((m) => m[j].ys),
+        log,
+      );
+      if (j === main) band = { ...b, xs };
+      return { ...first, xs, ys: b.mean };
+    });
+    out.push({ r: i, lines, band, members: members.map((m) => m[main]) });
+  }
+  return out;
 }

@@ -21,6 +21,7 @@ const model = {
   dropoutKind: 'bernoulli' as const,
   bnMomentum: 0.9,
   bnEps: 1e-5,
+  initSeed: 0,
 };
 const layout = buildLayout(model, golden.mlp.inputDim, golden.mlp.classes);
 const reg = { l2: 0, l1: 0, l1Act: 0, decayBiases: false };

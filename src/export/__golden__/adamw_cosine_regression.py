@@ -51,6 +51,7 @@ CONFIG = json.loads(r"""
     ],
     "init": "xavier",
     "initScale": 1,
+    "initSeed": 0,
     "loss": "mse",
     "dropoutKind": "gaussian",
     "bnMomentum": 0.9,

@@ -57,6 +57,7 @@ CONFIG = json.loads(r"""
     ],
     "init": "he",
     "initScale": 0.5,
+    "initSeed": 0,
     "loss": "softmaxCE",
     "dropoutKind": "bernoulli",
     "bnMomentum": 0.9,

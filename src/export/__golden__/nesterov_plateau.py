@@ -57,6 +57,7 @@ CONFIG = json.loads(r"""
     ],
     "init": "xavier",
     "initScale": 1,
+    "initSeed": 0,
     "loss": "softmaxCE",
     "dropoutKind": "bernoulli",
     "bnMomentum": 0.9,
