@@ -28,6 +28,8 @@ export * from './layout';
 /** Training: the loop bookkeeping shared with the GPU backend, and the steppable Run. */
 export * from './loop';
 export * from './losses';
+/** Learning-rate range test (Smith 2017, torch-lr-finder's rule) on a copy of a run's state. */
+export * from './lrRange';
 /** The metrics table: per-step and per-epoch fields, their types and reductions, and the column builder. */
 export * from './metricsSchema';
 export * from './network';
