@@ -1,19 +1,8 @@
 // The weight-space trajectory as a new user meets it: train the playground's network for a
 // while and find its path, projected on the PCA plane of its snapshots, over loss contours; in
 // compare mode, every racer's path on one shared plane.
-import { expect, type Page, test } from '@playwright/test';
-
-async function trainFor(page: Page, steps: number) {
-  const play = page.getByTestId('play');
-  await expect(play).toBeEnabled({ timeout: 60_000 });
-  await play.click();
-  await expect
-    .poll(async () => Number((await page.getByTestId('status').textContent())?.match(/step\s*(\d+)/)?.[1] ?? 0), {
-      timeout: 90_000,
-    })
-    .toBeGreaterThan(steps);
-  await play.click(); // pause: the view refreshes once more where training stopped
-}
+import { expect, test } from '@playwright/test';
+import { trainFor } from './train';
 
 test('the projected trajectory shows a path over contours', async ({ page }, testInfo) => {
   test.setTimeout(180_000);

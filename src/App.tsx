@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { ArenaView } from './components/arena/ArenaView';
 import { AccuracyChart } from './components/charts/AccuracyChart';
 import { BoundaryView } from './components/charts/BoundaryView';
+import { DiagnosticsPanel } from './components/charts/DiagnosticsPanel';
 import { DigitsView } from './components/charts/DigitsView';
 import { HistogramChart } from './components/charts/HistogramChart';
 import { GradNormChart, UpdateRatioChart } from './components/charts/LayerCharts';
@@ -46,6 +47,7 @@ function Views() {
           {show('ratio') && <UpdateRatioChart />}
         </div>
         {show('gradients') && <GradNormChart />}
+        {show('diagnostics') && <DiagnosticsPanel />}
         {show('trajectory') && <TrajectoryView />}
       </div>
     </main>

@@ -12,6 +12,7 @@
 // Errors are values: a bad config comes back as `{ ok: false, problems }` naming each field;
 // divergence, early stopping and GPU device loss show up in the status, never as exceptions.
 import type { ImportedPoints } from '../src/engine/data/points';
+import type { ActivationStats } from '../src/engine/diagnostics';
 import type { RangeTestOptions, RangeTestResult } from '../src/engine/lrRange';
 import type { Columns, EpochMetrics, StepMetrics } from '../src/engine/metricsSchema';
 import type { TrainConfig } from '../src/engine/types';
@@ -316,6 +317,8 @@ export interface TrainerApi {
    * CPU engine; the run itself is only read. A bad option is rejected naming its field; null: no run.
    */
   lrRangeTest(run: number, options?: Partial<RangeTestOptions>): Promise<Result<RangeTestResult> | null>;
+  /** Dead / saturated fractions of run `run`'s hidden layers on a probe batch (src/engine/diagnostics.ts). */
+  activationStats(run: number): Promise<ActivationStats[] | null>;
   /** Stop training and free every backend resource. */
   dispose(): Promise<void>;
   /** Test hook: destroy the GPU device as a real loss would. False when not on WebGPU. */

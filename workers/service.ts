@@ -3,6 +3,8 @@
 // Every failure is a value: a rejected config naming its field, a run status, a notice. Node
 // tests drive it directly over the CPU backend; trainer.worker.ts exposes it with Comlink.
 import {
+  type ActivationStats,
+  activationStats,
   lrRangeTest,
   needsRebuild,
   RANGE_TEST_DEFAULTS,
@@ -202,6 +204,14 @@ export class TrainerService extends TrainerCore implements TrainerApi {
     return this.withRun(run, async (s) => {
       const state = await s.backend.exportState(run);
       return ok(lrRangeTest(s.configs[run], s.dataset, state, o));
+    });
+  }
+
+  /** Activation statistics of the run's current weights and batch-norm statistics (diagnostics). */
+  activationStats(run: number): Promise<ActivationStats[] | null> {
+    return this.withRun(run, async (s) => {
+      const st = await s.backend.exportState(run);
+      return activationStats(s.layout, st.theta, st.bnStats, s.configs[run].model, s.dataset);
     });
   }
 

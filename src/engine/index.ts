@@ -12,6 +12,9 @@ export * from './data';
 /** Configuration: the serializable TrainConfig, its names and the defaults. */
 export * from './defaults';
 export * from './dense';
+/** Training diagnostics in plain words (dead ReLUs, saturation, vanishing/exploding gradients, update ratio). */
+export * from './diagnosticDemos';
+export * from './diagnostics';
 export * from './dropout';
 /** Optimizers (pure in-place steps), learning-rate schedules, early stopping. */
 export * from './earlyStopping';

@@ -15,6 +15,7 @@ export const PANELS: [string, string][] = [
   ['accuracy', 'Accuracy'],
   ['ratio', 'Update ratio'],
   ['gradients', 'Gradients'],
+  ['diagnostics', 'Diagnostics'],
   ['trajectory', 'Trajectory'],
 ];
 

@@ -38,8 +38,8 @@ export function PlaneFitNote({ fit, labels }: { fit: PlaneFit; labels: (i: numbe
         The plane holds {pct(fit.explained)} of the snapshots’ variance.{' '}
         {fit.paths.map((p, i) => (
           <span key={labels(i)}>
-            {fit.paths.length > 1 ? `${labels(i)}: s` : 'S'}napshots lie off the plane by up to {pct(p.maxRatio)} (median{' '}
-            {pct(p.medianRatio)}) of their distance from the final weights.{' '}
+            {fit.paths.length > 1 ? `${labels(i)}: s` : 'S'}napshots lie off the plane by up to {pct(p.maxRatio)}{' '}
+            (median {pct(p.medianRatio)}) of their distance from the final weights.{' '}
           </span>
         ))}
         {misleading
