@@ -38,6 +38,7 @@ export const sgd: OptimizerSpec<'sgd'> & { closedForm: ClosedForm } = {
         return sum + (h > 0 && h < 2 ? (hp.lr * sigma ** 2) / (2 * (2 - h)) : Number.NaN);
       }, 0),
   },
+  parity: { lr: 0.1, l1: [0.1, 0.005] },
   arena: {
     lr: { quadratic: 1, rosenbrock: 1e-3, beale: 0.01, saddle: 0.05, himmelblau: 0.01, rastrigin: 1e-3 },
     defaultRacer: true,
