@@ -1,19 +1,8 @@
 // The weight-space trajectory as a new user meets it: train the playground's network for a
 // while and find its path, projected on the PCA plane of its snapshots, over loss contours; in
 // compare mode, every racer's path on one shared plane.
-import { expect, type Page, test } from '@playwright/test';
-
-async function trainFor(page: Page, steps: number) {
-  const play = page.getByTestId('play');
-  await expect(play).toBeEnabled({ timeout: 60_000 });
-  await play.click();
-  await expect
-    .poll(async () => Number((await page.getByTestId('status').textContent())?.match(/step\s*(\d+)/)?.[1] ?? 0), {
-      timeout: 90_000,
-    })
-    .toBeGreaterThan(steps);
-  await play.click(); // pause: the view refreshes once more where training stopped
-}
+import { expect, test } from '@playwright/test';
+import { trainFor } from './train';
 
 test('the projected trajectory shows a path over contours', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
@@ -28,6 +17,16 @@ test('the projected trajectory shows a path over contours', async ({ page }, tes
   await expect(path).toHaveCount(1);
   expect(Number(await path.getAttribute('data-points'))).toBeGreaterThan(10);
   await expect(card).toContainText(/PC1 \(\d+(\.\d)?% of the path's variance\)/);
+  // Beside the plot: how much of the path the plane holds, and how far snapshots lie off it
+  const fit = card.getByTestId('plane-fit');
+  await expect(fit).toContainText(/The plane holds \d+(\.\d)?% of the snapshots’ variance/);
+  await expect(fit).toContainText(/Snapshots lie off the plane by up to \d+(\.\d)?% \(median/);
+  const explained = Number(await fit.getAttribute('data-explained'));
+  const pcs = (await card.textContent())?.match(/PC\d \((\d+(?:\.\d)?)% of the path's variance\)/g) ?? [];
+  const shown = pcs.map((t) => Number(t.match(/\((\d+(?:\.\d)?)%/)?.[1]) / 100);
+  expect(shown.length).toBe(2);
+  expect(explained).toBeCloseTo(shown[0] + shown[1], 2); // the PCA plane: lambda1 + lambda2 of the trace
+  await card.screenshot({ path: 'docs/screenshots/trajectory-plane-fit.png' });
   await testInfo.attach('trajectory', {
     body: await card.screenshot({ path: testInfo.outputPath('trajectory.png') }),
     contentType: 'image/png',

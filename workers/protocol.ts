@@ -12,6 +12,8 @@
 // Errors are values: a bad config comes back as `{ ok: false, problems }` naming each field;
 // divergence, early stopping and GPU device loss show up in the status, never as exceptions.
 import type { ImportedPoints } from '../src/engine/data/points';
+import type { ActivationStats } from '../src/engine/diagnostics';
+import type { RangeTestOptions, RangeTestResult } from '../src/engine/lrRange';
 import type { Columns, EpochMetrics, StepMetrics } from '../src/engine/metricsSchema';
 import type { TrainConfig } from '../src/engine/types';
 
@@ -313,6 +315,13 @@ export interface TrainerApi {
   evaluate(run: number, split: 'train' | 'val'): Promise<{ loss: number; acc: number } | null>;
   /** Data loss at k parameter vectors thetas[k, P] (loss landscapes); call in small slices to keep training smooth. */
   lossAt(thetas: Float32Array, k: number, split: 'train' | 'val'): Promise<Float32Array | null>;
+  /**
+   * Learning-rate range test (src/engine/lrRange.ts) from a copy of run `run`'s whole state, on the
+   * CPU engine; the run itself is only read. A bad option is rejected naming its field; null: no run.
+   */
+  lrRangeTest(run: number, options?: Partial<RangeTestOptions>): Promise<Result<RangeTestResult> | null>;
+  /** Dead / saturated fractions of run `run`'s hidden layers on a probe batch (src/engine/diagnostics.ts). */
+  activationStats(run: number): Promise<ActivationStats[] | null>;
   /** Stop training and free every backend resource. */
   dispose(): Promise<void>;
   /** Test hook: destroy the GPU device as a real loss would. False when not on WebGPU. */

@@ -2,7 +2,16 @@
 // of the paced loop (core.ts), live changes, backend switching and the requests of the charts.
 // Every failure is a value: a rejected config naming its field, a run status, a notice. Node
 // tests drive it directly over the CPU backend; trainer.worker.ts exposes it with Comlink.
-import { needsRebuild } from '../src/engine';
+import {
+  type ActivationStats,
+  activationStats,
+  lrRangeTest,
+  needsRebuild,
+  RANGE_TEST_DEFAULTS,
+  type RangeTestOptions,
+  type RangeTestResult,
+  rangeTestProblem,
+} from '../src/engine';
 import { gpuRefusal } from '../src/engine/optimizers/registry';
 import type { TrainConfig } from '../src/engine/types';
 import { moveToCpu, switchBackend } from './build';
@@ -188,6 +197,28 @@ export class TrainerService extends TrainerCore implements TrainerApi {
 
   lossAt(thetas: Float32Array, k: number, split: 'train' | 'val'): Promise<Float32Array | null> {
     return this.withRun(0, (s) => lossAtFor(s, thetas, k, split));
+  }
+
+  /** The range test on a copy of the run's exported state (the session's runs are only read). */
+  lrRangeTest(run: number, options: Partial<RangeTestOptions> = {}): Promise<Result<RangeTestResult> | null> {
+    const o = { ...RANGE_TEST_DEFAULTS, ...options };
+    const problem = rangeTestProblem(o);
+    if (problem) {
+      const [field, ...rest] = problem.split(': ');
+      return Promise.resolve(rejected([{ field: `rangeTest.${field}`, message: rest.join(': ') }]));
+    }
+    return this.withRun(run, async (s) => {
+      const state = await s.backend.exportState(run);
+      return ok(lrRangeTest(s.configs[run], s.dataset, state, o));
+    });
+  }
+
+  /** Activation statistics of the run's current weights and batch-norm statistics (diagnostics). */
+  activationStats(run: number): Promise<ActivationStats[] | null> {
+    return this.withRun(run, async (s) => {
+      const st = await s.backend.exportState(run);
+      return activationStats(s.layout, st.theta, st.bnStats, s.configs[run].model, s.dataset);
+    });
   }
 
   dispose(): Promise<void> {

@@ -6,6 +6,7 @@
 // chunks, so training continues while the surface fills in.
 import type { WeightSnapshots } from '../../workers/protocol';
 import { type Plane, pcaPlaneSliced, projectPath, randomPlane, type WeightBlock } from './plane';
+import { type PlaneFit, planeFit } from './planeFit';
 import { pathsExtent, SurfaceJob } from './surface';
 
 /** The part of the trainer API a trajectory needs (the bridge's remote API, or a test double). */
@@ -42,6 +43,8 @@ export interface ProjectedPath {
 
 export interface Trajectory {
   plane: Plane;
+  /** How well the plane holds the paths (planeFit.ts): variance explained, off-plane ratios per snapshot. */
+  fit: PlaneFit;
   paths: ProjectedPath[];
   surface: SurfaceJob;
 }
@@ -101,7 +104,7 @@ export async function projectRuns(src: TrajectorySource, o: TrajectoryOptions): 
   // Random directions: the paths barely leave the origin (Li et al.'s point), so show the usual
   // [-1, 1] window of the directions themselves; PCA: a square around every path.
   const extent = o.mode === 'random' ? ([-1, 1, -1, 1] as const) : pathsExtent(paths.map((p) => p.coords));
-  return { plane, paths, surface: new SurfaceJob(plane, [...extent], o.res) };
+  return { plane, fit: planeFit(plane, lists), paths, surface: new SurfaceJob(plane, [...extent], o.res) };
 }
 
 /**

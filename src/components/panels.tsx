@@ -9,6 +9,7 @@ import type { RunSetup } from '../../workers/protocol';
 import { useStore } from '../state/store';
 import { AccuracyChart } from './charts/AccuracyChart';
 import { BoundaryView } from './charts/BoundaryView';
+import { DiagnosticsPanel } from './charts/DiagnosticsPanel';
 import { DigitsView } from './charts/DigitsView';
 import { HistogramChart } from './charts/HistogramChart';
 import { GradNormChart, UpdateRatioChart } from './charts/LayerCharts';
@@ -67,6 +68,7 @@ export const PANELS: readonly PanelSpec[] = [
   },
   { id: 'ratio', label: 'Update ratio', where: 'pair', component: UpdateRatioChart },
   { id: 'gradients', label: 'Gradients', where: 'right', component: GradNormChart },
+  { id: 'diagnostics', label: 'Diagnostics', where: 'right', component: DiagnosticsPanel },
   { id: 'trajectory', label: 'Trajectory', where: 'right', component: TrajectoryView },
 ];
 

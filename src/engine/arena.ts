@@ -7,12 +7,18 @@
 // each optimizer's own split (its spec's `terms`, optimizers/*.ts): e.g. momentum = mu v_prev and
 // gradient = -lr g; Adam's first moment split into the carried and the new part, both scaled.
 // `plain` = -lr g is what vanilla SGD would do at this point, drawn for comparison.
+//
+// Gradient noise (noisy arenas): g = grad f(w) + sigma xi, xi ~ N(0, I), drawn from a seeded
+// stream (Rng(seed).gaussian(), x then y each step), so a noisy race is reproducible. On the
+// quadratic the measured mean loss of the second half of a long run approaches the rule's
+// stationaryLoss (optimizers/spec.ts ClosedForm; derivations in sgd.ts and momentum.ts).
 
 import type { TestFunction, Vec2 } from './data/testFunctions';
 import { initOptimizerState, optimizerStep, type ParamSegment } from './optim';
 import { momentum } from './optimizers/momentum';
 import { type OptimizerConfig, optimizerSpec } from './optimizers/registry';
 import { sgd } from './optimizers/sgd';
+import { Rng } from './rng';
 
 export interface UpdateTerms {
   /** -lr g: the plain gradient step at this point. */
@@ -56,9 +62,16 @@ export function createArenaState(start: Vec2, cfg?: OptimizerConfig): ArenaState
 }
 
 /** One optimizer step on fn from state (in place), returning the update's terms (the spec's split). */
-export function arenaStep(fn: TestFunction, cfg: OptimizerConfig, state: ArenaState, lr = cfg.lr): UpdateTerms {
+export function arenaStep(
+  fn: TestFunction,
+  cfg: OptimizerConfig,
+  state: ArenaState,
+  lr = cfg.lr,
+  noise: Vec2 = [0, 0],
+): UpdateTerms {
   const { w, opt } = state;
-  const g = Float64Array.from(fn.grad(w[0], w[1]));
+  const [gx, gy] = fn.grad(w[0], w[1]);
+  const g = Float64Array.of(gx + noise[0], gy + noise[1]);
   const wPrev = Float64Array.from(w);
   const split = optimizerSpec(cfg.name).terms({
     w: wPrev,
@@ -100,8 +113,27 @@ export interface ArenaPath {
   diverged: boolean;
 }
 
-/** Run `steps` optimizer steps from `start` at the constant rate cfg.lr (stops early on divergence). */
-export function runArena(fn: TestFunction, cfg: OptimizerConfig, start: Vec2, steps: number): ArenaPath {
+/** Seeded additive gradient noise: sigma (0 = none) and the seed of its stream. */
+export interface GradientNoise {
+  sigma: number;
+  seed: number;
+}
+
+/**
+ * Run `steps` optimizer steps from `start` at the constant rate cfg.lr (stops early on divergence),
+ * with seeded gradient noise when given (every racer of a race gets the same noise sequence).
+ */
+export function runArena(
+  fn: TestFunction,
+  cfg: OptimizerConfig,
+  start: Vec2,
+  steps: number,
+  noise: GradientNoise = { sigma: 0, seed: 0 },
+): ArenaPath {
+  if (!(noise.sigma >= 0 && Number.isFinite(noise.sigma)))
+    throw new Error(`runArena: noise.sigma must be a finite number >= 0, got ${noise.sigma}`);
+  const rng = new Rng(noise.seed);
+  const draw = (): Vec2 => (noise.sigma > 0 ? [noise.sigma * rng.gaussian(), noise.sigma * rng.gaussian()] : [0, 0]);
   if (!(Number.isInteger(steps) && steps >= 0))
     throw new Error(`runArena: steps must be a non-negative integer, got ${steps}`);
   const state = createArenaState(start, cfg);
@@ -111,7 +143,7 @@ export function runArena(fn: TestFunction, cfg: OptimizerConfig, start: Vec2, st
   const terms: UpdateTerms[] = [];
   let diverged = false;
   for (let k = 0; k < steps; k++) {
-    terms.push(arenaStep(fn, cfg, state));
+    terms.push(arenaStep(fn, cfg, state, cfg.lr, draw()));
     const [x, y] = state.w;
     const f = fn.f(x, y);
     xs.push(x);
@@ -123,6 +155,13 @@ export function runArena(fn: TestFunction, cfg: OptimizerConfig, start: Vec2, st
     }
   }
   return { x: Float64Array.from(xs), y: Float64Array.from(ys), f: Float64Array.from(fs), terms, diverged };
+}
+
+/** Mean of f over path points [from, end] (default: the second half): the measured noise floor. */
+export function meanLoss(path: ArenaPath, from = Math.floor((path.f.length - 1) / 2)): number {
+  let s = 0;
+  for (let k = from; k < path.f.length; k++) s += path.f[k];
+  return s / (path.f.length - from);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ export * from './data';
 /** Configuration: the serializable TrainConfig, its names and the defaults. */
 export * from './defaults';
 export * from './dense';
+/** Training diagnostics in plain words (dead ReLUs, saturation, vanishing/exploding gradients, update ratio). */
+export * from './diagnosticDemos';
+export * from './diagnostics';
 export * from './dropout';
 /** Optimizers (pure in-place steps), learning-rate schedules, early stopping. */
 export * from './earlyStopping';
@@ -28,6 +31,8 @@ export * from './layout';
 /** Training: the loop bookkeeping shared with the GPU backend, and the steppable Run. */
 export * from './loop';
 export * from './losses';
+/** Learning-rate range test (Smith 2017, torch-lr-finder's rule) on a copy of a run's state. */
+export * from './lrRange';
 /** The metrics table: per-step and per-epoch fields, their types and reductions, and the column builder. */
 export * from './metricsSchema';
 export * from './network';

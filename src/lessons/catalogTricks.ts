@@ -100,6 +100,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['updateRatio', 'loss'],
     epochs: 20,
+    diagnostics: ['ratio-low', 'ratio-high'],
   },
   {
     id: 'shuffle',
@@ -197,5 +198,6 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['loss', 'activations', 'boundary'],
     epochs: 30,
+    diagnostics: ['vanishing', 'saturated', 'dead', 'exploding'],
   },
 ];

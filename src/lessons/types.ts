@@ -3,6 +3,7 @@
 // (config/schema.ts parseConfig); a preset with a bad field is a broken lesson (lessons.test.ts).
 import type { TestFunctionName, TestFunctionParams } from '../engine/data/testFunctions';
 
+import type { DiagnosticKind } from '../engine/diagnostics';
 /** A deep partial of TrainConfig as JSON: only the fields the lesson changes. */
 export type ConfigPatch = { [key: string]: unknown };
 
@@ -61,4 +62,6 @@ export interface Lesson {
   arena?: LessonArena;
   /** Epochs the demo trains (the effect shows within this). */
   epochs: number;
+  /** Playground diagnostics this lesson is about: links to their demo configs (engine/diagnosticDemos.ts). */
+  diagnostics?: DiagnosticKind[];
 }

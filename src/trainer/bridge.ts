@@ -22,6 +22,8 @@ import type {
 } from '../../workers/protocol';
 import { DIGITS_PATH } from '../engine/data/digits';
 import type { ImportedPoints } from '../engine/data/points';
+import type { ActivationStats } from '../engine/diagnostics';
+import type { RangeTestOptions, RangeTestResult } from '../engine/lrRange';
 import type { TrainConfig } from '../engine/types';
 import { createTrainerClient, type TrainerClient } from './client';
 import { MetricsBuffer } from './metricsBuffer';
@@ -111,6 +113,12 @@ export class TrainerBridge {
   /** The data loss at k weight vectors `thetas[k, P]` (loss surfaces). */
   lossAt = (thetas: Float32Array, k: number, split: 'train' | 'val'): Promise<Float32Array | null> =>
     this.query(() => this.client.api.lossAt(thetas, k, split));
+  /** Learning-rate range test from a copy of run `run`'s state (the run is untouched). */
+  lrRangeTest = (run: number, options?: Partial<RangeTestOptions>): Promise<Result<RangeTestResult> | null> =>
+    this.query<Result<RangeTestResult> | null>(() => this.client.api.lrRangeTest(run, options));
+  /** Dead / saturated unit fractions per hidden layer of run `run` (diagnostics panel). */
+  activationStats = (run: number): Promise<ActivationStats[] | null> =>
+    this.query(() => this.client.api.activationStats(run));
   /** Test hooks of the browser tests: lose the GPU device, crash the worker. */
   testLoseDevice = (): Promise<boolean> => this.query(() => this.client.api.testLoseDevice());
   testCrash = (): Promise<void> => this.query(() => this.client.api.testCrash());

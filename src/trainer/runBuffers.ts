@@ -9,7 +9,16 @@ import type { TrainerBridge } from './bridge';
 /** The read side of the bridge (TrainerBridge satisfies it; tests may pass a stub). */
 export type RunBuffers = Pick<
   TrainerBridge,
-  'metrics' | 'visuals' | 'getState' | 'getParams' | 'getSnapshots' | 'predictSplit' | 'lossAt'
+  | 'metrics'
+  | 'visuals'
+  | 'getState'
+  | 'getParams'
+  | 'getSnapshots'
+  | 'predictSplit'
+  | 'lossAt'
+  // read-only queries: activation statistics, and the range test on a copy of the run's state
+  | 'activationStats'
+  | 'lrRangeTest'
 >;
 
 /** Null outside the provider (before the trainer started). */

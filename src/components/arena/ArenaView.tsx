@@ -6,6 +6,7 @@ import { makeTestFunction, TEST_FUNCTION_NAMES } from '../../engine/data/testFun
 import { SlotEditor } from '../compare/SlotEditor';
 import { ArenaPlot } from './ArenaPlot';
 import { addRacer, removeRacer, select, setFunction, setSlotOptimizer, toggleHidden, useArena } from './arenaStore';
+import { NoisePanel } from './NoisePanel';
 import { PlayControls } from './PlayControls';
 import { QuadraticPanel } from './QuadraticPanel';
 import { RaceTable } from './RaceTable';
@@ -42,6 +43,7 @@ export function ArenaView() {
           <p className="muted small">Click on the plot to start the race from there.</p>
         </section>
         {fn.hessian && <QuadraticPanel fn={fn} />}
+        <NoisePanel fn={fn} paths={paths} />
         <section className="card" aria-label="Racing optimizers">
           <header className="card-head">
             <h2 title="Each racer has its own optimizer, hyperparameters and colour">Racers</h2>

@@ -26,6 +26,10 @@ export interface ArenaState {
   playing: boolean;
   /** Playback speed, steps per second. */
   speed: number;
+  /** Gradient noise: every gradient gets sigma * xi, xi ~ N(0, I) (0 = exact gradients). */
+  sigma: number;
+  /** Seed of the noise stream (the same noise for every racer). */
+  noiseSeed: number;
 }
 
 export const SPEEDS = [2, 5, 15, 30, 60, 120, 240] as const;
@@ -43,6 +47,8 @@ const initial = (): ArenaState => ({
   t: 0,
   playing: false,
   speed: 30,
+  sigma: 0,
+  noiseSeed: 1,
 });
 
 export const useArena = create<ArenaState>()(initial);
@@ -64,6 +70,16 @@ export function setFunction(fn: TestFunctionName): void {
 /** Start the race from a clicked point: back to step 0 and play. */
 export function setStart(start: Vec2): void {
   set({ start, t: 0, playing: true });
+}
+
+/** Gradient noise level; the race recomputes with the same noise seed. */
+export function setSigma(sigma: number): void {
+  set({ sigma, t: 0 });
+}
+
+/** Another draw of the noise (seed + 1). */
+export function nextNoiseSeed(): void {
+  set((s) => ({ noiseSeed: s.noiseSeed + 1, t: 0 }));
 }
 
 export function setKappa(kappa: number): void {

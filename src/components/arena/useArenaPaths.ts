@@ -18,8 +18,13 @@ export function useArenaRace(): ArenaRace {
   const start = useArena((s) => s.start);
   const slots = useArena((s) => s.slots);
   const horizon = useArena((s) => s.horizon);
+  const sigma = useArena((s) => s.sigma);
+  const seed = useArena((s) => s.noiseSeed);
   const fn = useMemo(() => currentFunction({ fn: fnName, kappa, angleDeg }), [fnName, kappa, angleDeg]);
-  const paths = useMemo(() => slots.map((s) => runArena(fn, s.optimizer, start, horizon)), [fn, slots, start, horizon]);
+  const paths = useMemo(
+    () => slots.map((s) => runArena(fn, s.optimizer, start, horizon, { sigma, seed })),
+    [fn, slots, start, horizon, sigma, seed],
+  );
   return { fn, paths };
 }
 

@@ -1,6 +1,8 @@
 // Per-layer diagnostics on a log axis: the update-to-weight ratio ||ΔW||/||W|| (the lecture's
 // "should be around 1e-3", with that band shaded and a plain-words verdict) and the gradient norm.
+
 import { useRef } from 'react';
+import { RATIO_HIGH, RATIO_LOW } from '../../engine/diagnostics';
 import { useStore } from '../../state/store';
 import type { RunHistory } from '../../trainer/metricsBuffer';
 import { useRunBuffers } from '../../trainer/runBuffers';
@@ -19,12 +21,12 @@ export function ratioHint(ratios: number[]): { level: 'ok' | 'high' | 'low' | 'n
   const r = ratios.filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
   if (r.length === 0) return { level: 'none', text: 'Train a few steps to see how big the updates are.' };
   const m = r[Math.floor(r.length / 2)];
-  if (m > 10 ** -2)
+  if (m > RATIO_HIGH)
     return {
       level: 'high',
       text: `Updates are ${fmt(m, 2)} of the weights per step, far above 10⁻³: the learning rate is likely too high.`,
     };
-  if (m < 10 ** -4)
+  if (m < RATIO_LOW)
     return {
       level: 'low',
       text: `Updates are only ${fmt(m, 2)} of the weights per step, far below 10⁻³: the learning rate is likely too low.`,

@@ -9,6 +9,7 @@ import { setField } from '../../state/actions';
 import { useStore } from '../../state/store';
 import { Help, NumberSlider, Section } from './Fields';
 import { UpdateRule } from './formulas';
+import { LrRangeTest } from './LrRangeTest';
 
 export function OptimizerPanel() {
   const name = useStore((s) => s.config.optimizer.name);
@@ -38,6 +39,7 @@ export function OptimizerPanel() {
       {optimizerSpec(name).hypers.map((k: HyperKey) => (
         <NumberSlider key={k} path={`optimizer.${k}`} step={hyperDef(k).step} />
       ))}
+      <LrRangeTest />
     </Section>
   );
 }

@@ -10,6 +10,7 @@ import { closeLessons, openLessons } from '../../lessons/lessonStore';
 import { presetConfig } from '../../lessons/presetConfig';
 import type { Lesson, LessonPreset } from '../../lessons/types';
 import { loadConfig } from '../../state/actions';
+import { DiagnosticLinks } from './DiagnosticLinks';
 import { LessonDemo } from './LessonDemo';
 import { Tex } from './Tex';
 import { useLessonDemo } from './useLessonDemo';
@@ -52,6 +53,7 @@ export function LessonPage({ lesson }: { lesson: Lesson }) {
               <li key={w}>{w}</li>
             ))}
           </ul>
+          {lesson.diagnostics && <DiagnosticLinks kinds={lesson.diagnostics} />}
           <h3>Presets</h3>
           <ul className="lesson-presets">
             {lesson.presets.map((p) => (

@@ -22,6 +22,7 @@ import { useRunBuffers } from '../../trainer/runBuffers';
 import { ContourLayer, fieldLevels } from '../arena/ContourLayer';
 import { token } from '../charts/colors';
 import { fmt, pct } from '../format';
+import { PlaneFitNote } from './PlaneFitNote';
 import '../arena/arena.css';
 import './trajectory.css';
 
@@ -258,6 +259,7 @@ export function TrajectoryView() {
           </text>
         </g>
       </svg>
+      {tr && <PlaneFitNote fit={tr.fit} labels={(i) => labels[tr.paths[i].run]} />}
       {(plan.res < res || !plan.follow) && (
         <p className="muted small">
           This network and dataset are large: the surface uses a {plan.res}×{plan.res} grid

@@ -83,6 +83,20 @@ export const momentum: OptimizerSpec<'momentum'> & { closedForm: ClosedForm } = 
   closedForm: {
     label: 'Optimal heavy ball',
     help: 'ε = 4/(√λmax+√λmin)², μ = ((√κ−1)/(√κ+1))²: rate (√κ−1)/(√κ+1)',
+    // Noise floor. The heavy ball per eigendirection, h = e lambda:
+    //   u_{t+1} = (1 + mu - h) u_t - mu u_{t-1} - e sigma xi_t,   an AR(2) process with a1 = 1 + mu - h,
+    // a2 = -mu and innovation variance e^2 sigma^2, whose stationary variance is
+    //   (1 - a2) s^2 / ((1 + a2) ((1 - a2)^2 - a1^2))   (Hamilton, Time Series Analysis, 1994, sec. 3.4)
+    //   = (1 + mu) e sigma^2 / ((1 - mu) lambda (2 + 2 mu - h)),
+    // so E[0.5 lambda u^2] = (1 + mu) e sigma^2 / (2 (1 - mu)(2 + 2 mu - h)); stable for 0 < h < 2 (1 + mu),
+    // 0 <= mu < 1. mu = 0 gives SGD's floor.
+    stationaryLoss: (hp, lambdas, sigma) =>
+      lambdas.reduce((sum, l) => {
+        const h = hp.lr * l;
+        const mu = hp.momentum;
+        const ok = h > 0 && h < 2 * (1 + mu) && mu >= 0 && mu < 1;
+        return sum + (ok ? ((1 + mu) * hp.lr * sigma ** 2) / (2 * (1 - mu) * (2 + 2 * mu - h)) : Number.NaN);
+      }, 0),
     solve: (lmin, lmax) => {
       const sk = Math.sqrt(lmax / lmin);
       const rate = (sk - 1) / (sk + 1);

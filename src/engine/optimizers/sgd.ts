@@ -27,6 +27,16 @@ export const sgd: OptimizerSpec<'sgd'> & { closedForm: ClosedForm } = {
     label: 'Optimal GD',
     help: 'ε = 2/(λmin+λmax): rate (κ−1)/(κ+1)',
     solve: (lmin, lmax) => ({ hypers: { lr: 2 / (lmin + lmax) }, rate: (lmax / lmin - 1) / (lmax / lmin + 1) }),
+    // Noise floor. Per eigendirection u' = (1 - e lambda) u - e sigma xi: an AR(1) process whose
+    // stationary variance is e^2 sigma^2 / (1 - (1 - e lambda)^2) = e sigma^2 / (lambda (2 - e lambda)),
+    // so E[0.5 lambda u^2] = e sigma^2 / (2 (2 - e lambda)), stable for 0 < e lambda < 2 (the
+    // exact discrete-time counterpart of the Ornstein-Uhlenbeck picture in Mandt, Hoffman and Blei
+    // 2017, "Stochastic Gradient Descent as Approximate Bayesian Inference", sec. 3).
+    stationaryLoss: (hp, lambdas, sigma) =>
+      lambdas.reduce((sum, l) => {
+        const h = hp.lr * l;
+        return sum + (h > 0 && h < 2 ? (hp.lr * sigma ** 2) / (2 * (2 - h)) : Number.NaN);
+      }, 0),
   },
   parity: { lr: 0.1, l1: [0.1, 0.005] },
   arena: {

@@ -91,6 +91,13 @@ export interface ClosedForm {
   /** The formula the tooltip shows, e.g. 'ε = 2/(λmin+λmax): rate (κ−1)/(κ+1)'. */
   help: string;
   solve(lmin: number, lmax: number): { hypers: Partial<OptimizerHypers>; rate: number };
+  /**
+   * Stationary expected loss E[f] on f = 0.5 sum_i lambda_i u_i^2 when every gradient carries
+   * additive noise sigma * xi, xi ~ N(0, I) (the arenas' gradient noise): the noise floor of the
+   * rule at a constant step. NaN where the rule is unstable at these settings. Derivations beside
+   * each rule (sgd.ts, momentum.ts).
+   */
+  stationaryLoss?(hp: OptimizerHypers, lambdas: readonly number[], sigma: number): number;
 }
 
 /**
