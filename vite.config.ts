@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { wasmKernelsPlugin } from './scripts/buildWasm';
+import { bundleBudgetPlugin } from './scripts/bundleBudget';
 
 // base './' so the built site works from any static host or a course page sub-folder.
 // Browser-test pages (e2e/pages/*.html: GPU parity, worker harness) are built only when the
@@ -25,10 +26,12 @@ const hasRelaxedFlag = () =>
 
 export default defineConfig(({ mode }) => ({
   base: './',
-  build: { rollupOptions: { input: { main: resolve(__dirname, 'index.html'), ...e2ePages } } },
+  // The manifest (.vite/manifest.json) is what the first-screen budget reads (scripts/bundleBudget.ts).
+  build: { manifest: true, rollupOptions: { input: { main: resolve(__dirname, 'index.html'), ...e2ePages } } },
   plugins: [
     react(),
     wasmKernelsPlugin(),
+    bundleBudgetPlugin(),
     // index.html's Content-Security-Policy forbids inline scripts; the dev server's React refresh
     // preamble is one, so `npm run dev` serves the page without the tag (builds keep it).
     {

@@ -1,6 +1,5 @@
 // The page: a top bar (title, play controls, status), notices, the control sidebar and the views.
 import { useEffect } from 'react';
-import { ArenaView } from './components/arena/ArenaView';
 import { AccuracyChart } from './components/charts/AccuracyChart';
 import { BoundaryView } from './components/charts/BoundaryView';
 import { DigitsView } from './components/charts/DigitsView';
@@ -8,7 +7,6 @@ import { HistogramChart } from './components/charts/HistogramChart';
 import { GradNormChart, UpdateRatioChart } from './components/charts/LayerCharts';
 import { LossChart } from './components/charts/LossChart';
 import { NetworkDiagram } from './components/charts/NetworkDiagram';
-import { CompareView } from './components/compare/CompareView';
 import { ViewTabs } from './components/compare/ViewTabs';
 import { DataPanel } from './components/controls/DataPanel';
 import { NetworkBuilder } from './components/controls/NetworkBuilder';
@@ -16,15 +14,21 @@ import { OptimizerPanel } from './components/controls/OptimizerPanel';
 import { EarlyStopPanel, SchedulePanel } from './components/controls/SchedulePanel';
 import { RegularizationPanel, TrainingPanel } from './components/controls/TrainingPanel';
 import { KeptRunsPanel } from './components/KeptRunsPanel';
-import { LessonsPanel } from './components/lessons/LessonsPanel';
+import { lazyNamed, OnDemand } from './components/Lazy';
 import { Notices } from './components/Notices';
 import { PlayBar, StatusLine, ThemeToggle, useShortcuts } from './components/PlayBar';
 import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar';
 import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
-import { TrajectoryView } from './components/trajectory/TrajectoryView';
 import { useLessonStore } from './lessons/lessonStore';
 import { useCompare } from './state/compareSlice';
 import { useStore } from './state/store';
+
+// Not on the first screen: loaded when opened (issue 16 §4, the first screen's JavaScript budget).
+const LessonsPanel = lazyNamed(() => import('./components/lessons/LessonsPanel'), 'LessonsPanel');
+const ArenaView = lazyNamed(() => import('./components/arena/ArenaView'), 'ArenaView');
+const CompareView = lazyNamed(() => import('./components/compare/CompareView'), 'CompareView');
+// The trajectory view sits below the fold and brings the arena's contour colours.
+const TrajectoryView = lazyNamed(() => import('./components/trajectory/TrajectoryView'), 'TrajectoryView');
 
 function Views() {
   const setup = useStore((s) => s.setup);
@@ -46,7 +50,11 @@ function Views() {
           {show('ratio') && <UpdateRatioChart />}
         </div>
         {show('gradients') && <GradNormChart />}
-        {show('trajectory') && <TrajectoryView />}
+        {show('trajectory') && (
+          <OnDemand what="the trajectory view">
+            <TrajectoryView />
+          </OnDemand>
+        )}
       </div>
     </main>
   );
@@ -89,9 +97,13 @@ export function App() {
       <PanelToggles />
       <ClassroomOverlays />
       {lessonsOpen ? (
-        <LessonsPanel />
+        <OnDemand what="the lessons">
+          <LessonsPanel />
+        </OnDemand>
       ) : view === 'arena' ? (
-        <ArenaView />
+        <OnDemand what="the arena">
+          <ArenaView />
+        </OnDemand>
       ) : (
         <div className="workspace">
           {showControls && (
@@ -106,7 +118,13 @@ export function App() {
               <KeptRunsPanel />
             </aside>
           )}
-          {view === 'compare' ? <CompareView /> : <Views />}
+          {view === 'compare' ? (
+            <OnDemand what="the comparison">
+              <CompareView />
+            </OnDemand>
+          ) : (
+            <Views />
+          )}
         </div>
       )}
     </div>
