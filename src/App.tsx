@@ -19,6 +19,7 @@ import { Notices } from './components/Notices';
 import { PlayBar, StatusLine, ThemeToggle, useShortcuts } from './components/PlayBar';
 import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar';
 import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
+import { UpdateBanner } from './components/UpdateBanner';
 import { useLessonStore } from './lessons/lessonStore';
 import { useCompare } from './state/compareSlice';
 import { useStore } from './state/store';
@@ -93,6 +94,7 @@ export function App() {
           </div>
         )}
       </header>
+      <UpdateBanner />
       <Notices />
       <PanelToggles />
       <ClassroomOverlays />

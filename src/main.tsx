@@ -4,6 +4,7 @@ import { App } from './App';
 import { prewarmLessons } from './components/lessons/useLessonDemo';
 import { startPresenterSync } from './components/presenter/presenterStore';
 import { startLessonSync } from './lessons/lessonStore';
+import { startAppUpdates } from './state/appUpdate';
 import { startCompareSync } from './state/compareSync';
 import { startPersistence } from './state/persistence';
 import { startTrainer } from './state/trainerSync';
@@ -27,3 +28,5 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+// After the first screen: the service worker that caches the rest for offline use.
+startAppUpdates();
