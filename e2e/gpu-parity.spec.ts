@@ -1,6 +1,7 @@
 // GPU kernels against the engine, in headless Chromium on whatever adapter it gives (SwiftShader
 // here). No adapter is a failure with the reason, never a skip: CI has one.
 import { expect, type Page, test } from '@playwright/test';
+import { OPTIMIZER_NAMES } from '../src/engine/optimizers/registry';
 import type { CaseReport, FusedVariant } from '../workers/gpu/parity/suite';
 import type { TrainingParityReport } from '../workers/gpu/parity/training';
 
@@ -51,14 +52,10 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
   });
   test.afterAll(async () => page.close());
 
+  // one case per registered optimizer (its spec's `parity`), then every optimizer in one race
   const full = [
-    'sgd',
-    'momentum',
-    'nesterov',
-    'adagrad',
-    'rmsprop',
-    'adam',
-    'adamw',
+    ...OPTIMIZER_NAMES,
+    'all-optimizers',
     'dropout',
     'batchnorm',
     'compare',

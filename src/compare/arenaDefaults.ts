@@ -7,8 +7,7 @@
 // head-room for other start points.
 
 import type { TestFunctionName } from '../engine/data/testFunctions';
-import { DEFAULT_CONFIG } from '../engine/defaults';
-import { OPTIMIZERS, optimizerSpec } from '../engine/optimizers/registry';
+import { OPTIMIZERS, optimizerDefaults, optimizerSpec } from '../engine/optimizers/registry';
 import type { OptimizerConfig, OptimizerName } from '../engine/types';
 import { SLOT_COLORS } from './colors';
 import type { CompareSlot } from './compareSet';
@@ -24,7 +23,7 @@ export function arenaLr(fn: TestFunctionName, name: OptimizerName): number {
 export function defaultArenaSlots(fn: TestFunctionName): CompareSlot[] {
   return OPTIMIZERS.filter((o) => o.arena.defaultRacer).map((o, i) => ({
     color: SLOT_COLORS[i],
-    optimizer: { ...DEFAULT_CONFIG.optimizer, name: o.name, lr: arenaLr(fn, o.name) },
+    optimizer: { ...optimizerDefaults(o.name), name: o.name, lr: arenaLr(fn, o.name) },
   }));
 }
 

@@ -5,9 +5,8 @@
 import { FIELDS } from '../config/fields';
 import { OPTIMIZER_LABELS } from '../config/labels';
 import { checkField, describeValue, type Notice } from '../config/schema';
-import { DEFAULT_CONFIG } from '../engine/defaults';
 import { hyperDef } from '../engine/optimizers/hypers';
-import { optimizerSpec } from '../engine/optimizers/registry';
+import { optimizerDefaults, optimizerSpec } from '../engine/optimizers/registry';
 import type { HyperKey, OptimizerConfig, OptimizerName, TrainConfig } from '../engine/types';
 import { isHexColor, nextColor, SLOT_COLORS } from './colors';
 
@@ -27,7 +26,7 @@ export interface CompareConfig {
   targetLoss: number;
 }
 
-const opt = (name: OptimizerName, lr: number): OptimizerConfig => ({ ...DEFAULT_CONFIG.optimizer, name, lr });
+const opt = (name: OptimizerName, lr: number): OptimizerConfig => ({ ...optimizerDefaults(name), name, lr });
 
 /**
  * The six classic settings, each at a learning rate that suits it on the default 2D network

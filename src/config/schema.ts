@@ -2,6 +2,7 @@
 // was bad, missing or unknown. It never throws: a bad field gets its own default and nothing
 // else changes, so one typo in a shared link never throws away the rest of the experiment.
 import { DEFAULT_CONFIG, DEFAULT_LAYER } from '../engine/defaults';
+import { OPTIMIZER_NAMES, optimizerDefaults } from '../engine/optimizers/registry';
 import type { LayerConfig, TrainConfig } from '../engine/types';
 import { FIELDS, type Field, LAYER_FIELDS, MAX_HIDDEN_LAYERS, REGRESSION_DATASETS } from './fields';
 
@@ -207,6 +208,10 @@ function parseUnsafe(json: unknown, reportMissing: boolean): ParseResult {
       unknownKeys(sec, known, `${s}.`, notices);
     }
   }
+  // The named rule's own defaults (Lion's beta2 0.99) for the values the input leaves out or gets wrong.
+  const named = getPath(json, ['optimizer', 'name']);
+  if (typeof named === 'string' && (OPTIMIZER_NAMES as readonly string[]).includes(named))
+    Object.assign(config.optimizer, optimizerDefaults(named));
   for (const f of FIELDS) {
     const section = f.path.includes('.') ? f.path.split('.')[0] : '';
     if (quiet.has(section)) continue;

@@ -4,7 +4,8 @@
 import { MAX_HIDDEN_LAYERS, REGRESSION_DATASETS } from '../config/fields';
 import { type Notice, parseConfig } from '../config/schema';
 import { DEFAULT_LAYER } from '../engine/defaults';
-import type { DatasetName, LayerConfig, TrainConfig } from '../engine/types';
+import { switchOptimizer } from '../engine/optimizers/registry';
+import type { DatasetName, LayerConfig, OptimizerName, TrainConfig } from '../engine/types';
 import { type RunSlice, type State, type Theme, type UiSlice, useStore, type XAxis } from './store';
 
 const get = useStore.getState;
@@ -33,6 +34,7 @@ export function setField(path: string, value: number | string | boolean): void {
   for (const p of parts.slice(0, -1)) cur = cur[p] as Record<string, unknown>;
   cur[parts[parts.length - 1]] = value;
   if (path === 'data.name') matchLossToData(cfg, value as DatasetName);
+  if (path === 'optimizer.name') cfg.optimizer = switchOptimizer(get().config.optimizer, value as OptimizerName);
   commitConfig(cfg);
 }
 

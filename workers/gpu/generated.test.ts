@@ -2,7 +2,9 @@
 // names its hyper words and optimizer ids through them (no hand-kept numbers left to drift).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OPTIMIZER_NAMES } from '../../src/engine/types';
+import { DEFAULT_CONFIG } from '../../src/engine/defaults';
+import { OPTIMIZERS } from '../../src/engine/optimizers/registry';
+import { OPTIMIZER_NAMES, type TrainConfig } from '../../src/engine/types';
 import { DROP_Q_WORD, HS, HYPER_ROW, HYPER_WORD, hyperWGSL, SLOT_WORD, SLOT_WORDS } from './hyper';
 import { KERNELS } from './kernels';
 import { OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
@@ -41,13 +43,28 @@ describe('generated WGSL constants', () => {
     expect(orphanRules()).toEqual([]);
   });
 
-  it('gives each optimizer a training parity case of its name, run on the GPU paths by the e2e suite', () => {
-    const suite = readFileSync(new URL('./parity/suite.ts', import.meta.url), 'utf8');
-    const spec = readFileSync(new URL('../../e2e/gpu-parity.spec.ts', import.meta.url), 'utf8');
-    for (const name of OPTIMIZER_NAMES) {
-      expect(suite, name).toMatch(new RegExp(`\\n  ${name}: \\{ patch: optimizerCase\\('${name}'`));
-      expect(spec, name).toMatch(new RegExp(`\\n    '${name}',\\n`));
+  it('gives each optimizer parity cases (alone, in the every-optimizer race, with L1), run on the GPU paths by the e2e suite', async () => {
+    const { TRAINING_CASES } = await import('./parity/trainingCases');
+    const patched = (f: ((c: TrainConfig) => void) | undefined) => {
+      const c = structuredClone(DEFAULT_CONFIG);
+      f?.(c);
+      return c;
+    };
+    for (const o of OPTIMIZERS) {
+      const own = patched(TRAINING_CASES[o.name]?.patch);
+      expect([own.optimizer.name, own.optimizer.lr], o.name).toEqual([o.name, o.parity.lr]);
     }
+    const race = (TRAINING_CASES['all-optimizers'].runs ?? []).map((f) => patched(f).optimizer.name);
+    expect(race).toEqual(OPTIMIZER_NAMES);
+    const l1 = (TRAINING_CASES.l1.runs ?? []).map((f) => patched(f));
+    expect(l1.map((c) => [c.optimizer.name, c.optimizer.lr, c.reg.l1])).toEqual(
+      OPTIMIZERS.map((o) => [o.name, ...o.parity.l1]),
+    );
+    // the browser suite runs one case per registered optimizer and the race on the fused and general paths
+    const spec = readFileSync(new URL('../../e2e/gpu-parity.spec.ts', import.meta.url), 'utf8');
+    expect(spec).toMatch(/const full = \[\n\s+\.\.\.OPTIMIZER_NAMES,\n\s+'all-optimizers',/);
+    expect(spec).toMatch(/\['fused', \[\.\.\.full,/);
+    expect(spec).toMatch(/\['general', \[\.\.\.full,/);
   });
 
   it('keeps the each-run sentinel out of the id range', () => {

@@ -6,7 +6,7 @@ import { type CompareSlot, MAX_SLOTS, MIN_SLOTS, relevantHypers, slotLabels } fr
 import { fieldAt, type NumberField } from '../../config/fields';
 import { OPTIMIZER_LABELS } from '../../config/labels';
 import { checkField } from '../../config/schema';
-import { DEFAULT_CONFIG } from '../../engine/defaults';
+import { optimizerDefaults, switchOptimizer } from '../../engine/optimizers/registry';
 import { OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from '../../engine/types';
 import { sliderScale } from '../controls/sliderScale';
 import { fmt } from '../format';
@@ -122,7 +122,7 @@ export function SlotEditor(props: SlotEditorProps) {
                   value={o.name}
                   onChange={(e) => {
                     const name = e.target.value as OptimizerName;
-                    set(i, { name, lr: lrFor(name) });
+                    onChange(i, { ...switchOptimizer(slots[i].optimizer, name), lr: lrFor(name) });
                   }}
                 >
                   {OPTIMIZER_NAMES.map((n) => (
@@ -170,7 +170,7 @@ export function SlotEditor(props: SlotEditorProps) {
         <button
           type="button"
           disabled={slots.length >= MAX_SLOTS}
-          onClick={() => onAdd({ ...DEFAULT_CONFIG.optimizer, name: addName, lr: lrFor(addName) })}
+          onClick={() => onAdd({ ...optimizerDefaults(addName), name: addName, lr: lrFor(addName) })}
         >
           + Add racer
         </button>

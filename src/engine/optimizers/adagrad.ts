@@ -48,6 +48,7 @@ export const adagrad: OptimizerSpec<'adagrad'> = {
       lr,
       Array.from(g, (gi, i) => 1 / (Math.sqrt(v[i] + gi * gi) + hp.eps)),
     ),
+  parity: { lr: 0.05, l1: [0.05, 0.002] },
   arena: {
     lr: { quadratic: 1, rosenbrock: 0.5, beale: 0.5, saddle: 0.1, himmelblau: 0.3, rastrigin: 0.3 },
     defaultRacer: true,

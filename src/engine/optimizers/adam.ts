@@ -89,6 +89,7 @@ export const adam: OptimizerSpec<'adam'> = {
     adamStep(theta, grad, state.m, state.v, state.t, lr, hp.beta1, hp.beta2, hp.eps),
   proxScale: (state, hp) => adamScale(state.v, state.t, hp.beta2, hp.eps),
   terms: adamTerms,
+  parity: { lr: 0.01, l1: [0.01, 0.002] },
   arena: {
     lr: { quadratic: 0.3, rosenbrock: 0.1, beale: 0.1, saddle: 0.01, himmelblau: 0.05, rastrigin: 0.03 },
     defaultRacer: true,

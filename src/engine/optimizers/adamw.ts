@@ -33,6 +33,7 @@ export const adamw: OptimizerSpec<'adamw'> = {
     adamwStep(hp.weightDecay, mask, theta, grad, state.m, state.v, state.t, lr, hp.beta1, hp.beta2, hp.eps),
   proxScale: (state, hp) => adamScale(state.v, state.t, hp.beta2, hp.eps),
   terms: (x) => ({ ...adamTerms(x), decay: Array.from(x.w, (wi) => -x.lr * x.hp.weightDecay * wi) }),
+  parity: { lr: 0.01, l1: [0.01, 0.002] },
   arena: { lr: adam.arena.lr, defaultRacer: false }, // Adam's rates
   rule: ['w \\leftarrow w - \\varepsilon \\lambda\\, w', ...ADAM_RULE],
   convention:

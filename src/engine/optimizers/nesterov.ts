@@ -44,6 +44,7 @@ export const nesterov: OptimizerSpec<'nesterov'> = {
       scale: null,
     };
   },
+  parity: { lr: 0.05, l1: [0.05, 0.002] },
   arena: {
     lr: { quadratic: 0.1, rosenbrock: 1e-3, beale: 1e-3, saddle: 0.01, himmelblau: 2e-3, rastrigin: 3e-3 },
     defaultRacer: true,

@@ -7,12 +7,21 @@
 // (src/export/pytorchRun.test.ts), the KaTeX typesetting of `rule`
 // (src/components/controls/formulas.test.ts).
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config/schema';
 import { TEST_FUNCTION_NAMES } from '../data/testFunctions';
 import { DEFAULT_CONFIG } from '../defaults';
 import { optimizerStep } from '../optim';
 import { Rng } from '../rng';
-import { HYPERS, hyperDef } from './hypers';
-import { OPTIMIZER_NAMES, OPTIMIZERS, type OptimizerConfig } from './registry';
+import { HYPERS, hyperDef, type OptimizerHypers } from './hypers';
+import {
+  OPTIMIZER_NAMES,
+  OPTIMIZERS,
+  type OptimizerConfig,
+  type OptimizerName,
+  optimizerDefaults,
+  optimizerSpec,
+  switchOptimizer,
+} from './registry';
 
 describe('optimizer registry', () => {
   it('has unique names and URL keys, and every hyperparameter default inside its limits', () => {
@@ -71,4 +80,44 @@ describe('optimizer registry', () => {
       }
     },
   );
+});
+
+describe('per-rule defaults (spec.defaults)', () => {
+  // A rule with its own defaults, as Lion's beta2 0.99 beside Adam's 0.999: set on a registered
+  // spec for the test, so the mechanism is checked whichever rules declare defaults today.
+  const withDefaults = <T>(name: OptimizerName, defaults: Partial<OptimizerHypers>, f: () => T): T => {
+    const spec = optimizerSpec(name) as { defaults?: Partial<OptimizerHypers> };
+    const saved = spec.defaults;
+    spec.defaults = { ...saved, ...defaults };
+    try {
+      return f();
+    } finally {
+      spec.defaults = saved;
+    }
+  };
+
+  it('switching takes the new rule defaults for untouched values and keeps the values the user set', () => {
+    withDefaults('adamw', { beta2: 0.99, weightDecay: 0.1 }, () => {
+      const adam: OptimizerConfig = { ...optimizerDefaults('adam'), name: 'adam', beta1: 0.8 };
+      const adamw = switchOptimizer(adam, 'adamw');
+      expect([adamw.beta2, adamw.weightDecay, adamw.beta1, adamw.lr]).toEqual([0.99, 0.1, 0.8, adam.lr]);
+      // and back: the untouched values return to Adam's, the user's beta1 stays
+      const back = switchOptimizer(adamw, 'adam');
+      expect([back.beta2, back.weightDecay, back.beta1]).toEqual([0.999, DEFAULT_CONFIG.optimizer.weightDecay, 0.8]);
+      // a value the user moved away from the default is kept across the switch
+      const tuned = switchOptimizer({ ...adam, beta2: 0.95 }, 'adamw');
+      expect(tuned.beta2).toBe(0.95);
+    });
+  });
+
+  it('a link or file naming the rule without a value reads the rule default; a bad value falls back to it', () => {
+    withDefaults('adamw', { beta2: 0.99 }, () => {
+      expect(parseConfig({ optimizer: { name: 'adamw' } }, { reportMissing: false }).config.optimizer.beta2).toBe(0.99);
+      const bad = parseConfig({ optimizer: { name: 'adamw', beta2: 'x' } }, { reportMissing: false });
+      expect(bad.config.optimizer.beta2).toBe(0.99);
+      expect(bad.notices.map((n) => n.path)).toContain('optimizer.beta2');
+      expect(parseConfig({ optimizer: { name: 'adamw', beta2: 0.9 } }).config.optimizer.beta2).toBe(0.9);
+      expect(parseConfig({ optimizer: { name: 'adam' } }).config.optimizer.beta2).toBe(0.999);
+    });
+  });
 });

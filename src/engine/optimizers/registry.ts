@@ -1,13 +1,13 @@
 // The ordered list of optimizers: the picker's order, the compare defaults' order and the
 // optimizer ids the GPU kernels use (the index here). Everything that lists optimizers reads it:
 // the config type and field table, labels, formulas, compare and arena hyperparameter lists.
-// Adding an optimizer: its spec file (spec.ts shape) and one line here; the GPU side adds its
-// WGSL function, the parity suite and the PyTorch export check registryCoverage-style against
-// this list (registry.test.ts says which checks exist).
+// Adding an optimizer: its spec file (spec.ts shape, with its parity case) and one line here; the
+// GPU side adds its WGSL function; the parity suite makes its cases from this list, and the
+// PyTorch export and the registry tests loop over it (registry.test.ts says which checks exist).
 import { adagrad } from './adagrad';
 import { adam } from './adam';
 import { adamw } from './adamw';
-import type { OptimizerHypers } from './hypers';
+import { defaultHypers, HYPERS, type OptimizerHypers } from './hypers';
 import { momentum } from './momentum';
 import { nesterov } from './nesterov';
 import { rmsprop } from './rmsprop';
@@ -34,3 +34,21 @@ export const OPTIMIZER_LABELS = Object.fromEntries(OPTIMIZERS.map((o) => [o.name
   OptimizerName,
   string
 >;
+
+/** Every hyperparameter at this rule's defaults (hypers.ts's, overridden by the spec's `defaults`). */
+export function optimizerDefaults(name: string): OptimizerHypers {
+  return { ...defaultHypers(), ...optimizerSpec(name).defaults };
+}
+
+/**
+ * The optimizer after the user picks `name`: each value still at the previous rule's default takes
+ * the new rule's default (Adam's untouched beta2 0.999 becomes Lion's 0.99); values the user set
+ * are kept, so switching back and forth never loses a choice.
+ */
+export function switchOptimizer(o: OptimizerConfig, name: OptimizerName): OptimizerConfig {
+  const before = optimizerDefaults(o.name);
+  const after = optimizerDefaults(name);
+  const next: OptimizerConfig = { ...o, name };
+  for (const { key } of HYPERS) if (o[key] === before[key]) next[key] = after[key];
+  return next;
+}

@@ -38,6 +38,7 @@ export const rmsprop: OptimizerSpec<'rmsprop'> = {
       lr,
       Array.from(g, (gi, i) => 1 / (Math.sqrt(hp.rho * v[i] + (1 - hp.rho) * gi * gi) + hp.eps)),
     ),
+  parity: { lr: 0.005, l1: [0.005, 0.002] },
   arena: {
     lr: { quadratic: 0.1, rosenbrock: 0.03, beale: 0.01, saddle: 0.01, himmelblau: 0.01, rastrigin: 3e-3 },
     defaultRacer: true,

@@ -28,6 +28,7 @@ export const sgd: OptimizerSpec<'sgd'> & { closedForm: ClosedForm } = {
     help: 'ε = 2/(λmin+λmax): rate (κ−1)/(κ+1)',
     solve: (lmin, lmax) => ({ hypers: { lr: 2 / (lmin + lmax) }, rate: (lmax / lmin - 1) / (lmax / lmin + 1) }),
   },
+  parity: { lr: 0.1, l1: [0.1, 0.005] },
   arena: {
     lr: { quadratic: 1, rosenbrock: 1e-3, beale: 0.01, saddle: 0.05, himmelblau: 0.01, rastrigin: 1e-3 },
     defaultRacer: true,

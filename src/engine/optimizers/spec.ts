@@ -18,7 +18,11 @@
 // ['z', 'x'], `init` copies theta into both, theta holds y (where gradients are taken), and the
 // evaluation at x needs one more optional member here (e.g. evalPoint(state)) read by Run.evaluate
 // and predict. A new hyperparameter (Muon's Nesterov switch, Schedule-Free's warm-up) is a row in
-// hypers.ts; per-rule defaults (Lion's b2 = 0.99 beside Adam's 0.999) are not expressible yet.
+// hypers.ts; per-rule defaults (Lion's b2 = 0.99 beside Adam's 0.999) are `defaults`.
+//
+// Adding a rule: this file's shape in <name>.ts (with its `parity` case), one line in registry.ts,
+// workers/gpu/kernels/optimizers/<name>.wgsl, and its golden data. Config fields, labels, formulas,
+// compare and arena lists, the quadratic panel, the PyTorch export and the GPU parity suite read it.
 import type { FloatArray } from '../floatArray';
 import type { HyperKey, OptimizerHypers } from './hypers';
 
@@ -157,6 +161,19 @@ export interface OptimizerSpec<N extends string = string> {
    * out of the data folder's imports; registry.test.ts checks every function has a rate).
    */
   arena: { lr: Readonly<Record<string, number>>; defaultRacer: boolean };
+  /**
+   * Defaults where this rule's differ from hypers.ts's (Lion's beta2 0.99 beside Adam's 0.999):
+   * taken when the user switches to the rule (for each value still at the previous rule's default,
+   * registry.ts switchOptimizer) and for a link or file that names the rule without the value.
+   */
+  defaults?: Partial<OptimizerHypers>;
+  /**
+   * The GPU parity suite's cases for this rule (workers/gpu/parity/suite.ts makes them from the
+   * registry, 200 steps against the engine): `lr` of its own case and of its racer in the
+   * every-optimizer compare set; `l1` = [lr, zeta1] of its L1 case, a zeta1 that leaves exact zeros
+   * in 200 steps while the loss still falls, on a well-conditioned trajectory.
+   */
+  parity: { lr: number; l1: readonly [lr: number, zeta1: number] };
   /** Closed forms on the quadratic, when the rule has them. */
   closedForm?: ClosedForm;
   /** The update rule typeset in TeX, one assignment per line, in execution order. */
