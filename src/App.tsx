@@ -20,6 +20,7 @@ import { PlayBar, StatusLine, ThemeToggle, useShortcuts } from './components/Pla
 import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar';
 import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
 import { UpdateBanner } from './components/UpdateBanner';
+import { EMBED } from './embed/embedApi';
 import { useLessonStore } from './lessons/lessonStore';
 import { useCompare } from './state/compareSlice';
 import { useStore } from './state/store';
@@ -73,6 +74,21 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  // Embedded in a slide or course page (?embed=1, docs/embed.md): the run's controls and the chosen panels only.
+  if (EMBED.embed) {
+    return (
+      <div className="app embed" data-runbar="">
+        <header className="topbar">
+          <div className="topbar-row runbar">
+            <PlayBar />
+            <StatusLine />
+          </div>
+        </header>
+        <Notices />
+        <Views />
+      </div>
+    );
+  }
   return (
     <div className="app" data-runbar={runControls ? '' : undefined}>
       {/* Two rows: navigation and classroom tools, then the run's controls and status. */}

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { prewarmLessons } from './components/lessons/useLessonDemo';
 import { startPresenterSync } from './components/presenter/presenterStore';
+import { startEmbed } from './embed/embedApi';
 import { startLessonSync } from './lessons/lessonStore';
 import { startAppUpdates } from './state/appUpdate';
 import { startCompareSync } from './state/compareSync';
@@ -23,6 +24,7 @@ startPresenterSync();
 prewarmLessons();
 startCompareSync();
 startTrainer();
+startEmbed();
 createRoot(root).render(
   <StrictMode>
     <App />
