@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 
 const EXAMPLE = readFileSync(join(import.meta.dirname, '..', 'docs', 'embed-example.html'));
@@ -59,8 +60,8 @@ test('a parent page drives the embed: play, pause, step, reset, setConfig, getMe
   await expect.poll(async () => (await send(page, { type: 'getMetrics' })).step).toBe((m1.step as number) + 1);
   await send(page, { type: 'reset' });
   await expect.poll(async () => (await send(page, { type: 'getMetrics' })).step).toBe(0);
-  // The learning rate set through the API is the one the trainer uses.
-  await expect(frame.getByTestId('lr-value')).toContainText('0.05');
+  // The learning rate set through the API is the one the trainer uses (the status line's "run: SGD · ε 0.05").
+  await expect(frame.getByTestId('applied')).toContainText('0.05');
 });
 
 test('commands from an origin outside the allow-list are ignored', async ({ page, baseURL }) => {
@@ -104,3 +105,17 @@ for (const size of [
     }
   });
 }
+
+test('the embed has no serious or critical axe violations', async ({ page }) => {
+  await page.setViewportSize({ width: 960, height: 540 });
+  await page.goto('./?embed=1&panels=loss,boundary,accuracy');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(1500);
+  await page.getByTestId('play').click();
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(' ')}`));
+  expect(bad, bad.join('\n')).toEqual([]);
+});
