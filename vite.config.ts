@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 import { wasmKernelsPlugin } from './scripts/buildWasm';
+import { bundleBudgetPlugin } from './scripts/bundleBudget';
 
 // base './' so the built site works from any static host or a course page sub-folder.
 // Browser-test pages (e2e/pages/*.html: GPU parity, worker harness) are built only when the
@@ -25,10 +27,44 @@ const hasRelaxedFlag = () =>
 
 export default defineConfig(({ mode }) => ({
   base: './',
-  build: { rollupOptions: { input: { main: resolve(__dirname, 'index.html'), ...e2ePages } } },
+  // The manifest (.vite/manifest.json) is what the first-screen budget reads (scripts/bundleBudget.ts).
+  build: { manifest: true, rollupOptions: { input: { main: resolve(__dirname, 'index.html'), ...e2ePages } } },
   plugins: [
     react(),
     wasmKernelsPlugin(),
+    bundleBudgetPlugin(),
+    // Offline and installable (issue 16 §3): a web app manifest and a Workbox service worker that
+    // precaches the whole built site (the app's chunks, KaTeX and its fonts, both workers, the WASM
+    // kernels, the digits data), so after one visit every view, lesson and export works offline.
+    // 'prompt': a new deployed version waits until the page's "Reload to update" is pressed
+    // (src/state/appUpdate.ts), never swapped under a running demo. Not in the dev server.
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      devOptions: { enabled: false },
+      manifest: {
+        name: 'Descent — train neural networks in the browser',
+        short_name: 'Descent',
+        description: 'Train neural networks live in your browser and compare optimizers visually.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#f6f7f9',
+        theme_color: '#e4572e',
+        icons: [{ src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        // Fonts: woff2 only, the format KaTeX's stylesheet names first and every supported browser takes.
+        globPatterns: ['**/*.{js,css,html,svg,woff2,wasm,bin,webmanifest}'],
+        // The browser-test pages and the build manifest are not part of the site a teacher uses.
+        globIgnores: ['e2e/**', 'e2e-*.html', 'assets/e2e-*', '.vite/**'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        // The first install takes the open page at once (nothing to swap yet); later versions wait.
+        clientsClaim: true,
+        navigateFallback: 'index.html',
+      },
+    }),
     // index.html's Content-Security-Policy forbids inline scripts; the dev server's React refresh
     // preamble is one, so `npm run dev` serves the page without the tag (builds keep it).
     {

@@ -1,6 +1,5 @@
 // Exports as a user gets them: each one downloads a file with the right content type and
-// non-empty, valid content; importing an exported config restores it; and the classroom works
-// offline once loaded.
+// non-empty, valid content; importing an exported config restores it. (Offline use: offline.spec.ts.)
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
@@ -136,28 +135,4 @@ test('a lesson chart exports as vector SVG and PNG', async ({ page }) => {
   expect(csv.bytes.toString('utf8').split('\n')[0]).toBe(
     'run,label,series,step,epoch,loss,lr,updateRatio0,trainLoss,valLoss,trainAcc,valAcc,bestEpoch',
   );
-});
-
-test('offline after the first load: lessons, formulas and exports need no network', async ({ page, context }) => {
-  const failed: string[] = [];
-  await openReady(page);
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(500);
-  await context.setOffline(true);
-  page.on('requestfailed', (r) => failed.push(r.url()));
-  const requests: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  await page.getByTestId('lessons-button').click();
-  await page.locator('.lesson-card[data-lesson="momentum"]').click();
-  await expect(page.locator('.katex').first()).toBeVisible();
-  await page.getByTestId('run-demo').click();
-  await expect(page.getByTestId('lesson-demo')).toHaveAttribute('data-done', 'true', { timeout: 60_000 });
-  await expect(page.getByTestId('chart-arena')).toBeVisible();
-  const cfg = await fromMenu(page, 'export-config');
-  expect(cfg.bytes.length).toBeGreaterThan(100);
-  // The tab icon is the browser's own business: Chromium asks for it again whenever the page
-  // rewrites its URL (the hash), which is not a request the app makes or needs.
-  const appOnly = (urls: string[]) => urls.filter((u) => !u.endsWith('/favicon.svg'));
-  expect(appOnly(failed)).toEqual([]);
-  expect(appOnly(requests).filter((u) => !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
 });

@@ -1,7 +1,5 @@
 // The page: a top bar (title, play controls, status), notices, the control sidebar and the views.
 import { useEffect } from 'react';
-import { ArenaView } from './components/arena/ArenaView';
-import { CompareView } from './components/compare/CompareView';
 import { ViewTabs } from './components/compare/ViewTabs';
 import { DataPanel } from './components/controls/DataPanel';
 import { NetworkBuilder } from './components/controls/NetworkBuilder';
@@ -9,12 +7,14 @@ import { OptimizerPanel } from './components/controls/OptimizerPanel';
 import { EarlyStopPanel, SchedulePanel } from './components/controls/SchedulePanel';
 import { RegularizationPanel, TrainingPanel } from './components/controls/TrainingPanel';
 import { KeptRunsPanel } from './components/KeptRunsPanel';
-import { LessonsPanel } from './components/lessons/LessonsPanel';
+import { lazyNamed, OnDemand } from './components/Lazy';
 import { Notices } from './components/Notices';
 import { PlayBar, StatusLine, ThemeToggle, useShortcuts } from './components/PlayBar';
 import { CONTROLS, columnLayout, isShown, type PanelSpec, panelContext } from './components/panels';
 import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar';
 import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
+import { UpdateBanner } from './components/UpdateBanner';
+import { EMBED } from './embed/embedApi';
 import { useLessonStore } from './lessons/lessonStore';
 import { useCompare } from './state/compareSlice';
 import { useStore } from './state/store';
@@ -23,6 +23,11 @@ function Panel({ spec }: { spec: PanelSpec }) {
   const C = spec.component;
   return C ? <C /> : null;
 }
+
+// Not on the first screen: loaded when opened (issue 16 §4, the first screen's JavaScript budget).
+const LessonsPanel = lazyNamed(() => import('./components/lessons/LessonsPanel'), 'LessonsPanel');
+const ArenaView = lazyNamed(() => import('./components/arena/ArenaView'), 'ArenaView');
+const CompareView = lazyNamed(() => import('./components/compare/CompareView'), 'CompareView');
 
 /** The two columns of views, laid out from the panel list (components/panels.tsx). */
 function Views() {
@@ -59,6 +64,21 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  // Embedded in a slide or course page (?embed=1, docs/embed.md): the run's controls and the chosen panels only.
+  if (EMBED.embed) {
+    return (
+      <div className="app embed" data-runbar="">
+        <header className="topbar">
+          <div className="topbar-row runbar">
+            <PlayBar />
+            <StatusLine />
+          </div>
+        </header>
+        <Notices />
+        <Views />
+      </div>
+    );
+  }
   return (
     <div className="app" data-runbar={runControls ? '' : undefined}>
       {/* Two rows: navigation and classroom tools, then the run's controls and status. */}
@@ -80,13 +100,18 @@ export function App() {
           </div>
         )}
       </header>
+      <UpdateBanner />
       <Notices />
       <PanelToggles />
       <ClassroomOverlays />
       {lessonsOpen ? (
-        <LessonsPanel />
+        <OnDemand what="the lessons">
+          <LessonsPanel />
+        </OnDemand>
       ) : view === 'arena' ? (
-        <ArenaView />
+        <OnDemand what="the arena">
+          <ArenaView />
+        </OnDemand>
       ) : (
         <div className="workspace">
           {showControls && (
@@ -101,7 +126,13 @@ export function App() {
               <KeptRunsPanel />
             </aside>
           )}
-          {view === 'compare' ? <CompareView /> : <Views />}
+          {view === 'compare' ? (
+            <OnDemand what="the comparison">
+              <CompareView />
+            </OnDemand>
+          ) : (
+            <Views />
+          )}
         </div>
       )}
     </div>

@@ -3,7 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { prewarmLessons } from './components/lessons/useLessonDemo';
 import { startPresenterSync } from './components/presenter/presenterStore';
+import { startEmbed } from './embed/embedApi';
 import { startLessonSync } from './lessons/lessonStore';
+import { startAppUpdates } from './state/appUpdate';
 import { startCompareSync } from './state/compareSync';
 import { startPersistence } from './state/persistence';
 import { startTrainer } from './state/trainerSync';
@@ -23,6 +25,7 @@ startPresenterSync();
 prewarmLessons();
 startCompareSync();
 const trainer = startTrainer();
+startEmbed(trainer.buffers);
 createRoot(root).render(
   <StrictMode>
     <RunBuffersContext.Provider value={trainer.buffers}>
@@ -30,3 +33,5 @@ createRoot(root).render(
     </RunBuffersContext.Provider>
   </StrictMode>,
 );
+// After the first screen: the service worker that caches the rest for offline use.
+startAppUpdates();

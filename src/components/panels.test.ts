@@ -5,6 +5,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { decodeHash, encodeHash } from '../config/urlHash';
+import { EMBED_PANELS } from '../embed/protocol';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import { CONTROLS, columnLayout, isShown, PANELS, type PanelContext } from './panels';
 import { PanelToggleList } from './presenter/ClassroomBar';
@@ -51,5 +52,9 @@ describe('the panel list', () => {
     const accuracy = PANELS.find((p) => p.id === 'accuracy');
     expect(accuracy && isShown(accuracy, [], points)).toBe(true);
     expect(accuracy && isShown(accuracy, [], { ...points, classification: false })).toBe(false);
+  });
+
+  it('the embed offers exactly the panels of the list (embed/protocol.ts names them, without importing the views)', () => {
+    expect([...EMBED_PANELS]).toEqual(PANELS.filter((p) => p.where !== 'sidebar').map((p) => p.id));
   });
 });

@@ -15,7 +15,7 @@ import { HistogramChart } from './charts/HistogramChart';
 import { GradNormChart, UpdateRatioChart } from './charts/LayerCharts';
 import { LossChart } from './charts/LossChart';
 import { NetworkDiagram } from './charts/NetworkDiagram';
-import { TrajectoryView } from './trajectory/TrajectoryView';
+import { lazyNamed, OnDemand } from './Lazy';
 
 /** What a panel's `when` may look at: the dataset of the current setup. */
 export interface PanelContext {
@@ -49,6 +49,17 @@ function BoundaryPanel() {
   return image ? <DigitsView /> : <BoundaryView />;
 }
 
+// The trajectory view sits below the fold and brings the arena's contour colours: loaded on demand
+// (issue 16 §4, the first screen's JavaScript budget).
+const LazyTrajectory = lazyNamed(() => import('./trajectory/TrajectoryView'), 'TrajectoryView');
+function TrajectoryPanel() {
+  return (
+    <OnDemand what="the trajectory view">
+      <LazyTrajectory />
+    </OnDemand>
+  );
+}
+
 /** The configuration sidebar (the `h` key toggles it). */
 export const CONTROLS: PanelSpec = { id: 'controls', label: 'Controls', where: 'sidebar' };
 
@@ -69,7 +80,7 @@ export const PANELS: readonly PanelSpec[] = [
   { id: 'ratio', label: 'Update ratio', where: 'pair', component: UpdateRatioChart },
   { id: 'gradients', label: 'Gradients', where: 'right', component: GradNormChart },
   { id: 'diagnostics', label: 'Diagnostics', where: 'right', component: DiagnosticsPanel },
-  { id: 'trajectory', label: 'Trajectory', where: 'right', component: TrajectoryView },
+  { id: 'trajectory', label: 'Trajectory', where: 'right', component: TrajectoryPanel },
 ];
 
 /** A panel is shown when the link does not hide it and its condition holds. */

@@ -1,5 +1,6 @@
 // The arena itself: contours of the test function, every racer's path up to the playback step,
-// the start point (click anywhere to move it and restart the race), the known minima, and the
+// the start point (click or touch anywhere to move it and restart the race; a finger or the mouse
+// can also drag it, the race restarting as it goes), the known minima, and the
 // selected racer's update drawn as one arrow per term of its rule.
 import { scaleLinear } from 'd3';
 import { type PointerEvent, useMemo } from 'react';
@@ -41,11 +42,18 @@ export function ArenaPlot({ fn, paths }: { fn: TestFunction; paths: ArenaPath[] 
   const px = (x: number) => Math.max(-FAR, Math.min(FAR, sx(x)));
   const py = (y: number) => Math.max(-FAR, Math.min(FAR, sy(y)));
 
-  const onClick = (e: PointerEvent<SVGRectElement>) => {
+  const startAt = (e: PointerEvent<SVGRectElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
     const x = sx.invert(((e.clientX - r.left) / r.width) * W);
     const y = sy.invert(((e.clientY - r.top) / r.height) * H);
     setStart([Number(x.toPrecision(4)), Number(y.toPrecision(4))]);
+  };
+  const onDown = (e: PointerEvent<SVGRectElement>) => {
+    e.currentTarget.setPointerCapture?.(e.pointerId); // a drag keeps moving the start point
+    startAt(e);
+  };
+  const onMove = (e: PointerEvent<SVGRectElement>) => {
+    if (e.currentTarget.hasPointerCapture?.(e.pointerId)) startAt(e);
   };
 
   const sel = paths[selected];
@@ -57,6 +65,7 @@ export function ArenaPlot({ fn, paths }: { fn: TestFunction; paths: ArenaPath[] 
       role="img"
       aria-label={`Contours of ${fn.label} with the optimizers' paths; click to set the start point`}
       data-testid="arena-plot"
+      data-start={start.join(',')}
     >
       <defs>
         <clipPath id="arena-clip">
@@ -108,7 +117,8 @@ export function ArenaPlot({ fn, paths }: { fn: TestFunction; paths: ArenaPath[] 
             height={H}
             fill="transparent"
             className="arena-hit"
-            onPointerDown={onClick}
+            onPointerDown={onDown}
+            onPointerMove={onMove}
             data-testid="arena-hit"
           />
         </g>

@@ -1,3 +1,4 @@
+import { schemeTableau10 } from 'd3';
 import { describe, expect, it } from 'vitest';
 import { classColor, rgb } from './colors';
 
@@ -15,5 +16,9 @@ describe('colour parsing', () => {
     const cs = new Set(Array.from({ length: 10 }, (_, c) => classColor(c, 10)));
     expect(cs.size).toBe(10);
     expect(classColor(0, 2)).not.toBe(classColor(1, 2));
+  });
+
+  it("writes out d3's Tableau 10 exactly (kept off the first screen's bundle)", () => {
+    expect(Array.from({ length: 10 }, (_, c) => classColor(c, 10))).toEqual(schemeTableau10);
   });
 });

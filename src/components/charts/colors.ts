@@ -1,13 +1,27 @@
 // Colours shared by every view: classes (TensorFlow Playground's orange/blue for two classes,
 // Tableau 10 beyond), per-layer series, and theme tokens read from CSS custom properties.
-import { color, interpolateRgbBasis, schemeTableau10 } from 'd3';
+import { color, interpolateRgbBasis } from 'd3';
 
 const TWO = ['#f28e2b', '#2f7fc1'];
+// Tableau 10 (d3's schemeTableau10), written out: d3-scale-chromatic ships as one file whose
+// colour ramps cannot be tree-shaken, and it is not worth 6 kB gzipped of the first screen.
+const TABLEAU10 = [
+  '#4e79a7',
+  '#f28e2c',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc949',
+  '#af7aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ab',
+];
 
 /** Colour of class c among C classes. */
 export function classColor(c: number, C: number): string {
   if (C <= 2) return TWO[c] ?? TWO[1];
-  return schemeTableau10[c % 10];
+  return TABLEAU10[c % 10];
 }
 
 const diverging = interpolateRgbBasis(['#e8832a', '#f3f3f3', '#2f7fc1']);

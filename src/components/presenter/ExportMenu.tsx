@@ -1,76 +1,20 @@
 // Export and import for the playground: the config as JSON (and import of one, validated by the
 // schema with a notice per bad field), the metrics of all runs as CSV or JSON, the trained
-// weights as JSON, and "Continue in PyTorch". All made in the page: no network.
+// weights as JSON, and "Continue in PyTorch". The menu is on the first screen; what its items do
+// (exportActions.ts, with the PyTorch writer) loads when the menu is first opened.
 import { useRef, useState } from 'react';
-import { configFromJson, configToJson } from '../../export/configFile';
-import { downloadText, slug } from '../../export/download';
-import { type MetricsRun, metricsCsv, metricsJson, seriesColumns } from '../../export/metrics';
-import { pytorchFileName, pytorchScript } from '../../export/pytorch';
-import { weightsFile } from '../../export/weights';
-import { loadConfig } from '../../state/actions';
 import { useStore } from '../../state/store';
-import { type RunBuffers, useRunBuffers } from '../../trainer/runBuffers';
+import { useRunBuffers } from '../../trainer/runBuffers';
 
-function runMetrics(bridge: RunBuffers | null): MetricsRun[] {
-  if (!bridge) return [];
-  const configs = bridge.getState().configs;
-  return bridge.metrics.runs.flatMap((h, i) =>
-    h
-      ? [
-          {
-            label: `run ${i + 1}: ${configs[i]?.optimizer.name ?? ''}`,
-            steps: seriesColumns(h.steps),
-            epochs: seriesColumns(h.epochs),
-          },
-        ]
-      : [],
-  );
-}
-
+type Actions = typeof import('./exportActions');
+const loadActions = (): Promise<Actions> => import('./exportActions');
 const say = (message: string) => useStore.setState({ notices: [{ path: 'export', message }], noticeSource: 'file' });
-
-async function exportWeights(bridge: RunBuffers | null): Promise<void> {
-  const { setup, config } = useStore.getState();
-  const theta = await bridge?.getParams(0);
-  if (!setup || !theta) {
-    say('no trained network yet: press play first');
-    return;
-  }
-  const file = weightsFile(config, setup.dataset.inputDim, setup.dataset.outputDim, theta);
-  downloadText(`${JSON.stringify(file)}\n`, `descent-weights-${slug(config.data.name)}.json`, 'application/json');
-}
-
-function exportPytorch(): void {
-  const { setup, config } = useStore.getState();
-  if (!setup) {
-    say('the data is not ready yet');
-    return;
-  }
-  const d = setup.dataset;
-  try {
-    // The page holds every row of 2D and regression sets; of an image set only the rows it shows,
-    // and pytorchScript then refuses, naming the field, rather than writing a script that cannot load.
-    const script = pytorchScript(config, { ...d, xTrainRaw: d.xTrain, xValRaw: d.xVal, image: d.image ?? undefined });
-    downloadText(script, pytorchFileName(config), 'text/x-python');
-  } catch (e) {
-    say(`PyTorch script not written: ${(e as Error).message}`);
-  }
-}
-
-export async function importConfigFile(file: File): Promise<void> {
-  const r = configFromJson(await file.text());
-  if (!r.ok) {
-    say(`${file.name}: ${r.message}; the config was not changed`);
-    return;
-  }
-  loadConfig(r.config, r.notices, 'file');
-}
 
 export function ExportMenu() {
   const buffers = useRunBuffers();
   const [open, setOpen] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const item = (label: string, testId: string, run: () => void | Promise<void>) => (
+  const item = (label: string, testId: string, run: (a: Actions) => void | Promise<void>) => (
     <button
       key={testId}
       type="button"
@@ -78,7 +22,7 @@ export function ExportMenu() {
       data-testid={testId}
       onClick={() => {
         setOpen(false);
-        void run();
+        void loadActions().then(run, () => say('the export code could not be loaded (offline?): reload the page'));
       }}
     >
       {label}
@@ -91,26 +35,22 @@ export function ExportMenu() {
         className="btn"
         aria-haspopup="menu"
         aria-expanded={open}
-        onClick={() => setOpen(!open)}
+        onClick={() => {
+          if (!open) void loadActions().catch(() => {}); // fetched while the user picks an item
+          setOpen(!open);
+        }}
         data-testid="export-menu"
       >
         Export ▾
       </button>
       {open && (
         <div role="menu" className="menu">
-          {item('Config (JSON)', 'export-config', () => {
-            const cfg = useStore.getState().config;
-            downloadText(configToJson(cfg), `descent-config-${slug(cfg.data.name)}.json`, 'application/json');
-          })}
+          {item('Config (JSON)', 'export-config', (a) => a.exportConfig())}
           {item('Import config…', 'import-config', () => input.current?.click())}
-          {item('Metrics of all runs (CSV)', 'export-csv', () =>
-            downloadText(metricsCsv(runMetrics(buffers)), 'descent-metrics.csv', 'text/csv'),
-          )}
-          {item('Metrics of all runs (JSON)', 'export-json', () =>
-            downloadText(metricsJson(runMetrics(buffers)), 'descent-metrics.json', 'application/json'),
-          )}
-          {item('Trained weights (JSON)', 'export-weights', () => exportWeights(buffers))}
-          {item('Continue in PyTorch (.py)', 'export-pytorch', exportPytorch)}
+          {item('Metrics of all runs (CSV)', 'export-csv', (a) => a.exportMetricsCsv(buffers))}
+          {item('Metrics of all runs (JSON)', 'export-json', (a) => a.exportMetricsJson(buffers))}
+          {item('Trained weights (JSON)', 'export-weights', (a) => a.exportWeights(buffers))}
+          {item('Continue in PyTorch (.py)', 'export-pytorch', (a) => a.exportPytorch())}
         </div>
       )}
       <input
@@ -121,7 +61,7 @@ export function ExportMenu() {
         data-testid="import-file"
         onChange={(e) => {
           const f = e.currentTarget.files?.[0];
-          if (f) void importConfigFile(f);
+          if (f) void loadActions().then((a) => a.importConfigFile(f));
           e.currentTarget.value = '';
         }}
       />
