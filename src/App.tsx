@@ -6,7 +6,6 @@ import { NetworkBuilder } from './components/controls/NetworkBuilder';
 import { OptimizerPanel } from './components/controls/OptimizerPanel';
 import { EarlyStopPanel, SchedulePanel } from './components/controls/SchedulePanel';
 import { RegularizationPanel, TrainingPanel } from './components/controls/TrainingPanel';
-import { KeptRunsPanel } from './components/KeptRunsPanel';
 import { lazyNamed, OnDemand } from './components/Lazy';
 import { Notices } from './components/Notices';
 import { PlayBar, StatusLine, ThemeToggle, useShortcuts } from './components/PlayBar';
@@ -14,7 +13,7 @@ import { CONTROLS, columnLayout, isShown, type PanelSpec, panelContext } from '.
 import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar';
 import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
 import { UpdateBanner } from './components/UpdateBanner';
-import { EMBED } from './embed/embedApi';
+import { EMBED } from './embed/protocol';
 import { useLessonStore } from './lessons/lessonStore';
 import { useCompare } from './state/compareSlice';
 import { useStore } from './state/store';
@@ -27,6 +26,7 @@ function Panel({ spec }: { spec: PanelSpec }) {
 // Not on the first screen: loaded when opened (issue 16 §4, the first screen's JavaScript budget).
 const LessonsPanel = lazyNamed(() => import('./components/lessons/LessonsPanel'), 'LessonsPanel');
 const ArenaView = lazyNamed(() => import('./components/arena/ArenaView'), 'ArenaView');
+const KeptRunsPanel = lazyNamed(() => import('./components/KeptRunsPanel'), 'KeptRunsPanel');
 const CompareView = lazyNamed(() => import('./components/compare/CompareView'), 'CompareView');
 
 /** The two columns of views, laid out from the panel list (components/panels.tsx). */
@@ -123,7 +123,9 @@ export function App() {
               <RegularizationPanel />
               <EarlyStopPanel />
               <TrainingPanel />
-              <KeptRunsPanel />
+              <OnDemand what="the kept runs">
+                <KeptRunsPanel />
+              </OnDemand>
             </aside>
           )}
           {view === 'compare' ? (

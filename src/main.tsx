@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { prewarmLessons } from './components/lessons/useLessonDemo';
+import { prewarmLessons } from './components/lessons/prewarm';
 import { startPresenterSync } from './components/presenter/presenterStore';
-import { startEmbed } from './embed/embedApi';
+import { EMBED } from './embed/protocol';
 import { startLessonSync } from './lessons/lessonStore';
 import { startAppUpdates } from './state/appUpdate';
 import { startCompareSync } from './state/compareSync';
@@ -25,7 +25,8 @@ startPresenterSync();
 prewarmLessons();
 startCompareSync();
 const trainer = startTrainer();
-startEmbed(trainer.buffers);
+// the embed's postMessage API loads only in an embed (?embed=1)
+if (EMBED.embed) void import('./embed/embedApi').then((m) => m.startEmbed(trainer.buffers));
 createRoot(root).render(
   <StrictMode>
     <RunBuffersContext.Provider value={trainer.buffers}>

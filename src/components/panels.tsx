@@ -9,7 +9,6 @@ import type { RunSetup } from '../../workers/protocol';
 import { useStore } from '../state/store';
 import { AccuracyChart } from './charts/AccuracyChart';
 import { BoundaryView } from './charts/BoundaryView';
-import { DiagnosticsPanel } from './charts/DiagnosticsPanel';
 import { DigitsView } from './charts/DigitsView';
 import { HistogramChart } from './charts/HistogramChart';
 import { GradNormChart, UpdateRatioChart } from './charts/LayerCharts';
@@ -52,6 +51,14 @@ function BoundaryPanel() {
 // The trajectory view sits below the fold and brings the arena's contour colours: loaded on demand
 // (issue 16 §4, the first screen's JavaScript budget).
 const LazyTrajectory = lazyNamed(() => import('./trajectory/TrajectoryView'), 'TrajectoryView');
+const LazyDiagnostics = lazyNamed(() => import('./charts/DiagnosticsPanel'), 'DiagnosticsPanel');
+function DiagnosticsPanel() {
+  return (
+    <OnDemand what="the diagnostics">
+      <LazyDiagnostics />
+    </OnDemand>
+  );
+}
 function TrajectoryPanel() {
   return (
     <OnDemand what="the trajectory view">

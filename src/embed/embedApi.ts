@@ -7,9 +7,9 @@ import { setField, setUi } from '../state/actions';
 import { useStore } from '../state/store';
 import { pause, play, resetRun, stepOnce } from '../state/trainerSync';
 import type { RunBuffers } from '../trainer/runBuffers';
-import { EMBED_PANELS, type EmbedCommand, type EmbedParams, embedParams, parseCommand } from './protocol';
+import { EMBED, EMBED_PANELS, type EmbedCommand, parseCommand } from './protocol';
 
-export const EMBED: EmbedParams = embedParams(typeof location === 'undefined' ? '' : location.search);
+export { EMBED };
 
 /** The latest metrics of the playground's run. */
 function metrics(buffers: RunBuffers) {

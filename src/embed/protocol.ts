@@ -87,3 +87,6 @@ export function parseCommand(data: unknown): Parsed {
   }
   return { ok: true, command: { type: 'setConfig', id, config: cfg as Record<string, number | string | boolean> } };
 }
+
+/** This page's embed parameters (read once from its query string). */
+export const EMBED: EmbedParams = embedParams(typeof location === 'undefined' ? '' : location.search);

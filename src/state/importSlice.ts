@@ -2,7 +2,6 @@
 // to the worker. The file is the data: while points are imported, the runs train on them with
 // the config's split and preprocessing, whatever generator data.name names. They are not in the
 // link (a link cannot carry a file); the kept-runs storage keeps them with a kept run.
-import { MAX_CSV_CHARS, parsePointsCsv } from '../config/pointsCsv';
 import type { ImportedPoints } from '../engine/data/points';
 import { type ImportState, sliceAccess, useStore } from './store';
 import { sendPoints } from './trainerSync';
@@ -22,6 +21,8 @@ const sendToTrainer = sendPoints;
 
 /** Read a CSV file: all rows good -> train on them; any bad row -> nothing changes, errors listed. */
 export async function importCsv(fileName: string, text: string): Promise<boolean> {
+  // the CSV reader (d3-dsv) loads with the first file, not on the first screen (issue 16 §4)
+  const { parsePointsCsv } = await import('../config/pointsCsv');
   const r = parsePointsCsv(text);
   if (!r.ok) {
     imported.set({ errors: r.errors, more: r.more, warnings: [], refusedName: fileName, trainerError: null });
@@ -46,6 +47,7 @@ export async function importCsv(fileName: string, text: string): Promise<boolean
 
 /** A File from an <input type=file>: refused before reading when it is far too large. */
 export async function importCsvFile(file: File): Promise<boolean> {
+  const { MAX_CSV_CHARS } = await import('../config/pointsCsv');
   if (file.size > MAX_CSV_CHARS) {
     const message = `the file is ${(file.size / 1e6).toFixed(1)} MB; at most ${MAX_CSV_CHARS / 1e6} MB are read`;
     imported.set({

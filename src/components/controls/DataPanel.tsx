@@ -4,9 +4,12 @@ import { REGRESSION_DATASETS } from '../../config/fields';
 import { DATASET_LABELS } from '../../config/labels';
 import { useStore } from '../../state/store';
 import { pct } from '../format';
-import { CsvImport } from './CsvImport';
+import { lazyNamed, OnDemand } from '../Lazy';
 import { DatasetPicker } from './DatasetPicker';
 import { NumberSlider, Section, Select, Toggle } from './Fields';
+
+// The CSV import and its reader load when the data section first shows (first screen budget).
+const CsvImport = lazyNamed(() => import('./CsvImport'), 'CsvImport');
 
 const PREPROCESS_NAMES = { none: 'None', standardize: 'Standardize', whiten: 'Whiten (PCA)' };
 const ORDER_NAMES = { random: 'Random', byClass: 'Sorted by class' };
@@ -17,7 +20,9 @@ export function DataPanel() {
   return (
     <Section title="Data" summary={DATASET_LABELS[name]} open>
       <DatasetPicker />
-      <CsvImport />
+      <OnDemand what="the CSV import">
+        <CsvImport />
+      </OnDemand>
       {!isDigits && <NumberSlider path="data.noise" step={0.05} />}
       {name === 'blobs' && <NumberSlider path="data.classes" />}
       <NumberSlider path="data.samples" step={isDigits ? 100 : 20} />

@@ -7,9 +7,12 @@ import { OPTIMIZERS, optimizerSpec } from '../../engine/optimizers/registry';
 import type { HyperKey } from '../../engine/types';
 import { setField } from '../../state/actions';
 import { useStore } from '../../state/store';
+import { lazyNamed, OnDemand } from '../Lazy';
 import { Help, NumberSlider, Section } from './Fields';
 import { UpdateRule } from './formulas';
-import { LrRangeTest } from './LrRangeTest';
+
+// The range test's chart and rule load when the optimizer section first shows (first screen budget).
+const LrRangeTest = lazyNamed(() => import('./LrRangeTest'), 'LrRangeTest');
 
 export function OptimizerPanel() {
   const name = useStore((s) => s.config.optimizer.name);
@@ -39,7 +42,9 @@ export function OptimizerPanel() {
       {optimizerSpec(name).hypers.map((k: HyperKey) => (
         <NumberSlider key={k} path={`optimizer.${k}`} step={hyperDef(k).step} />
       ))}
-      <LrRangeTest />
+      <OnDemand what="the learning-rate range test">
+        <LrRangeTest />
+      </OnDemand>
     </Section>
   );
 }

@@ -4,23 +4,13 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ArenaSnapshot, LessonSnapshot } from '../../../workers/lessons/protocol';
 import { lessonById } from '../../lessons';
 import { lessonJob } from '../../lessons/job';
-import { onLessonEvent, prefetchLessons, startLesson, stopLesson } from '../../trainer/lessonClient';
+import { onLessonEvent, startLesson, stopLesson } from '../../trainer/lessonClient';
 
 export interface DemoState {
   running: boolean;
   snapshot: LessonSnapshot | null;
   arena: ArenaSnapshot | null;
   error: string | null;
-}
-
-/** KaTeX faces the lesson formulas use: loaded now, so they are there offline later. */
-const KATEX_FACES = ['KaTeX_Main', 'italic 1em KaTeX_Math', 'KaTeX_Size1', 'KaTeX_Size2', 'KaTeX_AMS'];
-
-/** Start the lesson worker, load the digits and the formula fonts while the network is there. */
-export function prewarmLessons(): void {
-  prefetchLessons();
-  if (typeof document !== 'undefined' && document.fonts)
-    for (const f of KATEX_FACES) void document.fonts.load(f.includes('1em') ? f : `1em ${f}`).catch(() => undefined);
 }
 
 export function useLessonDemo(lessonId: string) {
