@@ -19,6 +19,7 @@ import { FIELDS, type Field, LAYER_FIELDS, MAX_HIDDEN_LAYERS, REGRESSION_DATASET
 import { type Notice, parseConfig, validateConfig } from '../src/config/schema';
 import { decodeHash, MAX_HASH_LENGTH } from '../src/config/urlHash';
 import { DEFAULT_CONFIG, DEFAULT_LAYER } from '../src/engine/defaults';
+import { OPTIMIZER_NAMES, optimizerDefaults } from '../src/engine/optimizers/registry';
 import type { TrainConfig } from '../src/engine/types';
 import { configFromJson, type ImportResult } from '../src/export/configFile';
 import type { Channel } from './configInputs';
@@ -81,6 +82,17 @@ function noticeViolations(notices: Notice[]): string[] {
   return out;
 }
 
+/**
+ * A field's default: for an optimizer hyperparameter, the default of the rule the input names when
+ * that name is registered (the spec's `defaults`, e.g. Lion's beta2 0.99), else the table's.
+ */
+function defaultOf(f: Field, ruleName: unknown): unknown {
+  const key = f.path.startsWith('optimizer.') ? f.path.slice('optimizer.'.length) : null;
+  if (key && key !== 'name' && typeof ruleName === 'string' && (OPTIMIZER_NAMES as readonly string[]).includes(ruleName))
+    return (optimizerDefaults(ruleName) as unknown as Record<string, unknown>)[key];
+  return valueAt(DEFAULT_CONFIG, f.path);
+}
+
 /** One field: expected = the input's value when valid, else the default; bad values named. */
 function checkLeaf(
   f: Field,
@@ -118,7 +130,8 @@ export function checkParsed(raw: unknown, config: TrainConfig, notices: Notice[]
         out.push('model.loss: replaced for regression data without a notice');
       continue;
     }
-    checkLeaf(f, given, valueAt(DEFAULT_CONFIG, f.path), valueAt(config, f.path), f.path, notices, out);
+    const rule = valueAt(raw, 'optimizer.name');
+    checkLeaf(f, given, defaultOf(f, rule), valueAt(config, f.path), f.path, notices, out);
   }
   const model = ownPath(raw, ['model']);
   const hidden = isObj(model) ? ownPath(model, ['hidden']) : undefined;
@@ -192,7 +205,7 @@ export function checkHash(text: string): Verdict {
     }
     const given = s === undefined ? undefined : readAs(f, s);
     const valid = given !== undefined && validFor(f, given);
-    const expected = valid ? given : valueAt(DEFAULT_CONFIG, f.path);
+    const expected = valid ? given : defaultOf(f, first.get('opt'));
     if (!same(actual, expected))
       out.push(`${f.path}: link ${show(s)}, expected ${show(expected)}, got ${show(actual)}`);
     if (s !== undefined && !valid && !named(f.path)) out.push(`${f.path}: bad link value ${show(s)} without a notice`);

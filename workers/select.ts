@@ -5,6 +5,7 @@
 // than the TypeScript engine for small nets, and must not win by default: it has to beat the
 // CPU engine by FALLBACK_MARGIN. Without WebGPU, the CPU engine is used and the reason kept.
 import type { Dataset } from '../src/engine';
+import { gpuRefusal } from '../src/engine/optimizers/registry';
 import type { TrainConfig } from '../src/engine/types';
 import type { BackendInfo, Inits, TrainingBackend } from './backend';
 import { cpuCapacityProblem } from './cpu/capacity';
@@ -140,6 +141,10 @@ export async function selectBackend(
   };
   if (choice === 'cpu') return onCpu('forced', cpuFallbackMessage('forced'));
   if (!factories.gpu) return onCpu('no-webgpu', cpuFallbackMessage('no-webgpu'));
+  // A rule the WebGPU backend lacks (spec gpuUnsupported: Muon, Schedule-Free): the CPU engine,
+  // saying why, with no device asked for and nothing measured.
+  const refused = choice === 'auto' ? cfgs.map((c) => gpuRefusal(c.optimizer.name)).find(Boolean) : null;
+  if (refused) return onCpu('gpu-error', cpuFallbackMessage('gpu-error', refused));
   const tooLarge = cpuCapacityProblem(cfgs, dataset) !== null;
   if (choice === 'auto' && !tooLarge) {
     const cached = cache.get(calibrationKey(cfgs, dataset));

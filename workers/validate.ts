@@ -2,7 +2,7 @@
 // (src/config/schema.ts, the same validator as the URL and imported files), and the runs of a
 // compare set must share what the backends share: data, architecture, seed and minibatch order.
 // Problems come back as values naming the field; nothing here throws.
-import { MAX_COMPARE_RUNS, validateConfig } from '../src/config/schema';
+import { validateConfig } from '../src/config/schema';
 import type { TrainConfig } from '../src/engine/types';
 import type { ConfigProblem, Result } from './protocol';
 
