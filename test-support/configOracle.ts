@@ -88,7 +88,12 @@ function noticeViolations(notices: Notice[]): string[] {
  */
 function defaultOf(f: Field, ruleName: unknown): unknown {
   const key = f.path.startsWith('optimizer.') ? f.path.slice('optimizer.'.length) : null;
-  if (key && key !== 'name' && typeof ruleName === 'string' && (OPTIMIZER_NAMES as readonly string[]).includes(ruleName))
+  if (
+    key &&
+    key !== 'name' &&
+    typeof ruleName === 'string' &&
+    (OPTIMIZER_NAMES as readonly string[]).includes(ruleName)
+  )
     return (optimizerDefaults(ruleName) as unknown as Record<string, unknown>)[key];
   return valueAt(DEFAULT_CONFIG, f.path);
 }

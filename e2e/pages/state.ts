@@ -23,7 +23,8 @@ function config(optimizer: string, batchNorm: boolean): TrainConfig {
   c.optimizer = { ...c.optimizer, name: optimizer as TrainConfig['optimizer']['name'] };
   c.optimizer.lr = optimizer === 'sgd' || optimizer === 'adagrad' ? 0.1 : 0.01;
   c.schedule = { ...c.schedule, kind: 'plateau', patience: 1, factor: 0.5 };
-  c.earlyStop = { enabled: true, patience: 15, minDelta: 0.001, restoreBest: true };
+  // patience 30: early stopping stays on and fires, if at all, after the last move (LAMB stopped at 170 with 15)
+  c.earlyStop = { enabled: true, patience: 30, minDelta: 0.001, restoreBest: true };
   return c;
 }
 

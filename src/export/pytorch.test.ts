@@ -151,7 +151,8 @@ describe('pytorchScript', () => {
       lamb: /Lamb\(\n.*"params": DECAYED, "weight_decay": WEIGHT_DECAY.*\n {4}lr=LR0,\n {4}betas=\(BETA1, BETA2\),\n {4}eps=EPS,/,
       // torch 1.13 has no Muon: the script's class, hidden W by Newton-Schulz, the rest by AdamW
       muon: /MuonWithAuxAdamW\(\n.*lr=LR0, momentum=MOMENTUM, betas=\(BETA1, BETA2\), eps=EPS/,
-      schedulefree: /ScheduleFreeAdamW\(\n.*"params": DECAYED, "weight_decay": WEIGHT_DECAY.*\n {4}lr=LR0,\n {4}betas=\(BETA1, BETA2\),\n {4}eps=EPS,/,
+      schedulefree:
+        /ScheduleFreeAdamW\(\n.*"params": DECAYED, "weight_decay": WEIGHT_DECAY.*\n {4}lr=LR0,\n {4}betas=\(BETA1, BETA2\),\n {4}eps=EPS,/,
     };
     for (const opt of OPTIMIZER_NAMES) {
       const cfg = defaultConfig();
