@@ -24,6 +24,11 @@ export interface ServiceEnv {
   yieldNow?: (fn: () => void) => void;
   /** Where the digits file is when create() does not say (Node: undefined = the repository's copy). */
   digitsUrl?: string;
+  /**
+   * create() passes CreateOptions.cpuWorkers here (null: the default, one per core): the most
+   * workers a race on the CPU engine is spread over (workers/cpu/sharded.ts).
+   */
+  cpuWorkers?: (n: number | null) => void;
 }
 
 export const now = () => performance.now();

@@ -181,6 +181,11 @@ export interface CreateOptions {
    * for rebuilds by setConfig(s); a create() without them goes back to generated data.
    */
   points?: ImportedPoints | null;
+  /**
+   * The most workers a race on the CPU engine is spread over, 1..16 (default: one per core,
+   * navigator.hardwareConcurrency). Each holds whole runs; the results are the same bit for bit.
+   */
+  cpuWorkers?: number;
 }
 
 export interface SetConfigResult {

@@ -16,6 +16,7 @@ import { gpuRefusal } from '../src/engine/optimizers/registry';
 import type { TrainConfig } from '../src/engine/types';
 import { moveToCpu, switchBackend } from './build';
 import { now, TrainerCore } from './core';
+import { MAX_SHARDS } from './cpu/sharded';
 import type {
   BackendChoice,
   BackendStatus,
@@ -50,8 +51,14 @@ export class TrainerService extends TrainerCore implements TrainerApi {
         return rejected([
           { field: 'backend', message: `${String(options.backend)} is not one of ${CHOICES.join(', ')}` },
         ]);
+      const w = options.cpuWorkers;
+      if (w !== undefined && !(Number.isInteger(w) && w >= 1 && w <= MAX_SHARDS))
+        return rejected([
+          { field: 'cpuWorkers', message: `${String(w)} is not a whole number from 1 to ${MAX_SHARDS}` },
+        ]);
       const problems = configProblems(configs);
       if (problems.length > 0) return rejected(problems);
+      this.env.cpuWorkers?.(w ?? null);
       this.choice = options.backend ?? this.choice;
       if (options.digitsUrl) this.digitsUrl = options.digitsUrl;
       const keptPoints = this.points;

@@ -2,7 +2,7 @@
 // thread. It exposes one TrainerService with Comlink; the page reaches it only through
 // src/trainer/client.ts and bridge.ts, and the types in workers/protocol.ts are the contract.
 import * as Comlink from 'comlink';
-import { CpuBackend } from './cpu/backend';
+import { ShardedCpuBackend, workerShardPool } from './cpu/sharded';
 import { gpuFactory } from './gpuFactory';
 import { TrainerService } from './service';
 
@@ -16,5 +16,11 @@ const yieldNow = (fn: () => void) => {
   channel.port2.postMessage(0);
 };
 
-const service = new TrainerService({ factories: { cpu: () => new CpuBackend(), gpu: gpuFactory() }, yieldNow });
+// The CPU engine spreads a race's runs over one worker per core (this one and sub-workers, cpu/sharded.ts).
+const shards = workerShardPool();
+const service = new TrainerService({
+  factories: { cpu: () => new ShardedCpuBackend(shards), gpu: gpuFactory() },
+  yieldNow,
+  cpuWorkers: (n) => shards.setLimit(n),
+});
 Comlink.expose(service);

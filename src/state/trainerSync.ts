@@ -8,7 +8,7 @@ import { OPTIMIZER_LABELS } from '../config/labels';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
-import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/bridge';
+import { type BridgeState, backendFromUrl, cpuWorkersFromUrl, TrainerBridge } from '../trainer/bridge';
 import type { RunBuffers } from '../trainer/runBuffers';
 import { setRun } from './actions';
 import { runConfigs } from './compareSlice';
@@ -132,7 +132,10 @@ function showRefusal(r: { message: string; problems: { field: string; message: s
  * RunBuffersContext (src/trainer/runBuffers.ts).
  */
 export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
-  const b = new TrainerBridge({ backend: backendFromUrl(location.search) ?? 'auto' });
+  const b = new TrainerBridge({
+    backend: backendFromUrl(location.search) ?? 'auto',
+    cpuWorkers: cpuWorkersFromUrl(location.search),
+  });
   bridge = b;
   const unsubBridge = b.subscribe((s) => {
     setRun(runFromBridge(s));

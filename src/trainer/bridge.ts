@@ -49,6 +49,8 @@ export interface BridgeOptions {
   /** Heartbeat period, ms (default 1000); no reply within `heartbeatTimeoutMs` marks the worker failed. */
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
+  /** CreateOptions.cpuWorkers of every create (e.g. from `cpuWorkersFromUrl(location.search)`); default one per core. */
+  cpuWorkers?: number;
   /** Factory for the worker client (tests inject their own). */
   createClient?: () => TrainerClient;
 }
@@ -57,6 +59,12 @@ export interface BridgeOptions {
 export function backendFromUrl(search: string): BackendChoice | null {
   const v = new URLSearchParams(search).get('backend');
   return v === 'cpu' || v === 'webgpu' || v === 'auto' ? v : null;
+}
+
+/** `?workers=N` in the page's query string: spread a CPU race over at most N workers (1 = one worker). */
+export function cpuWorkersFromUrl(search: string): number | undefined {
+  const v = new URLSearchParams(search).get('workers');
+  return v !== null && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 type Listener = (state: BridgeState) => void;
@@ -131,7 +139,14 @@ export class TrainerBridge {
     this.set({ configs: structuredClone(configs), backendChoice: backend });
     this.points = options.points ?? null; // imported data, restored by restart()
     const r = await this.guard<Result<RunSetup>>(() =>
-      this.client.api.create(configs, { ...options, backend, digitsUrl }),
+      this.client.api.create(configs, {
+        ...options,
+        backend,
+        digitsUrl,
+        ...(this.options.cpuWorkers !== undefined && options.cpuWorkers === undefined
+          ? { cpuWorkers: this.options.cpuWorkers }
+          : {}),
+      }),
     );
     if (r.ok) this.adoptSetup(r.value);
     return r;

@@ -1,0 +1,161 @@
+// One shard of a CPU race: engine Runs (src/engine/trainer.ts) of some of the race's runs, in
+// whichever thread hosts it (a sub-worker, workers/cpu/shard.worker.ts, or the training worker
+// itself for shard 0). The coordinator (sharded.ts) decides which runs live here and merges what
+// every shard reports by run index.
+//
+// Why the results equal the single-worker race bit for bit: a Run depends only on its config, the
+// dataset (same arrays: the coordinator sends the one Dataset object, structured-cloned, i.e. the
+// same float32 values), its initial weights (sent per run) and its own counters (batch order,
+// dropout masks and augmentation are counter-based in (seed, step)); no run reads another's state,
+// and every shard runs the same WebAssembly build (the first one WebAssembly.validate accepts in
+// this browser) or, forced, the same TypeScript. A run moved between shards carries its whole state
+// (Run.exportState: weights, optimizer memory and t, batch-norm statistics, the loop's counters,
+// schedule, plateau and early-stopping state, the best weights) and continues as the same run.
+//
+// Several coordinators may share one host at once (the session's backend and an 'auto' side
+// measurement, or the old and the new backend during a move): each keys its runs by a set id.
+import {
+  type Dataset,
+  type DenseOps,
+  EPOCH_METRICS,
+  emptySeries,
+  Run,
+  type RunSnapshot,
+  STEP_METRICS,
+} from '../../src/engine';
+import type { TrainConfig } from '../../src/engine/types';
+import type { RunProgress } from '../backend';
+import { wasmOps } from './wasmLoad';
+
+export type ShardKernels = 'auto' | 'typescript';
+
+/** What one run of a shard did in a train() call, and the wall time its steps took here (ms). */
+export interface ShardRunProgress {
+  run: number;
+  progress: RunProgress;
+  ms: number;
+}
+
+interface ShardSet {
+  dataset: number;
+  kernels: ShardKernels;
+  runs: Map<number, Run>;
+}
+
+export class ShardHost {
+  private ops: DenseOps | undefined;
+  private loaded: Promise<string> | null = null;
+  private readonly datasets = new Map<number, Dataset>();
+  private readonly sets = new Map<number, ShardSet>();
+
+  /** Loads the WebAssembly kernels once; returns their kind ('relaxed-simd' | 'simd') or 'typescript'. */
+  init(): Promise<string> {
+    this.loaded ??= wasmOps().then((w) => {
+      this.ops = w?.ops;
+      return w?.kind ?? 'typescript';
+    });
+    return this.loaded;
+  }
+
+  putDataset(id: number, ds: Dataset): void {
+    this.datasets.set(id, ds);
+  }
+
+  dropDataset(id: number): void {
+    this.datasets.delete(id);
+  }
+
+  open(set: number, dataset: number, kernels: ShardKernels): void {
+    if (!this.datasets.has(dataset)) throw new Error(`shard: dataset ${dataset} was not sent here`);
+    this.sets.set(set, { dataset, kernels, runs: new Map() });
+  }
+
+  close(set: number): void {
+    this.sets.delete(set);
+  }
+
+  /** Build run `run` here from its config and initial weights; with a state it continues that run. */
+  add(set: number, run: number, cfg: TrainConfig, init: Float32Array, state: RunSnapshot | null): void {
+    const s = this.set(set);
+    const ds = this.datasets.get(s.dataset);
+    if (!ds) throw new Error(`shard: dataset ${s.dataset} is gone`);
+    const r = new Run(cfg, ds, { init, ops: s.kernels === 'typescript' ? undefined : this.ops });
+    if (state) r.importState(state);
+    s.runs.set(run, r);
+  }
+
+  /** Take run `run` out of this shard: its whole state, for the shard it moves to. */
+  remove(set: number, run: number): RunSnapshot {
+    const state = this.run(set, run).exportState();
+    this.set(set).runs.delete(run);
+    return state;
+  }
+
+  train(set: number, n: number): ShardRunProgress[] {
+    const out: ShardRunProgress[] = [];
+    for (const [run, r] of this.set(set).runs) {
+      const t0 = performance.now();
+      const { steps, epochs } =
+        r.status === 'ok' ? r.train(n) : { steps: emptySeries(STEP_METRICS), epochs: emptySeries(EPOCH_METRICS) };
+      const ms = performance.now() - t0;
+      out.push({
+        run,
+        ms,
+        progress: { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount },
+      });
+    }
+    return out;
+  }
+
+  setHyper(set: number, run: number, cfg: TrainConfig): void {
+    this.run(set, run).setHyper(cfg);
+  }
+
+  reset(set: number): void {
+    for (const r of this.set(set).runs.values()) r.reset();
+  }
+
+  evaluate(set: number, run: number, split: 'train' | 'val'): { loss: number; acc: number } {
+    return this.run(set, run).evaluate(split);
+  }
+
+  readParams(set: number, run: number): Float32Array {
+    return this.run(set, run).getParams();
+  }
+
+  writeParams(set: number, run: number, theta: Float32Array, lossBaseline?: number): void {
+    const r = this.run(set, run);
+    r.setParams(theta);
+    if (lossBaseline !== undefined) r.setLossBaseline(lossBaseline);
+  }
+
+  exportState(set: number, run: number): RunSnapshot {
+    return this.run(set, run).exportState();
+  }
+
+  importState(set: number, run: number, state: RunSnapshot): void {
+    this.run(set, run).importState(state);
+  }
+
+  predict(set: number, run: number, x: Float32Array, n: number): Float32Array {
+    return this.run(set, run).predict(x, n);
+  }
+
+  /** Run `run`'s evaluation mode (its batch-norm running statistics) at each parameter vector. */
+  lossAt(set: number, run: number, thetas: Float32Array[], split: 'train' | 'val'): Float32Array {
+    const r = this.run(set, run);
+    return Float32Array.from(thetas, (t) => r.evaluate(split, t).loss);
+  }
+
+  private set(set: number): ShardSet {
+    const s = this.sets.get(set);
+    if (!s) throw new Error(`shard: no run set ${set}`);
+    return s;
+  }
+
+  private run(set: number, run: number): Run {
+    const r = this.set(set).runs.get(run);
+    if (!r) throw new Error(`shard: run ${run} does not live in this shard`);
+    return r;
+  }
+}

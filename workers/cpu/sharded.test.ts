@@ -1,0 +1,161 @@
+// A CPU race spread over shards (sharded.ts) is the single-worker race bit for bit. Sub-workers
+// are simulated in this thread: each is its own ShardHost reached through an endpoint that
+// structured-clones every argument and result, as postMessage does (so the dataset, configs,
+// initial weights and states a real sub-worker gets are copies, not shared objects).
+import { describe, expect, it } from 'vitest';
+import { buildLayout, defaultConfig, initParams, makeDataset, Rng, streamSeed } from '../../src/engine';
+import type { TrainConfig } from '../../src/engine/types';
+import type { RunProgress, TrainingBackend } from '../backend';
+import { TrainerService } from '../service';
+import { lossesOf } from '../testDoubles';
+import { CpuBackend } from './backend';
+import { ShardHost } from './shard';
+import { costPlacement, evenPlacement, localEndpoint, makespan, ShardedCpuBackend, ShardPool } from './sharded';
+
+const simulatedPool = (limit: number) => new ShardPool(() => localEndpoint(new ShardHost(), true), limit);
+
+/** Six racers on one net with batch norm, dropout and a schedule; they differ in optimizer, lr and dropout rate. */
+function race(): TrainConfig[] {
+  const opts: [string, number][] = [
+    ['sgd', 0.1],
+    ['momentum', 0.05],
+    ['nesterov', 0.05],
+    ['adam', 0.01],
+    ['rmsprop', 0.005],
+    ['muon', 0.02],
+  ];
+  return opts.map(([name, lr], r) => {
+    const c = defaultConfig();
+    c.data.name = 'spiral';
+    c.data.samples = 300;
+    c.batchSize = 24;
+    c.model.hidden = [
+      { units: 12, activation: 'relu', dropout: 0.1 + 0.05 * r, batchNorm: true },
+      { units: 10, activation: 'tanh', dropout: 0.2, batchNorm: false },
+    ];
+    c.optimizer = { ...c.optimizer, name: name as TrainConfig['optimizer']['name'], lr };
+    c.schedule = { ...c.schedule, kind: r % 2 === 0 ? 'cosine' : 'step', totalSteps: 150, every: 2, factor: 0.7 };
+    return c;
+  });
+}
+
+async function built(b: TrainingBackend, cfgs: TrainConfig[]) {
+  const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+  const layout = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
+  const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
+  await b.build(cfgs, ds, init);
+  return b;
+}
+
+/** Every column of every run's steps and epochs, concatenated over the calls. */
+function collect(all: RunProgress[][]) {
+  const R = all[0].length;
+  return Array.from({ length: R }, (_, r) => ({
+    steps: all.map((p) => p[r].steps),
+    epochs: all.map((p) => p[r].epochs),
+    status: all.map((p) => [p[r].status, p[r].statusStep, p[r].stepCount]),
+  }));
+}
+
+describe('a CPU race sharded over workers', () => {
+  it('6 runs over 2 shards equal the one-worker race bit for bit over 200 steps (BN, dropout, schedules, a live change, moves)', async () => {
+    const cfgs = race();
+    const one = await built(new CpuBackend(), cfgs);
+    const pool = simulatedPool(2);
+    const two = (await built(new ShardedCpuBackend(pool), cfgs)) as ShardedCpuBackend;
+    expect(two.workers).toBe(2);
+    expect(two.info.name).toMatch(/, 2 workers\)$/);
+    expect(two.placement()).toEqual([0, 0, 0, 1, 1, 1]);
+    const a: RunProgress[][] = [];
+    const b: RunProgress[][] = [];
+    // uneven calls, a live lr change in the middle, and runs moved between shards twice
+    for (const [i, k] of [1, 7, 32, 60, 50, 50].entries()) {
+      if (i === 3) {
+        const c = structuredClone(cfgs[4]);
+        c.optimizer.lr = 0.02;
+        one.setHyper(4, c);
+        two.setHyper(4, c);
+      }
+      if (i === 2) expect(await two.rebalance([1, 1, 1, 1, 1, 5])).toBeGreaterThan(0); // Muon costs 5x
+      if (i === 4) expect(await two.rebalance([5, 1, 1, 1, 1, 1])).toBeGreaterThan(0);
+      a.push(await one.train(k));
+      b.push(await two.train(k));
+    }
+    expect(two.placement()).not.toEqual([0, 0, 0, 1, 1, 1]);
+    expect(a.flat().reduce((n, p) => n + p.steps.n, 0)).toBe(6 * 200);
+    expect(collect(b)).toEqual(collect(a));
+    for (let r = 0; r < 6; r++) {
+      expect(await two.readParams(r)).toEqual(await one.readParams(r));
+      expect(await two.exportState(r)).toEqual(await one.exportState(r));
+      expect(await two.evaluate(r, 'val')).toEqual(await one.evaluate(r, 'val'));
+    }
+    const thetas = [await one.readParams(2), await one.readParams(5)];
+    expect(await two.lossAt(thetas, 'train')).toEqual(await one.lossAt(thetas, 'train'));
+    // reset: back to the initial weights, same first steps
+    await one.reset();
+    await two.reset();
+    expect(collect([await two.train(5)])).toEqual(collect([await one.train(5)]));
+    two.dispose();
+  });
+
+  it('export/import of a sharded race restores every run (into another sharded race and into the one-worker engine)', async () => {
+    const cfgs = race();
+    const src = await built(new ShardedCpuBackend(simulatedPool(2)), cfgs);
+    await src.train(90);
+    const states = await Promise.all(cfgs.map((_, r) => src.exportState(r)));
+    const copy = await built(new ShardedCpuBackend(simulatedPool(3)), cfgs);
+    const plain = await built(new CpuBackend(), cfgs);
+    for (let r = 0; r < 6; r++) {
+      await copy.importState(r, states[r]);
+      await plain.importState(r, states[r]);
+    }
+    const next = collect([await src.train(110)]);
+    expect(collect([await copy.train(110)])).toEqual(next);
+    expect(collect([await plain.train(110)])).toEqual(next);
+    for (let r = 0; r < 6; r++) expect(await copy.exportState(r)).toEqual(await src.exportState(r));
+  });
+
+  it('through the service: the status names the workers, and the streamed curves equal the one-worker race', async () => {
+    const run = async (shards: number) => {
+      const pool = simulatedPool(8);
+      const svc = new TrainerService({
+        factories: { cpu: () => new ShardedCpuBackend(pool), gpu: null },
+        cpuWorkers: (n) => pool.setLimit(n ?? 8),
+      });
+      const updates: Parameters<typeof lossesOf>[0] = [];
+      await svc.subscribe((u) => {
+        updates.push(u);
+      });
+      const r = await svc.create(race(), { cpuWorkers: shards });
+      if (!r.ok) throw new Error(r.message);
+      await svc.step(120);
+      return { name: r.value.backend.name, losses: race().map((_, k) => lossesOf(updates, k)) };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(one.name).not.toMatch(/workers/);
+    expect(two.name).toMatch(/\(WebAssembly SIMD, 2 workers\)$/);
+    expect(two.losses.map((l) => l.length)).toEqual([120, 120, 120, 120, 120, 120]);
+    expect(two.losses).toEqual(one.losses);
+    const bad = await new TrainerService({ factories: { cpu: () => new CpuBackend(), gpu: null } }).create(race(), {
+      cpuWorkers: 0,
+    });
+    expect(bad.ok ? [] : bad.problems.map((p) => p.field)).toEqual(['cpuWorkers']);
+  });
+
+  it('placement: even blocks, then the measured costs (longest first onto the least loaded shard), few moves', () => {
+    expect(evenPlacement(6, 2)).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(evenPlacement(7, 3)).toEqual([0, 0, 0, 1, 1, 2, 2]);
+    expect(evenPlacement(1, 1)).toEqual([0]);
+    // Muon (run 5) at 3x: alone with one cheap run, against four cheap runs
+    const cost = [1, 1, 1, 1, 1, 3];
+    const p = costPlacement(cost, 2, evenPlacement(6, 2));
+    expect(makespan(p, cost, 2)).toBe(4);
+    expect(makespan(evenPlacement(6, 2), cost, 2)).toBe(5);
+    // shards keep the runs they already hold where they can: run 5 stays on shard 1
+    expect(p[5]).toBe(1);
+    // stopped runs (cost 0) still spread by count
+    const q = costPlacement([0, 0, 0, 0], 2, [0, 0, 1, 1]);
+    expect(q.filter((s) => s === 0).length).toBe(2);
+  });
+});

@@ -1,0 +1,461 @@
+// A CPU race spread over the cores: the TrainingBackend the worker builds for the CPU engine. With
+// R runs and W = min(R, workers allowed) shards, shard 0 lives in the training worker itself and
+// shards 1..W-1 in sub-workers (shard.worker.ts), so W threads train at once; with W = 1 it is the
+// plain CPU engine in the training worker. Every shard holds whole runs (shard.ts); a train(n)
+// asks all shards for n steps at once and merges their reports by run index, so the session,
+// the stream, snapshots, export/import, the 'auto' move to the GPU and recovery see one backend
+// of R runs, as before. Results are those of the single-worker race bit for bit (shard.ts says why).
+//
+// Placement: runs start split evenly (contiguous blocks of ceil/floor R/W). Each shard times each
+// of its runs' steps; when the runs cost differently (Muon's Newton-Schulz, a stopped racer costs
+// nothing) the longest-processing-time split of the measured costs (each run, costliest first,
+// onto the least loaded shard) replaces the current one if it shortens the slowest shard's time
+// per step by REBALANCE_GAIN at least; moved runs carry their whole state.
+//
+// Legend: R runs, W shards (workers), c_r run r's measured ms per step, load(s) = sum of c_r on s.
+import * as Comlink from 'comlink';
+import type { Dataset, RunSnapshot, RunStatus } from '../../src/engine';
+import type { TrainConfig } from '../../src/engine/types';
+import {
+  type BackendCounters,
+  type BackendInfo,
+  type Inits,
+  initOf,
+  type RunProgress,
+  type TrainingBackend,
+} from '../backend';
+import { CPU_NAME_TS, CPU_NAME_WASM } from './backend';
+import { assertCpuCapacity } from './capacity';
+import { ShardHost, type ShardKernels, type ShardRunProgress } from './shard';
+
+/** A placement change must cut the slowest shard's ms per step by at least this fraction. */
+export const REBALANCE_GAIN = 0.15;
+/** Placement is reconsidered at most this often, ms (costs are averaged over the calls since). */
+export const REBALANCE_EVERY_MS = 1000;
+/** Most shards of one race (the cap on navigator.hardwareConcurrency). */
+export const MAX_SHARDS = 16;
+
+/** A ShardHost's methods as async calls: the same object in this thread, or a Comlink remote. */
+export type ShardEndpoint = {
+  // biome-ignore lint/suspicious/noExplicitAny: a mapped type over any method signature
+  [K in keyof ShardHost as ShardHost[K] extends (...a: any[]) => any ? K : never]: ShardHost[K] extends (
+    ...a: infer A
+  ) => infer R
+    ? (...a: A) => Promise<Awaited<R>>
+    : never;
+};
+
+/**
+ * A host in this thread as an endpoint. clone: copy arguments and results by structured clone, as
+ * postMessage does (Node tests simulate sub-workers this way); else they are passed as they are.
+ */
+export function localEndpoint(host: ShardHost, clone = false): ShardEndpoint {
+  const copy = <T>(v: T): T => (clone ? structuredClone(v) : v);
+  return new Proxy({} as ShardEndpoint, {
+    get(_, name) {
+      if (name === 'then') return undefined; // not a thenable
+      const f = (host as unknown as Record<string | symbol, unknown>)[name];
+      if (typeof f !== 'function') return undefined;
+      return (...args: unknown[]) => {
+        try {
+          return Promise.resolve(f.apply(host, copy(args))).then(copy);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      };
+    },
+  });
+}
+
+/** Shard sizes of R runs over W shards as even as can be: run r's shard. */
+export function evenPlacement(R: number, W: number): number[] {
+  const owner: number[] = [];
+  for (let s = 0; s < W; s++) {
+    const size = Math.floor(R / W) + (s < R % W ? 1 : 0);
+    for (let i = 0; i < size; i++) owner.push(s);
+  }
+  return owner;
+}
+
+/** Largest load of a placement: the time per step of the slowest shard. */
+export function makespan(owner: readonly number[], cost: readonly number[], W: number): number {
+  const load = new Array<number>(W).fill(0);
+  owner.forEach((s, r) => {
+    load[s] += cost[r];
+  });
+  return Math.max(...load);
+}
+
+/**
+ * Longest processing time first: each run, costliest first, onto the least loaded shard; then the
+ * new shards are matched to the current ones by the cost they already hold, so few runs move.
+ */
+export function costPlacement(cost: readonly number[], W: number, current: readonly number[]): number[] {
+  const R = cost.length;
+  const order = Array.from({ length: R }, (_, r) => r).sort((a, b) => cost[b] - cost[a] || a - b);
+  const bins: number[][] = Array.from({ length: W }, () => []);
+  const load = new Array<number>(W).fill(0);
+  for (const r of order) {
+    let best = 0;
+    // ties by run count, so runs of no cost (stopped) spread too
+    for (let s = 1; s < W; s++)
+      if (load[s] < load[best] || (load[s] === load[best] && bins[s].length < bins[best].length)) best = s;
+    bins[best].push(r);
+    load[best] += cost[r];
+  }
+  const label = new Array<number>(W).fill(-1);
+  const used = new Set<number>();
+  const stays = (b: number, s: number) => bins[b].filter((r) => current[r] === s).length;
+  for (const b of [...bins.keys()].sort((x, y) => load[y] - load[x])) {
+    let pick = -1;
+    for (let s = 0; s < W; s++) if (!used.has(s) && (pick < 0 || stays(b, s) > stays(b, pick))) pick = s;
+    label[b] = pick;
+    used.add(pick);
+  }
+  const owner = new Array<number>(R);
+  bins.forEach((runs, b) => {
+    for (const r of runs) owner[r] = label[b];
+  });
+  return owner;
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The shard hosts of one training worker: its own (shard 0) and sub-workers, started when a race
+ * first needs them and kept for the next (a worker starts in tens of ms, and loads its kernels).
+ * Datasets are sent to a host once and dropped when no race there uses them any more.
+ */
+export class ShardPool {
+  /** Most shards a race may use (CreateOptions.cpuWorkers, default navigator.hardwareConcurrency). */
+  limit: number;
+  private readonly local: ShardEndpoint;
+  private readonly remotes: ShardEndpoint[] = [];
+  private readonly ready = new Map<ShardEndpoint, Promise<string>>();
+  private readonly ids = new WeakMap<Dataset, number>();
+  private readonly sent = new Map<ShardEndpoint, Set<number>>();
+  private readonly users = new Map<number, number>();
+  private nextId = 1;
+  private readonly failListeners = new Set<(e: Error) => void>();
+
+  /**
+   * spawn: a new sub-worker's endpoint (null: this environment has no workers, one shard only);
+   * the spawner reports a sub-worker's crash with fail().
+   */
+  constructor(
+    private readonly spawn: (() => ShardEndpoint) | null,
+    limit = defaultShardLimit(),
+    local: ShardHost = new ShardHost(),
+  ) {
+    this.limit = limit;
+    this.local = localEndpoint(local);
+  }
+
+  /** The most shards a race may use; null: the default (navigator.hardwareConcurrency). */
+  setLimit(n: number | null): void {
+    this.limit = n === null ? defaultShardLimit() : Math.max(1, Math.min(MAX_SHARDS, Math.floor(n)));
+  }
+
+  /** A sub-worker crashed: every race waiting on the pool rejects, and the next build starts new ones. */
+  fail(endpoint: ShardEndpoint, e: unknown): void {
+    const err = new Error(`a CPU worker of the race failed (${errText(e)})`);
+    const i = this.remotes.indexOf(endpoint);
+    if (i >= 0) this.remotes.splice(i, 1);
+    this.ready.delete(endpoint);
+    this.sent.delete(endpoint);
+    for (const f of this.failListeners) f(err);
+  }
+
+  /** A promise that rejects when a sub-worker fails while `p` is pending. */
+  guard<T>(p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onFail = (e: Error) => reject(e);
+      this.failListeners.add(onFail);
+      p.then(resolve, reject).finally(() => this.failListeners.delete(onFail));
+    });
+  }
+
+  /** n endpoints (this thread's first), each with its kernels loaded; returns the kernels' kind. */
+  async endpoints(n: number): Promise<{ endpoints: ShardEndpoint[]; kernels: string }> {
+    const want = this.spawn ? Math.max(1, Math.min(n, this.limit)) : 1;
+    while (this.remotes.length < want - 1) this.remotes.push(this.spawn!());
+    const endpoints = [this.local, ...this.remotes.slice(0, want - 1)];
+    const kinds = await this.guard(
+      Promise.all(
+        endpoints.map((e) => {
+          if (!this.ready.has(e)) this.ready.set(e, e.init());
+          return this.ready.get(e)!;
+        }),
+      ),
+    );
+    // Every shard must run the same arithmetic, or the race would not be the single-worker race.
+    if (new Set(kinds).size > 1) throw new Error(`the CPU workers loaded different kernels (${kinds.join(', ')})`);
+    return { endpoints, kernels: kinds[0] };
+  }
+
+  /** The dataset's id on these endpoints (sent to those that lack it); release() when done. */
+  async share(ds: Dataset, endpoints: ShardEndpoint[]): Promise<number> {
+    let id = this.ids.get(ds);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(ds, id);
+    }
+    this.users.set(id, (this.users.get(id) ?? 0) + 1);
+    const k = id;
+    await this.guard(
+      Promise.all(
+        endpoints.map((e) => {
+          let s = this.sent.get(e);
+          if (!s) this.sent.set(e, (s = new Set()));
+          if (s.has(k)) return undefined;
+          s.add(k);
+          return e.putDataset(k, ds);
+        }),
+      ),
+    );
+    return id;
+  }
+
+  release(id: number): void {
+    const n = (this.users.get(id) ?? 0) - 1;
+    if (n > 0) {
+      this.users.set(id, n);
+      return;
+    }
+    this.users.delete(id);
+    for (const [e, s] of this.sent) if (s.delete(id)) e.dropDataset(id).catch(() => undefined); // a dead worker took it along
+  }
+
+  newSet(): number {
+    return this.nextId++;
+  }
+
+  /** Sub-workers running now (tests, status). */
+  get workers(): number {
+    return this.remotes.length;
+  }
+}
+
+/** navigator.hardwareConcurrency (capped at MAX_SHARDS), 1 where it is unknown. */
+export function defaultShardLimit(): number {
+  const n = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency;
+  return Number.isInteger(n) && n! > 0 ? Math.min(MAX_SHARDS, n!) : 1;
+}
+
+/** The pool of the browser's training worker: sub-workers from shard.worker.ts. */
+export function workerShardPool(): ShardPool {
+  const pool: ShardPool = new ShardPool(() => {
+    const w = new Worker(new URL('./shard.worker.ts', import.meta.url), { type: 'module', name: 'descent-shard' });
+    const e = Comlink.wrap<ShardHost>(w) as unknown as ShardEndpoint;
+    w.addEventListener('error', (ev: ErrorEvent) => {
+      ev.preventDefault();
+      pool.fail(e, ev.message || 'unknown error');
+      w.terminate();
+    });
+    w.addEventListener('messageerror', () => pool.fail(e, 'a message could not be read'));
+    return e;
+  });
+  return pool;
+}
+
+export interface ShardedCpuOptions {
+  /** 'typescript' keeps the engine's own dense ops in every shard (default 'auto': WebAssembly SIMD where it runs). */
+  kernels?: ShardKernels;
+}
+
+export class ShardedCpuBackend implements TrainingBackend {
+  readonly info: BackendInfo = { kind: 'cpu', name: CPU_NAME_TS, fallbackAdapter: false };
+  private shards: ShardEndpoint[] = [];
+  /** owner[r]: the shard run r lives in. */
+  private owner: number[] = [];
+  private cfgs: TrainConfig[] = [];
+  private init: Inits = new Float32Array(0);
+  private set = 0;
+  private dataset = -1;
+  /** Measured ms and steps per run since the last placement decision. */
+  private spentMs: number[] = [];
+  private spentSteps: number[] = [];
+  private statuses: RunStatus[] = [];
+  private lastPlaced = 0;
+  /** A live change a shard refused (setHyper is synchronous; the next call reports it). */
+  private pending: unknown = null;
+
+  constructor(
+    private readonly pool: ShardPool,
+    private readonly opts: ShardedCpuOptions = {},
+  ) {}
+
+  async build(cfgs: TrainConfig[], dataset: Dataset, init: Inits): Promise<void> {
+    if (cfgs.length === 0) throw new Error('ShardedCpuBackend.build: no configs');
+    assertCpuCapacity(cfgs, dataset);
+    this.dispose();
+    const { endpoints, kernels } = await this.pool.endpoints(cfgs.length);
+    const wasm = kernels !== 'typescript' && this.opts.kernels !== 'typescript';
+    const W = endpoints.length;
+    const name = wasm ? CPU_NAME_WASM : CPU_NAME_TS;
+    // "CPU engine (WebAssembly SIMD, 2 workers)": the status line says how many threads train
+    this.info.name = W > 1 ? name.replace(/\)$/, `, ${W} workers)`) : name;
+    this.shards = endpoints;
+    this.cfgs = cfgs.slice();
+    this.init = init;
+    this.set = this.pool.newSet();
+    this.dataset = await this.pool.share(dataset, endpoints);
+    this.owner = evenPlacement(cfgs.length, W);
+    this.statuses = cfgs.map(() => 'ok');
+    this.forgetCosts();
+    await this.all(endpoints.map((e) => () => e.open(this.set, this.dataset, this.opts.kernels ?? 'auto')));
+    await this.all(cfgs.map((c, r) => () => this.at(r).add(this.set, r, c, initOf(init, r), null)));
+  }
+
+  /** Shards in use (1: the plain CPU engine in this thread). */
+  get workers(): number {
+    return this.shards.length;
+  }
+
+  /** Run r's shard, per run (tests). */
+  placement(): number[] {
+    return this.owner.slice();
+  }
+
+  async train(n: number): Promise<RunProgress[]> {
+    this.rethrow();
+    const R = this.cfgs.length;
+    // The sub-workers' calls go out first, then shard 0 trains here while they train there.
+    const calls: Promise<ShardRunProgress[]>[] = [];
+    for (let s = this.shards.length - 1; s >= 0; s--) calls[s] = this.shards[s].train(this.set, n);
+    const reports = (await this.pool.guard(Promise.all(calls))).flat();
+    const out = new Array<RunProgress>(R);
+    for (const { run, progress, ms } of reports) {
+      out[run] = progress;
+      this.statuses[run] = progress.status;
+      if (progress.steps.n > 0) {
+        this.spentMs[run] += ms;
+        this.spentSteps[run] += progress.steps.n;
+      }
+    }
+    if (reports.length !== R) throw new Error(`ShardedCpuBackend: ${reports.length} of ${R} runs reported`);
+    if (this.shards.length > 1 && performance.now() - this.lastPlaced >= REBALANCE_EVERY_MS) await this.rebalance();
+    return out;
+  }
+
+  /**
+   * Reconsider the placement from the measured costs (or the given ones, ms per step; tests): a
+   * stopped run costs 0, a training run not yet measured the mean of the measured. Moves runs only
+   * when the slowest shard gets REBALANCE_GAIN faster. Returns the runs moved.
+   */
+  async rebalance(costs?: number[]): Promise<number> {
+    const W = this.shards.length;
+    const R = this.cfgs.length;
+    this.lastPlaced = performance.now();
+    if (W < 2) return 0;
+    let cost = costs;
+    if (!cost) {
+      const measured = this.spentSteps.map((k, r) => (k > 0 ? this.spentMs[r] / k : Number.NaN));
+      const known = measured.filter((c, r) => Number.isFinite(c) && this.statuses[r] === 'ok');
+      const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+      cost = measured.map((c, r) => (this.statuses[r] !== 'ok' ? 0 : Number.isFinite(c) ? c : mean));
+    }
+    this.forgetCosts();
+    if (cost.length !== R) throw new Error(`rebalance: ${cost.length} costs for ${R} runs`);
+    const next = costPlacement(cost, W, this.owner);
+    if (!(makespan(next, cost, W) <= (1 - REBALANCE_GAIN) * makespan(this.owner, cost, W))) return 0;
+    let moved = 0;
+    for (let r = 0; r < R; r++) {
+      const from = this.owner[r];
+      const to = next[r];
+      if (from === to) continue;
+      const state: RunSnapshot = await this.pool.guard(this.shards[from].remove(this.set, r));
+      await this.pool.guard(this.shards[to].add(this.set, r, this.cfgs[r], initOf(this.init, r), state));
+      this.owner[r] = to;
+      moved++;
+    }
+    return moved;
+  }
+
+  setHyper(run: number, cfg: TrainConfig): void {
+    const e = this.at(run);
+    this.cfgs[run] = cfg;
+    // Calls to one endpoint are served in order: the next train() sees the change.
+    e.setHyper(this.set, run, cfg).catch((err: unknown) => {
+      this.pending ??= err;
+    });
+    this.spentMs[run] = 0; // a new optimizer may cost something else
+    this.spentSteps[run] = 0;
+  }
+
+  async reset(): Promise<void> {
+    this.rethrow();
+    await this.all(this.shards.map((e) => () => e.reset(this.set)));
+    this.statuses = this.cfgs.map(() => 'ok');
+  }
+
+  evaluate(run: number, split: 'train' | 'val'): Promise<{ loss: number; acc: number }> {
+    return this.call(run, (e) => e.evaluate(this.set, run, split));
+  }
+
+  readParams(run: number): Promise<Float32Array> {
+    return this.call(run, (e) => e.readParams(this.set, run));
+  }
+
+  writeParams(run: number, theta: Float32Array, lossBaseline?: number): Promise<void> {
+    return this.call(run, (e) => e.writeParams(this.set, run, theta, lossBaseline));
+  }
+
+  exportState(run: number): Promise<RunSnapshot> {
+    return this.call(run, (e) => e.exportState(this.set, run));
+  }
+
+  async importState(run: number, snapshot: RunSnapshot): Promise<void> {
+    await this.call(run, (e) => e.importState(this.set, run, snapshot));
+    this.statuses[run] = snapshot.loop.status;
+  }
+
+  predict(run: number, x: Float32Array, n: number): Promise<Float32Array> {
+    return this.call(run, (e) => e.predict(this.set, run, x, n));
+  }
+
+  /** Run 0's evaluation mode (its batch-norm running statistics) at each vector, as the CPU engine does. */
+  lossAt(thetas: Float32Array[], split: 'train' | 'val'): Promise<Float32Array> {
+    return this.call(0, (e) => e.lossAt(this.set, 0, thetas, split));
+  }
+
+  counters(): BackendCounters {
+    return { buffers: 0, bytes: 0, dispatchesPerStep: 0, submitsPerStep: 0 };
+  }
+
+  dispose(): void {
+    if (this.shards.length === 0) return;
+    for (const e of this.shards) e.close(this.set).catch(() => undefined);
+    this.pool.release(this.dataset);
+    this.shards = [];
+    this.owner = [];
+  }
+
+  private forgetCosts(): void {
+    this.spentMs = this.cfgs.map(() => 0);
+    this.spentSteps = this.cfgs.map(() => 0);
+  }
+
+  private rethrow(): void {
+    const e = this.pending;
+    if (e === null) return;
+    this.pending = null;
+    throw e;
+  }
+
+  private at(run: number): ShardEndpoint {
+    const s = this.owner[run];
+    if (!(Number.isInteger(run) && s !== undefined))
+      throw new Error(`ShardedCpuBackend: no run ${run} (have ${this.cfgs.length})`);
+    return this.shards[s];
+  }
+
+  private async call<T>(run: number, fn: (e: ShardEndpoint) => Promise<T>): Promise<T> {
+    this.rethrow();
+    return this.pool.guard(fn(this.at(run)));
+  }
+
+  private async all(fns: (() => Promise<unknown>)[]): Promise<void> {
+    await this.pool.guard(Promise.all(fns.map((f) => f())));
+  }
+}
