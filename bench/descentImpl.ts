@@ -15,6 +15,7 @@ import {
 } from '../src/engine';
 import type { RunProgress, TrainingBackend } from '../workers/backend';
 import { CpuBackend } from '../workers/cpu/backend';
+import { ShardedCpuBackend, workerShardPool } from '../workers/cpu/sharded';
 import { wasmOps } from '../workers/cpu/wasmLoad';
 import { GpuBackend } from '../workers/gpu/backend';
 import { adapterName } from '../workers/gpu/device';
@@ -150,7 +151,12 @@ export function benchDataset(w: Workload): ClassificationDataset {
   };
 }
 
-async function makeBackend(gpu: boolean, cpu: string): Promise<TrainingBackend> {
+async function makeBackend(gpu: boolean, cpu: string, w: Workload): Promise<TrainingBackend> {
+  // (c-cores): the worker's CPU backend, shard 0 in this page's thread and a sub-worker per further core
+  if (!gpu && w.cpuSpread) {
+    if (cpu !== 'engine' && cpu !== 'typescript') throw new Error(`--cpu=${cpu}: not spread over workers`);
+    return new ShardedCpuBackend(workerShardPool(), { kernels: cpu === 'typescript' ? 'typescript' : 'auto' });
+  }
   return gpu ? await GpuBackend.create() : await (await cpuImpl(cpu)).backend();
 }
 
@@ -178,7 +184,7 @@ export async function descentTrain(
   const layout = buildLayout(cfgs[0].model, dataset.inputDim, dataset.outputDim);
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
   // Device acquisition is outside the first-step clock, as tf.setBackend() is on the TF.js side.
-  const backend = await makeBackend(gpu, cpu);
+  const backend = await makeBackend(gpu, cpu, w);
   try {
     const t0 = performance.now();
     await backend.build(cfgs, dataset, init);

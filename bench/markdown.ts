@@ -172,6 +172,8 @@ export function renderMarkdown(r: Results): string {
       ],
     ),
     '',
+    `On the CPU spread over one worker per core (${r.cpus} cores; workers/cpu/sharded.ts), steps/s of (c) ÷ (c) in one worker: ${fmtStat(r.spread?.vsOneWorker)}; time per step of that race ÷ one run of (a) SGD: ${fmtStat(r.spread?.vsSgd)}.`,
+    '',
     '## A 64-run sweep of (a): trained together versus one after another',
     '',
     `Time per step of (e) (64 runs at once: SGD and Adam, each at 32 learning rates) ÷ (32 x (a) SGD's + 32 x (a) Adam's time per step).`,

@@ -40,6 +40,7 @@ export function planTasks(argv: string[] = process.argv): { tasks: Task[]; filte
         if (impl === 'descent-play' && t.kind === 'matmul') continue;
         if (t.kind === 'train' && t.workload.descentOnly && (!impl.startsWith('descent') || impl === 'descent-play'))
           continue;
+        if (t.kind === 'train' && t.workload.cpuSpread && impl !== 'descent-cpu') continue;
         tasks.push(t);
       }
   }

@@ -80,6 +80,11 @@ export interface Results extends Meta {
    * (32 x (a) SGD's time per step + 32 x (a) Adam's), round by round. Optional: older results lack it.
    */
   sweep?: PerImpl<Stat>;
+  /**
+   * Issue 17, the race over the cores: steps/s of (c) spread over one worker per core ÷ (c) in one
+   * worker (Descent CPU), and time per step of the spread (c) ÷ one run of (a) SGD. Optional: older results lack it.
+   */
+  spread?: { vsOneWorker: Stat | null; vsSgd: Stat | null };
   targets: Target[];
   failures: { impl: Impl; round: number; what: string; error: string }[];
   outcomes: TaskOutcome[];
@@ -252,8 +257,13 @@ export function summarize(outcomes: TaskOutcome[], meta: Meta): Results {
     const ratio = roundRatio(seqSps, e);
     if (ratio) sweep[impl] = ratio;
   }
-  const targets = makeTargets(training, matmul, race, failures, sweep);
-  return { ...meta, matmul, training, race, sweep, targets, failures, outcomes };
+  const cores = field('c-cores', 'descent-cpu', 'stepsPerSec');
+  const spread: NonNullable<Results['spread']> = {
+    vsOneWorker: roundRatio(cores, field('c', 'descent-cpu', 'stepsPerSec')),
+    vsSgd: roundRatio(field('a-sgd', 'descent-cpu', 'stepsPerSec'), cores),
+  };
+  const targets = makeTargets(training, matmul, race, failures, sweep, spread);
+  return { ...meta, matmul, training, race, sweep, spread, targets, failures, outcomes };
 }
 
 function makeTargets(
@@ -262,6 +272,7 @@ function makeTargets(
   race: Results['race'],
   failures: Results['failures'],
   sweep: NonNullable<Results['sweep']> = {},
+  spread: Results['spread'] = undefined,
 ): Target[] {
   const tRatio = (id: Workload['id'], key: string) => training.find((t) => t.id === id)?.ratios[key] ?? null;
   const mmRatio = (n: number, key: string) => matmul.find((m) => m.n === n)?.ratios[key] ?? null;
@@ -364,6 +375,13 @@ function makeTargets(
     target(
       'CPU: 6 racing runs ≤ 2.5x the time per step of one run (a, SGD)',
       race['descent-cpu']?.vsSgd ?? null,
+      'max',
+      2.5,
+      c,
+    ),
+    target(
+      'CPU, the race spread over one worker per core: 6 racing runs ≤ 2.5x the time per step of one run (a, SGD)',
+      spread?.vsSgd ?? null,
       'max',
       2.5,
       c,

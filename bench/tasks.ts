@@ -40,7 +40,7 @@ export const OPT_HYPER = {
 };
 
 export interface Workload {
-  id: 'a-sgd' | 'a-adam' | 'b' | 'c' | 'd' | 'e';
+  id: 'a-sgd' | 'a-adam' | 'b' | 'c' | 'd' | 'e' | 'c-cores';
   title: string;
   /** Row label of the ratio tables. */
   short: string;
@@ -61,6 +61,8 @@ export interface Workload {
   lrScale?: number[];
   /** Measured on Descent's backends only (the sweep: trained together vs one after another). */
   descentOnly?: boolean;
+  /** Measured on Descent's CPU only, the runs spread over one worker per core (workers/cpu/sharded.ts). */
+  cpuSpread?: boolean;
 }
 
 /** Runs per optimizer of the sweep (e): lr log-spaced over two decades up to the optimizer's bench lr. */
@@ -132,6 +134,19 @@ export const WORKLOADS: Workload[] = [
     lrScale: [...sweepScale, ...sweepScale],
     samples: 1 << 16,
     descentOnly: true,
+  },
+  {
+    // issue 17: the race (c) as the app trains it on the CPU, its runs over one worker per core
+    id: 'c-cores',
+    title: '(c) 6 runs of (a) on the CPU, spread over one worker per core',
+    short: '(c) 6 runs, cores',
+    widths: [2, 16, 16, 2],
+    hiddenActivation: 'tanh',
+    batch: 32,
+    optimizers: [...RACE_OPTIMIZERS],
+    samples: 1 << 16,
+    descentOnly: true,
+    cpuSpread: true,
   },
 ];
 

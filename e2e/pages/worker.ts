@@ -84,6 +84,48 @@ const harness = {
     if (!r.ok) throw new Error(r.message);
     return { image: r.value.dataset.image, nTrain: r.value.dataset.nTrain, backend: r.value.backend.kind };
   },
+  /**
+   * A six-run compare race (batch norm, dropout, a schedule) on the forced CPU engine, spread over at
+   * most `workers` workers (undefined: one per core), stepped `steps` times. Returns the backend's
+   * name and every run's per-step losses as the page's ring buffers hold them (float32 bits as numbers).
+   */
+  async race(workers: number | undefined, steps: number) {
+    bridge?.dispose();
+    bridge = new TrainerBridge({ backend: 'cpu', cpuWorkers: workers });
+    const opts: [TrainConfig['optimizer']['name'], number][] = [
+      ['sgd', 0.1],
+      ['momentum', 0.05],
+      ['nesterov', 0.05],
+      ['adagrad', 0.05],
+      ['adam', 0.01],
+      ['muon', 0.02],
+    ];
+    const cfgs = opts.map(([name, lr], r) =>
+      xor((c) => {
+        c.data.name = 'spiral';
+        c.batchSize = 24;
+        c.model.hidden = [
+          { units: 16, activation: 'relu', dropout: 0.05 * r, batchNorm: true },
+          { units: 12, activation: 'tanh', dropout: 0.1, batchNorm: false },
+        ];
+        c.optimizer = { ...c.optimizer, name, lr, momentum: name === 'muon' ? 0.95 : 0.9 };
+        c.schedule = { ...c.schedule, kind: 'cosine', totalSteps: steps };
+      }),
+    );
+    const r = await bridge.create(cfgs);
+    if (!r.ok) throw new Error(r.message);
+    await bridge.step(steps);
+    // the last update (sent before step() returned) may still be on its way to the listener
+    const t0 = performance.now();
+    while (bridge.metrics.runs.some((h) => h.steps.total < steps) && performance.now() - t0 < 10_000)
+      await new Promise((res) => setTimeout(res, 50));
+    return {
+      backend: bridge.getState().status?.backend?.name ?? '',
+      cores: navigator.hardwareConcurrency,
+      losses: bridge.metrics.runs.map((h) => Array.from(h.step('loss'))),
+      steps: bridge.getState().status?.runs.map((x) => x.step) ?? [],
+    };
+  },
   async createInvalid() {
     const r = await b().create([xor((c) => (c.model.hidden[0].units = -3))]);
     return r.ok ? null : r.problems.map((p) => p.field);

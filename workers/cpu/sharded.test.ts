@@ -7,7 +7,8 @@ import { buildLayout, defaultConfig, initParams, makeDataset, Rng, streamSeed } 
 import type { TrainConfig } from '../../src/engine/types';
 import type { RunProgress, TrainingBackend } from '../backend';
 import { TrainerService } from '../service';
-import { lossesOf } from '../testDoubles';
+import type { TrainerUpdate } from '../protocol';
+import { DeviceDouble, lossesOf, sleep, stepsOf } from '../testDoubles';
 import { CpuBackend } from './backend';
 import { ShardHost } from './shard';
 import { costPlacement, evenPlacement, localEndpoint, makespan, ShardedCpuBackend, ShardPool } from './sharded';
@@ -62,7 +63,11 @@ describe('a CPU race sharded over workers', () => {
     const cfgs = race();
     const one = await built(new CpuBackend(), cfgs);
     const pool = simulatedPool(2);
-    const two = (await built(new ShardedCpuBackend(pool), cfgs)) as ShardedCpuBackend;
+    // placement moves only where this test asks (measured costs would move runs at times of the machine's choosing)
+    const two = (await built(
+      new ShardedCpuBackend(pool, { rebalanceEveryMs: Number.POSITIVE_INFINITY }),
+      cfgs,
+    )) as ShardedCpuBackend;
     expect(two.workers).toBe(2);
     expect(two.info.name).toMatch(/, 2 workers\)$/);
     expect(two.placement()).toEqual([0, 0, 0, 1, 1, 1]);
@@ -141,6 +146,43 @@ describe('a CPU race sharded over workers', () => {
       cpuWorkers: 0,
     });
     expect(bad.ok ? [] : bad.problems.map((p) => p.field)).toEqual(['cpuWorkers']);
+  });
+
+  it("'auto' moves a sharded race to the faster \"GPU\" with every run's whole state, and back: = the one-worker race", async () => {
+    // The sharded CPU is slowed by 1 ms a step so that the stand-in GPU (the engine, kind 'webgpu') is measured faster.
+    class Slowed extends ShardedCpuBackend {
+      override async train(n: number) {
+        await sleep(2 + n);
+        return super.train(n);
+      }
+    }
+    const cfgs = race().slice(0, 5); // Muon is not a GPU rule: it would keep the race on the CPU
+    const pool = simulatedPool(2);
+    const svc = new TrainerService({
+      factories: { cpu: () => new Slowed(pool), gpu: async () => new DeviceDouble(0, false) },
+    });
+    const updates: TrainerUpdate[] = [];
+    await svc.subscribe((u) => {
+      updates.push(u);
+    });
+    const r = await svc.create(cfgs);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.value.backend).toMatchObject({ kind: 'cpu', reason: 'measuring' });
+    expect(r.value.backend.name).toMatch(/2 workers/);
+    await svc.step(100);
+    await svc.testProbed();
+    expect((await svc.getStatus()).backend).toMatchObject({ kind: 'webgpu', movedAtStep: 100 });
+    await svc.step(60);
+    const back = await svc.setBackend('cpu');
+    expect(back?.name).toMatch(/2 workers/);
+    await svc.step(40);
+    await svc.dispose();
+    const one = await built(new CpuBackend(), cfgs);
+    const ref = collect([await one.train(200)]);
+    for (let k = 0; k < cfgs.length; k++) {
+      expect(stepsOf(updates, k)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(lossesOf(updates, k)).toEqual(Array.from(ref[k].steps[0].loss, Math.fround));
+    }
   });
 
   it('placement: even blocks, then the measured costs (longest first onto the least loaded shard), few moves', () => {

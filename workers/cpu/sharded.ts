@@ -261,6 +261,8 @@ export function workerShardPool(): ShardPool {
 export interface ShardedCpuOptions {
   /** 'typescript' keeps the engine's own dense ops in every shard (default 'auto': WebAssembly SIMD where it runs). */
   kernels?: ShardKernels;
+  /** How often the placement is reconsidered from measured costs, ms (default REBALANCE_EVERY_MS; Infinity: never). */
+  rebalanceEveryMs?: number;
 }
 
 export class ShardedCpuBackend implements TrainingBackend {
@@ -334,7 +336,11 @@ export class ShardedCpuBackend implements TrainingBackend {
       }
     }
     if (reports.length !== R) throw new Error(`ShardedCpuBackend: ${reports.length} of ${R} runs reported`);
-    if (this.shards.length > 1 && performance.now() - this.lastPlaced >= REBALANCE_EVERY_MS) await this.rebalance();
+    if (
+      this.shards.length > 1 &&
+      performance.now() - this.lastPlaced >= (this.opts.rebalanceEveryMs ?? REBALANCE_EVERY_MS)
+    )
+      await this.rebalance();
     return out;
   }
 
