@@ -2,7 +2,7 @@
 // headless Chromium: the status line says how many workers train, and the curves the page receives
 // equal those of the same race in one worker, bit for bit (the worker harness, e2e/pages/worker.ts,
 // drives the real training worker through the page's bridge as the app does).
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
 type Race = Awaited<ReturnType<Window['harness']['race']>>;
 
