@@ -117,12 +117,12 @@ const harness = {
     await bridge.step(steps);
     // the last update (sent before step() returned) may still be on its way to the listener
     const t0 = performance.now();
-    while (bridge.metrics.runs.some((h) => h.steps.total < steps) && performance.now() - t0 < 10_000)
+    while (bridge.metrics.runs.some((h) => (h?.steps.total ?? 0) < steps) && performance.now() - t0 < 10_000)
       await new Promise((res) => setTimeout(res, 50));
     return {
       backend: bridge.getState().status?.backend?.name ?? '',
       cores: navigator.hardwareConcurrency,
-      losses: bridge.metrics.runs.map((h) => Array.from(h.step('loss'))),
+      losses: bridge.metrics.runs.map((h) => (h ? Array.from(h.step('loss')) : [])),
       steps: bridge.getState().status?.runs.map((x) => x.step) ?? [],
     };
   },
