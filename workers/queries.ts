@@ -13,17 +13,27 @@ export async function visualsFor(s: Session, v: VisualOptions): Promise<Visuals>
   const out: Visuals = { boundaries: [], histograms: [], weights: [] };
   const x = v.boundary && hasBoundary(s.dataset) ? boundaryInputs(s.dataset, v.boundaryRes) : null;
   const streamWeights = v.weights && s.layout.size <= MAX_STREAMED_PARAMS;
-  for (let run = 0; run < s.runs; run++) {
+  // Filled per run (in run order whatever order the answers come in: Session.eachRun may ask all at once).
+  const bounds: Visuals['boundaries'][] = [];
+  const hists: Visuals['histograms'][] = [];
+  const weights: Visuals['weights'][] = [];
+  await s.eachRun(async (run) => {
     const step = s.tracks[run].step;
+    bounds[run] = [];
+    hists[run] = [];
+    weights[run] = [];
     if (x) {
       const values = await s.backend.predict(run, x, v.boundaryRes ** 2);
-      out.boundaries.push(boundaryGrid(s.dataset, run, step, v.boundaryRes, values));
+      bounds[run].push(boundaryGrid(s.dataset, run, step, v.boundaryRes, values));
     }
-    if (!v.histograms && !streamWeights) continue;
+    if (!v.histograms && !streamWeights) return;
     const theta = await s.backend.readParams(run);
-    if (v.histograms) out.histograms.push(weightHistograms(s.layout, theta, run, step, v.histogramBins));
-    if (streamWeights) out.weights.push({ run, step, theta });
-  }
+    if (v.histograms) hists[run].push(weightHistograms(s.layout, theta, run, step, v.histogramBins));
+    if (streamWeights) weights[run].push({ run, step, theta });
+  });
+  out.boundaries = bounds.flat();
+  out.histograms = hists.flat();
+  out.weights = weights.flat();
   return out;
 }
 

@@ -247,11 +247,24 @@ export class Session {
   }
 
   private async snapshotIfDue(): Promise<void> {
-    for (let r = 0; r < this.runs; r++) {
+    await this.eachRun(async (r) => {
       const s = this.snapshots[r];
       const step = this.tracks[r].step;
       if (step >= s.nextDue() && !this.tracks[r].frozen) s.add(step, await this.backend.readParams(r));
+    });
+  }
+
+  /**
+   * fn for every run: on the CPU engine all at once (a race spread over workers, cpu/sharded.ts,
+   * then waits one round trip per worker, not one per run; the plain engine answers at once
+   * anyway), on the GPU one after another (its read-backs are not made to overlap).
+   */
+  async eachRun(fn: (r: number) => Promise<void>): Promise<void> {
+    if (this.backend.info.kind === 'cpu') {
+      await Promise.all(Array.from({ length: this.runs }, (_, r) => fn(r)));
+      return;
     }
+    for (let r = 0; r < this.runs; r++) await fn(r);
   }
 
   async readCheckpoint(): Promise<void> {

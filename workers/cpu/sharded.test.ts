@@ -134,7 +134,18 @@ describe('a CPU race sharded over workers', () => {
       const r = await svc.create(race(), { cpuWorkers: shards });
       if (!r.ok) throw new Error(r.message);
       await svc.step(120);
-      return { name: r.value.backend.name, losses: race().map((_, k) => lossesOf(updates, k)) };
+      // the page's queries: trajectory snapshots, diagnostics, loss landscapes, predictions
+      const P = r.value.params;
+      const thetas = new Float32Array(2 * P);
+      thetas.set((await svc.getParams(5))!, 0);
+      thetas.set((await svc.getParams(3))!, P);
+      const queries = {
+        snapshots: await Promise.all(race().map((_, k) => svc.getSnapshots(k))),
+        stats: await svc.activationStats(4),
+        lossAt: await svc.lossAt(thetas, 2, 'val'),
+        predict: await svc.predictSplit(5, 'val'),
+      };
+      return { name: r.value.backend.name, losses: race().map((_, k) => lossesOf(updates, k)), queries };
     };
     const one = await run(1);
     const two = await run(2);
@@ -142,6 +153,9 @@ describe('a CPU race sharded over workers', () => {
     expect(two.name).toMatch(/\(WebAssembly SIMD, 2 workers\)$/);
     expect(two.losses.map((l) => l.length)).toEqual([120, 120, 120, 120, 120, 120]);
     expect(two.losses).toEqual(one.losses);
+    expect(two.queries.snapshots.map((x) => x?.count)).toEqual(one.queries.snapshots.map((x) => x?.count));
+    expect(two.queries.snapshots[0]!.count).toBeGreaterThan(3);
+    expect(two.queries).toEqual(one.queries);
     const bad = await new TrainerService({ factories: { cpu: () => new CpuBackend(), gpu: null } }).create(race(), {
       cpuWorkers: 0,
     });
@@ -181,6 +195,41 @@ describe('a CPU race sharded over workers', () => {
     const ref = collect([await one.train(200)]);
     for (let k = 0; k < cfgs.length; k++) {
       expect(stepsOf(updates, k)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(lossesOf(updates, k)).toEqual(Array.from(ref[k].steps[0].loss, Math.fround));
+    }
+  });
+
+  it('a lost GPU device with no new one: the race continues sharded on the CPU from its checkpoint, = the one-worker race', async () => {
+    const cfgs = race().slice(0, 4);
+    const pool = simulatedPool(2);
+    let devices = 0;
+    const svc = new TrainerService({
+      factories: {
+        cpu: () => new ShardedCpuBackend(pool),
+        gpu: async () => {
+          if (devices++ > 0) throw Object.assign(new Error('no adapter'), { reason: 'no-adapter' });
+          return new DeviceDouble(0, false);
+        },
+      },
+    });
+    const updates: TrainerUpdate[] = [];
+    await svc.subscribe((u) => {
+      updates.push(u);
+    });
+    const r = await svc.create(cfgs, { backend: 'webgpu' });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.value.backend.kind).toBe('webgpu');
+    await svc.step(70);
+    expect(await svc.testLoseDevice()).toBe(true);
+    await svc.step(50);
+    const st = await svc.getStatus();
+    expect(st.backend).toMatchObject({ kind: 'cpu', reason: 'device-lost' });
+    expect(st.backend?.name).toMatch(/2 workers/);
+    await svc.dispose();
+    const one = await built(new CpuBackend(), cfgs);
+    const ref = collect([await one.train(120)]);
+    for (let k = 0; k < cfgs.length; k++) {
+      expect(stepsOf(updates, k)).toEqual(Array.from({ length: 120 }, (_, i) => i));
       expect(lossesOf(updates, k)).toEqual(Array.from(ref[k].steps[0].loss, Math.fround));
     }
   });

@@ -365,17 +365,16 @@ export class ShardedCpuBackend implements TrainingBackend {
     if (cost.length !== R) throw new Error(`rebalance: ${cost.length} costs for ${R} runs`);
     const next = costPlacement(cost, W, this.owner);
     if (!(makespan(next, cost, W) <= (1 - REBALANCE_GAIN) * makespan(this.owner, cost, W))) return 0;
-    let moved = 0;
-    for (let r = 0; r < R; r++) {
-      const from = this.owner[r];
-      const to = next[r];
-      if (from === to) continue;
-      const state: RunSnapshot = await this.pool.guard(this.shards[from].remove(this.set, r));
-      await this.pool.guard(this.shards[to].add(this.set, r, this.cfgs[r], initOf(this.init, r), state));
-      this.owner[r] = to;
-      moved++;
-    }
-    return moved;
+    // All moves at once: one round trip per shard to take the runs out, one to put them in.
+    const moving = next.flatMap((to, r) => (to === this.owner[r] ? [] : [r]));
+    const states: RunSnapshot[] = await this.pool.guard(
+      Promise.all(moving.map((r) => this.shards[this.owner[r]].remove(this.set, r))),
+    );
+    await this.all(
+      moving.map((r, i) => () => this.shards[next[r]].add(this.set, r, this.cfgs[r], initOf(this.init, r), states[i])),
+    );
+    for (const r of moving) this.owner[r] = next[r];
+    return moving.length;
   }
 
   setHyper(run: number, cfg: TrainConfig): void {
