@@ -6,7 +6,7 @@
 // never takes by itself (SwiftShader is measured 10-20x slower here). The measuring and the decision
 // are tested in Node (workers/select.test.ts, migrate.test.ts); this tests the move in a browser.
 import * as Comlink from 'comlink';
-import { CpuBackend } from '../../workers/cpu/backend';
+import { ShardedCpuBackend, workerShardPool } from '../../workers/cpu/sharded';
 import { gpuFactory } from '../../workers/gpuFactory';
 import { TrainerService } from '../../workers/service';
 
@@ -34,4 +34,11 @@ const yieldNow = (fn: () => void) => {
   channel.port2.postMessage(0);
 };
 
-Comlink.expose(new GpuDecidedService({ factories: { cpu: () => new CpuBackend(), gpu: gpuFactory() }, yieldNow }));
+const shards = workerShardPool();
+Comlink.expose(
+  new GpuDecidedService({
+    factories: { cpu: () => new ShardedCpuBackend(shards), gpu: gpuFactory() },
+    yieldNow,
+    cpuWorkers: (n) => shards.setLimit(n),
+  }),
+);
