@@ -2,11 +2,16 @@
 // wasm/dense.ts. Each call copies its float32 operands into the module's memory, packs the
 // right-hand matrix into 8-column panels (once per call, i.e. once per weight update in training:
 // O(O I) next to the GEMM's O(B O I)), runs the register-blocked GEMM and copies the results out.
-// Float64 operands (gradient checks) go to the TypeScript ops unchanged.
+// Float64 operands (gradient checks) go to the TypeScript ops unchanged. With threads > 1 the
+// shared-memory build runs and the GEMMs are shared by a pool of threads (gemmPool.ts); packing,
+// activations and column sums stay on the calling thread.
 //
 // Shapes: X[B, I], W[O, I], b[O], z = h = Y[B, O], dY[B, O], dX[B, I], dW[O, I], db[O].
 import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
 import type { Activation } from '../../src/engine/types';
+import type { GemmFn } from './gemmChunks.mjs';
+import { createGemmPool } from './gemmPool';
+import { SHARED_MAX_PAGES } from './wasmLimits';
 
 /** Which build runs: relaxed SIMD (FMA) where the engine validates it, else plain SIMD. */
 export type WasmKind = 'relaxed-simd' | 'simd';
@@ -27,7 +32,7 @@ const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2
 const up8 = (n: number) => (n + 7) & ~7;
 
 /** Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests). */
-function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
+function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison(): void } {
   const base = k.heapBase();
   let f32 = new Float32Array(k.memory.buffer);
   // A bump layout of one call's arrays from `base`; the memory grows to fit (never shrinks).
@@ -62,7 +67,7 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
       put(pb, b);
       f32.fill(0, (pb >> 2) + O, (pb >> 2) + Np);
       k.packT(pw, O, I, pp);
-      k.gemm(px, I, 1, B, O, I, pp, pb, pz);
+      gemm(px, I, 1, B, O, I, pp, pb, pz);
       const z = get(pz, B * O);
       if (!act) return { z, h: z };
       k.activate(pz, ph, B * O, ACT_CODES[act]);
@@ -75,7 +80,7 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
       put(pd, dY);
       put(pw, W);
       k.pack(pw, O, I, I, pp);
-      k.gemm(pd, O, 1, B, I, O, pp, 0, px);
+      gemm(pd, O, 1, B, I, O, pp, 0, px);
       return view(px, B * I);
     },
     backwardW(dY, X, B, I, O) {
@@ -85,28 +90,55 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
       put(pd, dY);
       put(px, X);
       k.pack(px, B, I, I, pp);
-      k.gemm(pd, 1, O, O, I, B, pp, 0, pw);
+      gemm(pd, 1, O, O, I, B, pp, 0, pw);
       k.colSum(pd, B, O, pb);
       return { dW: view(pw, O * I), db: view(pb, O) };
     },
   };
 }
 
+/** Loaded kernels: the ops, which build, how many threads share a GEMM; dispose() ends the helpers. */
+export interface LoadedWasmOps {
+  ops: DenseOps & { poison(): void };
+  kind: WasmKind;
+  threads: number;
+  /** Chunks of GEMMs the helper threads ran (0 with one thread). */
+  helped(): number;
+  dispose(): void;
+}
+
 /**
  * Instantiates the best build this engine validates (relaxed SIMD, then plain SIMD); null when
  * neither validates (no WebAssembly SIMD: the caller keeps the TypeScript ops).
- * `bytes(kind)` reads one build: fetched in the worker, read from the file in Node.
+ * `bytes(kind, shared)` reads one build: fetched in the worker, read from the file in Node.
+ * threads > 1: the shared-memory build with a pool of threads - 1 helpers (needs SharedArrayBuffer;
+ * rejects when a helper does not start).
  */
 export async function loadWasmOps(
-  bytes: (kind: WasmKind) => Promise<BufferSource>,
+  bytes: (kind: WasmKind, shared: boolean) => Promise<BufferSource>,
   kinds: WasmKind[] = ['relaxed-simd', 'simd'],
-): Promise<{ ops: DenseOps & { poison(): void }; kind: WasmKind } | null> {
+  threads = 1,
+): Promise<LoadedWasmOps | null> {
   if (typeof WebAssembly === 'undefined') return null;
+  const shared = threads > 1;
   for (const kind of kinds) {
-    const b = await bytes(kind);
+    const b = await bytes(kind, shared);
     if (!WebAssembly.validate(b)) continue;
-    const { instance } = await WebAssembly.instantiate(b, {});
-    return { ops: wasmDenseOps(instance.exports as unknown as Kernels), kind };
+    if (!shared) {
+      const { instance } = await WebAssembly.instantiate(b, {});
+      return {
+        ops: wasmDenseOps(instance.exports as unknown as Kernels),
+        kind,
+        threads: 1,
+        helped: () => 0,
+        dispose: () => {},
+      };
+    }
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+    const { module, instance } = await WebAssembly.instantiate(b, { env: { memory } });
+    const k = instance.exports as unknown as Kernels;
+    const pool = await createGemmPool(module, memory, k.gemm, threads);
+    return { ops: wasmDenseOps(k, pool.gemm), kind, threads, helped: pool.helped, dispose: pool.dispose };
   }
   return null;
 }

@@ -27,9 +27,6 @@ const TANH: i32 = 4;
 const SIGMOID: i32 = 5;
 const LEAKY_SLOPE: f32 = 0.01;
 
-// 32 bytes where a partial tile row is stored before its valid columns are copied out.
-const SCRATCH: usize = memory.data(32, 16);
-
 /** First free byte after the module's static data: the caller lays its arrays out from here. */
 export function heapBase(): usize {
   return (__heap_base + 15) & ~15;
@@ -73,15 +70,24 @@ export function packT(src: usize, N: i32, K: i32, dst: usize): void {
 }
 
 // Stores one tile row (8 columns from two vectors) at c, only the first w columns when w < 8.
+// Lane by lane, with no scratch memory: threads sharing this memory (the shared build) each run
+// gemm on their own rows of C, so the kernels keep no state of their own in memory.
 function storeRow(c: usize, lo: v128, hi: v128, w: i32): void {
   if (w === 8) {
     v128.store(c, lo);
     v128.store(c, hi, 16);
-  } else {
-    v128.store(SCRATCH, lo);
-    v128.store(SCRATCH, hi, 16);
-    memory.copy(c, SCRATCH, (<usize>w) << 2);
+    return;
   }
+  if (w >= 4) v128.store(c, lo);
+  else {
+    store<f32>(c, f32x4.extract_lane(lo, 0));
+    if (w > 1) store<f32>(c, f32x4.extract_lane(lo, 1), 4);
+    if (w > 2) store<f32>(c, f32x4.extract_lane(lo, 2), 8);
+    return;
+  }
+  if (w > 4) store<f32>(c, f32x4.extract_lane(hi, 0), 16);
+  if (w > 5) store<f32>(c, f32x4.extract_lane(hi, 1), 20);
+  if (w > 6) store<f32>(c, f32x4.extract_lane(hi, 2), 24);
 }
 
 /**
