@@ -20,6 +20,7 @@ import {
   streamSeed,
   tsDenseOps,
 } from '../src/engine';
+import { adamStep } from '../src/engine/optimizers/adam';
 import { sgdStep } from '../src/engine/optimizers/sgd';
 import { Rng } from '../src/engine/rng';
 import { wasmOps } from '../workers/cpu/wasmLoad';
@@ -57,6 +58,7 @@ async function main() {
     `wasm build: ${loaded.kind}; node ${process.version}; single thread${pool ? ` and ${threads} threads` : ''}`,
   );
   const rng = new Rng(1);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform() * 2 - 1);
   console.log('\nforward GEMM Y = X W^T + b, GFLOP/s');
   console.log(`n     TS matmul  wasm   ratio${pool ? `  wasm x${threads}  ÷ 1 thread` : ''}`);
   for (const n of quick ? [256] : [256, 512, 1024]) {
@@ -97,6 +99,18 @@ async function main() {
   const wa = stepsPerSec(loaded.ops);
   console.log('\n784-256-256-10 ReLU, batch 128, SGD on a fixed batch (lossAndGrad + sgdStep), steps/s');
   console.log(`TS engine ${ts.toFixed(1)}   wasm ${wa.toFixed(1)}   ratio ${(wa / ts).toFixed(1)}x`);
+  // Adam's update loop over the MLP's parameters: the engine's adamStep vs the kernel (copies included)
+  const P = layout.size;
+  const vecs = () => [rand(P), rand(P), rand(P).map((x) => x * 0.1), rand(P).map((x) => x * x * 0.01)];
+  const [th0, g0, m0, v0] = vecs();
+  const [th1, g1, m1, v1] = vecs();
+  let t0 = 1;
+  let t1 = 1;
+  const tsAdam = perCall(() => adamStep(th0, g0, m0, v0, t0++, 1e-3, 0.9, 0.999, 1e-8));
+  const waAdam = perCall(() => loaded.ops.update!.adam!(th1, g1, m1, v1, t1++, 1e-3, 0.9, 0.999, 1e-8));
+  console.log(
+    `\nAdam update of P = ${P} parameters, ms: TS engine ${(tsAdam * 1e3).toFixed(3)}   wasm ${(waAdam * 1e3).toFixed(3)}   ratio ${(tsAdam / waAdam).toFixed(1)}x`,
+  );
   if (pool) {
     const th = stepsPerSec(pool.ops);
     console.log(

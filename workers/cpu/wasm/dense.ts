@@ -207,3 +207,57 @@ export function colSum(dy: usize, B: i32, O: i32, db: usize): void {
     }
   }
 }
+
+/**
+ * Adam in place over n float32 entries (src/engine/optimizers/adam.ts adamStep is the reference),
+ * with the engine's float64 arithmetic in the engine's order, so the result is the same bit for bit:
+ *   m = b1 m + (1 - b1) g;  v = b2 v + ((1 - b2) g) g;  theta -= (lr (m / c1)) / (sqrt(v / c2) + eps)
+ * with c1 = 1 - b1^t, c2 = 1 - b2^t computed by the caller; m, v and theta rounded once to float32 on
+ * store (theta's update uses the unrounded m and v, as the engine's). Two entries per f64x2.
+ */
+export function adam(
+  theta: usize,
+  grad: usize,
+  m: usize,
+  v: usize,
+  n: i32,
+  lr: f64,
+  b1: f64,
+  b2: f64,
+  c1: f64,
+  c2: f64,
+  eps: f64,
+): void {
+  const B1 = f64x2.splat(b1);
+  const OB1 = f64x2.splat(1 - b1);
+  const B2 = f64x2.splat(b2);
+  const OB2 = f64x2.splat(1 - b2);
+  const LR = f64x2.splat(lr);
+  const C1 = f64x2.splat(c1);
+  const C2 = f64x2.splat(c2);
+  const EPS = f64x2.splat(eps);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 2;
+    const g = f64x2.promote_low_f32x4(v128.load64_zero(grad + o));
+    const mi = f64x2.add(f64x2.mul(B1, f64x2.promote_low_f32x4(v128.load64_zero(m + o))), f64x2.mul(OB1, g));
+    const vi = f64x2.add(
+      f64x2.mul(B2, f64x2.promote_low_f32x4(v128.load64_zero(v + o))),
+      f64x2.mul(f64x2.mul(OB2, g), g),
+    );
+    v128.store64_lane(m + o, f32x4.demote_f64x2_zero(mi), 0);
+    v128.store64_lane(v + o, f32x4.demote_f64x2_zero(vi), 0);
+    const step = f64x2.div(f64x2.mul(LR, f64x2.div(mi, C1)), f64x2.add(f64x2.sqrt(f64x2.div(vi, C2)), EPS));
+    const th = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(theta + o)), step);
+    v128.store64_lane(theta + o, f32x4.demote_f64x2_zero(th), 0);
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const g = <f64>load<f32>(grad + o);
+    const mi = b1 * <f64>load<f32>(m + o) + (1 - b1) * g;
+    const vi = b2 * <f64>load<f32>(v + o) + (1 - b2) * g * g;
+    store<f32>(m + o, <f32>mi);
+    store<f32>(v + o, <f32>vi);
+    store<f32>(theta + o, <f32>(<f64>load<f32>(theta + o) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps)));
+  }
+}
