@@ -105,6 +105,28 @@ describe.each([2, 3])('WebAssembly SIMD kernels on %i threads', (n) => {
     }
   });
 
+  it('products too small to share (the single-threaded instance) give the same numbers too', () => {
+    for (const [B, I, O] of [
+      [3, 7, 13],
+      [32, 16, 16],
+      [1, 1, 1],
+    ]) {
+      expect(B * I * O).toBeLessThan(MIN_PARALLEL);
+      const X = rand(B * I);
+      const W = rand(O * I);
+      const b = rand(O);
+      const dY = rand(B * O);
+      const [s, t] = [one, threaded()].map(({ ops }) => {
+        ops.poison();
+        const z = ops.forward(X, W, b, B, I, O, 'tanh').h as Float32Array;
+        const dX = (ops.backwardX(dY, W, B, I, O) as Float32Array).slice();
+        const dW = (ops.backwardW(dY, X, B, I, O).dW as Float32Array).slice();
+        return { z, dX, dW };
+      });
+      for (const k of ['z', 'dX', 'dW'] as const) expectSame(t[k], s[k], `${k} ${B}x${I}x${O}`);
+    }
+  });
+
   it('the helpers take part in the products (the work is shared, not done by the caller alone)', () => {
     const p = threaded();
     const before = p.helped();

@@ -4,14 +4,15 @@
 // O(O I) next to the GEMM's O(B O I)), runs the register-blocked GEMM and copies the results out.
 // Float64 operands (gradient checks) go to the TypeScript ops unchanged. With threads > 1 the
 // shared-memory build runs and the GEMMs are shared by a pool of threads (gemmPool.ts); packing,
-// activations and column sums stay on the calling thread.
+// activations and column sums stay on the calling thread, and calls below MIN_PARALLEL multiply-adds
+// (and the optimizer loops) run on a single-threaded instance of the same build.
 //
 // Shapes: X[B, I], W[O, I], b[O], z = h = Y[B, O], dY[B, O], dX[B, I], dW[O, I], db[O].
 import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
 import { adamStep } from '../../src/engine/optimizers/adam';
 import type { Activation } from '../../src/engine/types';
 import type { GemmFn } from './gemmChunks.mjs';
-import { createGemmPool } from './gemmPool';
+import { createGemmPool, MIN_PARALLEL } from './gemmPool';
 import { SHARED_MAX_PAGES } from './wasmLimits';
 
 /** Which build runs: relaxed SIMD (FMA) where the engine validates it, else plain SIMD. */
@@ -169,7 +170,23 @@ export async function loadWasmOps(
     const { module, instance } = await WebAssembly.instantiate(b, { env: { memory } });
     const k = instance.exports as unknown as Kernels;
     const pool = await createGemmPool(module, memory, k.gemm, threads);
-    return { ops: wasmDenseOps(k, pool.gemm), kind, threads, helped: pool.helped, dispose: pool.dispose };
+    const big = wasmDenseOps(k, pool.gemm);
+    // Calls too small to share go to the same kind's single-threaded build: copies into and out of a
+    // SharedArrayBuffer are slower in V8, and nothing is gained from the pool below MIN_PARALLEL.
+    const one = await WebAssembly.instantiate(await bytes(kind, false), {});
+    const small = wasmDenseOps(one.instance.exports as unknown as Kernels);
+    const pick = (B: number, I: number, O: number) => (B * I * O < MIN_PARALLEL ? small : big);
+    const ops: LoadedWasmOps['ops'] = {
+      poison: () => {
+        small.poison();
+        big.poison();
+      },
+      forward: (X, W, b, B, I, O, act) => pick(B, I, O).forward(X, W, b, B, I, O, act),
+      backwardX: (dY, W, B, I, O) => pick(B, I, O).backwardX(dY, W, B, I, O),
+      backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
+      update: small.update,
+    };
+    return { ops, kind, threads, helped: pool.helped, dispose: pool.dispose };
   }
   return null;
 }
