@@ -21,6 +21,7 @@ import {
   questionText,
   type RacerResult,
   verdict,
+  withAskParam,
 } from './questions';
 
 type Rec = { lr: number; status: string; trainLoss: (number | null)[]; valLoss: (number | null)[] };
@@ -268,5 +269,26 @@ describe('link form', () => {
       expect(t.endsWith('?')).toBe(true);
       expect(KINDS[kind].rule.length).toBeGreaterThan(40);
     }
+  });
+});
+
+describe('withAskParam', () => {
+  it('puts the question before v=, replaces an old one, removes it, keeps the rest as it was', () => {
+    const href = 'https://x.org/app/#seed=1&hidden=8:tanh,4:relu&view=compare&v=1';
+    const a = withAskParam(href, 'first-below:loss=0.1:epochs=40');
+    expect(a).toBe(
+      'https://x.org/app/#seed=1&hidden=8:tanh,4:relu&view=compare&ask=first-below:loss=0.1:epochs=40&v=1',
+    );
+    expect(withAskParam(a, 'diverges:epochs=5')).toBe(
+      'https://x.org/app/#seed=1&hidden=8:tanh,4:relu&view=compare&ask=diverges:epochs=5&v=1',
+    );
+    expect(withAskParam(a, null)).toBe(href);
+    expect(withAskParam('https://x.org/', 'diverges:epochs=5')).toBe('https://x.org/#ask=diverges:epochs=5');
+    // what the page reads back is the same question
+    const hash = new URL(a).hash.slice(1);
+    expect(decodeQuestion(new URLSearchParams(hash).get('ask') ?? '')).toEqual({
+      kind: 'first-below',
+      params: { loss: 0.1, epochs: 40 },
+    });
   });
 });

@@ -407,3 +407,20 @@ export function defaultQuestion(kind: QuestionKind, setup: QuestionSetup, maxEpo
 export const kindParams = (
   kind: QuestionKind,
 ): readonly Pick<ParamSpec, 'key' | 'label' | 'min' | 'max' | 'integer'>[] => KINDS[kind].params;
+
+/**
+ * `href` with its hash's `ask=` replaced by `ask` (removed when null). The rest of the link is
+ * kept character for character; the question goes before the closing `v=`, which stays last.
+ */
+export function withAskParam(href: string, ask: string | null): string {
+  const hashAt = href.indexOf('#');
+  const base = hashAt < 0 ? href : href.slice(0, hashAt);
+  const parts = (hashAt < 0 ? '' : href.slice(hashAt + 1)).split('&').filter((p) => p !== '' && !p.startsWith('ask='));
+  if (ask !== null) {
+    const item = `ask=${encodeURIComponent(ask).replace(/%3A/gi, ':').replace(/%3D/gi, '=')}`;
+    const v = parts.findIndex((p) => p.startsWith('v='));
+    if (v < 0) parts.push(item);
+    else parts.splice(v, 0, item);
+  }
+  return parts.length > 0 ? `${base}#${parts.join('&')}` : base;
+}
