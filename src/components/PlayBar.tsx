@@ -79,7 +79,7 @@ export function PlayBar() {
       </button>
       {locked ? (
         <span className="predict-lock" id="predict-lock" data-testid="predict-lock">
-          🔒 {PREDICT_LOCK_MESSAGE}
+          Locked. {PREDICT_LOCK_MESSAGE}
         </span>
       ) : (
         <span className="kbd-hint">space · s · r</span>

@@ -45,7 +45,7 @@ export function LessonQuestion({
       {children(locked, locked ? lockId : undefined)}
       {locked && (
         <p className="muted predict-lock-note" id={lockId} data-testid="predict-lock">
-          🔒 {LESSON_LOCK_MESSAGE}
+          Locked. {LESSON_LOCK_MESSAGE}
         </p>
       )}
     </>
