@@ -79,7 +79,7 @@ test('a link with a question: locked and silent until the answer, then a verdict
   // but the app's own static files (the link's hash never leaves the browser), the link holds only
   // the question's kind and parameters.
   await expect(page.getByTestId('predict-verdict')).toHaveCount(0);
-  const text = await page.locator('body').innerText();
+  const text = (await page.locator('body').textContent()) ?? '';
   expect(text).not.toMatch(VERDICT_WORDS);
   const html = await page.content();
   expect(html).not.toMatch(/data-held|predict-verdict/);

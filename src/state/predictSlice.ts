@@ -24,6 +24,11 @@ export function markQuestionInvalid(message: string): void {
   set({ invalid: message });
 }
 
+/** The question fits again (e.g. the setup changed back): it holds the run until answered. */
+export function clearQuestionInvalid(): void {
+  if (get().invalid !== null) set({ invalid: null });
+}
+
 const fromLink = (ask: string | undefined) =>
   set({ ask: ask === undefined || ask === '' ? null : ask, answer: null, invalid: null });
 

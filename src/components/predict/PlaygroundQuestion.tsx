@@ -13,7 +13,7 @@ import {
   questionChoices,
   questionOutcome,
 } from '../../predict/questions';
-import { answerQuestion, markQuestionInvalid } from '../../state/predictSlice';
+import { answerQuestion, clearQuestionInvalid, markQuestionInvalid } from '../../state/predictSlice';
 import { useStore } from '../../state/store';
 import { useRunBuffers } from '../../trainer/runBuffers';
 import { PredictCard } from './PredictCard';
@@ -41,7 +41,7 @@ export function PlaygroundQuestion() {
   useEffect(() => {
     // an unusable question never holds the run back; one that fits again (setup changed) does
     if (error && answer === null) markQuestionInvalid(error);
-    else if (!error && invalid !== null) useStore.setState((s) => ({ predict: { ...s.predict, invalid: null } }));
+    else if (!error && invalid !== null) clearQuestionInvalid();
   }, [error, answer, invalid]);
 
   // The outcome, polled from the ring buffers while a verdict is awaited (a few times a second).
