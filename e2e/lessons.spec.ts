@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { LESSONS } from '../src/lessons/index';
+import { answerLessonQuestion } from './predictAnswer';
 
 // Which chart each lesson view shows (test ids of LessonDemo's frames).
 const VIEW_CHART: Record<string, string> = {
@@ -31,6 +32,7 @@ test('a new user opens every lesson, runs its demo and sees its charts', async (
     await expect(article.getByRole('heading', { level: 2 })).toContainText(lesson.title);
     // the formulas are typeset by KaTeX (bundled): MathML + HTML output per formula
     await expect(article.locator('.katex')).toHaveCount(lesson.formulas.length);
+    await answerLessonQuestion(page);
     await page.getByTestId('run-demo').click();
     const demo = page.getByTestId('lesson-demo');
     await expect(demo).toHaveAttribute('data-done', 'true', { timeout: 120_000 });
@@ -134,6 +136,7 @@ test('a normal session logs no console error or warning', async ({ page }) => {
   await expect(page.getByTestId('boundary-canvas')).toBeVisible();
   await page.getByTestId('lessons-button').click();
   await page.locator('.lesson-card[data-lesson="momentum"]').click();
+  await answerLessonQuestion(page);
   await page.getByTestId('run-demo').click();
   await expect(page.getByTestId('lesson-demo')).toHaveAttribute('data-done', 'true', { timeout: 120_000 });
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();

@@ -74,6 +74,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['loss'],
     epochs: 10,
+    question: { kind: 'first-below', params: { loss: 0.5, epochs: 10 } },
   },
   {
     id: 'update-ratio',
@@ -100,6 +101,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['updateRatio', 'loss'],
     epochs: 20,
+    question: { kind: 'diverges', params: { epochs: 20 } },
     diagnostics: ['ratio-low', 'ratio-high'],
   },
   {
@@ -124,6 +126,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['loss', 'accuracy', 'boundary'],
     epochs: 30,
+    question: { kind: 'lowest-val', params: { epochs: 30 } },
   },
   {
     id: 'momentum-off',
@@ -149,6 +152,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     watch: ['Both curves are identical until epoch 20; then the blue one drops and becomes calmer.'],
     views: ['loss'],
     epochs: 40,
+    question: { kind: 'lowest-val', params: { epochs: 40 } },
   },
   {
     id: 'lower-regularization',
@@ -177,6 +181,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     watch: ['After epoch 30 the blue run’s loss drops below the red one.'],
     views: ['loss', 'accuracy'],
     epochs: 50,
+    question: { kind: 'lowest-val', params: { epochs: 50 } },
   },
   {
     id: 'batch-norm',
@@ -198,6 +203,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['loss', 'activations', 'boundary'],
     epochs: 30,
+    question: { kind: 'first-below', params: { loss: 0.4, epochs: 30 } },
     diagnostics: ['vanishing', 'saturated', 'dead', 'exploding'],
   },
 ];

@@ -98,6 +98,16 @@ export interface ImportState {
   trainerError: string | null;
 }
 
+/** Predict, then run (src/state/predictSlice.ts): the link's question and whether it is answered. */
+export interface PredictState {
+  /** The link's `ask=` text (decoded and checked by the on-demand question panel), or null. */
+  ask: string | null;
+  /** The chosen answer (choice id and label), null until the student commits to one. */
+  answer: { id: string; label: string } | null;
+  /** The question could not be used (named error): the run is not held back for it. */
+  invalid: string | null;
+}
+
 export interface State {
   config: TrainConfig;
   /** Problems found in the link or file the config came from (shown once, dismissable). */
@@ -111,6 +121,7 @@ export interface State {
   compare: CompareState;
   kept: KeptState;
   imported: ImportState;
+  predict: PredictState;
 }
 
 export const INITIAL_RUN: RunSlice = {
@@ -170,11 +181,12 @@ export const useStore = create<State>()(
       compare: { view: 'train', compare: defaultCompareConfig(), hidden: [] },
       kept: INITIAL_KEPT,
       imported: INITIAL_IMPORT,
+      predict: { ask: null, answer: null, invalid: null },
     }),
   ),
 );
 
-type SliceKey = 'compare' | 'kept' | 'imported';
+type SliceKey = 'compare' | 'kept' | 'imported' | 'predict';
 type Patch<S> = Partial<S> | ((s: S) => Partial<S>);
 
 /** Read and update one slice of the store, for the actions outside it. */

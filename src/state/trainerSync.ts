@@ -12,6 +12,7 @@ import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/brid
 import type { RunBuffers } from '../trainer/runBuffers';
 import { setRun } from './actions';
 import { runConfigs } from './compareSlice';
+import { isLocked } from './predictSlice';
 import { type RunPhase, type RunSlice, useStore } from './store';
 
 let bridge: TrainerBridge | null = null;
@@ -214,9 +215,14 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
 const call = (f: (b: TrainerBridge) => Promise<unknown>) => {
   if (bridge) void f(bridge).catch(() => {});
 };
-export const play = () => call((b) => b.start());
+// A question waiting for its answer (predictSlice.ts) holds the run back, whoever asks (keys, embed API).
+export const play = () => {
+  if (!isLocked()) call((b) => b.start());
+};
 export const pause = () => call((b) => b.pause());
-export const stepOnce = () => call((b) => b.step(1));
+export const stepOnce = () => {
+  if (!isLocked()) call((b) => b.step(1));
+};
 /** Back to step 0 with the same initial weights and data. */
 export const resetRun = () => call((b) => b.reset());
 export function togglePlay(): void {
