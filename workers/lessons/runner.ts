@@ -95,7 +95,7 @@ export interface LessonRunOptions {
   onProgress?(r: LessonResult): void;
   /** Checked between training calls: true stops the demo (the worker pauses). */
   cancelled?(): boolean;
-  /** Aimed duration of one training call, ms (default 100: about ten chart updates a second). */
+  /** Aimed duration of one training call, ms (default 200: about five chart updates a second). */
   sliceMs?: number;
 }
 
@@ -147,7 +147,7 @@ export async function runLesson(api: LessonTrainer, job: LessonJob, opts: Lesson
     }
   });
   await api.setVisuals({ boundary: opts.boundary ?? false, boundaryRes: 40, histograms: false, weights: false });
-  const sliceMs = opts.sliceMs ?? 100;
+  const sliceMs = opts.sliceMs ?? 200;
   for (const [g, members] of groups.entries()) {
     if (opts.cancelled?.()) return result;
     const set = members.map((i) => cfgs[i]);
@@ -216,7 +216,7 @@ async function trainSet(
   result: LessonResult,
 ): Promise<TrainerStatus | null> {
   const applied = members.map(() => new Set<number>());
-  let chunk = 8;
+  let chunk = 16;
   let status = await api.step(0);
   for (;;) {
     if (opts.cancelled?.()) {
@@ -252,9 +252,9 @@ async function trainSet(
     const t0 = performance.now();
     status = await api.step(Math.max(1, n));
     const ms = performance.now() - t0;
-    // about `sliceMs` per call: the charts move smoothly and a stop is heard soon
-    if (n === chunk)
-      chunk = ms < sliceMs / 2 ? Math.min(chunk * 2, 4096) : ms > sliceMs * 2 ? Math.max(1, chunk >> 1) : chunk;
+    // about `sliceMs` per call (the round trip included): the charts move and a stop is heard soon
+    if (n === chunk) chunk = Math.round(Math.min(4 * chunk, Math.max(chunk / 2, (chunk * sliceMs) / Math.max(ms, 1))));
+    chunk = Math.max(1, Math.min(chunk, 1 << 14));
     members.forEach((i, run) => {
       byIndex[i].state = status.runs[run].state;
     });
