@@ -258,6 +258,7 @@ async function trainSet(
     members.forEach((i, run) => {
       byIndex[i].state = status.runs[run].state;
     });
+    result.backend = status.backend ?? result.backend; // 'auto' may move the runs mid-demo
     opts.onProgress?.(result);
   }
 }

@@ -102,7 +102,7 @@ export function LessonDemo({ lesson, demo }: { lesson: Lesson; demo: LessonDemoC
       <Legend presets={legend} />
       {phases.length > 0 && <p className="muted">{phases.join(' · ')}</p>}
       {backend && (
-        <p className="muted" data-testid="lesson-backend" data-kind={backend.kind}>
+        <p className="muted" data-testid="lesson-backend" data-kind={backend.kind} title={backend.message}>
           Trained on {backend.kind === 'webgpu' ? `WebGPU · ${backend.name}` : backend.name}
         </p>
       )}
