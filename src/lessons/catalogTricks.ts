@@ -25,7 +25,9 @@ const digits = (preprocess: string): ConfigPatch => ({
 
 /** Noisy moons with momentum at a rate that keeps the parameters rolling around the minimum. */
 const NOISY_MOMENTUM: ConfigPatch = {
-  seed: 1,
+  // seed 3: under the CPU engine's WebAssembly kernels seed 1's run is at a spot at epoch 20 where
+  // plain SGD stalls (seeds 2, 3, 11, 12 show the lesson's effect; lessons.test.ts checks three)
+  seed: 3,
   data: { name: 'moons', noise: 0.45, samples: 300, valFraction: 0.25 },
   model: { hidden: [tanh(16), tanh(16)] },
   optimizer: { name: 'momentum', lr: 0.2, momentum: 0.9 },

@@ -124,6 +124,24 @@ export function drawPoints(
   }
 }
 
+/** The playground's boundary picture: the grid's heatmap, its 0.5 contours, the training (and validation) points. */
+export function drawBoundary(
+  ctx: CanvasRenderingContext2D,
+  d: DatasetInfo,
+  g: BoundaryGrid | null | undefined,
+  w: number,
+  h: number,
+  withVal = true,
+) {
+  if (g && g.res > 0) {
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);
+    if (d.kind === 'classification') drawContours(ctx, g, w, h);
+  }
+  drawPoints(ctx, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
+  if (withVal) drawPoints(ctx, d, d.xVal, d.yVal, d.nVal, w, h, true);
+}
+
 export function BoundaryView() {
   const ref = useRef<HTMLCanvasElement>(null);
   const setup = useStore((s) => s.setup);
@@ -133,15 +151,7 @@ export function BoundaryView() {
     ref,
     () => buffers?.visuals.version,
     (ctx, w, h) => {
-      if (!d?.bounds) return;
-      const g = buffers?.visuals.boundaries[0];
-      if (g && g.res > 0) {
-        ctx.imageSmoothingEnabled = true;
-        ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);
-        if (d.kind === 'classification') drawContours(ctx, g, w, h);
-      }
-      drawPoints(ctx, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
-      drawPoints(ctx, d, d.xVal, d.yVal, d.nVal, w, h, true);
+      if (d?.bounds) drawBoundary(ctx, d, buffers?.visuals.boundaries[0], w, h);
     },
     [d],
   );
