@@ -68,6 +68,8 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'adagrad-c0',
     'clock',
     'clock-end',
+    'schedulefree-bn',
+    'schedulefree-live',
   ];
   // The fused kernel's adapter-dependent variants (workers/gpu/paths.ts), forced on this adapter:
   // SwiftShader's own choice and the general path on every scenario; a hardware GPU's whole choice
@@ -85,8 +87,8 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'divergence',
   ];
   const paths: [FusedVariant | 'general', string[]][] = [
-    ['fused', [...full, 'stopping', 'divergence']],
-    ['general', [...full, 'stopping', 'divergence']],
+    ['fused', [...full, 'stopping', 'divergence', 'schedulefree-stop']],
+    ['general', [...full, 'stopping', 'divergence', 'schedulefree-stop']],
     ['fused-workgroup', ['adam', 'batchnorm', 'compare']],
     ['fused-hardware', representative],
     ['fused-wg64', ['adam', 'batchnorm', 'compare']],

@@ -52,6 +52,62 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
       optimizerCase('momentum', 0.05),
     ],
   },
+  // Schedule-Free: trained at y, evaluated at x (epoch ends, evaluate, predict: workers/gpu/evalPoint.ts)
+  // with batch-norm statistics recomputed there, its own warm-up under an ignored cosine schedule,
+  // racing Adam and Lion in one dispatch (OPT_EACH_RUN); then a live switch to it (z starts at the
+  // current weights) and early stopping that restores its best x
+  'schedulefree-bn': {
+    patch: (c) => {
+      c.model.hidden = c.model.hidden.map((h) => ({ ...h, batchNorm: true, activation: 'relu' }));
+    },
+    runs: [
+      (c) => {
+        optimizerCase('schedulefree', 0.02)(c);
+        c.optimizer.warmupSteps = 30;
+        c.schedule.kind = 'cosine';
+        c.schedule.totalSteps = 150;
+      },
+      (c) => {
+        optimizerCase('schedulefree', 0.01)(c);
+        c.optimizer.beta1 = 0.95;
+        c.optimizer.weightDecay = 1e-3;
+        c.reg.l1 = 1e-3;
+      },
+      optimizerCase('adam', 0.01),
+      optimizerCase('lion', 0.002),
+    ],
+  },
+  'schedulefree-live': {
+    runs: [
+      optimizerCase('adam', 0.01),
+      (c) => {
+        optimizerCase('schedulefree', 0.01)(c);
+        c.optimizer.warmupSteps = 20;
+      },
+    ],
+    midway: (c) => {
+      c.optimizer.name = 'schedulefree';
+      c.optimizer.warmupSteps = 20;
+    },
+  },
+  'schedulefree-stop': {
+    patch: (c) => {
+      c.model.hidden = c.model.hidden.map((h) => ({ ...h, batchNorm: true }));
+    },
+    runs: [
+      (c) => {
+        optimizerCase('schedulefree', 0.02)(c);
+        c.earlyStop = { enabled: true, patience: 2, minDelta: 0.02, restoreBest: true };
+      },
+      (c) => {
+        optimizerCase('schedulefree', 0.01)(c);
+        c.schedule.kind = 'plateau';
+        c.schedule.patience = 1;
+        c.maxEpochs = 12;
+      },
+      optimizerCase('adam', 0.01),
+    ],
+  },
   dropout: {
     patch: (c) => {
       c.model.hidden = c.model.hidden.map((h) => ({ ...h, dropout: 0.2 }));
