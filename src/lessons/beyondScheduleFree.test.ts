@@ -19,8 +19,9 @@ describe('11 beyond the lecture: Schedule-Free', () => {
       const sf = r.byId('schedulefree');
       expect(last(sf).trainLoss / cosine, `seed ${seed}`).toBeLessThan(1.1);
       expect(last(r.byId('constant')).trainLoss / cosine, `seed ${seed}`).toBeGreaterThan(2);
-      // a constant rate indeed: every step of the Schedule-Free run used ε0
-      expect(new Set(sf.steps.map((s) => s.lr))).toEqual(new Set([0.1]));
+      // a constant rate indeed: after its own 50-step warm-up ε0 min(1, t/50), every step used ε0 (recorded as applied)
+      expect(sf.steps.map((s) => s.lr)).toEqual(sf.steps.map((_, i) => 0.1 * Math.min(1, (i + 1) / 50)));
+      expect(new Set(sf.steps.slice(49).map((s) => s.lr))).toEqual(new Set([0.1]));
       // and the cosine ran down to 0
       expect(last(r.byId('cosine')).lr).toBeLessThan(1e-3);
     }
