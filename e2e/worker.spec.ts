@@ -70,6 +70,21 @@ test.describe('training worker', () => {
     expect((await snap(page)).points).toBe(20);
   });
 
+  test('forced WebGPU: a Schedule-Free run (batch norm) trains on the GPU, draws its boundary (at x) and records its warm-up lr', async () => {
+    await page.evaluate(() => window.harness.init('webgpu'));
+    const backend = await page.evaluate(() => window.harness.createScheduleFree());
+    expect(backend).toMatchObject({ kind: 'webgpu', requested: 'webgpu' });
+    await page.evaluate(() => window.harness.setVisuals(true));
+    await page.evaluate(() => window.harness.step(30));
+    await page.waitForFunction(() => window.harness.snapshot().boundaries > 0, null, { timeout: 30_000 });
+    const s = await snap(page);
+    expect(s.points).toBe(30);
+    expect(s.status?.backend?.kind).toBe('webgpu');
+    const lrs = await page.evaluate(() => window.harness.lrs());
+    expect(lrs).toHaveLength(30);
+    for (const [i, lr] of lrs.entries()) expect(lr).toBeCloseTo(0.01 * Math.min(1, (i + 1) / 20), 8);
+  });
+
   test('auto: starts on the CPU at once; on the software adapter the CPU engine stays for a small net, and the page is told why', async () => {
     await page.evaluate(() => window.harness.init('auto'));
     const first = await page.evaluate(() => window.harness.create());

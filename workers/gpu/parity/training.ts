@@ -145,15 +145,8 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
           lines.push(
             `${tag} epoch ${e.epoch}: gpu train/val ${g.trainLoss}/${g.valLoss}, cpu ${e.trainLoss}/${e.valLoss}`,
           );
-        // accuracies: the same counts, or one sample apart (a logit tie broken by the last bit)
-        const accOff = Math.max(
-          Math.abs(g.trainAcc - e.trainAcc) * ds.nTrain,
-          Number.isNaN(e.valAcc) ? 0 : Math.abs(g.valAcc - e.valAcc) * ds.nVal,
-        );
-        if (accOff > 1.001)
-          lines.push(
-            `${tag} epoch ${e.epoch}: gpu train/val acc ${g.trainAcc}/${g.valAcc}, cpu ${e.trainAcc}/${e.valAcc}`,
-          );
+        // (accuracies are not compared: where the logits tie, e.g. weights L1 has zeroed, the last
+        // bit decides every point's class; the outputs themselves are, by predict below)
         if (g.lr !== e.lr) lines.push(`${tag} epoch ${e.epoch}: gpu lr ${g.lr}, cpu ${e.lr}`);
       });
       if (cpu[r].status !== got[r].status || cpu[r].statusStep !== got[r].statusStep)
@@ -177,10 +170,7 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       if (cpu[r].status === 'diverged') continue;
       for (const split of ['train', 'val'] as const) {
         const [ge, ce] = [await gpu.evaluate(r, split), cpu[r].evaluate(split)];
-        if (
-          !(rel(ge.loss, ce.loss) <= 1e-3) ||
-          Math.abs(ge.acc - ce.acc) * (split === 'train' ? ds.nTrain : ds.nVal) > 1.001
-        )
+        if (!(rel(ge.loss, ce.loss) <= 1e-3))
           lines.push(`${tag} evaluate('${split}'): gpu ${ge.loss}/${ge.acc}, cpu ${ce.loss}/${ce.acc}`);
       }
       const pts = Float32Array.from({ length: ds.inputDim * 25 }, (_, k) => 1.5 * Math.sin(1.7 * k + 0.3));
