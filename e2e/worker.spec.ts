@@ -71,17 +71,20 @@ test.describe('training worker', () => {
   });
 
   test('forced WebGPU: a Schedule-Free run (batch norm) trains on the GPU, draws its boundary (at x) and records its warm-up lr', async () => {
+    test.setTimeout(240_000);
     await page.evaluate(() => window.harness.init('webgpu'));
     const backend = await page.evaluate(() => window.harness.createScheduleFree());
     expect(backend).toMatchObject({ kind: 'webgpu', requested: 'webgpu' });
+    const t0 = Date.now();
+    await page.evaluate(() => window.harness.step(1)); // compiles the kernels (seconds on SwiftShader)
+    console.log(`[webgpu schedulefree] first step (kernel compilation) took ${Date.now() - t0} ms`);
     await page.evaluate(() => window.harness.setVisuals(true));
-    await page.evaluate(() => window.harness.step(30));
-    await page.waitForFunction(() => window.harness.snapshot().boundaries > 0, null, { timeout: 30_000 });
-    const s = await snap(page);
-    expect(s.points).toBe(30);
+    const s = await trainAndCheck(page, 'webgpu schedulefree', 5000);
     expect(s.status?.backend?.kind).toBe('webgpu');
+    expect(s.points).toBeGreaterThan(20);
+    await page.waitForFunction(() => window.harness.snapshot().boundaries > 0, null, { timeout: 60_000 });
     const lrs = await page.evaluate(() => window.harness.lrs());
-    expect(lrs).toHaveLength(30);
+    expect(lrs.length).toBe(s.points);
     for (const [i, lr] of lrs.entries()) expect(lr).toBeCloseTo(0.01 * Math.min(1, (i + 1) / 20), 8);
   });
 

@@ -98,11 +98,11 @@ const harness = {
     return r.value.backend;
   },
   /** XOR with Schedule-Free (batch norm, a 20-step warm-up): the WebGPU backend runs it, evaluated at x. */
-  async createScheduleFree() {
+  async createScheduleFree(batchNorm = true) {
     const r = await b().create([
       xor((c) => {
         c.optimizer = { ...c.optimizer, name: 'schedulefree', lr: 0.01, warmupSteps: 20 };
-        c.model.hidden = c.model.hidden.map((h) => ({ ...h, batchNorm: true }));
+        c.model.hidden = c.model.hidden.map((h) => ({ ...h, batchNorm }));
       }),
     ]);
     if (!r.ok) throw new Error(r.message);

@@ -242,6 +242,7 @@ export class GpuBackend implements TrainingBackend {
     const { encode, path } = await this.paths.choose(m, variant);
     this.path = path;
     if (!encode) await m.warmGeneral(variant);
+    if (this.runs.some((run) => evaluatedElsewhere(run.cfg))) await m.warmEval();
     this.changes++;
     const r = await pump(m, this.runs, this.planning, this.ring!, variant, encode, n, () => this.lostReason);
     this.changes++;

@@ -132,6 +132,19 @@ export class GpuModel {
     await this.pipes.warm(list);
   }
 
+  /**
+   * Compile the evaluation pipelines (epoch-end sums and predict's outputs) ahead of use: a run
+   * evaluated away from theta (Schedule-Free's x, evalPoint.ts) runs them after its chunks even on
+   * the fused path, which otherwise never does; compiled inside the first train() call.
+   */
+  async warmEval(): Promise<void> {
+    const list = this.evalBuilder('train').pipelines;
+    await this.pipes.warm([
+      ...list,
+      ...list.map(([n, c]): (typeof list)[number] => [n, n === 'loss' ? { ...c, MODE: 2 } : c]),
+    ]);
+  }
+
   /** Evaluation ops for a split of the training data, accumulating into the records at word 4 or 6. */
   evalSplitOps(split: 'train' | 'val'): Op[] {
     return this.evalBuilder(split).ops;
