@@ -8,8 +8,10 @@
 // optimizer memory continue as if nothing happened. Decisions are cached per architecture key.
 //
 // Kept from the old up-front choice: a software adapter on a small net (stepFlops below
-// FALLBACK_WORTH_FLOPS) is not even built; a CPU win is remembered and not re-measured.
+// fallbackWorthFlops: any net the CPU takes when it runs its WebAssembly kernels) is not even built;
+// a CPU win is remembered and not re-measured.
 import type { TrainingBackend } from './backend';
+import { CPU_NAME_TS } from './cpu/backend';
 import type { BackendStatus, Calibration } from './protocol';
 import {
   type BackendFactories,
@@ -18,7 +20,7 @@ import {
   cpuFallbackMessage,
   cpuWinsMessage,
   FALLBACK_MARGIN,
-  FALLBACK_WORTH_FLOPS,
+  fallbackWorthFlops,
   fmt,
   gpuFailureReason,
   gpuWinsMessage,
@@ -39,6 +41,12 @@ export interface ProbeHost {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** The status changed (and a notice, when the runs moved): tell the page. */
   changed(notice: string | null): void;
+  /**
+   * Resolves once no Play waits for its first step to reach the page. The probe's parts that load the
+   * worker's thread or the cores (GPU build and compile, the side measurements, the move) wait for it:
+   * "Play to first step drawn" must never pay for the probe.
+   */
+  firstStepShown(): Promise<void>;
 }
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -85,24 +93,30 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
     if (!factories.gpu) return;
     gpu = await factories.gpu();
     if (!host.alive()) return giveUp();
-    if (!cached && gpu.info.fallbackAdapter && stepFlops(s.configs, s.dataset) < FALLBACK_WORTH_FLOPS) {
+    if (!cached && gpu.info.fallbackAdapter && stepFlops(s.configs, s.dataset) < fallbackWorthFlops(cpuInfo)) {
       // A software adapter on a small net: compiling its kernels alone takes seconds there, and it cannot win.
       const info = gpu.info;
       giveUp();
+      await host.firstStepShown();
       const cpuSpeed = await cpuStepsPerSec(s, factories);
       if (!host.alive()) return;
       const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
-      const message = `CPU engine: the only WebGPU adapter is a software one (${info.name}), far slower than the CPU engine on a network this small (CPU ${fmt(cpuSpeed)} steps/s).`;
+      const where = cpuInfo.name === CPU_NAME_TS ? 'on a network this small' : 'with its WebAssembly SIMD kernels';
+      const message = `CPU engine: the only WebGPU adapter is a software one (${info.name}), far slower than the CPU engine ${where} (CPU ${fmt(cpuSpeed)} steps/s).`;
       setStatus(s, cpuInfo, { reason: 'fallback-adapter', message, calibration });
       return host.changed(null);
     }
+    await host.firstStepShown();
+    if (!host.alive()) return giveUp();
     await gpu.build(structuredClone(s.configs), s.dataset, s.init);
     if (!host.alive()) return giveUp();
+    await host.firstStepShown();
     let calibration: Calibration;
     if (cached?.kind === 'webgpu') calibration = cached.calibration;
     else {
       const gpuSpeed = await measureSpeed(gpu);
       if (!host.alive()) return giveUp();
+      await host.firstStepShown();
       const cpuSpeed = await cpuStepsPerSec(s, factories);
       if (!host.alive()) return giveUp();
       calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: gpuSpeed, ms: performance.now() - t0 };
@@ -117,6 +131,7 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
     }
     cache.set(key, { kind: 'webgpu', calibration, gpu: gpu.info });
     const next: TrainingBackend = gpu;
+    await host.firstStepShown();
     await host.exclusive(async () => {
       if (!host.alive()) return giveUp();
       // The session's runs as they are now (hyperparameters changed live since the build included).

@@ -1,11 +1,13 @@
 // Backend choice and device-loss recovery, with a GPU double (testDoubles.ts) standing in for
 // WebGPU: the real adapter is exercised by e2e/worker.spec.ts in Chromium.
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/engine';
+import { type Dataset, defaultConfig } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
+import { CPU_NAME_TS, CPU_NAME_WASM } from './cpu/backend';
 import { MAX_RECREATES } from './recover';
+import { FALLBACK_WORTH_FLOPS, fallbackWorthFlops, stepFlops } from './select';
 import { TrainerService } from './service';
-import { DeviceDouble, serviceWithLog, stepsOf, waitFor } from './testDoubles';
+import { DeviceDouble, serviceWithLog, sleep, stepsOf, waitFor } from './testDoubles';
 
 const small = (): TrainConfig => {
   const c = defaultConfig();
@@ -27,6 +29,31 @@ describe('backend choice', () => {
     expect(b.calibration?.cpuStepsPerSec).toBeGreaterThan(0);
     expect(b.calibration?.gpuStepsPerSec).toBeNull();
     expect(b.message).toMatch(/software one \(test adapter\)/);
+  });
+
+  it("'auto' does not build a software adapter against the WebAssembly CPU engine even on a net above FALLBACK_WORTH_FLOPS", async () => {
+    const c = small();
+    c.model.hidden = [512, 512].map((units) => ({ units, activation: 'tanh' as const, dropout: 0, batchNorm: false }));
+    c.batchSize = 64;
+    const { svc } = serviceWithLog(async () => new DeviceDouble(5, true));
+    const r = await svc.create([c]);
+    if (!r.ok) throw new Error(r.message);
+    await svc.testProbed();
+    const st = await svc.getStatus();
+    const b = st.backend!;
+    expect(b.name).toBe(CPU_NAME_WASM);
+    // above the TypeScript engine's bound, so only the WebAssembly kernels' bound keeps it unbuilt
+    expect(stepFlops([c], { nTrain: 200, inputDim: 2, outputDim: 2 } as Dataset)).toBeGreaterThan(FALLBACK_WORTH_FLOPS);
+    expect(b).toMatchObject({ kind: 'cpu', reason: 'fallback-adapter' });
+    expect(b.calibration?.gpuStepsPerSec).toBeNull();
+    expect(b.message).toMatch(
+      /software one \(test adapter\), far slower than the CPU engine with its WebAssembly SIMD kernels/,
+    );
+    // the TypeScript engine keeps the old bound
+    expect(fallbackWorthFlops({ kind: 'cpu', name: CPU_NAME_TS, fallbackAdapter: false })).toBe(FALLBACK_WORTH_FLOPS);
+    expect(fallbackWorthFlops({ kind: 'cpu', name: CPU_NAME_WASM, fallbackAdapter: false })).toBeGreaterThan(
+      stepFlops([c], { nTrain: 200, inputDim: 2, outputDim: 2 } as Dataset),
+    );
   });
 
   it("'auto' measures both on the side and keeps the faster; the run trains meanwhile, untouched by the measuring", async () => {
@@ -96,6 +123,37 @@ describe('backend choice', () => {
     // Once the device is there and measured faster, the run moves at the step it had reached.
     expect((await slow.getStatus()).backend).toMatchObject({ kind: 'webgpu', movedAtStep: 30 });
     expect((await slow.step(10)).runs[0].step).toBe(40);
+  });
+
+  it("'auto': Play's first step reaches the page before the probe builds, measures or moves anything", async () => {
+    // The CPU engine takes 50 ms a call, the device is there after 20 ms: without the wait
+    // (TrainerCore.firstStepShown) the GPU build would start while the first step is still training.
+    const events: string[] = [];
+    class LoggedGpu extends DeviceDouble {
+      override async build(...args: Parameters<DeviceDouble['build']>) {
+        events.push('gpu build');
+        return super.build(...args);
+      }
+    }
+    const svc = new TrainerService({
+      factories: {
+        cpu: () => new DeviceDouble(50, false, 'cpu'),
+        gpu: async () => {
+          await sleep(20);
+          return new LoggedGpu(0, false);
+        },
+      },
+    });
+    void svc.subscribe((u) => {
+      if (u.metrics.some((m) => m.step.length > 0) && !events.includes('first step')) events.push('first step');
+    });
+    const r = await svc.create([small()]);
+    if (!r.ok) throw new Error(r.message);
+    await svc.start();
+    await svc.testProbed();
+    await svc.pause();
+    expect(events.slice(0, 2)).toEqual(['first step', 'gpu build']);
+    expect((await svc.getStatus()).backend).toMatchObject({ kind: 'webgpu', reason: 'calibrated' });
   });
 
   it('forced choices are obeyed, and a forced WebGPU without WebGPU falls back with the reason', async () => {
