@@ -42,7 +42,7 @@ import {
   optimizerStep,
   type ParamSegment,
 } from './optim';
-import { optimizerSpec } from './optimizers/registry';
+import { appliedLr, optimizerSpec } from './optimizers/registry';
 import { applyPreprocess } from './preprocess';
 import { initStreamSeed, Rng, streamSeed } from './rng';
 import { type RunSnapshot, SNAPSHOT_VERSION, validateSnapshot } from './snapshot';
@@ -202,7 +202,7 @@ export class Run {
     rec.loss[i] = r.loss;
     rec.dataLoss[i] = r.dataLoss;
     rec.batchAcc[i] = ds.kind === 'classification' ? r.correct / B : Number.NaN;
-    rec.lr[i] = lr;
+    rec.lr[i] = appliedLr(cfg.optimizer, this.opt.t + 1, lr); // as applied (Schedule-Free: its warm-up lr)
     // per-layer norms are float32 values, as the GPU computes them
     for (const l of layout.layers) rec.gradNorm[i * L + l.index] = Math.fround(l2Norm(g, l.w, l.outDim * l.inDim));
     if (this.loop.observeLoss(r.dataLoss) || !Number.isFinite(Math.fround(r.loss))) return this.diverged(i);
@@ -264,7 +264,7 @@ export class Run {
     rec.trainAcc[j] = train.acc;
     rec.valLoss[j] = val.loss;
     rec.valAcc[j] = val.acc;
-    rec.lr[j] = this.loop.nextLr();
+    rec.lr[j] = appliedLr(this.cfg.optimizer, this.opt.t + 1, this.loop.nextLr()); // the next step's
     rec.bestEpoch[j] = e.bestEpoch;
     rec.improved[j] = e.improved ? 1 : 0;
   }

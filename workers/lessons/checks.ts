@@ -4,6 +4,8 @@
 // on whichever backend trained it). Thresholds are the numbers the lessons' texts state (ln C, the
 // 1e-3 band, "over two thirds"). A lesson without an entry has no run-based claim (its arena claims
 // are checked by its test with the engine alone).
+
+import { appliedLr } from '../../src/engine/optimizers/registry';
 import { epochCol, lastEpoch, median, ratioCol, stepLr, tail, weightStats } from './measures';
 import { type LessonResult, type PresetResult, presetById } from './runner';
 
@@ -273,7 +275,11 @@ const CHECKS: Record<string, Checks> = {
   'schedule-free': (_, id) => {
     const cosine = lastEpoch(id('cosine'), 'trainLoss');
     const sf = id('schedulefree');
-    const rates = new Set(stepLr(sf));
+    // the lr it applied (recorded as applied): its own linear warm-up eps0 min(1, t/W), then eps0 flat
+    const applied = (t: number) => Math.fround(appliedLr(sf.cfg.optimizer, t, sf.cfg.optimizer.lr));
+    const lrs = stepLr(sf);
+    const W = sf.cfg.optimizer.warmupSteps;
+    const rates = new Set(lrs.slice(W));
     return [
       below(
         'Schedule-Free at a constant rate ends within 10% of the cosine schedule',
@@ -287,8 +293,8 @@ const CHECKS: Record<string, Checks> = {
         f(lastEpoch(id('constant'), 'trainLoss') / cosine),
       ),
       check(
-        'Schedule-Free used ε0 = 0.1 at every step',
-        rates.size === 1 && rates.has(Math.fround(0.1)),
+        `Schedule-Free used ε0 = 0.1 at every step after its ${W}-step warm-up (ε0·t/${W} before)`,
+        rates.size === 1 && rates.has(Math.fround(0.1)) && lrs.every((x, i) => x === applied(i + 1)),
         [...rates].map((x) => f(x)).join(', '),
       ),
       below('the cosine ran down to 0', lastEpoch(id('cosine'), 'lr'), 1e-3),

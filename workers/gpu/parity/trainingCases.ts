@@ -69,6 +69,33 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
   },
   dropout: { patch: layers({ dropout: 0.2 }) },
   batchnorm: { patch: both(layers({ batchNorm: true, activation: 'relu' }), optimizerCase('momentum', 0.05)) },
+  // Schedule-Free: trained at y, evaluated at x (epoch ends, evaluate, predict: workers/gpu/evalPoint.ts)
+  // with batch-norm statistics recomputed there, its own warm-up under an ignored cosine schedule,
+  // racing Adam and Lion in one dispatch (OPT_EACH_RUN); then a live switch to it (z starts at the
+  // current weights) and early stopping that restores its best x
+  'schedulefree-bn': {
+    patch: layers({ batchNorm: true, activation: 'relu' }),
+    runs: [
+      optimizerCase('schedulefree', 0.02, { optimizer: { warmupSteps: 30 }, ...COSINE_150 }),
+      optimizerCase('schedulefree', 0.01, { optimizer: { beta1: 0.95, weightDecay: 1e-3 }, reg: { l1: 1e-3 } }),
+      optimizerCase('adam', 0.01),
+      optimizerCase('lion', 0.002),
+    ],
+  },
+  'schedulefree-live': {
+    runs: [optimizerCase('adam', 0.01), optimizerCase('schedulefree', 0.01, { optimizer: { warmupSteps: 20 } })],
+    midway: patch({ optimizer: { name: 'schedulefree', warmupSteps: 20 } }),
+  },
+  'schedulefree-stop': {
+    patch: layers({ batchNorm: true }),
+    runs: [
+      optimizerCase('schedulefree', 0.02, {
+        earlyStop: { enabled: true, patience: 2, minDelta: 0.02, restoreBest: true },
+      }),
+      optimizerCase('schedulefree', 0.01, { schedule: { kind: 'plateau', patience: 1 }, maxEpochs: 12 }),
+      optimizerCase('adam', 0.01),
+    ],
+  },
   // compare mode: six runs, each its own optimizer and regularization, one set of dispatches
   compare: {
     runs: [
