@@ -28,6 +28,7 @@ const LessonsPanel = lazyNamed(() => import('./components/lessons/LessonsPanel')
 const ArenaView = lazyNamed(() => import('./components/arena/ArenaView'), 'ArenaView');
 const KeptRunsPanel = lazyNamed(() => import('./components/KeptRunsPanel'), 'KeptRunsPanel');
 const CompareView = lazyNamed(() => import('./components/compare/CompareView'), 'CompareView');
+const SweepView = lazyNamed(() => import('./components/sweep/SweepView'), 'SweepView');
 
 /** The two columns of views, laid out from the panel list (components/panels.tsx). */
 function Views() {
@@ -118,7 +119,7 @@ export function App() {
             <aside className="sidebar" aria-label="Configuration">
               <DataPanel />
               <NetworkBuilder />
-              {view !== 'compare' && <OptimizerPanel />}
+              {view === 'train' && <OptimizerPanel />}
               <SchedulePanel />
               <RegularizationPanel />
               <EarlyStopPanel />
@@ -131,6 +132,10 @@ export function App() {
           {view === 'compare' ? (
             <OnDemand what="the comparison">
               <CompareView />
+            </OnDemand>
+          ) : view === 'sweep' ? (
+            <OnDemand what="the sweep">
+              <SweepView />
             </OnDemand>
           ) : (
             <Views />

@@ -23,6 +23,7 @@ describe('a sweep trained together', () => {
       lrCount: 8,
       extra: null,
       metric: 'final',
+      epochs: 3,
     };
     const cells = sweepCells(s);
     const cfgs = cells.map((c) => cellConfig(base, c, s));

@@ -12,13 +12,24 @@
 // - the extra axis applies only to optimizers whose rule uses it (momentum: not for Adam);
 //   the others get one row (extra = null). Batch size is not a sweep axis here: the runs of one
 //   backend share one batch size (workers/validate.ts).
-import { optimizerSpec } from '../engine/optimizers/registry';
+// - every cell trains `epochs` epochs (its maxEpochs); everything else is the playground's config.
+// Parsing (URL, the view's fields) never throws: each bad field is named (`sweep.lrCount`, ...)
+// and replaced by the default's; the URL form is in sweepHash.ts.
+import { describeValue, type Notice } from '../config/schema';
+import { hyperDef } from '../engine/optimizers/hypers';
+import { OPTIMIZER_NAMES, optimizerSpec } from '../engine/optimizers/registry';
 import type { OptimizerName, TrainConfig } from '../engine/types';
 
 export const MIN_LRS = 6;
 export const MAX_LRS = 16;
 export const SWEEP_AXES = ['momentum', 'beta2', 'weightDecay'] as const;
 export type SweepAxis = (typeof SWEEP_AXES)[number];
+/** Values of the extra axis: 2 to 6. */
+export const MIN_EXTRA = 2;
+export const MAX_EXTRA = 6;
+export const MAX_SWEEP_EPOCHS = 1000;
+/** Most runs one backend trains together (workers/validate.ts MAX_RUNS; the page may not import it). */
+export const MAX_SWEEP_RUNS = 256;
 
 export interface SweepConfig {
   optimizers: OptimizerName[];
@@ -27,6 +38,21 @@ export interface SweepConfig {
   lrCount: number;
   extra: { key: SweepAxis; values: number[] } | null;
   metric: 'final' | 'best';
+  /** Epochs every cell trains (its maxEpochs). */
+  epochs: number;
+}
+
+/** Three classics over three decades: SGD, heavy ball, Adam at 8 lrs from 0.001 to 1, 20 epochs. */
+export function defaultSweepConfig(): SweepConfig {
+  return {
+    optimizers: ['sgd', 'momentum', 'adam'],
+    lrMin: 1e-3,
+    lrMax: 1,
+    lrCount: 8,
+    extra: null,
+    metric: 'final',
+    epochs: 20,
+  };
 }
 
 export interface SweepCell {
@@ -66,7 +92,13 @@ export function cellConfig(base: TrainConfig, cell: SweepCell, s: SweepConfig): 
   const c = structuredClone(base);
   c.optimizer = { ...c.optimizer, name: cell.optimizer, lr: cell.lr };
   if (cell.extra !== null && s.extra) c.optimizer[s.extra.key] = cell.extra;
+  c.maxEpochs = s.epochs;
   return c;
+}
+
+/** Every run of a sweep, in cell order (run i = cell i). */
+export function sweepConfigs(base: TrainConfig, s: SweepConfig): TrainConfig[] {
+  return sweepCells(s).map((c) => cellConfig(base, c, s));
 }
 
 /** A cell's value from its run's per-epoch validation losses and whether it diverged. */
@@ -124,4 +156,124 @@ export function sweepCsv(s: SweepConfig, cells: readonly SweepCell[], results: r
     return [c.optimizer, String(c.lr), c.extra === null ? '' : String(c.extra), v, r?.diverged ? '1' : '0'].join(',');
   });
   return `${[head.join(','), ...rows].join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing (URL, the view's fields). Never throws; every bad field is replaced and named.
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const LR = hyperDef('lr');
+
+/** Reads a sweep from any value; bad fields take the default's value, each with a notice naming it. */
+export function parseSweepConfig(raw: unknown): { sweep: SweepConfig; notices: Notice[] } {
+  const def = defaultSweepConfig();
+  const notices: Notice[] = [];
+  if (raw === undefined) return { sweep: def, notices };
+  if (!isObj(raw)) {
+    notices.push({ path: 'sweep', message: `${describeValue(raw)} is not a sweep; using the default` });
+    return { sweep: def, notices };
+  }
+  const bad = (field: string, message: string) => notices.push({ path: `sweep.${field}`, message });
+  const out: SweepConfig = { ...def };
+
+  if (raw.optimizers !== undefined) {
+    const list = Array.isArray(raw.optimizers) ? raw.optimizers : [raw.optimizers];
+    const names: OptimizerName[] = [];
+    for (const n of list) {
+      if (typeof n !== 'string' || !(OPTIMIZER_NAMES as readonly string[]).includes(n))
+        bad('optimizers', `${describeValue(n)} is not an optimizer (one of ${OPTIMIZER_NAMES.join(', ')}); left out`);
+      else if (names.includes(n as OptimizerName)) bad('optimizers', `${n} is listed twice; once is enough`);
+      else names.push(n as OptimizerName);
+    }
+    if (names.length > 0) out.optimizers = names;
+    else bad('optimizers', `no optimizer to sweep; using ${def.optimizers.join(', ')}`);
+  }
+
+  const lrOk = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= LR.min && v <= LR.max;
+  const lrWhy = (v: unknown) => `${describeValue(v)} is not a learning rate from ${LR.min} to ${LR.max}`;
+  let lrMin = def.lrMin;
+  let lrMax = def.lrMax;
+  if (raw.lrMin !== undefined) {
+    if (lrOk(raw.lrMin)) lrMin = raw.lrMin;
+    else bad('lrMin', `${lrWhy(raw.lrMin)}; using ${def.lrMin}`);
+  }
+  if (raw.lrMax !== undefined) {
+    if (lrOk(raw.lrMax)) lrMax = raw.lrMax;
+    else bad('lrMax', `${lrWhy(raw.lrMax)}; using ${def.lrMax}`);
+  }
+  if (lrMin < lrMax) Object.assign(out, { lrMin, lrMax });
+  else
+    bad('lrMax', `the largest lr (${lrMax}) must be above the smallest (${lrMin}); using ${def.lrMin} to ${def.lrMax}`);
+
+  if (raw.lrCount !== undefined) {
+    const n = raw.lrCount;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= MIN_LRS && n <= MAX_LRS) out.lrCount = n;
+    else
+      bad(
+        'lrCount',
+        `${describeValue(n)} is not a whole number of learning rates from ${MIN_LRS} to ${MAX_LRS}; using ${def.lrCount}`,
+      );
+  }
+
+  if (raw.epochs !== undefined) {
+    const n = raw.epochs;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_SWEEP_EPOCHS) out.epochs = n;
+    else
+      bad(
+        'epochs',
+        `${describeValue(n)} is not a whole number of epochs from 1 to ${MAX_SWEEP_EPOCHS}; using ${def.epochs}`,
+      );
+  }
+
+  if (raw.metric !== undefined) {
+    if (raw.metric === 'final' || raw.metric === 'best') out.metric = raw.metric;
+    else bad('metric', `${describeValue(raw.metric)} is not final or best; using ${def.metric}`);
+  }
+
+  if (raw.extra !== undefined && raw.extra !== null) out.extra = parseExtra(raw.extra, out.optimizers, bad);
+
+  const runs = sweepCells(out).length;
+  if (runs > MAX_SWEEP_RUNS) {
+    notices.push({
+      path: 'sweep',
+      message: `${runs} runs; at most ${MAX_SWEEP_RUNS} train together (fewer optimizers, lr values or extra values); using the default sweep`,
+    });
+    return { sweep: def, notices };
+  }
+  return { sweep: out, notices };
+}
+
+function parseExtra(
+  raw: unknown,
+  optimizers: readonly OptimizerName[],
+  bad: (field: string, message: string) => void,
+): SweepConfig['extra'] {
+  if (!isObj(raw) || typeof raw.key !== 'string' || !(SWEEP_AXES as readonly string[]).includes(raw.key)) {
+    const key = isObj(raw) ? raw.key : raw;
+    bad('extra', `${describeValue(key)} is not a sweep axis (one of ${SWEEP_AXES.join(', ')}); no extra axis`);
+    return null;
+  }
+  const key = raw.key as SweepAxis;
+  const h = hyperDef(key);
+  if (!optimizers.some((o) => optimizerSpec(o).hypers.includes(key))) {
+    bad('extra', `none of ${optimizers.join(', ')} uses ${key}; no extra axis`);
+    return null;
+  }
+  const list = Array.isArray(raw.values) ? raw.values : [];
+  const values: number[] = [];
+  list.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < h.min || v > h.max)
+      bad(`extra.${key}[${i}]`, `${describeValue(v)} is not a ${key} from ${h.min} to ${h.max}; left out`);
+    else if (values.includes(v)) bad(`extra.${key}[${i}]`, `${v} is listed twice; once is enough`);
+    else values.push(v);
+  });
+  if (values.length < MIN_EXTRA || values.length > MAX_EXTRA) {
+    bad(
+      `extra.${key}`,
+      `${values.length} usable values; an extra axis takes ${MIN_EXTRA} to ${MAX_EXTRA}; no extra axis`,
+    );
+    return null;
+  }
+  return { key, values: values.sort((a, b) => a - b) };
 }

@@ -4,6 +4,7 @@
 
 import { shallow } from 'zustand/shallow';
 import type { RunSetup, TrainerStatus } from '../../workers/protocol';
+import { MIN_LRS } from '../compare/sweep';
 import { OPTIMIZER_LABELS } from '../config/labels';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
@@ -72,9 +73,15 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
 /** States a run cannot leave without a reset, in the order the race summary lists them. */
 const ENDED = ['diverged', 'early-stopped', 'finished'] as const;
 
-/** "6 optimizers", or with a seed band "4 optimizers × 5 seeds" (the runs differ in model.initSeed). */
+/**
+ * "6 optimizers", or with a seed band "4 optimizers × 5 seeds" (the runs differ in model.initSeed),
+ * or for a sweep (one seed, at least MIN_LRS runs per optimizer) "24 runs · 3 optimizers".
+ */
 function raceSize(configs: readonly TrainConfig[]): string {
   const seeds = new Set(configs.map((c) => c.model.initSeed)).size;
+  const names = new Set(configs.map((c) => c.optimizer.name)).size;
+  const perName = configs.length / names;
+  if (seeds === 1 && perName >= MIN_LRS) return `${configs.length} runs · ${names} optimizers`;
   const n = configs.length / seeds;
   return seeds > 1 && Number.isInteger(n) ? `${n} optimizers × ${seeds} seeds` : `${configs.length} optimizers`;
 }
@@ -188,7 +195,7 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
   send(useStore.getState().config);
   const unsubConfig = useStore.subscribe((s) => s.config, send);
   const unsubCompare = useStore.subscribe(
-    (s) => [s.compare.view, s.compare.compare] as const,
+    (s) => [s.compare.view, s.compare.compare, s.sweep.config] as const,
     () => send(useStore.getState().config),
     { equalityFn: shallow },
   );
