@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../engine/defaults';
 import { OPTIMIZER_NAMES } from '../engine/types';
-import {
-  bestCells,
-  type CellResult,
-  cellConfig,
-  cellResult,
-  lrGrid,
-  type SweepConfig,
-  sweepCells,
-  sweepCsv,
-  sweepLines,
-} from './sweep';
+import { type CellResult, cellConfig, lrGrid, type SweepConfig, sweepCells } from './sweep';
+import { bestCells, cellResult, sweepCsv, sweepLines } from './sweepResults';
 
 const sweep = (over: Partial<SweepConfig> = {}): SweepConfig => ({
   optimizers: ['sgd', 'momentum', 'adam'],

@@ -1,8 +1,8 @@
 // The sweep in the link: what is written reads back as the same sweep (and display), and every
 // bad part of a hand-edited link is named by its field and replaced, never silently dropped.
 import { describe, expect, it } from 'vitest';
-import { defaultSweepConfig, MAX_SWEEP_RUNS, parseSweepConfig, type SweepConfig, sweepCells } from './sweep';
-import { decodeSweep, encodeSweep } from './sweepHash';
+import { defaultSweepConfig, encodeSweep, MAX_SWEEP_RUNS, type SweepConfig, sweepCells } from './sweep';
+import { decodeSweep, parseSweepConfig } from './sweepHash';
 
 const paths = (text: string) => decodeSweep(text).notices.map((n) => n.path);
 const message = (text: string, path: string) => decodeSweep(text).notices.find((n) => n.path === path)?.message ?? '';

@@ -96,8 +96,14 @@ export function compareHashExtras(s: Pick<CompareState, 'view' | 'compare'> = ge
   return s.view === 'compare' ? { view: s.view, compare: encodeCompare(s.compare) } : { view: s.view };
 }
 
-/** Apply the `view`, `compare` and `sweep` extras of a link; returns notices for bad values. */
-export function loadCompareExtras(extras: { view?: string; compare?: string; sweep?: string }): Notice[] {
+/**
+ * Apply the `view`, `compare` and `sweep` extras of a link; returns notices for bad values. The
+ * sweep's validator loads on demand: its notices go to `later` once it has been read.
+ */
+export function loadCompareExtras(
+  extras: { view?: string; compare?: string; sweep?: string },
+  later: (notices: Notice[]) => void = () => {},
+): Notice[] {
   const notices: Notice[] = [];
   let view: ViewName = 'train';
   if (extras.view !== undefined) {
@@ -114,7 +120,7 @@ export function loadCompareExtras(extras: { view?: string; compare?: string; swe
     compare = d.compare;
     notices.push(...d.notices);
   }
-  notices.push(...loadSweepExtra(extras.sweep));
+  if (extras.sweep !== undefined) void loadSweepExtra(extras.sweep).then(later);
   set({ view, compare, hidden: compare.slots.map(() => false) });
   return notices;
 }

@@ -15,7 +15,7 @@ function showNotices(notices: Notice[]): void {
 
 /** Start syncing (call after startPersistence). Returns a function that stops it. */
 export function startCompareSync(): () => void {
-  showNotices(loadCompareExtras(getHashExtras()));
+  showNotices(loadCompareExtras(getHashExtras(), showNotices));
   const write = () => {
     const e = compareHashExtras();
     setHashExtras({ view: e.view, compare: e.compare, sweep: e.sweep });
@@ -26,7 +26,7 @@ export function startCompareSync(): () => void {
     write,
     { equalityFn: shallow },
   );
-  const off = onHashExtras((e) => showNotices(loadCompareExtras(e)));
+  const off = onHashExtras((e) => showNotices(loadCompareExtras(e, showNotices)));
   return () => {
     unsub();
     off();

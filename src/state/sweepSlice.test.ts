@@ -7,7 +7,8 @@ import { cellConfig, defaultSweepConfig, sweepCells } from '../compare/sweep';
 import { defaultConfig } from '../engine/defaults';
 import { compareHashExtras, getCompare, loadCompareExtras, runConfigs, setCompareState } from './compareSlice';
 import { useStore } from './store';
-import { editSweep, getSweep, openCell, setSweepDisplay } from './sweepSlice';
+import { editSweep } from './sweepEdit';
+import { getSweep, openCell, setSweepDisplay } from './sweepSlice';
 
 describe('sweep slice', () => {
   beforeEach(() => {
@@ -27,7 +28,7 @@ describe('sweep slice', () => {
     });
   });
 
-  it('writes the sweep into the link in the sweep view only, and reads it back', () => {
+  it('writes the sweep into the link in the sweep view only, and reads it back', async () => {
     expect(
       editSweep({ optimizers: ['momentum', 'adam'], extra: { key: 'momentum', values: [0.5, 0.9] }, metric: 'best' }),
     ).toBe('');
@@ -38,17 +39,24 @@ describe('sweep slice', () => {
     useStore.setState({ sweep: { config: defaultSweepConfig(), display: 'heatmap' } });
     setCompareState({ view: 'train' });
     expect(compareHashExtras()).toEqual({});
-    expect(loadCompareExtras(extras)).toEqual([]);
+    let later: unknown = null;
+    expect(loadCompareExtras(extras, (n) => (later = n))).toEqual([]);
     expect(getCompare().view).toBe('sweep');
+    await expect.poll(() => later).toEqual([]);
     expect(getSweep()).toEqual(mine);
     expect(runConfigs(defaultConfig())).toHaveLength(8 + 2 * 8);
   });
 
-  it('a bad link part is named; a bad edit is refused with its field and nothing changes', () => {
-    const notices = loadCompareExtras({ view: 'sweep', sweep: 'sgd:lr_0.001_1_40:ep_20:final' });
-    expect(notices).toEqual([
-      { path: 'sweep.lrCount', message: '40 is not a whole number of learning rates from 6 to 16; using 8' },
-    ]);
+  it('a bad link part is named; a bad edit is refused with its field and nothing changes', async () => {
+    let notices: unknown = null;
+    expect(loadCompareExtras({ view: 'sweep', sweep: 'sgd:lr_0.001_1_40:ep_20:final' }, (n) => (notices = n))).toEqual(
+      [],
+    );
+    await expect
+      .poll(() => notices)
+      .toEqual([
+        { path: 'sweep.lrCount', message: '40 is not a whole number of learning rates from 6 to 16; using 8' },
+      ]);
     const before = getSweep().config;
     expect(editSweep({ lrCount: 17 })).toBe('sweep.lrCount: 17 is not a whole number of learning rates from 6 to 16');
     expect(editSweep({ lrMin: 2 })).toBe('sweep.lrMax: the largest lr (1) must be above the smallest (2)');

@@ -1,10 +1,9 @@
 // The hyperparameter sweep: the `sweep` slice of the page's store (store.ts) and its actions.
 // Its config lives in the URL (`view=sweep&sweep=sgd,adam:lr_0.001_1_8:ep_20:final`, written and
 // read through compareSlice's hash extras), so a reload or a shared link trains the same grid.
-// Edits go through parseSweepConfig, the validator the link uses: a bad value is refused with
-// the reason, and the sweep in use stays as it was.
-import { cellConfig, parseSweepConfig, type SweepConfig, sweepCells } from '../compare/sweep';
-import { decodeSweep, encodeSweep, type SweepDisplay } from '../compare/sweepHash';
+// The validator (compare/sweepHash.ts) loads on demand: a sweep link is read a moment after the
+// page starts, and the view's edits (sweepEdit.ts) load with the view.
+import { cellConfig, encodeSweep, type SweepConfig, type SweepDisplay, sweepCells } from '../compare/sweep';
 import type { Notice } from '../config/schema';
 import { commitConfig } from './actions';
 import { type SweepState, sliceAccess, useStore } from './store';
@@ -19,17 +18,9 @@ const compare = sliceAccess('compare');
 /** The sweep slice now (for code outside React). */
 export const getSweep = get;
 
-/**
- * Change part of the sweep. Returns '' when applied, else the first problem in words with its
- * field ("sweep.lrCount: 20 is not a whole number ..."), and nothing changes.
- */
-export function editSweep(patch: Partial<SweepConfig>): string {
-  const next = { ...get().config, ...patch };
-  const { sweep, notices } = parseSweepConfig(next);
-  if (notices.length > 0)
-    return `${notices[0].path}: ${notices[0].message.replace(/; (using|left out|no extra).*$/, '')}`;
-  set({ config: sweep });
-  return '';
+/** Replace the sweep (already validated: parseSweepConfig's output). */
+export function setSweepConfig(config: SweepConfig): void {
+  set({ config });
 }
 
 export function setSweepDisplay(display: SweepDisplay): void {
@@ -52,9 +43,13 @@ export function sweepHashExtra(s: SweepState = get()): string {
   return encodeSweep(s.config, s.display);
 }
 
-/** Apply the `sweep` extra of a link; returns notices for bad parts. */
-export function loadSweepExtra(text: string | undefined): Notice[] {
+/**
+ * Apply the `sweep` extra of a link (the validator loads first); resolves with the notices of its
+ * bad parts, each naming its field. Undefined (no sweep in the link): nothing changes.
+ */
+export async function loadSweepExtra(text: string | undefined): Promise<Notice[]> {
   if (text === undefined) return [];
+  const { decodeSweep } = await import('../compare/sweepHash');
   const d = decodeSweep(text);
   set({ config: d.sweep, display: d.display });
   return d.notices;

@@ -10,7 +10,8 @@ import * as d3 from 'd3';
 import type { Ref } from 'react';
 import type { RunStatusInfo } from '../../../workers/protocol';
 import { SLOT_COLORS } from '../../compare/colors';
-import { bestCells, type CellResult, type SweepCell, type SweepConfig, sweepLines } from '../../compare/sweep';
+import type { CellResult, SweepCell, SweepConfig } from '../../compare/sweep';
+import { bestCells, sweepLines } from '../../compare/sweepResults';
 import { hyperDef } from '../../engine/optimizers/hypers';
 import { OPTIMIZER_LABELS } from '../../engine/optimizers/registry';
 

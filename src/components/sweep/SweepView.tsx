@@ -17,15 +17,16 @@ import {
   type SweepConfig,
   sweepCells,
   sweepConfigs,
-  sweepCsv,
 } from '../../compare/sweep';
+import { sweepCsv } from '../../compare/sweepResults';
 import { DATASET_LABELS } from '../../config/labels';
 import { hyperDef } from '../../engine/optimizers/hypers';
 import { OPTIMIZER_LABELS, OPTIMIZER_NAMES, optimizerSpec } from '../../engine/optimizers/registry';
 import { svgElementToPng, svgText } from '../../export/chartImage';
 import { downloadBlob, downloadText } from '../../export/download';
 import { useStore } from '../../state/store';
-import { editSweep, openCell, setSweepDisplay, useSweep } from '../../state/sweepSlice';
+import { editSweep } from '../../state/sweepEdit';
+import { openCell, setSweepDisplay, useSweep } from '../../state/sweepSlice';
 import { pause, play, resetRun } from '../../state/trainerSync';
 import { CompareMode } from '../compare/CompareMode';
 import { lrText, palette, rowLabel, SweepHeatmap, SweepLineView, valueText } from './SweepChart';

@@ -4,7 +4,8 @@
 // runs exactly this sweep's configs (a changed sweep shows "building" until its runs exist).
 import { useEffect, useState } from 'react';
 import type { RunStatusInfo } from '../../../workers/protocol';
-import { type CellResult, cellResult, type SweepConfig } from '../../compare/sweep';
+import type { CellResult, SweepConfig } from '../../compare/sweep';
+import { cellResult } from '../../compare/sweepResults';
 import type { TrainConfig } from '../../engine/types';
 import { type RunBuffers, useRunBuffers } from '../../trainer/runBuffers';
 
