@@ -29,7 +29,7 @@ export interface SweepChartProps {
 }
 
 const FONT = 'system-ui, -apple-system, Segoe UI, sans-serif';
-const W = 760;
+const W = 640;
 const DASHES = ['', '7 4', '2 3', '10 3 2 3', '4 4', '1 5'];
 
 export interface Palette {
@@ -95,10 +95,14 @@ export function SweepHeatmap(p: SweepChartProps) {
   const lines = sweepLines(cells, results);
   const best = new Set(bestCells(cells, results).values());
   const n = s.lrCount;
-  const left = 150;
-  const right = 14;
+  // Room for the longest row name (about 6.3 px a character at 12 px).
+  const left = Math.min(
+    230,
+    Math.max(90, 14 + 6.3 * Math.max(...lines.map((l) => rowLabel(l.optimizer, l.extra, s).length))),
+  );
+  const right = 10;
   const top = 48;
-  const rowH = 28;
+  const rowH = lines.length <= 4 ? 40 : lines.length <= 8 ? 32 : 24;
   const cellW = (W - left - right) / n;
   const rotate = cellW < 46;
   const axisH = rotate ? 58 : 34;
@@ -106,7 +110,7 @@ export function SweepHeatmap(p: SweepChartProps) {
   const legendY = top + plotH + axisH + 14;
   const H = legendY + 58;
   const { color, domain } = valueScale(results.map((r) => r.value));
-  const legendW = 300;
+  const legendW = 250;
   const legendScale = (domain[0] > 0 ? d3.scaleLog() : d3.scaleLinear()).domain(domain).range([0, legendW]);
   const ticks = legendScale.ticks(4);
   const legendTicks = (ticks.length > 6 ? legendScale.ticks(2) : ticks).filter((t) => t >= domain[0] && t <= domain[1]);
@@ -307,7 +311,7 @@ export function SweepHeatmap(p: SweepChartProps) {
           validation loss ({valueText(domain[0])} to {valueText(domain[1])}
           {domain[0] > 0 ? ', log scale' : ''}; low is bright)
         </text>
-        <g transform={`translate(${legendW + 26},0)`}>
+        <g transform={`translate(${legendW + 20},0)`}>
           <rect width={16} height={12} fill={pal.diverged} />
           <path d="M3,1l10,10M13,1l-10,10" stroke={pal.cross} strokeWidth={2} />
           <text x={22} y={10} fontSize={11} fill={pal.text} fontFamily={FONT}>
@@ -317,8 +321,8 @@ export function SweepHeatmap(p: SweepChartProps) {
           <text x={22} y={30} fontSize={11} fill={pal.text} fontFamily={FONT}>
             best of its optimizer
           </text>
-          <rect x={150} width={16} height={12} fill="none" stroke={pal.pending} strokeDasharray="3 3" />
-          <text x={172} y={10} fontSize={11} fill={pal.text} fontFamily={FONT}>
+          <rect x={130} width={16} height={12} fill="none" stroke={pal.pending} strokeDasharray="3 3" />
+          <text x={152} y={10} fontSize={11} fill={pal.text} fontFamily={FONT}>
             no value yet
           </text>
         </g>
@@ -335,7 +339,7 @@ export function SweepLineView(p: SweepChartProps) {
   const m = { l: 62, r: 14, t: 48, b: 44 };
   const strip = 22; // the "diverged" strip above the plot
   const legendRows = Math.ceil(lines.length / 4);
-  const H = 400 + legendRows * 18;
+  const H = 380 + legendRows * 18;
   const plotBottom = H - m.b - legendRows * 18 - 8;
   const x = d3
     .scaleLog()
@@ -368,7 +372,7 @@ export function SweepLineView(p: SweepChartProps) {
       onMouseLeave={() => p.onHover(null, 0, 0)}
     >
       <text x={0} y={18} fontSize={15} fontWeight={600} fill={pal.text} fontFamily={FONT}>
-        {metricWord} validation loss after {s.epochs} epoch{s.epochs === 1 ? '' : 's'} against learning rate
+        {metricWord} validation loss after {s.epochs} epoch{s.epochs === 1 ? '' : 's'} vs learning rate
       </text>
       <text x={0} y={36} fontSize={11.5} fill={pal.muted} fontFamily={FONT}>
         {p.subtitle}
@@ -466,7 +470,7 @@ export function SweepLineView(p: SweepChartProps) {
           const col = li % 4;
           const row = Math.floor(li / 4);
           return (
-            <g key={`${l.optimizer}|${l.extra}`} transform={`translate(${col * 170},${row * 18})`}>
+            <g key={`${l.optimizer}|${l.extra}`} transform={`translate(${col * 140},${row * 18})`}>
               <line
                 x1={0}
                 x2={22}
@@ -483,8 +487,8 @@ export function SweepLineView(p: SweepChartProps) {
           );
         })}
       </g>
-      <text x={W - m.r} y={H - legendRows * 18 - 4} textAnchor="end" fontSize={10.5} fill={pal.muted} fontFamily={FONT}>
-        ring: best lr of the optimizer
+      <text x={W - m.r} y={H - 4} textAnchor="end" fontSize={10.5} fill={pal.muted} fontFamily={FONT}>
+        ring: each optimizer's best lr
       </text>
     </svg>
   );

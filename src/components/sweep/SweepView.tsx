@@ -190,9 +190,6 @@ function SweepSettings({ s }: { s: SweepConfig }) {
           apply={(lrCount) => editSweep({ lrCount })}
         />
       </div>
-      <p className="muted small">
-        Log-spaced: lr<sub>i</sub> = from · (to/from)<sup>i/(n−1)</sup>, rounded to 3 significant digits.
-      </p>
       <div className="sweep-row">
         <label className="sweep-field">
           <span>Extra axis</span>
@@ -229,10 +226,8 @@ function SweepSettings({ s }: { s: SweepConfig }) {
         </span>
       )}
       <ExtraValues s={s} />
-      <p className="muted small">
-        The extra axis multiplies only the optimizers whose rule reads it (momentum: Momentum, Nesterov; β₂: the Adam
-        family; weight decay: AdamW, Lion, LAMB). Batch size is not an axis: the runs trained together in one backend
-        share one batch size (set it in the sidebar). At most {MAX_SWEEP_RUNS} runs.
+      <p className="muted small" data-testid="sweep-batch-note">
+        Batch size is not an axis: the runs trained together in one backend share one batch size (the sidebar's).
       </p>
       <div className="sweep-row">
         <fieldset className="segmented" aria-label="Cell value">
@@ -243,11 +238,20 @@ function SweepSettings({ s }: { s: SweepConfig }) {
           ))}
         </fieldset>
       </div>
-      <p className="muted small">
-        Final: the validation loss after the last epoch; best: its minimum over the epochs. A run that diverged has no
-        value (marked), whatever it reached before. Everything else (data, network, initial weights, batch size,
-        schedule, regularization and the optimizers' other settings) is the playground's.
-      </p>
+      <details className="muted small sweep-how">
+        <summary>How the sweep is made</summary>
+        <p>
+          Learning rates are log-spaced: lr<sub>i</sub> = from · (to/from)<sup>i/(n−1)</sup>, rounded to 3 significant
+          digits. The extra axis multiplies only the optimizers whose rule reads it (momentum: Momentum, Nesterov; β₂:
+          the Adam family; weight decay: AdamW, Lion, LAMB); at most {MAX_SWEEP_RUNS} runs.
+        </p>
+        <p>
+          Final: the validation loss after the last epoch; best: its minimum over the epochs. A run that diverged has no
+          value (marked), whatever it reached before. Everything else (data, network, initial weights, batch size,
+          schedule, regularization and the optimizers' other settings) is the playground's; every run trains on the same
+          minibatches from the same initial weights.
+        </p>
+      </details>
     </section>
   );
 }
