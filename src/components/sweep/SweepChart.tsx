@@ -112,8 +112,11 @@ export function SweepHeatmap(p: SweepChartProps) {
   const { color, domain } = valueScale(results.map((r) => r.value));
   const legendW = 250;
   const legendScale = (domain[0] > 0 ? d3.scaleLog() : d3.scaleLinear()).domain(domain).range([0, legendW]);
-  const ticks = legendScale.ticks(4);
-  const legendTicks = (ticks.length > 6 ? legendScale.ticks(2) : ticks).filter((t) => t >= domain[0] && t <= domain[1]);
+  // Log ticks crowd at each decade's top: keep those at least 30 px from the last one kept.
+  const legendTicks: number[] = [];
+  for (const t of legendScale.ticks(6).filter((v) => v >= domain[0] && v <= domain[1]))
+    if (legendTicks.length === 0 || legendScale(t) - legendScale(legendTicks[legendTicks.length - 1]) >= 30)
+      legendTicks.push(t);
   // cell index by (row, column): rows follow sweepLines' order, which is the cells' order.
   let k = 0;
   const grid = lines.map((l) => l.lrs.map(() => k++));
@@ -433,8 +436,9 @@ export function SweepLineView(p: SweepChartProps) {
               const i = index[li][j];
               const r = results[i];
               if (r?.diverged) {
+                // Each line's crosses at its own height in the strip, so crosses at one lr do not hide each other.
                 const cx = x(lr);
-                const cy = m.t + strip / 2;
+                const cy = m.t + strip / 2 + (li - (lines.length - 1) / 2) * Math.min(6, 16 / lines.length);
                 return (
                   // biome-ignore lint/a11y/noStaticElementInteractions: hover shows the tooltip; the heatmap's cells are the keyboard path
                   <g key={lr} onMouseMove={hoverAt(i)} onClick={() => p.onOpen(i)} style={{ cursor: 'pointer' }}>
