@@ -83,7 +83,18 @@ export function valueScale(values: readonly number[]): { color: (v: number) => s
   return { color: (v) => d3.interpolateViridis(1 - Math.min(1, Math.max(0, t(v)))), domain: [lo, hi] };
 }
 
-const inkOn = (fill: string) => ((d3.hsl(fill).l ?? 0) > 0.55 ? '#10131a' : '#ffffff');
+/** Relative luminance (WCAG) of a CSS colour. */
+function luminance(c: string): number {
+  const { r, g, b } = d3.rgb(c);
+  const lin = (v: number) => {
+    const x = v / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+/** Near-black (#10131a, luminance 0.0065) or white, whichever contrasts more with the fill (WCAG ratio). */
+const inkOn = (fill: string) =>
+  (luminance(fill) + 0.05) / 0.0565 > 1.05 / (luminance(fill) + 0.05) ? '#10131a' : '#ffffff';
 
 function stateText(r: RunStatusInfo | undefined): string {
   return r?.state ?? '';
@@ -126,7 +137,7 @@ export function SweepHeatmap(p: SweepChartProps) {
       ref={p.svgRef}
       viewBox={`0 0 ${W} ${H}`}
       width="100%"
-      role="img"
+      role="group"
       aria-label={`${metricWord} validation loss of ${cells.length} runs`}
       data-testid="sweep-heatmap"
       style={{ display: 'block', fontFamily: FONT }}
