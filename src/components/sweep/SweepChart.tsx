@@ -133,6 +133,7 @@ export function SweepHeatmap(p: SweepChartProps) {
   const grid = lines.map((l) => l.lrs.map(() => k++));
   const metricWord = s.metric === 'final' ? 'Final' : 'Best';
   return (
+    // biome-ignore lint/a11y/useSemanticElements: an <svg> holding the cells (buttons); role img would hide them from assistive tech
     <svg
       ref={p.svgRef}
       viewBox={`0 0 ${W} ${H}`}
