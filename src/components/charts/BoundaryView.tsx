@@ -2,7 +2,7 @@
 // worker) as a heatmap whose hue is the probability-weighted class colour and whose strength is
 // the confidence, the 0.5 contour of each class as a line (d3-contour), and the data on top:
 // training points filled, validation points as rings. Regression shows the prediction surface.
-import { contours, geoPath, geoTransform } from 'd3';
+import { contours } from 'd3';
 import { useRef } from 'react';
 import type { BoundaryGrid, DatasetInfo } from '../../../workers/protocol';
 import { useStore } from '../../state/store';
@@ -10,6 +10,7 @@ import { useRunBuffers } from '../../trainer/runBuffers';
 import { ChartCard, type LegendItem } from './ChartCard';
 import { useCanvasLoop } from './canvas';
 import { classColor, rgb, token, valueColor } from './colors';
+import { traceContour } from './contourPath';
 
 /** Range of the regression targets, for a symmetric colour scale around its middle. */
 function targetRange(d: DatasetInfo): [number, number] {
@@ -70,14 +71,7 @@ export function drawContours(ctx: CanvasRenderingContext2D, g: BoundaryGrid, w: 
   const { res, channels: C, values } = g;
   const sx = w / res;
   const sy = h / res;
-  const path = geoPath(
-    geoTransform({
-      point(x, y) {
-        this.stream.point(x * sx, h - y * sy);
-      },
-    }),
-    ctx,
-  );
+  const toPixels = (x: number, y: number): [number, number] => [x * sx, h - y * sy];
   ctx.strokeStyle = token('--text');
   ctx.globalAlpha = 0.55;
   ctx.lineWidth = 1.2;
@@ -87,7 +81,7 @@ export function drawContours(ctx: CanvasRenderingContext2D, g: BoundaryGrid, w: 
     for (let k = 0; k < res * res; k++) field[k] = values[k * C + c];
     for (const poly of gen(Array.from(field))) {
       ctx.beginPath();
-      path(poly);
+      traceContour(ctx, poly, toPixels);
       ctx.stroke();
     }
   }

@@ -85,8 +85,8 @@ export const adam: OptimizerSpec<'adam'> = {
   help: 'Momentum on the gradient and RMSprop’s per-coordinate scale, both corrected for their start at 0.',
   hypers: ['beta1', 'beta2', 'eps'],
   adaptive: true,
-  step: ({ theta, grad, state, lr, hp }) =>
-    adamStep(theta, grad, state.m, state.v, state.t, lr, hp.beta1, hp.beta2, hp.eps),
+  step: ({ theta, grad, state, lr, hp, kernels }) =>
+    (kernels?.adam ?? adamStep)(theta, grad, state.m, state.v, state.t, lr, hp.beta1, hp.beta2, hp.eps),
   proxScale: (state, hp) => adamScale(state.v, state.t, hp.beta2, hp.eps),
   terms: adamTerms,
   parity: { lr: 0.01, l1: [0.01, 0.002] },
