@@ -30,6 +30,7 @@ const KeptRunsPanel = lazyNamed(() => import('./components/KeptRunsPanel'), 'Kep
 const CompareView = lazyNamed(() => import('./components/compare/CompareView'), 'CompareView');
 // Only when the link asks a question (`ask=`, predict then run).
 const PlaygroundQuestion = lazyNamed(() => import('./components/predict/PlaygroundQuestion'), 'PlaygroundQuestion');
+const SweepView = lazyNamed(() => import('./components/sweep/SweepView'), 'SweepView');
 
 /** The two columns of views, laid out from the panel list (components/panels.tsx). */
 function Views() {
@@ -134,7 +135,7 @@ export function App() {
               <aside className="sidebar" aria-label="Configuration">
                 <DataPanel />
                 <NetworkBuilder />
-                {view !== 'compare' && <OptimizerPanel />}
+                {view === 'train' && <OptimizerPanel />}
                 <SchedulePanel />
                 <RegularizationPanel />
                 <EarlyStopPanel />
@@ -147,6 +148,10 @@ export function App() {
             {view === 'compare' ? (
               <OnDemand what="the comparison">
                 <CompareView />
+              </OnDemand>
+            ) : view === 'sweep' ? (
+              <OnDemand what="the sweep">
+                <SweepView />
               </OnDemand>
             ) : (
               <Views />

@@ -8,8 +8,8 @@ import type { LayerConfig, TrainConfig } from '../engine/types';
 import { FIELDS, type Field } from './fields';
 import { CONFIG_VERSION, describeValue, type Notice, parseConfig } from './schema';
 
-/** Hash keys that are not config fields, kept for other features (presenter mode, lessons, compare, predict). */
-export const RESERVED_KEYS = ['hide', 'lesson', 'compare', 'view', 'present', 'ask'] as const;
+/** Hash keys that are not config fields, kept for other features (presenter mode, lessons, compare, sweep, predict). */
+export const RESERVED_KEYS = ['hide', 'lesson', 'compare', 'sweep', 'view', 'present', 'ask'] as const;
 export type ReservedKey = (typeof RESERVED_KEYS)[number];
 
 /** Longer hashes are refused whole: no real config needs a tenth of this. */
@@ -20,6 +20,8 @@ export interface HashExtras {
   hide?: string[];
   lesson?: string;
   compare?: string;
+  /** The hyperparameter sweep (compare/sweepHash.ts). */
+  sweep?: string;
   view?: string;
   /** Presenter mode ('1'): large type, thick lines, high contrast. */
   present?: string;
@@ -64,7 +66,7 @@ export function encodeHash(cfg: TrainConfig, extras: HashExtras = {}): string {
   for (const f of FIELDS) parts.push(`${f.key}=${encodeValue(f, valueAt(cfg, f.path))}`);
   parts.push(`hidden=${cfg.model.hidden.map(encodeLayer).join(',')}`);
   if (extras.hide && extras.hide.length > 0) parts.push(`hide=${extras.hide.map(enc).join(',')}`);
-  for (const k of ['lesson', 'compare', 'view', 'present', 'ask'] as const) {
+  for (const k of ['lesson', 'compare', 'sweep', 'view', 'present', 'ask'] as const) {
     const v = extras[k];
     if (v !== undefined && v !== '') parts.push(`${k}=${enc(v)}`);
   }

@@ -4,7 +4,8 @@
 //   run:    coarse training status for the status line (set by the trainer bridge, a few times
 //           a second at most). Per-step metrics never come here: they live in the ring buffers.
 //   ui:     view preferences (theme, axes, smoothing), persisted to localStorage only.
-//   compare:  which view shows (playground, race, arena) and the compare set (compareSlice.ts).
+//   compare:  which view shows (playground, race, sweep, arena) and the compare set (compareSlice.ts).
+//   sweep:    the hyperparameter sweep (optimizers x lr grid x an optional axis) and how it is drawn (sweepSlice.ts).
 //   kept:     the kept runs IndexedDB holds, as the "Kept runs" panel shows them (keptSlice.ts).
 //   imported: the CSV points the runs train on, and why the last file was refused (importSlice.ts).
 // Actions live outside the store (actions.ts and the *Slice.ts files, zustand "practice with no
@@ -13,6 +14,7 @@ import { create } from 'zustand';
 import { subscribeWithSelector } from 'zustand/middleware';
 import type { RunSetup } from '../../workers/protocol';
 import { type CompareConfig, defaultCompareConfig } from '../compare/compareSet';
+import { defaultSweepConfig, type SweepConfig, type SweepDisplay } from '../compare/sweep';
 import type { CsvError } from '../config/pointsCsv';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
@@ -62,13 +64,19 @@ export interface UiSlice {
   hidden: string[];
 }
 
-export type ViewName = 'train' | 'compare' | 'arena';
+export type ViewName = 'train' | 'compare' | 'sweep' | 'arena';
 
 export interface CompareState {
   view: ViewName;
   compare: CompareConfig;
   /** Legend toggles of the compare charts: hidden[i] hides run i's curves (view state, not in the URL). */
   hidden: boolean[];
+}
+
+export interface SweepState {
+  config: SweepConfig;
+  /** Heatmap of the grid, or the classic line view (value against lr, one line per optimizer). */
+  display: SweepDisplay;
 }
 
 export interface KeptState {
@@ -119,6 +127,7 @@ export interface State {
   run: RunSlice;
   ui: UiSlice;
   compare: CompareState;
+  sweep: SweepState;
   kept: KeptState;
   imported: ImportState;
   predict: PredictState;
@@ -179,6 +188,7 @@ export const useStore = create<State>()(
       run: INITIAL_RUN,
       ui: INITIAL_UI,
       compare: { view: 'train', compare: defaultCompareConfig(), hidden: [] },
+      sweep: { config: defaultSweepConfig(), display: 'heatmap' },
       kept: INITIAL_KEPT,
       imported: INITIAL_IMPORT,
       predict: { ask: null, answer: null, invalid: null },
@@ -186,7 +196,7 @@ export const useStore = create<State>()(
   ),
 );
 
-type SliceKey = 'compare' | 'kept' | 'imported' | 'predict';
+type SliceKey = 'compare' | 'sweep' | 'kept' | 'imported' | 'predict';
 type Patch<S> = Partial<S> | ((s: S) => Partial<S>);
 
 /** Read and update one slice of the store, for the actions outside it. */

@@ -4,6 +4,7 @@
 
 import { shallow } from 'zustand/shallow';
 import type { RunSetup, TrainerStatus } from '../../workers/protocol';
+import { MIN_LRS } from '../compare/sweep';
 import { OPTIMIZER_LABELS } from '../config/labels';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
@@ -27,7 +28,8 @@ export function sendPoints(points: ImportedPoints | null): Promise<string | null
   return queuePoints ? queuePoints(points) : Promise.resolve('the trainer has not started');
 }
 
-/** Visual streams the playground draws. */
+/** Visual streams the playground draws (the sweep view draws none: its runs stream metrics only). */
+const NO_VISUALS = { boundary: false, histograms: false, weights: false };
 const VISUALS = {
   boundary: true,
   boundaryRes: 50,
@@ -62,7 +64,7 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
   };
   const r = st.runs[0];
   if (!r) return { ...out, phase: 'starting', statusText: 'building…' };
-  if (race) return { ...out, ...raceStatus(st) };
+  if (race) return { ...out, ...raceStatus(st, isSweep(s.configs) ? 'sweep' : 'race') };
   out.step = r.step;
   out.epoch = r.epoch;
   out.phase = r.state === 'paused' && st.running ? 'training' : r.state;
@@ -70,12 +72,24 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
   return out;
 }
 
+/** A sweep's configs: one seed, at least MIN_LRS runs per optimizer (a race has at most 12 slots of any kind). */
+function isSweep(configs: readonly TrainConfig[]): boolean {
+  const seeds = new Set(configs.map((c) => c.model.initSeed)).size;
+  const names = new Set(configs.map((c) => c.optimizer.name)).size;
+  return seeds === 1 && configs.length / names >= MIN_LRS;
+}
+
 /** States a run cannot leave without a reset, in the order the race summary lists them. */
 const ENDED = ['diverged', 'early-stopped', 'finished'] as const;
 
-/** "6 optimizers", or with a seed band "4 optimizers × 5 seeds" (the runs differ in model.initSeed). */
+/**
+ * "6 optimizers", or with a seed band "4 optimizers × 5 seeds" (the runs differ in model.initSeed),
+ * or for a sweep (one seed, at least MIN_LRS runs per optimizer) "24 runs · 3 optimizers".
+ */
 function raceSize(configs: readonly TrainConfig[]): string {
   const seeds = new Set(configs.map((c) => c.model.initSeed)).size;
+  const names = new Set(configs.map((c) => c.optimizer.name)).size;
+  if (isSweep(configs)) return `${configs.length} runs · ${names} optimizers`;
   const n = configs.length / seeds;
   return seeds > 1 && Number.isInteger(n) ? `${n} optimizers × ${seeds} seeds` : `${configs.length} optimizers`;
 }
@@ -85,14 +99,17 @@ function raceSize(configs: readonly TrainConfig[]): string {
  * ended, else paused; followed by how many racers diverged, stopped early or finished (each
  * racer's own state is in the compare table). Step and epoch are the leading racer's.
  */
-export function raceStatus(st: Pick<TrainerStatus, 'running' | 'runs'>): Partial<RunSlice> {
+export function raceStatus(
+  st: Pick<TrainerStatus, 'running' | 'runs'>,
+  noun: 'race' | 'sweep' = 'race',
+): Partial<RunSlice> {
   const runs = st.runs;
   const ended = runs.filter((r) => (ENDED as readonly string[]).includes(r.state));
   const over = ended.length === runs.length;
   const tally = ENDED.map((e) => [e, runs.filter((r) => r.state === e).length] as const)
     .filter(([, n]) => n > 0)
     .map(([e, n]) => `${n} ${e}`);
-  const head = st.running ? 'training' : over ? 'race over' : 'paused';
+  const head = st.running ? 'training' : over ? `${noun} over` : 'paused';
   let phase: RunPhase = st.running ? 'training' : 'paused';
   if (!st.running && over) phase = ended.every((r) => r.state === 'diverged') ? 'diverged' : 'finished';
   return {
@@ -184,12 +201,14 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
       void flush();
     });
 
-  void b.setVisuals(VISUALS).catch(() => {});
+  const visualsFor = (view: string) => void b.setVisuals(view === 'sweep' ? NO_VISUALS : VISUALS).catch(() => {});
+  visualsFor(useStore.getState().compare.view);
+  const unsubVisuals = useStore.subscribe((s) => s.compare.view, visualsFor);
   void b.setSpeed(useStore.getState().ui.speed).catch(() => {});
   send(useStore.getState().config);
   const unsubConfig = useStore.subscribe((s) => s.config, send);
   const unsubCompare = useStore.subscribe(
-    (s) => [s.compare.view, s.compare.compare] as const,
+    (s) => [s.compare.view, s.compare.compare, s.sweep.config] as const,
     () => send(useStore.getState().config),
     { equalityFn: shallow },
   );
@@ -202,6 +221,7 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
     unsubConfig();
     unsubCompare();
     unsubSpeed();
+    unsubVisuals();
     b.dispose();
     bridge = null;
     queuePoints = null;
