@@ -100,6 +100,11 @@ export interface TrainerStatus {
   runs: RunStatusInfo[];
   /** Latest event worth telling the user (device loss survived, backend switched), else null. */
   notice: string | null;
+  /**
+   * Counts regroup() calls (branch, drop a branch). An update with a higher count than the page
+   * has seen is the first with the regrouped runs: the page maps its histories over then.
+   */
+  regroups: number;
 }
 
 // ---------------------------------------------------------------- setup returned by create()

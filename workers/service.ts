@@ -10,8 +10,8 @@ import {
   RANGE_TEST_DEFAULTS,
   type RangeTestOptions,
   type RangeTestResult,
-  rangeTestProblem,
   type RunSnapshot,
+  rangeTestProblem,
 } from '../src/engine';
 import { gpuRefusal } from '../src/engine/optimizers/registry';
 import type { TrainConfig } from '../src/engine/types';
@@ -22,6 +22,8 @@ import type {
   BackendStatus,
   BoundaryGrid,
   CreateOptions,
+  PlannedChange,
+  RegroupRun,
   Result,
   RunSetup,
   SetConfigResult,
@@ -115,10 +117,13 @@ export class TrainerService extends TrainerCore implements TrainerApi {
     return this.exclusive(async (): Promise<Result<RunSetup>> => {
       const s = this.session;
       if (!s) return rejected([{ field: 'runs', message: 'there are no runs to branch from' }]);
-      if (!Array.isArray(runs) || runs.length === 0) return rejected([{ field: 'runs', message: 'expected a list of runs' }]);
+      if (!Array.isArray(runs) || runs.length === 0)
+        return rejected([{ field: 'runs', message: 'expected a list of runs' }]);
       const bad = runs.findIndex((r) => !(Number.isInteger(r?.from) && r.from >= 0 && r.from < s.runs));
       if (bad >= 0)
-        return rejected([{ field: `runs[${bad}].from`, message: `no run ${String(runs[bad]?.from)} (there are ${s.runs})` }]);
+        return rejected([
+          { field: `runs[${bad}].from`, message: `no run ${String(runs[bad]?.from)} (there are ${s.runs})` },
+        ]);
       const cfgs = structuredClone(runs.map((r) => r.config));
       const problems = configProblems(cfgs);
       if (problems.length > 0) return rejected(problems);
@@ -126,7 +131,10 @@ export class TrainerService extends TrainerCore implements TrainerApi {
         const field = sharedMismatch(s.configs[runs[i].from], cfgs[i]);
         if (field)
           return rejected([
-            { field: `runs[${i}].${field}`, message: 'a branch continues the same network on the same data: change hyperparameters only' },
+            {
+              field: `runs[${i}].${field}`,
+              message: 'a branch continues the same network on the same data: change hyperparameters only',
+            },
           ]);
       }
       this.emit(null); // the rows of the current runs go out first, under their old numbers
@@ -154,6 +162,7 @@ export class TrainerService extends TrainerCore implements TrainerApi {
       n.checkpointStep = s.step;
       n.backendStatus.deviceLosses = s.backendStatus.deviceLosses;
       // the same generation: the page keeps the curves of the runs that continue
+      this.regroups++;
       this.session = n;
       n.onLost = (b, reason) => this.deviceLost(n, b, reason);
       s.backend.dispose();
@@ -184,7 +193,9 @@ export class TrainerService extends TrainerCore implements TrainerApi {
           return rejected(problems.map((p) => ({ field: `plan[${i}].${p.field}`, message: p.message })));
         const field = rebuildField(s.configs[run], c.config);
         if (field)
-          return rejected([{ field: `plan[${i}].${field}`, message: 'cannot change during a run (it rebuilds the network)' }]);
+          return rejected([
+            { field: `plan[${i}].${field}`, message: 'cannot change during a run (it rebuilds the network)' },
+          ]);
       }
       s.plans[run] = structuredClone(plan);
       s.planApplied[run] = 0;

@@ -85,18 +85,25 @@ export function decodeChanges(start: TrainConfig, text: string): { changes: Conf
       continue;
     }
     if (step < lastStep) {
-      notices.push({ path: `${at}.step`, message: `step ${step} comes after step ${lastStep}; the list must be in order, ignored` });
+      notices.push({
+        path: `${at}.step`,
+        message: `step ${step} comes after step ${lastStep}; the list must be in order, ignored`,
+      });
       continue;
     }
     const p = new URLSearchParams(encodeHash(prev));
     p.set(key, value);
     const d = decodeHash(p.toString());
     if (d.notices.length > 0) {
-      for (const n of d.notices) notices.push({ path: `${at}.${n.path}`, message: `${n.message.replace(/; using .*$/s, '')}; ignored` });
+      for (const n of d.notices)
+        notices.push({ path: `${at}.${n.path}`, message: `${n.message.replace(/; using .*$/s, '')}; ignored` });
       continue;
     }
     if (needsRebuild(prev, d.config)) {
-      notices.push({ path: at, message: `${describeValue(key)} cannot change during a run (it rebuilds the network); ignored` });
+      notices.push({
+        path: at,
+        message: `${describeValue(key)} cannot change during a run (it rebuilds the network); ignored`,
+      });
       continue;
     }
     const last = changes[changes.length - 1];

@@ -4,6 +4,7 @@
 //   2. else the last config saved in localStorage (validated the same way);
 //   3. else the defaults.
 // Writing uses history.replaceState, so dragging a slider does not flood the back button.
+import { decodeChanges, encodeChanges } from '../config/changes';
 import { type Notice, parseConfig } from '../config/schema';
 import { decodeHash, encodeHash, type HashExtras } from '../config/urlHash';
 import type { TrainConfig } from '../engine/types';
@@ -110,6 +111,19 @@ function prefersDark(): boolean {
 export function startPersistence(): () => void {
   const storage = typeof localStorage === 'undefined' ? null : localStorage;
   const init = initialConfig(location.hash, storage);
+  // A link with mid-run changes (chg=): its config is the start; the changes are replayed at their steps.
+  const replay = (d: { config: TrainConfig; extras: HashExtras }, notices: Notice[]) => {
+    const c = decodeChanges(d.config, d.extras.chg ?? '');
+    notices.push(...c.notices);
+    const h = useStore.getState().history;
+    useStore.setState({
+      history:
+        c.changes.length > 0
+          ? { ...h, start: d.config, changes: c.changes, gen: -1, branch: null }
+          : { ...h, start: null, changes: [] },
+    });
+  };
+  if (init.source === 'link' && init.extras.chg) replay(init, init.notices);
   loadConfig(init.config, init.notices, init.source);
   const prefs = readUiPrefs(storage);
   setUi({
@@ -121,7 +135,10 @@ export function startPersistence(): () => void {
   extras = init.extras;
   let written = '';
   const writeHash = (cfg: TrainConfig) => {
-    written = encodeHash(cfg, { ...extras, hide: useStore.getState().ui.hidden });
+    // with mid-run changes the link holds the config the run started with, and the changes
+    const h = useStore.getState().history;
+    const chg = h.start && h.changes.length > 0 ? encodeChanges(h.start, h.changes) : undefined;
+    written = encodeHash(chg && h.start ? h.start : cfg, { ...extras, chg, hide: useStore.getState().ui.hidden });
     if (location.hash.slice(1) !== written) history.replaceState(history.state, '', `#${written}`);
   };
   const save = (key: string, value: unknown) => {
@@ -148,6 +165,10 @@ export function startPersistence(): () => void {
       save(CONFIG_KEY, cfg);
     },
   );
+  const unsubHistory = useStore.subscribe(
+    (s) => s.history.changes,
+    () => writeHash(useStore.getState().config),
+  );
   const unsubUi = useStore.subscribe(
     (s) => s.ui,
     (ui) =>
@@ -166,11 +187,14 @@ export function startPersistence(): () => void {
     extras = d.extras;
     for (const fn of extrasListeners) fn(extras);
     setUi({ hidden: d.extras.hide ?? [] });
-    loadConfig(d.config, d.notices, 'link');
+    const notices = [...d.notices];
+    replay(d, notices);
+    loadConfig(d.config, notices, 'link');
   };
   addEventListener('hashchange', onHashChange);
   return () => {
     unsubConfig();
+    unsubHistory();
     unsubUi();
     removeEventListener('hashchange', onHashChange);
   };

@@ -7,12 +7,15 @@
 //   compare:  which view shows (playground, race, arena) and the compare set (compareSlice.ts).
 //   kept:     the kept runs IndexedDB holds, as the "Kept runs" panel shows them (keptSlice.ts).
 //   imported: the CSV points the runs train on, and why the last file was refused (importSlice.ts).
+//   history:  the run's mid-run changes (marks, the link's chg=), its branch, and the kept runs
+//             overlaid on the loss chart (trainerSync.ts records; history actions in historySlice.ts).
 // Actions live outside the store (actions.ts and the *Slice.ts files, zustand "practice with no
 // store actions"); the slices' shapes and first values are here, so this file imports none of them.
 import { create } from 'zustand';
 import { subscribeWithSelector } from 'zustand/middleware';
 import type { RunSetup } from '../../workers/protocol';
 import { type CompareConfig, defaultCompareConfig } from '../compare/compareSet';
+import type { ConfigChange } from '../config/changes';
 import type { CsvError } from '../config/pointsCsv';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
@@ -98,6 +101,32 @@ export interface ImportState {
   trainerError: string | null;
 }
 
+/** A kept run's loss curve drawn over the live run's (TensorBoard-style; toggled in the legend). */
+export interface Overlay {
+  id: string;
+  label: string;
+  color: string;
+  /** Its step and epoch columns and its per-step loss, as kept. */
+  step: Float64Array;
+  epoch: Float64Array;
+  loss: Float64Array;
+  shown: boolean;
+}
+
+export interface HistoryState {
+  /** The config the run started with when it changed mid-run (the link carries it with chg=), else null. */
+  start: TrainConfig | null;
+  /** Mid-run changes of run 0, in step order. */
+  changes: ConfigChange[];
+  /** The worker generation they belong to; -1: read from a link, to be planned once the run is built. */
+  gen: number;
+  /** Run 1 is a branch of run 0 taken at `step` with `config` ("Learning rate 0.1 → 0.3"), else null. */
+  branch: { step: number; config: TrainConfig; text: string } | null;
+  overlays: Overlay[];
+}
+
+export const INITIAL_HISTORY: HistoryState = { start: null, changes: [], gen: 0, branch: null, overlays: [] };
+
 export interface State {
   config: TrainConfig;
   /** Problems found in the link or file the config came from (shown once, dismissable). */
@@ -111,6 +140,7 @@ export interface State {
   compare: CompareState;
   kept: KeptState;
   imported: ImportState;
+  history: HistoryState;
 }
 
 export const INITIAL_RUN: RunSlice = {
@@ -170,11 +200,12 @@ export const useStore = create<State>()(
       compare: { view: 'train', compare: defaultCompareConfig(), hidden: [] },
       kept: INITIAL_KEPT,
       imported: INITIAL_IMPORT,
+      history: INITIAL_HISTORY,
     }),
   ),
 );
 
-type SliceKey = 'compare' | 'kept' | 'imported';
+type SliceKey = 'compare' | 'kept' | 'imported' | 'history';
 type Patch<S> = Partial<S> | ((s: S) => Partial<S>);
 
 /** Read and update one slice of the store, for the actions outside it. */
