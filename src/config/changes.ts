@@ -8,7 +8,7 @@
 // writes '|' for its ',' so entries stay comma-separated), in step order. Decoding re-applies them
 // one by one through the same codec (decodeHash), so every value is validated as a link's would be;
 // a bad entry is dropped with a notice naming it (`chg[2].optimizer.lr: …`).
-import { needsRebuild } from '../engine/trainer';
+import { needsRebuild } from '../engine/rebuild';
 import type { TrainConfig } from '../engine/types';
 import { FIELDS } from './fields';
 import { describeValue, type Notice } from './schema';

@@ -4,7 +4,6 @@
 //   2. else the last config saved in localStorage (validated the same way);
 //   3. else the defaults.
 // Writing uses history.replaceState, so dragging a slider does not flood the back button.
-import { decodeChanges, encodeChanges } from '../config/changes';
 import { type Notice, parseConfig } from '../config/schema';
 import { decodeHash, encodeHash, type HashExtras } from '../config/urlHash';
 import type { TrainConfig } from '../engine/types';
@@ -104,6 +103,13 @@ function prefersDark(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
 }
 
+/** The change-list codec (config/changes.ts), loaded when a link has one or the run records one. */
+let changesCodec: typeof import('../config/changes') | null = null;
+const codec = async () => {
+  changesCodec ??= await import('../config/changes');
+  return changesCodec;
+};
+
 /**
  * Wire the store to location.hash and localStorage. Returns a function that undoes the wiring.
  * Storage write errors (quota) are shown as a notice, never swallowed.
@@ -111,20 +117,27 @@ function prefersDark(): boolean {
 export function startPersistence(): () => void {
   const storage = typeof localStorage === 'undefined' ? null : localStorage;
   const init = initialConfig(location.hash, storage);
-  // A link with mid-run changes (chg=): its config is the start; the changes are replayed at their steps.
-  const replay = (d: { config: TrainConfig; extras: HashExtras }, notices: Notice[]) => {
-    const c = decodeChanges(d.config, d.extras.chg ?? '');
-    notices.push(...c.notices);
-    const h = useStore.getState().history;
-    useStore.setState({
-      history:
-        c.changes.length > 0
-          ? { ...h, start: d.config, changes: c.changes, gen: -1, branch: null }
-          : { ...h, start: null, changes: [] },
+  // A link with mid-run changes (chg=): its config is the start; the changes are replayed at their
+  // steps (trainerSync.ts plans them). The codec (config/changes.ts) loads on demand: until it has,
+  // the link's chg stays in the hash as it came.
+  const replay = (d: { config: TrainConfig; extras: HashExtras }) =>
+    codec().then((m) => {
+      const c = m.decodeChanges(d.config, d.extras.chg ?? '');
+      const h = useStore.getState().history;
+      extras = { ...extras, chg: undefined };
+      useStore.setState({
+        history:
+          c.changes.length > 0
+            ? { ...h, start: d.config, changes: c.changes, gen: -1, branch: null }
+            : { ...h, start: null, changes: [] },
+        ...(c.notices.length > 0 && {
+          notices: [...useStore.getState().notices, ...c.notices],
+          noticeSource: 'link' as const,
+        }),
+      });
     });
-  };
-  if (init.source === 'link' && init.extras.chg) replay(init, init.notices);
   loadConfig(init.config, init.notices, init.source);
+  if (init.source === 'link' && init.extras.chg) void replay(init);
   const prefs = readUiPrefs(storage);
   setUi({
     ...(prefs.theme ? {} : { theme: prefersDark() ? 'dark' : INITIAL_UI.theme }),
@@ -137,7 +150,11 @@ export function startPersistence(): () => void {
   const writeHash = (cfg: TrainConfig) => {
     // with mid-run changes the link holds the config the run started with, and the changes
     const h = useStore.getState().history;
-    const chg = h.start && h.changes.length > 0 ? encodeChanges(h.start, h.changes) : undefined;
+    let chg = extras.chg;
+    if (h.start && h.changes.length > 0) {
+      if (changesCodec) chg = changesCodec.encodeChanges(h.start, h.changes);
+      else void codec().then(() => rewriteHash?.());
+    }
     written = encodeHash(chg && h.start ? h.start : cfg, { ...extras, chg, hide: useStore.getState().ui.hidden });
     if (location.hash.slice(1) !== written) history.replaceState(history.state, '', `#${written}`);
   };
@@ -187,9 +204,9 @@ export function startPersistence(): () => void {
     extras = d.extras;
     for (const fn of extrasListeners) fn(extras);
     setUi({ hidden: d.extras.hide ?? [] });
-    const notices = [...d.notices];
-    replay(d, notices);
-    loadConfig(d.config, notices, 'link');
+    loadConfig(d.config, d.notices, 'link');
+    if (d.extras.chg) void replay(d);
+    else useStore.setState({ history: { ...useStore.getState().history, start: null, changes: [] } });
   };
   addEventListener('hashchange', onHashChange);
   return () => {

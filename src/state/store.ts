@@ -85,6 +85,8 @@ export interface KeptState {
   error: string | null;
   /** The last success ("Kept …"), else null. */
   message: string | null;
+  /** The site's storage use in words (navigator.storage.estimate), or why it is unknown; null before asked. */
+  quota: string | null;
 }
 
 export interface ImportState {
@@ -176,6 +178,7 @@ export const INITIAL_KEPT: KeptState = {
   busy: false,
   error: null,
   message: null,
+  quota: null,
 };
 
 export const INITIAL_IMPORT: ImportState = {

@@ -7,7 +7,7 @@ import type { RegroupRun, RunSetup, TrainerStatus } from '../../workers/protocol
 import { OPTIMIZER_LABELS } from '../config/labels';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
-import { needsRebuild } from '../engine/trainer';
+import { needsRebuild } from '../engine/rebuild';
 import type { TrainConfig } from '../engine/types';
 import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/bridge';
 import type { RunBuffers } from '../trainer/runBuffers';
