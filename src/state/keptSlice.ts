@@ -34,6 +34,7 @@ function store(): Promise<KeptStore> {
 
 const text = (e: unknown) =>
   e instanceof StorageError ? e.message : `Kept runs: ${e instanceof Error ? e.message : String(e)}`;
+
 export type { KeptRun };
 
 async function act(work: (s: KeptStore) => Promise<string | null>): Promise<void> {

@@ -167,7 +167,10 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
   const replayPlan = async (step: number) => {
     planning = true;
     try {
-      if (step > 0) await b.reset();
+      if (step > 0) {
+        await b.pause();
+        await b.reset();
+      }
       const g = b.getState().status?.generation ?? 0;
       const h = history.get();
       const r = await b.setPlan(
@@ -274,6 +277,13 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
     () => send(useStore.getState().config),
     { equalityFn: shallow },
   );
+  // a link's change list decoded (history.gen -1): plan it now, not at the next update from the worker
+  const unsubHistory = useStore.subscribe(
+    (s) => s.history.gen,
+    (g) => {
+      if (g === -1) followRun(b.getState());
+    },
+  );
   const unsubSpeed = useStore.subscribe(
     (s) => s.ui.speed,
     (v) => void b.setSpeed(v).catch(() => {}),
@@ -282,6 +292,7 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
     unsubBridge();
     unsubConfig();
     unsubCompare();
+    unsubHistory();
     unsubSpeed();
     b.dispose();
     bridge = null;

@@ -57,7 +57,7 @@ export function RunHistoryBar() {
         <div>
           <ol className="change-marks" data-testid="change-marks" aria-label="Changes made during the run">
             {h.changes.map((c, k) => (
-              <li key={`${c.step}-${k}`}>
+              <li key={c.step}>
                 <strong>Δ{k + 1}</strong> step {c.step}:{' '}
                 {describeChange(k === 0 ? (h.start ?? c.config) : h.changes[k - 1].config, c.config)}
               </li>
