@@ -12,10 +12,13 @@ import { expect, type Page, test } from '@playwright/test';
 
 const APP = './?backend=cpu#data=xor&opt=momentum&lr=0.1&v=1';
 
+// Several pages, builds and downloads per test on a shared, loaded machine: generous limits.
+test.setTimeout(360_000);
+
 async function openApp(page: Page, url = APP): Promise<void> {
   await page.goto(url);
   await expect(page.getByRole('heading', { name: 'Descent', level: 1 })).toBeVisible();
-  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
 }
 
 const stepNow = async (page: Page) => Number(await page.getByTestId('step').textContent());
@@ -80,7 +83,7 @@ test('keep a run, reload, overlay it, rename it, export and import its bundle, r
   await expect(page.getByTestId('kept-quota')).toContainText(/Storage: .* used of /);
 
   await page.reload();
-  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 120_000 });
   kept = await openKept(page);
   const row = kept.locator('.kept-list li').first();
   await expect(row).toContainText('Momentum ε 0.1 · XOR');
