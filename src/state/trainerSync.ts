@@ -237,7 +237,6 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
       } else {
         if ('atStep' in r.value && !r.value.rebuilt) record(prev, cfgs[0], r.value.atStep);
         created = true;
-        followRun(b.getState());
         if (useStore.getState().noticeSource === 'trainer') useStore.setState({ notices: [], noticeSource: null });
       }
     } catch (e) {
@@ -245,6 +244,7 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
       job?.done(e instanceof Error ? e.message : String(e));
     } finally {
       sending = false;
+      followRun(b.getState()); // e.g. a link's change list waits for its run to be built
       void flush();
     }
   };
