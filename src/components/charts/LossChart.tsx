@@ -116,6 +116,19 @@ export function LossChart() {
     (ctx, w, h) => {
       const hist = history();
       const n = hist?.steps.size ?? 0;
+      if ((!hist || n === 0) && hs.overlays.some((o) => o.shown)) {
+        // no live run yet: the kept runs overlaid are drawn alone
+        const extra = extraCurves(hs, null, ui.xAxis, ui.smoothing);
+        const yd = extent(
+          extra.map((c) => c.y),
+          ui.logScale,
+        ) ?? [0, 1];
+        const xd: [number, number] = [0, Math.max(1, ...extra.map((c) => c.x[c.x.length - 1] ?? 0))];
+        const p = makePlot(w, h, xd, ui.logScale ? yd : [0, yd[1]], ui.logScale);
+        drawAxes(ctx, p);
+        for (const c of extra) drawLine(ctx, p, c.x, c.y, { color: c.color, width: 1.6 });
+        return;
+      }
       if (!hist || n === 0) {
         drawEmpty(ctx, w, h, 'Press play to train: the loss appears here');
         if (lossOut.current) lossOut.current.textContent = '–';
