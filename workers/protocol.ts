@@ -313,6 +313,31 @@ export interface TrainerUpdate {
 
 export type TrainerListener = (update: TrainerUpdate) => void;
 
+// ---------------------------------------------------------------- lesson demos
+
+/**
+ * A lesson demo as the page hands it to the lesson runner (workers/lessons/runner.ts), which trains
+ * it through this same API: every preset's whole config (the catalogue's patch resolved on the page by
+ * src/lessons/job.ts through the config schema) and its live changes. Presets that may share a
+ * compare set (data, architecture, seed) train together; the others after them, on the same backend.
+ */
+export interface LessonJob {
+  id: string;
+  /** Epochs every preset trains at most (its maxEpochs is capped to this). */
+  epochs: number;
+  presets: LessonJobPreset[];
+}
+
+export interface LessonJobPreset {
+  id: string;
+  label: string;
+  /** '#rrggbb', the preset's colour in every chart of the demo. */
+  color: string;
+  config: TrainConfig;
+  /** Live changes (no rebuild): after `atEpoch` completed epochs the patch is merged over the config. */
+  phases?: { atEpoch: number; note: string; config: Record<string, unknown> }[];
+}
+
 // ---------------------------------------------------------------- the API the worker exposes
 
 export interface TrainerApi {

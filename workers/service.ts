@@ -231,7 +231,10 @@ export class TrainerService extends TrainerCore implements TrainerApi {
         const target = s.step + total;
         for (let tries = 0; s === this.session && s.anyTraining() && s.step < target && tries < total + 8; tries++) {
           const k = Math.min(target - s.step, this.pacer.sliceSteps());
-          await this.guarded(() => s.train(k));
+          const t0 = now();
+          const done = await this.guarded(() => s.train(k));
+          // measured here too, so the slices grow to the pacer's size (it starts at 1 step)
+          if (done !== null && done > 0) this.pacer.observe(done, now() - t0);
         }
       }
       this.emit(await this.visualsNow());

@@ -191,7 +191,7 @@ export class Run {
     }
     this.prev.set(theta);
     this.changes++;
-    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments);
+    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments, this.ops?.update);
     l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask, this.segments); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection

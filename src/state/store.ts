@@ -129,6 +129,16 @@ export interface HistoryState {
 
 export const INITIAL_HISTORY: HistoryState = { start: null, changes: [], gen: 0, branch: null, overlays: [] };
 
+/** Predict, then run (src/state/predictSlice.ts): the link's question and whether it is answered. */
+export interface PredictState {
+  /** The link's `ask=` text (decoded and checked by the on-demand question panel), or null. */
+  ask: string | null;
+  /** The chosen answer (choice id and label), null until the student commits to one. */
+  answer: { id: string; label: string } | null;
+  /** The question could not be used (named error): the run is not held back for it. */
+  invalid: string | null;
+}
+
 export interface State {
   config: TrainConfig;
   /** Problems found in the link or file the config came from (shown once, dismissable). */
@@ -143,6 +153,7 @@ export interface State {
   kept: KeptState;
   imported: ImportState;
   history: HistoryState;
+  predict: PredictState;
 }
 
 export const INITIAL_RUN: RunSlice = {
@@ -204,11 +215,12 @@ export const useStore = create<State>()(
       kept: INITIAL_KEPT,
       imported: INITIAL_IMPORT,
       history: INITIAL_HISTORY,
+      predict: { ask: null, answer: null, invalid: null },
     }),
   ),
 );
 
-type SliceKey = 'compare' | 'kept' | 'imported' | 'history';
+type SliceKey = 'compare' | 'kept' | 'imported' | 'history' | 'predict';
 type Patch<S> = Partial<S> | ((s: S) => Partial<S>);
 
 /** Read and update one slice of the store, for the actions outside it. */

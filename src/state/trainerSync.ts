@@ -13,6 +13,7 @@ import { type BridgeState, backendFromUrl, TrainerBridge } from '../trainer/brid
 import type { RunBuffers } from '../trainer/runBuffers';
 import { setRun } from './actions';
 import { runConfigs } from './compareSlice';
+import { isLocked } from './predictSlice';
 import { type RunPhase, type RunSlice, sliceAccess, useStore } from './store';
 
 const history = sliceAccess('history');
@@ -308,9 +309,11 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
 const call = (f: (b: TrainerBridge) => Promise<unknown>) => {
   if (bridge) void f(bridge).catch(() => {});
 };
-export const play = () => call((b) => b.start());
+// A question waiting for its answer (predictSlice.ts) holds the run back, whoever asks (keys, embed API).
+export const play = () => {
+  if (!isLocked()) call((b) => b.start());
+};
 export const pause = () => call((b) => b.pause());
-export const stepOnce = () => call((b) => b.step(1));
 /** Back to step 0 with the same initial weights and data (a branch is dropped first: the run starts over alone). */
 export const resetRun = () =>
   call(async (b) => {
@@ -341,6 +344,9 @@ export async function dropBranch(): Promise<string | null> {
   if (refusal === null) history.set({ branch: null });
   return refusal;
 }
+export const stepOnce = () => {
+  if (!isLocked()) call((b) => b.step(1));
+};
 export function togglePlay(): void {
   if (useStore.getState().run.phase === 'training') pause();
   else play();

@@ -1,0 +1,64 @@
+// What a question is asked about (the racers, before anything runs) and what it is judged on
+// (their per-epoch losses), for the two places a question lives: the playground (one run, or the
+// compare set's racers: racer i is run i, the first seed of a seed band) and a lesson demo (its
+// presets). Only these adapters know where the numbers come from; the rules do not
+// (src/predict/questions.ts), and the lesson adapter reads the demo's snapshot, not its trainer.
+
+import type { LessonSnapshot } from '../../../workers/lessons/protocol';
+import type { TrainerStatus } from '../../../workers/protocol';
+import { type CompareConfig, slotLabels } from '../../compare/compareSet';
+import { OPTIMIZER_LABELS } from '../../config/labels';
+import type { TrainConfig } from '../../engine/types';
+import { presetConfig } from '../../lessons/presetConfig';
+import type { Lesson } from '../../lessons/types';
+import type { QuestionSetup, RacerResult } from '../../predict/questions';
+import type { MetricsBuffer } from '../../trainer/metricsBuffer';
+
+export function playgroundSetup(view: string, compare: CompareConfig, config: TrainConfig): QuestionSetup {
+  if (view === 'compare') {
+    const labels = slotLabels(compare.slots);
+    return { racers: compare.slots.map((s, i) => ({ label: labels[i], lr: s.optimizer.lr })) };
+  }
+  const o = config.optimizer;
+  return { racers: [{ label: `${OPTIMIZER_LABELS[o.name]} · ε ${o.lr}`, lr: o.lr }] };
+}
+
+const ENDED = new Set(['early-stopped', 'diverged', 'finished']);
+
+/** The racers' results so far from the page's ring buffers and the trainer's status (null before the first batch). */
+export function playgroundResults(
+  metrics: MetricsBuffer,
+  status: TrainerStatus | null,
+  racers: number,
+): RacerResult[] | null {
+  if (!status || metrics.generation !== status.generation) return null;
+  const out: RacerResult[] = [];
+  for (let i = 0; i < racers; i++) {
+    const h = metrics.runs[i];
+    const st = status.runs[i];
+    if (!st) return null;
+    out.push({
+      // copies: the buffer's views change with the next batch
+      trainLoss: h ? Array.from(h.epoch('trainLoss')) : [],
+      valLoss: h ? Array.from(h.epoch('valLoss')) : [],
+      ended: ENDED.has(st.state),
+      diverged: st.state === 'diverged',
+    });
+  }
+  return out;
+}
+
+export function lessonSetup(lesson: Lesson): QuestionSetup {
+  return { racers: lesson.presets.map((p) => ({ label: p.label, lr: presetConfig(lesson, p).optimizer.lr })) };
+}
+
+/** The demo's presets as results (a snapshot that is `done` has every run ended). */
+export function lessonResults(snap: LessonSnapshot | null): RacerResult[] | null {
+  if (!snap) return null;
+  return snap.presets.map((s) => ({
+    trainLoss: s.epochs.map((e) => e.trainLoss),
+    valLoss: s.epochs.map((e) => e.valLoss),
+    ended: snap.done || s.status !== 'ok',
+    diverged: s.status === 'diverged',
+  }));
+}
