@@ -101,7 +101,7 @@ export function LessonPage({ lesson }: { lesson: Lesson }) {
         </div>
         <div className="lesson-stage">
           {/* predict, then run: the demo's run control is locked until the question is answered */}
-          <LessonQuestion key={lesson.id} lesson={lesson} results={lessonResults(demo.snapshot)}>
+          <LessonQuestion key={lesson.id} lesson={lesson} results={lessonResults(demo.result)}>
             {(locked, describedBy) => (
               <div className="lesson-run">
                 {demo.running ? (

@@ -2,9 +2,8 @@
 // (their per-epoch losses), for the two places a question lives: the playground (one run, or the
 // compare set's racers: racer i is run i, the first seed of a seed band) and a lesson demo (its
 // presets). Only these adapters know where the numbers come from; the rules do not
-// (src/predict/questions.ts), and the lesson adapter reads the demo's snapshot, not its trainer.
+// (src/predict/questions.ts), and the lesson adapter reads the demo's result, not its trainer.
 
-import type { LessonSnapshot } from '../../../workers/lessons/protocol';
 import type { TrainerStatus } from '../../../workers/protocol';
 import { type CompareConfig, slotLabels } from '../../compare/compareSet';
 import { OPTIMIZER_LABELS } from '../../config/labels';
@@ -12,6 +11,7 @@ import type { TrainConfig } from '../../engine/types';
 import { presetConfig } from '../../lessons/presetConfig';
 import type { Lesson } from '../../lessons/types';
 import type { QuestionSetup, RacerResult } from '../../predict/questions';
+import type { LessonResult } from '../../trainer/lessonClient';
 import type { MetricsBuffer } from '../../trainer/metricsBuffer';
 
 export function playgroundSetup(view: string, compare: CompareConfig, config: TrainConfig): QuestionSetup {
@@ -52,13 +52,14 @@ export function lessonSetup(lesson: Lesson): QuestionSetup {
   return { racers: lesson.presets.map((p) => ({ label: p.label, lr: presetConfig(lesson, p).optimizer.lr })) };
 }
 
-/** The demo's presets as results (a snapshot that is `done` has every run ended). */
-export function lessonResults(snap: LessonSnapshot | null): RacerResult[] | null {
-  if (!snap) return null;
-  return snap.presets.map((s) => ({
-    trainLoss: s.epochs.map((e) => e.trainLoss),
-    valLoss: s.epochs.map((e) => e.valLoss),
-    ended: snap.done || s.status !== 'ok',
-    diverged: s.status === 'diverged',
+/** The demo's presets as results (a result that is `done` has every run ended). */
+export function lessonResults(result: LessonResult | null): RacerResult[] | null {
+  if (!result) return null;
+  return result.presets.map((p) => ({
+    // copies of the first n rows: the columns grow in place
+    trainLoss: Array.from(p.epochs.cols.trainLoss.subarray(0, p.epochs.n)),
+    valLoss: Array.from(p.epochs.cols.valLoss.subarray(0, p.epochs.n)),
+    ended: result.done || (p.state !== 'training' && p.state !== 'paused'),
+    diverged: p.state === 'diverged',
   }));
 }
