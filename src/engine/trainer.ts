@@ -44,6 +44,7 @@ import {
 } from './optim';
 import { appliedLr, optimizerSpec } from './optimizers/registry';
 import { applyPreprocess } from './preprocess';
+import { needsRebuild } from './rebuild';
 import { initStreamSeed, Rng, streamSeed } from './rng';
 import { type RunSnapshot, SNAPSHOT_VERSION, validateSnapshot } from './snapshot';
 import type { StreamName, TrainConfig } from './types';
@@ -61,30 +62,8 @@ export interface RunOptions {
   ops?: DenseOps;
 }
 
-/**
- * True when going from config a to b needs a new Run (new layout, weights or data): the data
- * config except augmentation and shuffle (data.order re-orders the rows: a rebuild), the architecture (layer count, units, activation,
- * batch norm), init scheme and scale, the loss, or the master seed. Everything else (optimizer,
- * learning rate, schedule, regularization, dropout rates and kind, batch size, clipping, early
- * stopping, maxEpochs, batch-norm momentum/eps) is live through Run.setHyper.
- */
-export function needsRebuild(a: TrainConfig, b: TrainConfig): boolean {
-  const { augmentNoise: _an, augmentAffine: _aa, shuffle: _s, ...da } = a.data;
-  const { augmentNoise: _bn, augmentAffine: _ba, shuffle: _bs, ...db } = b.data;
-  if (JSON.stringify(da) !== JSON.stringify(db)) return true;
-  if (a.seed !== b.seed) return true;
-  const ma = a.model;
-  const mb = b.model;
-  if (ma.init !== mb.init || ma.initScale !== mb.initScale || ma.loss !== mb.loss) return true;
-  if (ma.initSeed !== mb.initSeed) return true;
-  if (ma.hidden.length !== mb.hidden.length) return true;
-  return ma.hidden.some(
-    (h, i) =>
-      h.units !== mb.hidden[i].units ||
-      h.activation !== mb.hidden[i].activation ||
-      h.batchNorm !== mb.hidden[i].batchNorm,
-  );
-}
+// needsRebuild lives apart (rebuild.ts) so the page can ask it without loading the Run.
+export { needsRebuild };
 
 export class Run {
   readonly layout: ParamLayout;

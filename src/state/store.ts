@@ -8,6 +8,8 @@
 //   sweep:    the hyperparameter sweep (optimizers x lr grid x an optional axis) and how it is drawn (sweepSlice.ts).
 //   kept:     the kept runs IndexedDB holds, as the "Kept runs" panel shows them (keptSlice.ts).
 //   imported: the CSV points the runs train on, and why the last file was refused (importSlice.ts).
+//   history:  the run's mid-run changes (marks, the link's chg=), its branch, and the kept runs
+//             overlaid on the loss chart (trainerSync.ts records; history actions in historySlice.ts).
 // Actions live outside the store (actions.ts and the *Slice.ts files, zustand "practice with no
 // store actions"); the slices' shapes and first values are here, so this file imports none of them.
 import { create } from 'zustand';
@@ -15,6 +17,7 @@ import { subscribeWithSelector } from 'zustand/middleware';
 import type { RunSetup } from '../../workers/protocol';
 import { type CompareConfig, defaultCompareConfig } from '../compare/compareSet';
 import { defaultSweepConfig, type SweepConfig, type SweepDisplay } from '../compare/sweep';
+import type { ConfigChange } from '../config/changes';
 import type { CsvError } from '../config/pointsCsv';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
@@ -90,6 +93,8 @@ export interface KeptState {
   error: string | null;
   /** The last success ("Kept …"), else null. */
   message: string | null;
+  /** The site's storage use in words (navigator.storage.estimate), or why it is unknown; null before asked. */
+  quota: string | null;
 }
 
 export interface ImportState {
@@ -105,6 +110,32 @@ export interface ImportState {
   /** A failure to hand the points to the trainer (plain text), else null. */
   trainerError: string | null;
 }
+
+/** A kept run's loss curve drawn over the live run's (TensorBoard-style; toggled in the legend). */
+export interface Overlay {
+  id: string;
+  label: string;
+  color: string;
+  /** Its step and epoch columns and its per-step loss, as kept. */
+  step: Float64Array;
+  epoch: Float64Array;
+  loss: Float64Array;
+  shown: boolean;
+}
+
+export interface HistoryState {
+  /** The config the run started with when it changed mid-run (the link carries it with chg=), else null. */
+  start: TrainConfig | null;
+  /** Mid-run changes of run 0, in step order. */
+  changes: ConfigChange[];
+  /** The worker generation they belong to; -1: read from a link, to be planned once the run is built. */
+  gen: number;
+  /** Run 1 is a branch of run 0 taken at `step` with `config` ("Learning rate 0.1 → 0.3"), else null. */
+  branch: { step: number; config: TrainConfig; text: string } | null;
+  overlays: Overlay[];
+}
+
+export const INITIAL_HISTORY: HistoryState = { start: null, changes: [], gen: 0, branch: null, overlays: [] };
 
 /** Predict, then run (src/state/predictSlice.ts): the link's question and whether it is answered. */
 export interface PredictState {
@@ -130,6 +161,7 @@ export interface State {
   sweep: SweepState;
   kept: KeptState;
   imported: ImportState;
+  history: HistoryState;
   predict: PredictState;
 }
 
@@ -166,6 +198,7 @@ export const INITIAL_KEPT: KeptState = {
   busy: false,
   error: null,
   message: null,
+  quota: null,
 };
 
 export const INITIAL_IMPORT: ImportState = {
@@ -191,12 +224,13 @@ export const useStore = create<State>()(
       sweep: { config: defaultSweepConfig(), display: 'heatmap' },
       kept: INITIAL_KEPT,
       imported: INITIAL_IMPORT,
+      history: INITIAL_HISTORY,
       predict: { ask: null, answer: null, invalid: null },
     }),
   ),
 );
 
-type SliceKey = 'compare' | 'sweep' | 'kept' | 'imported' | 'predict';
+type SliceKey = 'compare' | 'sweep' | 'kept' | 'imported' | 'history' | 'predict';
 type Patch<S> = Partial<S> | ((s: S) => Partial<S>);
 
 /** Read and update one slice of the store, for the actions outside it. */

@@ -22,8 +22,20 @@ function status(state: TrainerStatus['runs'][number]['state'], running: boolean)
       calibration: null,
       deviceLosses: 0,
     },
-    runs: [{ state, step: 412, epoch: 23.5, statusStep: 412, statusEpoch: 23, bestValLoss: 0.2, bestEpoch: 20 }],
+    runs: [
+      {
+        state,
+        step: 412,
+        epoch: 23.5,
+        statusStep: 412,
+        statusEpoch: 23,
+        bestValLoss: 0.2,
+        bestEpoch: 20,
+        planApplied: 0,
+      },
+    ],
     notice: null,
+    regroups: 0,
   };
 }
 const base: BridgeState = {
@@ -69,6 +81,7 @@ const info = (state: Info['state'], step: number, statusStep = -1, statusEpoch =
   statusEpoch,
   bestValLoss: 0.3,
   bestEpoch: 1,
+  planApplied: 0,
 });
 const withOpt = (name: TrainConfig['optimizer']['name'], lr: number): TrainConfig => ({
   ...DEFAULT_CONFIG,
