@@ -57,7 +57,9 @@ describe('backend choice', () => {
   });
 
   it("'auto' measures both on the side and keeps the faster; the run trains meanwhile, untouched by the measuring", async () => {
-    const slowGpu = serviceWithLog(async () => new DeviceDouble(5, false));
+    // 50 ms a call: clearly slower than the CPU engine however many steps a measuring call takes
+    // (at 5 ms, long calls amortised it to the CPU's own rate and the verdict went by the load)
+    const slowGpu = serviceWithLog(async () => new DeviceDouble(50, false));
     const r = await slowGpu.svc.create([small()]);
     if (!r.ok) throw new Error(r.message);
     await slowGpu.svc.step(20);
