@@ -25,6 +25,16 @@ const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 const hasRelaxedFlag = () =>
   execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).includes(RELAXED_FLAG);
 
+// Cross-origin isolation (self.crossOriginIsolated): with these two headers on every response the
+// page gets SharedArrayBuffer, and the CPU engine shares its matrix products between threads
+// (workers/cpu/gemmPool.ts). Everything the site loads is its own (index.html's CSP), so
+// require-corp blocks nothing. A static host must send the same two headers (README, "Hosting");
+// without them the single-threaded kernels run and the status line says so.
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig(({ mode }) => ({
   base: './',
   // The manifest (.vite/manifest.json) is what the first-screen budget reads (scripts/bundleBudget.ts).
@@ -77,7 +87,8 @@ export default defineConfig(({ mode }) => ({
     },
   ],
   worker: { format: 'es' },
-  server: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   test: {
     environment: 'node',
     include: [

@@ -16,7 +16,7 @@ import {
 import type { RunProgress, TrainingBackend } from '../workers/backend';
 import { CpuBackend } from '../workers/cpu/backend';
 import { ShardedCpuBackend, workerShardPool } from '../workers/cpu/sharded';
-import { wasmOps } from '../workers/cpu/wasmLoad';
+import { autoThreads, wasmOps } from '../workers/cpu/wasmLoad';
 import { GpuBackend } from '../workers/gpu/backend';
 import { adapterName } from '../workers/gpu/device';
 import { gpuMatmul } from './descentGpuMatmul';
@@ -48,6 +48,21 @@ export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
         : "the engine's matmul and CpuBackend (no WebAssembly SIMD)",
       backend: async () => new CpuBackend(),
       matmul: w ? (X, W, b, B, I, O) => w.ops.forward(X, W, b, B, I, O, null).z as Float32Array : tsMatmul,
+    };
+  },
+  // the GEMMs shared by min(cores, 4) threads; needs a cross-origin isolated page (descent-threads)
+  threads: async () => {
+    const n = autoThreads();
+    if (n < 2)
+      throw new Error(
+        `no threads: crossOriginIsolated ${globalThis.crossOriginIsolated}, ${navigator.hardwareConcurrency} cores`,
+      );
+    const w = await wasmOps(undefined, n);
+    if (!w || w.threads !== n) throw new Error(`the ${n}-thread kernels did not start (see the console)`);
+    return {
+      label: `WebAssembly kernels (${w.kind}) on ${n} threads and CpuBackend({ threads: ${n} })`,
+      backend: async () => new CpuBackend({ threads: n }),
+      matmul: (X, W, b, B, I, O) => w.ops.forward(X, W, b, B, I, O, null).z as Float32Array,
     };
   },
   typescript: async () => ({

@@ -46,19 +46,21 @@ async function run(task: Task): Promise<TaskOutcome> {
     }
     const descent = await import('./descentImpl');
     const gpu = task.impl === 'descent-gpu';
+    // descent-threads: the CPU rows with the GEMMs shared by threads (run.ts opens this page isolated)
+    const cpu = task.impl === 'descent-threads' ? 'threads' : task.cpu;
     if (task.kind === 'matmul') {
       return {
         task,
         ok: true,
         notes,
-        matmul: await descent.descentMatmul(gpu, task.sizes, task.budgetMs, notes, task.cpu),
+        matmul: await descent.descentMatmul(gpu, task.sizes, task.budgetMs, notes, cpu),
       };
     }
     return {
       task,
       ok: true,
       notes,
-      train: await descent.descentTrain(gpu, task.workload, task.warmupMs, task.budgetMs, notes, task.cpu),
+      train: await descent.descentTrain(gpu, task.workload, task.warmupMs, task.budgetMs, notes, cpu),
     };
   } catch (e) {
     const err = e as Error;

@@ -179,6 +179,7 @@ export function summarize(outcomes: TaskOutcome[], meta: Meta): Results {
         'Descent CPU ÷ TF.js wasm': r('descent-cpu', 'tfjs-wasm'),
         'Descent CPU ÷ jax-js wasm': r('descent-cpu', 'jax-wasm'),
         'Descent CPU ÷ TF.js cpu': r('descent-cpu', 'tfjs-cpu'),
+        'Descent CPU threads ÷ Descent CPU': r('descent-threads', 'descent-cpu'),
       },
     };
   });
@@ -221,6 +222,7 @@ export function summarize(outcomes: TaskOutcome[], meta: Meta): Results {
         'steps/s: Descent CPU ÷ TF.js wasm': sps('descent-cpu', 'tfjs-wasm'),
         'steps/s: Descent CPU ÷ jax-js wasm': sps('descent-cpu', 'jax-wasm'),
         'steps/s: Descent CPU ÷ TF.js cpu': sps('descent-cpu', 'tfjs-cpu'),
+        'steps/s: Descent CPU threads ÷ Descent CPU': sps('descent-threads', 'descent-cpu'),
         'first step: Descent GPU ÷ TF.js webgpu': roundRatio(
           field(w.id, 'descent-gpu', 'firstStepMs'),
           field(w.id, 'tfjs-webgpu', 'firstStepMs'),
@@ -343,7 +345,8 @@ function makeTargets(
       2,
       g,
     ),
-    // issue 17: the CPU path against the WebAssembly peers (single-threaded all: the page is not isolated)
+    // issue 17: the CPU path against the WebAssembly peers (single-threaded all: the page is not
+    // isolated), and Descent's threads (descent-threads: a cross-origin isolated page) against one thread
     ...issue17.map((id) =>
       target(
         `CPU steps/s ≥ 1.5x TF.js wasm, ${id}`,
@@ -365,12 +368,14 @@ function makeTargets(
     ...MATMUL_SIZES.map((n) =>
       target(`CPU matmul GFLOP/s ≥ 1x TF.js wasm, ${n}³`, mmRatio(n, 'Descent CPU ÷ TF.js wasm'), 'min', 1, c || tw),
     ),
-    target(
-      'CPU matmul with threads ≥ 1.6x single-threaded',
-      null,
-      'min',
-      1.6,
-      'no threaded CPU path in this build; the bench page is not cross-origin isolated',
+    ...MATMUL_SIZES.map((n) =>
+      target(
+        `CPU matmul with threads ≥ 1.6x single-threaded, ${n}³`,
+        mmRatio(n, 'Descent CPU threads ÷ Descent CPU'),
+        'min',
+        1.6,
+        c || failed('descent-threads'),
+      ),
     ),
     target(
       'CPU: 6 racing runs ≤ 2.5x the time per step of one run (a, SGD)',

@@ -105,7 +105,8 @@ async function main(): Promise<void> {
         page.on('console', (m) => {
           if (m.type() === 'error') pageErrors.push(`console error: ${m.text()}`);
         });
-        await page.goto(url);
+        // descent-threads needs SharedArrayBuffer: its page is served cross-origin isolated (vite.config.ts)
+        await page.goto(task.impl === 'descent-threads' ? `${url}?isolated=1` : url);
         await page.waitForFunction(() => 'bench' in window);
         adapter ??= await page.evaluate(() => window.bench.adapter());
         const t0 = Date.now();

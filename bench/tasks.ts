@@ -7,6 +7,7 @@
 export const IMPLS = [
   'descent-gpu',
   'descent-cpu',
+  'descent-threads',
   'tfjs-webgpu',
   'tfjs-wasm',
   'tfjs-cpu',
@@ -19,6 +20,7 @@ export type Impl = (typeof IMPLS)[number];
 export const IMPL_LABEL: Record<Impl, string> = {
   'descent-gpu': 'Descent GPU',
   'descent-cpu': 'Descent CPU',
+  'descent-threads': 'Descent CPU threads',
   'tfjs-webgpu': 'TF.js webgpu',
   'tfjs-wasm': 'TF.js wasm',
   'tfjs-cpu': 'TF.js cpu',

@@ -23,6 +23,27 @@ function tfjsWasmBinaries(): Plugin {
   };
 }
 
+/**
+ * COOP/COEP (cross-origin isolation, SharedArrayBuffer) only for the page opened as page.html?isolated=1
+ * (the descent-threads tasks) and what it loads (its Referer names the query): the other tasks keep
+ * the non-isolated page, so TF.js's and jax-js's wasm stay single-threaded as the rows say.
+ */
+function isolateOnRequest(): Plugin {
+  return {
+    name: 'bench-isolate-on-request',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const asked = /[?&]isolated=1\b/;
+        if (asked.test(req.url ?? '') || asked.test(String(req.headers.referer ?? ''))) {
+          res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+          res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+        }
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
@@ -36,5 +57,5 @@ export default defineConfig({
     rollupOptions: { input: resolve(import.meta.dirname, 'page.html') },
   },
   // Descent's own CPU kernels (workers/cpu/wasm/dense.ts), built before the page asks for them.
-  plugins: [tfjsWasmBinaries(), wasmKernelsPlugin()],
+  plugins: [tfjsWasmBinaries(), wasmKernelsPlugin(), isolateOnRequest()],
 });

@@ -2,7 +2,9 @@
 // engine's TypeScript dense ops. Prints forward-GEMM GFLOP/s at n^3 (Y = X W^T + b, X[n, n],
 // W[n, n]; 2 n^3 flops; the wasm figure includes copying in, packing W and copying out) and
 // training steps/s of 784-256-256-10 ReLU, batch 128, SGD on a fixed batch of digits.
-//   npx tsx bench/wasmNode.ts [--quick]
+// With --threads=N (N > 1) also the shared-memory kernels with N threads sharing each GEMM
+// (workers/cpu/gemmPool.ts, worker_threads helpers), and their ratio to one thread.
+//   npx tsx bench/wasmNode.ts [--quick] [--threads=2]
 
 import { buildWasm } from '../scripts/buildWasm';
 import {
@@ -18,12 +20,14 @@ import {
   streamSeed,
   tsDenseOps,
 } from '../src/engine';
+import { adamStep } from '../src/engine/optimizers/adam';
 import { sgdStep } from '../src/engine/optimizers/sgd';
 import { Rng } from '../src/engine/rng';
 import { wasmOps } from '../workers/cpu/wasmLoad';
 import { loadDigits } from '../workers/digits';
 
 const quick = process.argv.includes('--quick');
+const threads = Number(process.argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? 1);
 
 /** Best of 3 timings of `k` calls, in seconds per call, with k grown until one timing is >= 0.3 s. */
 function perCall(f: () => void): number {
@@ -48,10 +52,15 @@ async function main() {
   await buildWasm();
   const loaded = await wasmOps();
   if (!loaded) throw new Error('WebAssembly SIMD kernels did not load');
-  console.log(`wasm build: ${loaded.kind}; node ${process.version}; single thread`);
+  const pool = threads > 1 ? await wasmOps(undefined, threads) : null;
+  if (threads > 1 && pool?.threads !== threads) throw new Error(`${threads} threads did not start`);
+  console.log(
+    `wasm build: ${loaded.kind}; node ${process.version}; single thread${pool ? ` and ${threads} threads` : ''}`,
+  );
   const rng = new Rng(1);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform() * 2 - 1);
   console.log('\nforward GEMM Y = X W^T + b, GFLOP/s');
-  console.log('n     TS matmul  wasm   ratio');
+  console.log(`n     TS matmul  wasm   ratio${pool ? `  wasm x${threads}  ÷ 1 thread` : ''}`);
   for (const n of quick ? [256] : [256, 512, 1024]) {
     const X = Float32Array.from({ length: n * n }, () => rng.uniform() * 2 - 1);
     const W = Float32Array.from({ length: n * n }, () => rng.uniform() * 2 - 1);
@@ -59,8 +68,10 @@ async function main() {
     const flops = 2 * n * n * n;
     const ts = flops / perCall(() => matmul(X, W, b, n, n, n)) / 1e9;
     const wa = flops / perCall(() => loaded.ops.forward(X, W, b, n, n, n, null)) / 1e9;
+    const th = pool ? flops / perCall(() => pool.ops.forward(X, W, b, n, n, n, null)) / 1e9 : 0;
     console.log(
-      `${String(n).padEnd(5)} ${ts.toFixed(2).padStart(9)} ${wa.toFixed(2).padStart(6)} ${(wa / ts).toFixed(1).padStart(6)}x`,
+      `${String(n).padEnd(5)} ${ts.toFixed(2).padStart(9)} ${wa.toFixed(2).padStart(6)} ${(wa / ts).toFixed(1).padStart(6)}x` +
+        (pool ? ` ${th.toFixed(2).padStart(9)} ${(th / wa).toFixed(2).padStart(9)}x` : ''),
     );
   }
 
@@ -88,6 +99,25 @@ async function main() {
   const wa = stepsPerSec(loaded.ops);
   console.log('\n784-256-256-10 ReLU, batch 128, SGD on a fixed batch (lossAndGrad + sgdStep), steps/s');
   console.log(`TS engine ${ts.toFixed(1)}   wasm ${wa.toFixed(1)}   ratio ${(wa / ts).toFixed(1)}x`);
+  // Adam's update loop over the MLP's parameters: the engine's adamStep vs the kernel (copies included)
+  const P = layout.size;
+  const vecs = () => [rand(P), rand(P), rand(P).map((x) => x * 0.1), rand(P).map((x) => x * x * 0.01)];
+  const [th0, g0, m0, v0] = vecs();
+  const [th1, g1, m1, v1] = vecs();
+  let t0 = 1;
+  let t1 = 1;
+  const tsAdam = perCall(() => adamStep(th0, g0, m0, v0, t0++, 1e-3, 0.9, 0.999, 1e-8));
+  const waAdam = perCall(() => loaded.ops.update!.adam!(th1, g1, m1, v1, t1++, 1e-3, 0.9, 0.999, 1e-8));
+  console.log(
+    `\nAdam update of P = ${P} parameters, ms: TS engine ${(tsAdam * 1e3).toFixed(3)}   wasm ${(waAdam * 1e3).toFixed(3)}   ratio ${(tsAdam / waAdam).toFixed(1)}x`,
+  );
+  if (pool) {
+    const th = stepsPerSec(pool.ops);
+    console.log(
+      `wasm on ${threads} threads ${th.toFixed(1)}   ÷ 1 thread ${(th / wa).toFixed(2)}x (helpers ran ${pool.helped()} chunks)`,
+    );
+    pool.dispose();
+  }
 }
 
 main();

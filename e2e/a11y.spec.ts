@@ -1,5 +1,5 @@
 // Accessibility with axe-core (@axe-core/playwright, all rules): no serious or critical violation
-// on the main screen, compare mode, an arena and a lesson, in the light and the dark theme, each
+// on the main screen, compare mode, the sweep, an arena and a lesson, in the light and the dark theme, each
 // checked after it has been used for a moment (charts drawn, a run or race going).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
@@ -8,6 +8,7 @@ import { recordFigures } from '../test-support/figures';
 const SCREENS = [
   { name: 'main screen', hash: '#data=xor&v=1', play: true },
   { name: 'compare mode', hash: '#data=xor&view=compare&v=1', play: true },
+  { name: 'sweep', hash: '#data=xor&view=sweep&v=1', play: true },
   { name: 'arena', hash: '#view=arena&v=1', play: false },
   { name: 'lesson', hash: '#lesson=momentum&v=1', play: false },
 ] as const;

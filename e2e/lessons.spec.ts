@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { LESSONS } from '../src/lessons/index';
+import { answerLessonQuestion } from './predictAnswer';
 
 // Which chart each lesson view shows (test ids of LessonDemo's frames).
 const VIEW_CHART: Record<string, string> = {
@@ -31,22 +32,28 @@ test('a new user opens every lesson, runs its demo and sees its charts', async (
     await expect(article.getByRole('heading', { level: 2 })).toContainText(lesson.title);
     // the formulas are typeset by KaTeX (bundled): MathML + HTML output per formula
     await expect(article.locator('.katex')).toHaveCount(lesson.formulas.length);
+    await answerLessonQuestion(page);
     await page.getByTestId('run-demo').click();
     const demo = page.getByTestId('lesson-demo');
     await expect(demo).toHaveAttribute('data-done', 'true', { timeout: 120_000 });
     for (const view of lesson.views) {
       const chart = page.getByTestId(VIEW_CHART[view]);
       await expect(chart, `${lesson.id}: ${view}`).toBeVisible();
-      const svg = chart.locator('svg').first();
-      await expect(svg).toBeVisible();
+      await expect(chart.locator('svg, canvas').first()).toBeVisible();
     }
-    // every preset's curve is drawn (validation loss paths have data)
-    if (lesson.views.includes('loss')) {
-      const paths = page.getByTestId('chart-loss').locator('path.series:not(.faint)');
-      await expect(paths).toHaveCount(lesson.presets.length);
-      for (const d of await paths.evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '')))
-        expect(d, lesson.id).toMatch(/^M[-\d.]+,[-\d.]+/);
-    }
+    // the curves are the playground's compare charts: every preset's run is drawn
+    for (const view of ['loss', 'accuracy', 'lr', 'updateRatio'].filter((v) => lesson.views.includes(v as never)))
+      await expect(page.getByTestId(VIEW_CHART[view]).locator('canvas'), `${lesson.id}: ${view}`).toHaveAttribute(
+        'data-runs',
+        String(lesson.presets.length),
+      );
+    // the lesson's checks judge the run just shown, and every one holds
+    const checks = page.getByTestId('lesson-checks').locator('li');
+    expect(await checks.count(), lesson.id).toBeGreaterThan(0);
+    await expect(
+      checks.and(page.locator('[data-ok="false"]')),
+      `${lesson.id}: ${await checks.allTextContents()}`,
+    ).toHaveCount(0);
     if (lesson.id === 'softmax') await expect(page.getByTestId('initial-loss')).toContainText('ln C = ln 4 = 1.386');
     if (lesson.id === 'l2-l1') {
       // L1 stops weights at exactly 0 (the proximal step); the unpenalized run has none at 0
@@ -58,6 +65,37 @@ test('a new user opens every lesson, runs its demo and sees its charts', async (
     await expect(page.getByTestId('lesson-list')).toBeVisible();
   }
   expect(errors).toEqual([]);
+});
+
+/** Run `lessonId`'s demo with the playground's backend forced to `backend`; its checks and the backend used. */
+async function demoOutcome(page: Page, lessonId: string, backend: 'cpu' | 'webgpu') {
+  await page.goto(`./?backend=${backend}#lesson=${lessonId}`);
+  await page.getByTestId('run-demo').click();
+  await expect(page.getByTestId('lesson-demo')).toHaveAttribute('data-done', 'true', { timeout: 400_000 });
+  const kind = await page.getByTestId('lesson-backend').getAttribute('data-kind');
+  const checks = await page
+    .getByTestId('lesson-checks')
+    .locator('li')
+    .evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-claim'), l.getAttribute('data-ok')]));
+  return { kind, checks };
+}
+
+test('a lesson demo forced onto WebGPU (SwiftShader) trains there and its checks come out as on the CPU', async ({
+  page,
+}) => {
+  test.setTimeout(900_000);
+  for (const id of ['softmax', 'momentum-off']) {
+    const cpu = await demoOutcome(page, id, 'cpu');
+    const gpu = await demoOutcome(page, id, 'webgpu');
+    expect(cpu.kind, id).toBe('cpu');
+    expect(gpu.kind, id).toBe('webgpu');
+    expect(cpu.checks.length, id).toBeGreaterThan(0);
+    expect(gpu.checks, id).toEqual(cpu.checks);
+    expect(
+      gpu.checks.every(([, ok]) => ok === 'true'),
+      `${id}: ${JSON.stringify(gpu.checks)}`,
+    ).toBe(true);
+  }
 });
 
 test('a lesson link opens that lesson', async ({ page }) => {
@@ -134,6 +172,7 @@ test('a normal session logs no console error or warning', async ({ page }) => {
   await expect(page.getByTestId('boundary-canvas')).toBeVisible();
   await page.getByTestId('lessons-button').click();
   await page.locator('.lesson-card[data-lesson="momentum"]').click();
+  await answerLessonQuestion(page);
   await page.getByTestId('run-demo').click();
   await expect(page.getByTestId('lesson-demo')).toHaveAttribute('data-done', 'true', { timeout: 120_000 });
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();

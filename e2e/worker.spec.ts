@@ -70,6 +70,24 @@ test.describe('training worker', () => {
     expect((await snap(page)).points).toBe(20);
   });
 
+  test('forced WebGPU: a Schedule-Free run (batch norm) trains on the GPU, draws its boundary (at x) and records its warm-up lr', async () => {
+    test.setTimeout(240_000);
+    await page.evaluate(() => window.harness.init('webgpu'));
+    const backend = await page.evaluate(() => window.harness.createScheduleFree());
+    expect(backend).toMatchObject({ kind: 'webgpu', requested: 'webgpu' });
+    const t0 = Date.now();
+    await page.evaluate(() => window.harness.step(1)); // compiles the kernels (seconds on SwiftShader)
+    console.log(`[webgpu schedulefree] first step (kernel compilation) took ${Date.now() - t0} ms`);
+    await page.evaluate(() => window.harness.setVisuals(true));
+    const s = await trainAndCheck(page, 'webgpu schedulefree', 5000);
+    expect(s.status?.backend?.kind).toBe('webgpu');
+    expect(s.points).toBeGreaterThan(20);
+    await page.waitForFunction(() => window.harness.snapshot().boundaries > 0, null, { timeout: 60_000 });
+    const lrs = await page.evaluate(() => window.harness.lrs());
+    expect(lrs.length).toBe(s.points);
+    for (const [i, lr] of lrs.entries()) expect(lr).toBeCloseTo(0.01 * Math.min(1, (i + 1) / 20), 8);
+  });
+
   test('auto: starts on the CPU at once; on the software adapter the CPU engine stays for a small net, and the page is told why', async () => {
     await page.evaluate(() => window.harness.init('auto'));
     const first = await page.evaluate(() => window.harness.create());

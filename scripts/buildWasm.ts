@@ -1,5 +1,7 @@
 // Compiles the WebAssembly SIMD kernels (workers/cpu/wasm/dense.ts, AssemblyScript) into its build/: a
-// plain-SIMD build and a relaxed-SIMD (FMA) build. The .wasm files are build outputs, not
+// plain-SIMD build and a relaxed-SIMD (FMA) build, each also as a shared-memory build (-shared: the
+// memory is imported as env.memory, shared, at most MAX_PAGES, for the thread pool of
+// workers/cpu/gemmPool.ts; only cross-origin isolated pages and Node get SharedArrayBuffer). The .wasm files are build outputs, not
 // committed: they are rebuilt whenever the source is newer (a second or two), by the Vite plugin
 // below (npm run dev / build / the e2e build), by Vitest's global setup (npm test, npx vitest) and by
 // `npm run build:wasm`. The compiler is the assemblyscript devDependency: nothing is downloaded.
@@ -10,9 +12,14 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE = resolve(root, 'workers/cpu/wasm/dense.ts');
 const OUT = resolve(root, 'workers/cpu/wasm/build');
-const BUILDS: [file: string, features: string[]][] = [
-  ['dense-simd.wasm', ['simd']],
-  ['dense-relaxed.wasm', ['simd', 'relaxed-simd']],
+/** Largest shared memory in 64 KiB pages (1 GiB): a shared memory cannot grow past the maximum it declares. */
+export const MAX_PAGES = 16384;
+const SHARED = ['--importMemory', '--sharedMemory', '--maximumMemory', String(MAX_PAGES), '--enable', 'threads'];
+const BUILDS: [file: string, features: string[], extra: string[]][] = [
+  ['dense-simd.wasm', ['simd'], []],
+  ['dense-relaxed.wasm', ['simd', 'relaxed-simd'], []],
+  ['dense-simd-shared.wasm', ['simd'], SHARED],
+  ['dense-relaxed-shared.wasm', ['simd', 'relaxed-simd'], SHARED],
 ];
 
 /** Builds the kernels when a .wasm is missing or older than its source; returns the rebuilt files. */
@@ -24,8 +31,8 @@ export async function buildWasm(force = false): Promise<string[]> {
   );
   if (stale.length === 0) return [];
   const asc = (await import('assemblyscript/asc')).default;
-  for (const [file, features] of stale) {
-    const args = [SOURCE, '-O3', '--runtime', 'stub', '--noAssert', '-o', resolve(OUT, file)];
+  for (const [file, features, extra] of stale) {
+    const args = [SOURCE, '-O3', '--runtime', 'stub', '--noAssert', ...extra, '-o', resolve(OUT, file)];
     for (const f of features) args.push('--enable', f);
     let log = '';
     const sink = {

@@ -79,7 +79,7 @@ export const PRIVATE: { target: string; units: string[]; why: string }[] = [
  * The workers/ files the page may read: the protocol types both sides share (trainer, lessons), and the digits file
  * loader (page and worker both load the file; neither talks to the other through it).
  */
-export const SHARED = ['workers/protocol.ts', 'workers/lessons/protocol.ts', 'workers/digits.ts'];
+export const SHARED = ['workers/protocol.ts', 'workers/digits.ts'];
 
 /** Globals that mean I/O or a page/worker environment: the engine receives data, it never loads it. */
 const IO_GLOBALS = new Set([

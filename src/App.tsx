@@ -28,6 +28,9 @@ const LessonsPanel = lazyNamed(() => import('./components/lessons/LessonsPanel')
 const ArenaView = lazyNamed(() => import('./components/arena/ArenaView'), 'ArenaView');
 const KeptRunsPanel = lazyNamed(() => import('./components/KeptRunsPanel'), 'KeptRunsPanel');
 const CompareView = lazyNamed(() => import('./components/compare/CompareView'), 'CompareView');
+// Only when the link asks a question (`ask=`, predict then run).
+const PlaygroundQuestion = lazyNamed(() => import('./components/predict/PlaygroundQuestion'), 'PlaygroundQuestion');
+const SweepView = lazyNamed(() => import('./components/sweep/SweepView'), 'SweepView');
 
 /** The two columns of views, laid out from the panel list (components/panels.tsx). */
 function Views() {
@@ -57,6 +60,7 @@ export function App() {
   const view = useCompare((s) => s.view);
   const lessonsOpen = useLessonStore((s) => s.open);
   const showControls = useStore((s) => !s.ui.hidden.includes(CONTROLS.id));
+  const asks = useStore((s) => s.predict.ask !== null);
   // The play bar belongs to the views that show the trainer's runs (not the arena, not a lesson,
   // which has its own demo): there, and only there, it and its keys are live.
   const runControls = view !== 'arena' && !lessonsOpen;
@@ -75,6 +79,11 @@ export function App() {
           </div>
         </header>
         <Notices />
+        {asks && (
+          <OnDemand what="the question">
+            <PlaygroundQuestion />
+          </OnDemand>
+        )}
         <Views />
       </div>
     );
@@ -113,29 +122,42 @@ export function App() {
           <ArenaView />
         </OnDemand>
       ) : (
-        <div className="workspace">
-          {showControls && (
-            <aside className="sidebar" aria-label="Configuration">
-              <DataPanel />
-              <NetworkBuilder />
-              {view !== 'compare' && <OptimizerPanel />}
-              <SchedulePanel />
-              <RegularizationPanel />
-              <EarlyStopPanel />
-              <TrainingPanel />
-              <OnDemand what="the kept runs">
-                <KeptRunsPanel />
+        <>
+          {asks && (
+            <div className="predict-slot">
+              <OnDemand what="the question">
+                <PlaygroundQuestion />
               </OnDemand>
-            </aside>
+            </div>
           )}
-          {view === 'compare' ? (
-            <OnDemand what="the comparison">
-              <CompareView />
-            </OnDemand>
-          ) : (
-            <Views />
-          )}
-        </div>
+          <div className="workspace">
+            {showControls && (
+              <aside className="sidebar" aria-label="Configuration">
+                <DataPanel />
+                <NetworkBuilder />
+                {view === 'train' && <OptimizerPanel />}
+                <SchedulePanel />
+                <RegularizationPanel />
+                <EarlyStopPanel />
+                <TrainingPanel />
+                <OnDemand what="the kept runs">
+                  <KeptRunsPanel />
+                </OnDemand>
+              </aside>
+            )}
+            {view === 'compare' ? (
+              <OnDemand what="the comparison">
+                <CompareView />
+              </OnDemand>
+            ) : view === 'sweep' ? (
+              <OnDemand what="the sweep">
+                <SweepView />
+              </OnDemand>
+            ) : (
+              <Views />
+            )}
+          </div>
+        </>
       )}
     </div>
   );

@@ -8,6 +8,7 @@ import { startLessonSync } from './lessons/lessonStore';
 import { startAppUpdates } from './state/appUpdate';
 import { startCompareSync } from './state/compareSync';
 import { startPersistence } from './state/persistence';
+import { startPredictSync } from './state/predictSlice';
 import { startTrainer } from './state/trainerSync';
 import { RunBuffersContext } from './trainer/runBuffers';
 import './styles/base.css';
@@ -21,6 +22,7 @@ if (!root) throw new Error('index.html has no #root element');
 // Config first (from the link or local storage), then the worker gets that config.
 startPersistence();
 startLessonSync();
+startPredictSync();
 startPresenterSync();
 prewarmLessons();
 startCompareSync();

@@ -46,6 +46,7 @@ export class TrainerCore {
   protected points: ImportedPoints | null = null;
   protected visualOpts: VisualOptions = { ...DEFAULT_VISUALS };
   protected notice: string | null = null;
+  protected regroups = 0;
   protected lastFlush = 0;
   protected lastVisual = 0;
   protected turnScheduled = false;
@@ -249,6 +250,7 @@ export class TrainerCore {
       backend: s ? { ...s.backendStatus } : null,
       runs: s ? s.tracks.map((_, r) => s.statusOf(r, this.running)) : [],
       notice: this.notice,
+      regroups: this.regroups,
     };
   }
 

@@ -8,8 +8,10 @@
 // optimizer memory continue as if nothing happened. Decisions are cached per architecture key.
 //
 // Kept from the old up-front choice: a software adapter on a small net (stepFlops below
-// FALLBACK_WORTH_FLOPS) is not even built; a CPU win is remembered and not re-measured.
+// fallbackWorthFlops: any net the CPU takes when it runs its WebAssembly kernels) is not even built;
+// a CPU win is remembered and not re-measured.
 import type { TrainingBackend } from './backend';
+import { CPU_NAME_TS } from './cpu/backend';
 import type { BackendStatus, Calibration } from './protocol';
 import {
   type BackendFactories,
@@ -18,7 +20,7 @@ import {
   cpuFallbackMessage,
   cpuWinsMessage,
   FALLBACK_MARGIN,
-  FALLBACK_WORTH_FLOPS,
+  fallbackWorthFlops,
   fmt,
   gpuFailureReason,
   gpuWinsMessage,
@@ -91,7 +93,7 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
     if (!factories.gpu) return;
     gpu = await factories.gpu();
     if (!host.alive()) return giveUp();
-    if (!cached && gpu.info.fallbackAdapter && stepFlops(s.configs, s.dataset) < FALLBACK_WORTH_FLOPS) {
+    if (!cached && gpu.info.fallbackAdapter && stepFlops(s.configs, s.dataset) < fallbackWorthFlops(cpuInfo)) {
       // A software adapter on a small net: compiling its kernels alone takes seconds there, and it cannot win.
       const info = gpu.info;
       giveUp();
@@ -99,7 +101,8 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
       const cpuSpeed = await cpuStepsPerSec(s, factories);
       if (!host.alive()) return;
       const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
-      const message = `CPU engine: the only WebGPU adapter is a software one (${info.name}), far slower than the CPU engine on a network this small (CPU ${fmt(cpuSpeed)} steps/s).`;
+      const where = cpuInfo.name === CPU_NAME_TS ? 'on a network this small' : 'with its WebAssembly SIMD kernels';
+      const message = `CPU engine: the only WebGPU adapter is a software one (${info.name}), far slower than the CPU engine ${where} (CPU ${fmt(cpuSpeed)} steps/s).`;
       setStatus(s, cpuInfo, { reason: 'fallback-adapter', message, calibration });
       return host.changed(null);
     }

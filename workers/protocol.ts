@@ -15,6 +15,7 @@ import type { ImportedPoints } from '../src/engine/data/points';
 import type { ActivationStats } from '../src/engine/diagnostics';
 import type { RangeTestOptions, RangeTestResult } from '../src/engine/lrRange';
 import type { Columns, EpochMetrics, StepMetrics } from '../src/engine/metricsSchema';
+import type { RunSnapshot } from '../src/engine/snapshot';
 import type { TrainConfig } from '../src/engine/types';
 
 // ---------------------------------------------------------------- backend choice and status
@@ -82,6 +83,8 @@ export interface RunStatusInfo {
   /** Best validation loss so far and its epoch (1-based; 0 before the first epoch ends). */
   bestValLoss: number;
   bestEpoch: number;
+  /** Planned changes (setPlan) applied to this run so far. */
+  planApplied: number;
 }
 
 export interface TrainerStatus {
@@ -97,6 +100,11 @@ export interface TrainerStatus {
   runs: RunStatusInfo[];
   /** Latest event worth telling the user (device loss survived, backend switched), else null. */
   notice: string | null;
+  /**
+   * Counts regroup() calls (branch, drop a branch). An update with a higher count than the page
+   * has seen is the first with the regrouped runs: the page maps its histories over then.
+   */
+  regroups: number;
 }
 
 // ---------------------------------------------------------------- setup returned by create()
@@ -193,6 +201,31 @@ export interface SetConfigResult {
   rebuilt: boolean;
   /** The new setup after a rebuild, else null. */
   setup: RunSetup | null;
+  /**
+   * The step the change applies at: the 0-based index of the next step the runs take (0 before
+   * any training; after a rebuild always 0). The page records mid-run changes with it.
+   */
+  atStep: number;
+}
+
+/**
+ * A hyperparameter change planned at a step (a shared link's change list replayed): before the
+ * run takes step `step` (0-based), it continues with `config` (whole config, no architecture change).
+ */
+export interface PlannedChange {
+  step: number;
+  config: TrainConfig;
+}
+
+/**
+ * One run of a regrouped session (`regroup`): it continues from run `from`'s whole current state
+ * (weights, optimizer memory, schedule, data position, batch-norm statistics, counters) with
+ * `config`, which may change hyperparameters only. A branch is the current runs plus one more
+ * continuing from the same state.
+ */
+export interface RegroupRun {
+  from: number;
+  config: TrainConfig;
 }
 
 // ---------------------------------------------------------------- streamed metrics
@@ -285,6 +318,31 @@ export interface TrainerUpdate {
 
 export type TrainerListener = (update: TrainerUpdate) => void;
 
+// ---------------------------------------------------------------- lesson demos
+
+/**
+ * A lesson demo as the page hands it to the lesson runner (workers/lessons/runner.ts), which trains
+ * it through this same API: every preset's whole config (the catalogue's patch resolved on the page by
+ * src/lessons/job.ts through the config schema) and its live changes. Presets that may share a
+ * compare set (data, architecture, seed) train together; the others after them, on the same backend.
+ */
+export interface LessonJob {
+  id: string;
+  /** Epochs every preset trains at most (its maxEpochs is capped to this). */
+  epochs: number;
+  presets: LessonJobPreset[];
+}
+
+export interface LessonJobPreset {
+  id: string;
+  label: string;
+  /** '#rrggbb', the preset's colour in every chart of the demo. */
+  color: string;
+  config: TrainConfig;
+  /** Live changes (no rebuild): after `atEpoch` completed epochs the patch is merged over the config. */
+  phases?: { atEpoch: number; note: string; config: Record<string, unknown> }[];
+}
+
 // ---------------------------------------------------------------- the API the worker exposes
 
 export interface TrainerApi {
@@ -300,6 +358,22 @@ export interface TrainerApi {
   setConfig(run: number, config: TrainConfig): Promise<Result<SetConfigResult>>;
   /** Replace the whole compare set (same rules; a different count rebuilds). */
   setConfigs(configs: TrainConfig[]): Promise<Result<SetConfigResult>>;
+  /**
+   * Pause, then rebuild the runs as `runs` says, each continuing from the whole state of an existing
+   * run (branch from here: [{from: 0, ...}, {from: 0, config: changed}]; drop a branch: [{from: 0}]).
+   * The generation stays: the page keeps the histories of the runs that continue; a run that copies
+   * a state already taken by an earlier entry starts its curve at the branch step. A change that
+   * needs a rebuild (architecture, data, seed) is refused naming the field.
+   */
+  regroup(runs: RegroupRun[]): Promise<Result<RunSetup>>;
+  /**
+   * Replace run `run`'s planned changes (sorted by step, each step at or after the run's current
+   * step). They apply exactly at their steps whatever the pacing; a live setConfig of that run
+   * drops the changes not yet applied. Resolves with the number planned.
+   */
+  setPlan(run: number, plan: PlannedChange[]): Promise<Result<number>>;
+  /** Run `run`'s whole state (weights, batch-norm statistics, optimizer memory, loop), or null. */
+  exportState(run: number): Promise<RunSnapshot | null>;
   start(): Promise<TrainerStatus>;
   pause(): Promise<TrainerStatus>;
   /** Pause, then advance every still-training run by n steps (single-step is n = 1). */

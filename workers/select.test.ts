@@ -1,9 +1,11 @@
 // Backend choice and device-loss recovery, with a GPU double (testDoubles.ts) standing in for
 // WebGPU: the real adapter is exercised by e2e/worker.spec.ts in Chromium.
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/engine';
+import { type Dataset, defaultConfig } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
+import { CPU_NAME_TS, CPU_NAME_WASM } from './cpu/backend';
 import { MAX_RECREATES } from './recover';
+import { FALLBACK_WORTH_FLOPS, fallbackWorthFlops, stepFlops } from './select';
 import { TrainerService } from './service';
 import { DeviceDouble, serviceWithLog, sleep, stepsOf, waitFor } from './testDoubles';
 
@@ -29,8 +31,35 @@ describe('backend choice', () => {
     expect(b.message).toMatch(/software one \(test adapter\)/);
   });
 
+  it("'auto' does not build a software adapter against the WebAssembly CPU engine even on a net above FALLBACK_WORTH_FLOPS", async () => {
+    const c = small();
+    c.model.hidden = [512, 512].map((units) => ({ units, activation: 'tanh' as const, dropout: 0, batchNorm: false }));
+    c.batchSize = 64;
+    const { svc } = serviceWithLog(async () => new DeviceDouble(5, true));
+    const r = await svc.create([c]);
+    if (!r.ok) throw new Error(r.message);
+    await svc.testProbed();
+    const st = await svc.getStatus();
+    const b = st.backend!;
+    expect(b.name).toBe(CPU_NAME_WASM);
+    // above the TypeScript engine's bound, so only the WebAssembly kernels' bound keeps it unbuilt
+    expect(stepFlops([c], { nTrain: 200, inputDim: 2, outputDim: 2 } as Dataset)).toBeGreaterThan(FALLBACK_WORTH_FLOPS);
+    expect(b).toMatchObject({ kind: 'cpu', reason: 'fallback-adapter' });
+    expect(b.calibration?.gpuStepsPerSec).toBeNull();
+    expect(b.message).toMatch(
+      /software one \(test adapter\), far slower than the CPU engine with its WebAssembly SIMD kernels/,
+    );
+    // the TypeScript engine keeps the old bound
+    expect(fallbackWorthFlops({ kind: 'cpu', name: CPU_NAME_TS, fallbackAdapter: false })).toBe(FALLBACK_WORTH_FLOPS);
+    expect(fallbackWorthFlops({ kind: 'cpu', name: CPU_NAME_WASM, fallbackAdapter: false })).toBeGreaterThan(
+      stepFlops([c], { nTrain: 200, inputDim: 2, outputDim: 2 } as Dataset),
+    );
+  });
+
   it("'auto' measures both on the side and keeps the faster; the run trains meanwhile, untouched by the measuring", async () => {
-    const slowGpu = serviceWithLog(async () => new DeviceDouble(5, false));
+    // 50 ms a call: clearly slower than the CPU engine however many steps a measuring call takes
+    // (at 5 ms, long calls amortised it to the CPU's own rate and the verdict went by the load)
+    const slowGpu = serviceWithLog(async () => new DeviceDouble(50, false));
     const r = await slowGpu.svc.create([small()]);
     if (!r.ok) throw new Error(r.message);
     await slowGpu.svc.step(20);

@@ -8,15 +8,30 @@ import type { Dataset } from '../src/engine';
 import { gpuRefusal } from '../src/engine/optimizers/registry';
 import type { TrainConfig } from '../src/engine/types';
 import type { BackendInfo, Inits, TrainingBackend } from './backend';
-import { cpuCapacityProblem } from './cpu/capacity';
+import { CPU_NAME_TS } from './cpu/backend';
+import { cpuCapacityProblem, MAX_CPU_STEP_MACS } from './cpu/capacity';
 import type { BackendChoice, BackendReason, BackendStatus, Calibration } from './protocol';
 
 /** A fallback (software) adapter must be this many times faster than the CPU engine to win 'auto'. */
 export const FALLBACK_MARGIN = 2;
 /** Wall-time budget of the timed steps per backend, ms (warm-up and build come on top). */
 export const CALIBRATION_BUDGET_MS = 120;
-/** Below this many flops per step a software adapter is not even measured (see stepFlops). */
+/** Below this many flops per step a software adapter is not even measured against the TypeScript engine (see stepFlops). */
 export const FALLBACK_WORTH_FLOPS = 5e7;
+/**
+ * The same bound against the CPU engine on its WebAssembly SIMD kernels: never, within what the CPU
+ * engine takes on (workers/cpu/capacity.ts, 3e9 flops). Measured (bench/results.md, 2 cores, SwiftShader):
+ * the software adapter trains 784-256-256-10 at batch 128 (0.2 GFLOP a step, the largest bench net the
+ * CPU takes) at 1.45 steps/s, the WebAssembly CPU engine at 40-190 steps/s on one thread: both run on the
+ * same cores, and SIMD GEMMs leave a software rasterizer's shaders no room to be FALLBACK_MARGIN faster.
+ * Building its kernels there takes 3-34 s of those cores, which the running CPU training would lose.
+ */
+export const FALLBACK_WORTH_FLOPS_WASM = 6 * MAX_CPU_STEP_MACS;
+
+/** Flops per step below which a software adapter is not measured against this CPU backend. */
+export function fallbackWorthFlops(cpu: BackendInfo): number {
+  return cpu.name === CPU_NAME_TS ? FALLBACK_WORTH_FLOPS : FALLBACK_WORTH_FLOPS_WASM;
+}
 
 export interface BackendFactories {
   cpu(): TrainingBackend;
@@ -141,7 +156,7 @@ export async function selectBackend(
   };
   if (choice === 'cpu') return onCpu('forced', cpuFallbackMessage('forced'));
   if (!factories.gpu) return onCpu('no-webgpu', cpuFallbackMessage('no-webgpu'));
-  // A rule the WebGPU backend lacks (spec gpuUnsupported: Muon, Schedule-Free): the CPU engine,
+  // A rule the WebGPU backend lacks (spec gpuUnsupported: Muon): the CPU engine,
   // saying why, with no device asked for and nothing measured.
   const refused = choice === 'auto' ? cfgs.map((c) => gpuRefusal(c.optimizer.name)).find(Boolean) : null;
   if (refused) return onCpu('gpu-error', cpuFallbackMessage('gpu-error', refused));

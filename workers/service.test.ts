@@ -92,7 +92,7 @@ describe('TrainerService over the CPU backend', () => {
     const faster = structuredClone(cfg);
     faster.optimizer.lr = 0.05;
     const r = await svc.setConfig(0, faster);
-    expect(r).toEqual({ ok: true, value: { rebuilt: false, setup: null } });
+    expect(r).toEqual({ ok: true, value: { rebuilt: false, setup: null, atStep: 20 } });
     updates.length = 0;
     const st = await svc.step(5);
     expect(st.generation).toBe(gen);

@@ -10,6 +10,7 @@ import {
   RANGE_TEST_DEFAULTS,
   type RangeTestOptions,
   type RangeTestResult,
+  type RunSnapshot,
   rangeTestProblem,
 } from '../src/engine';
 import { gpuRefusal } from '../src/engine/optimizers/registry';
@@ -22,6 +23,8 @@ import type {
   BackendStatus,
   BoundaryGrid,
   CreateOptions,
+  PlannedChange,
+  RegroupRun,
   Result,
   RunSetup,
   SetConfigResult,
@@ -33,12 +36,17 @@ import type {
   WeightSnapshots,
 } from './protocol';
 import { boundaryFor, lossAtFor, predictSplitFor, snapshotsFor } from './queries';
-import { configProblems, ok, rejected } from './validate';
+import { configProblems, ok, rejected, sharedMismatch } from './validate';
 import { mergeVisualOptions } from './visuals';
 
 export type { ServiceEnv } from './core';
 
 const CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu'];
+
+/** The field of b that would rebuild a run configured as a (named as the compare-set check names it), else null. */
+function rebuildField(a: TrainConfig, b: TrainConfig): string | null {
+  return needsRebuild(a, b) ? (sharedMismatch(a, b) ?? 'model') : null;
+}
 
 export class TrainerService extends TrainerCore implements TrainerApi {
   async subscribe(listener: TrainerListener): Promise<void> {
@@ -93,17 +101,117 @@ export class TrainerService extends TrainerCore implements TrainerApi {
         const built = await this.build(cfgs);
         if (!built.ok) return built;
         this.adopt(built.value);
-        return ok({ rebuilt: true, setup: built.value.setup(this.generation) });
+        return ok({ rebuilt: true, setup: built.value.setup(this.generation), atStep: 0 });
       }
       // a switch to a rule the WebGPU backend lacks (spec gpuUnsupported): continue on the CPU engine
       const refused =
         s.backend.info.kind === 'webgpu' ? cfgs.map((c) => gpuRefusal(c.optimizer.name)).find(Boolean) : null;
       if (refused) await this.guarded(() => moveToCpu(s, this.env.factories, refused));
+      // the step the change applies at: the loop trains under this lock, so no step slips between
+      const atStep = s.step;
       for (let i = 0; i < cfgs.length; i++)
-        if (JSON.stringify(cfgs[i]) !== JSON.stringify(s.configs[i])) await this.guarded(() => s.setHyper(i, cfgs[i]));
+        if (JSON.stringify(cfgs[i]) !== JSON.stringify(s.configs[i])) {
+          s.dropPlan(i); // a live change takes over from a replayed plan
+          await this.guarded(() => s.setHyper(i, cfgs[i]));
+        }
       if (!this.running) this.emit(null);
-      return ok({ rebuilt: false, setup: null });
+      return ok({ rebuilt: false, setup: null, atStep });
     });
+  }
+
+  regroup(runs: RegroupRun[]): Promise<Result<RunSetup>> {
+    this.running = false;
+    return this.exclusive(async (): Promise<Result<RunSetup>> => {
+      const s = this.session;
+      if (!s) return rejected([{ field: 'runs', message: 'there are no runs to branch from' }]);
+      if (!Array.isArray(runs) || runs.length === 0)
+        return rejected([{ field: 'runs', message: 'expected a list of runs' }]);
+      const bad = runs.findIndex((r) => !(Number.isInteger(r?.from) && r.from >= 0 && r.from < s.runs));
+      if (bad >= 0)
+        return rejected([
+          { field: `runs[${bad}].from`, message: `no run ${String(runs[bad]?.from)} (there are ${s.runs})` },
+        ]);
+      const cfgs = structuredClone(runs.map((r) => r.config));
+      const problems = configProblems(cfgs);
+      if (problems.length > 0) return rejected(problems);
+      for (let i = 0; i < runs.length; i++) {
+        const field = sharedMismatch(s.configs[runs[i].from], cfgs[i]);
+        if (field)
+          return rejected([
+            {
+              field: `runs[${i}].${field}`,
+              message: 'a branch continues the same network on the same data: change hyperparameters only',
+            },
+          ]);
+      }
+      this.emit(null); // the rows of the current runs go out first, under their old numbers
+      const states = [];
+      for (let r = 0; r < s.runs; r++) states.push(await s.backend.exportState(r));
+      const built = await this.build(cfgs);
+      if (!built.ok) return built;
+      const n = built.value;
+      const taken = new Set<number>();
+      for (let i = 0; i < runs.length; i++) {
+        const from = runs[i].from;
+        await n.backend.importState(i, states[from]);
+        n.tracks[i] = { ...s.tracks[from] };
+        n.snapshots[i] = s.snapshots[from].clone();
+        n.checkpoint[i] = states[from];
+        // the first run continuing `from` keeps its plan; a copy (a branch) starts without one
+        if (!taken.has(from)) {
+          n.plans[i] = s.plans[from];
+          n.planApplied[i] = s.planApplied[from];
+        }
+        taken.add(from);
+        n.collectors[i].resumeStep = n.tracks[i].step;
+        n.collectors[i].resumeEpoch = n.tracks[i].completedEpochs;
+      }
+      n.checkpointStep = s.step;
+      n.backendStatus.deviceLosses = s.backendStatus.deviceLosses;
+      // the same generation: the page keeps the curves of the runs that continue
+      this.regroups++;
+      this.session = n;
+      n.onLost = (b, reason) => this.deviceLost(n, b, reason);
+      s.backend.dispose();
+      this.pacer.forget();
+      this.pacer.restart(now(), n.step);
+      this.emit(await this.visualsNow());
+      this.startProbe(n);
+      return ok(n.setup(this.generation));
+    });
+  }
+
+  setPlan(run: number, plan: PlannedChange[]): Promise<Result<number>> {
+    return this.exclusive(async (): Promise<Result<number>> => {
+      const s = this.session;
+      if (!s || !(Number.isInteger(run) && run >= 0 && run < s.runs))
+        return rejected([{ field: 'run', message: `no run ${run} (there are ${s?.runs ?? 0})` }]);
+      if (!Array.isArray(plan)) return rejected([{ field: 'plan', message: 'expected a list of changes' }]);
+      let last = s.tracks[run].step;
+      for (let i = 0; i < plan.length; i++) {
+        const c = plan[i];
+        if (!(Number.isInteger(c?.step) && c.step >= last))
+          return rejected([
+            { field: `plan[${i}].step`, message: `must be a whole step, in order, at or after step ${last}` },
+          ]);
+        last = c.step;
+        const problems = configProblems([c.config]);
+        if (problems.length > 0)
+          return rejected(problems.map((p) => ({ field: `plan[${i}].${p.field}`, message: p.message })));
+        const field = rebuildField(s.configs[run], c.config);
+        if (field)
+          return rejected([
+            { field: `plan[${i}].${field}`, message: 'cannot change during a run (it rebuilds the network)' },
+          ]);
+      }
+      s.plans[run] = structuredClone(plan);
+      s.planApplied[run] = 0;
+      return ok(plan.length);
+    });
+  }
+
+  exportState(run: number): Promise<RunSnapshot | null> {
+    return this.withRun(run, (s) => s.backend.exportState(run));
   }
 
   async start(): Promise<TrainerStatus> {
@@ -130,7 +238,10 @@ export class TrainerService extends TrainerCore implements TrainerApi {
         const target = s.step + total;
         for (let tries = 0; s === this.session && s.anyTraining() && s.step < target && tries < total + 8; tries++) {
           const k = Math.min(target - s.step, this.pacer.sliceSteps());
-          await this.guarded(() => s.train(k));
+          const t0 = now();
+          const done = await this.guarded(() => s.train(k));
+          // measured here too, so the slices grow to the pacer's size (it starts at 1 step)
+          if (done !== null && done > 0) this.pacer.observe(done, now() - t0);
         }
       }
       this.emit(await this.visualsNow());

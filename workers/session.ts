@@ -25,6 +25,7 @@ import {
   type DatasetInfo,
   IMAGE_ROWS_SHOWN,
   type LayerInfo,
+  type PlannedChange,
   type RunSetup,
   type RunStatusInfo,
 } from './protocol';
@@ -107,6 +108,9 @@ export class Session {
    * probe compares the GPU with it instead of measuring a side CPU backend while the run trains.
    */
   cpuRate = 0;
+  /** Per run: changes planned at steps (a replayed link), and how many of them were applied. */
+  plans: PlannedChange[][];
+  planApplied: number[];
 
   constructor(
     configs: TrainConfig[],
@@ -129,6 +133,8 @@ export class Session {
     );
     this.tracks = configs.map(freshTrack);
     this.checkpoint = configs.map(() => null);
+    this.plans = configs.map(() => []);
+    this.planApplied = configs.map(() => 0);
     for (let r = 0; r < this.snapshots.length; r++) this.snapshots[r].add(0, initOf(init, r));
     this.watch(backend);
   }
@@ -174,7 +180,13 @@ export class Session {
   async train(n: number): Promise<number> {
     let done = 0;
     while (done < n && this.anyTraining()) {
+      await this.applyPlanned();
       const due = this.snapshots.filter((_, r) => this.isTraining(r)).map((s) => s.nextDue());
+      // a planned change splits the call, so it applies before exactly its step at any pace
+      for (let r = 0; r < this.runs; r++) {
+        const next = this.plans[r][this.planApplied[r]];
+        if (next && this.isTraining(r)) due.push(next.step);
+      }
       const k = Math.max(1, Math.min(n - done, Math.min(...due) - this.step));
       const backend = this.backend;
       const t0 = performance.now();
@@ -194,6 +206,22 @@ export class Session {
       await this.readCheckpoint();
     }
     return done;
+  }
+
+  /** Apply the planned changes whose step has come (before that step is taken). */
+  private async applyPlanned(): Promise<void> {
+    for (let r = 0; r < this.runs; r++) {
+      const plan = this.plans[r];
+      while (this.planApplied[r] < plan.length && plan[this.planApplied[r]].step <= this.tracks[r].step) {
+        const c = plan[this.planApplied[r]++];
+        if (JSON.stringify(c.config) !== JSON.stringify(this.configs[r])) await this.setHyper(r, c.config);
+      }
+    }
+  }
+
+  /** A live change of run r takes over from its plan: the changes not yet applied are dropped. */
+  dropPlan(r: number): void {
+    this.plans[r] = this.plans[r].slice(0, this.planApplied[r]);
   }
 
   /** Fold one backend progress report into the run's track and collector; returns steps taken. */
@@ -289,6 +317,8 @@ export class Session {
     });
     this.checkpoint = this.configs.map(() => null);
     this.checkpointStep = 0;
+    this.plans = this.configs.map(() => []);
+    this.planApplied = this.configs.map(() => 0);
   }
 
   /** Live hyperparameter change of run r (the caller checked it needs no rebuild). */
@@ -352,6 +382,7 @@ export class Session {
       statusEpoch: t.statusEpoch,
       bestValLoss: t.bestValLoss,
       bestEpoch: t.bestEpoch,
+      planApplied: this.planApplied[r],
     };
   }
 

@@ -2,7 +2,8 @@
 // one CPU backend) has exactly the validation losses, and so the heatmap value, of its config
 // trained alone; a diverged cell is marked, never given a value.
 import { describe, expect, it } from 'vitest';
-import { cellConfig, cellResult, type SweepConfig, sweepCells } from '../src/compare/sweep';
+import { cellConfig, type SweepConfig, sweepCells } from '../src/compare/sweep';
+import { cellResult } from '../src/compare/sweepResults';
 import { defaultConfig } from '../src/engine';
 import type { TrainerUpdate } from './protocol';
 import { serviceWithLog } from './testDoubles';
@@ -23,6 +24,7 @@ describe('a sweep trained together', () => {
       lrCount: 8,
       extra: null,
       metric: 'final',
+      epochs: 3,
     };
     const cells = sweepCells(s);
     const cfgs = cells.map((c) => cellConfig(base, c, s));

@@ -145,6 +145,14 @@ export class SnapshotStore {
     this.thetas = [];
   }
 
+  /** An independent copy (a branch starts with its parent's trajectory up to the branch point). */
+  clone(): SnapshotStore {
+    const c = new SnapshotStore(this.params, this.every, this.max, Number.POSITIVE_INFINITY);
+    c.steps = this.steps.slice();
+    c.thetas = this.thetas.map((t) => t.slice());
+    return c;
+  }
+
   /** Everything kept, packed [k, P]. */
   export(run: number): WeightSnapshots {
     const k = this.steps.length;

@@ -97,6 +97,19 @@ const harness = {
     if (!r.ok) throw new Error(r.message);
     return r.value.backend;
   },
+  /** XOR with Schedule-Free (batch norm, a 20-step warm-up): the WebGPU backend runs it, evaluated at x. */
+  async createScheduleFree(batchNorm = true) {
+    const r = await b().create([
+      xor((c) => {
+        c.optimizer = { ...c.optimizer, name: 'schedulefree', lr: 0.01, warmupSteps: 20 };
+        c.model.hidden = c.model.hidden.map((h) => ({ ...h, batchNorm }));
+      }),
+    ]);
+    if (!r.ok) throw new Error(r.message);
+    return r.value.backend;
+  },
+  /** Run 0's recorded learning rates, step by step. */
+  lrs: () => Array.from(b().metrics.runs[0]?.step('lr') ?? []),
   /** Digits: the worker fetches the images itself, from the URL the page gives (the site root's data/). */
   async createDigits() {
     const c = defaultConfig();

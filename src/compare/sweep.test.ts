@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../engine/defaults';
 import { OPTIMIZER_NAMES } from '../engine/types';
-import {
-  bestCells,
-  type CellResult,
-  cellConfig,
-  cellResult,
-  lrGrid,
-  type SweepConfig,
-  sweepCells,
-  sweepCsv,
-  sweepLines,
-} from './sweep';
+import { type CellResult, cellConfig, lrGrid, type SweepConfig, sweepCells } from './sweep';
+import { bestCells, cellResult, sweepCsv, sweepLines } from './sweepResults';
 
 const sweep = (over: Partial<SweepConfig> = {}): SweepConfig => ({
   optimizers: ['sgd', 'momentum', 'adam'],
@@ -20,6 +11,7 @@ const sweep = (over: Partial<SweepConfig> = {}): SweepConfig => ({
   lrCount: 8,
   extra: null,
   metric: 'final',
+  epochs: 5,
   ...over,
 });
 const ok = (value: number): CellResult => ({ value, diverged: false });
@@ -49,13 +41,14 @@ describe('sweep grid', () => {
     expect(withMom.filter((c) => c.optimizer === 'adam').every((c) => c.extra === null)).toBe(true);
   });
 
-  it('a cell config differs from the base only in the optimizer section', () => {
+  it('a cell config differs from the base only in the optimizer section and its epochs', () => {
     const base = defaultConfig();
     const s = sweep({ extra: { key: 'beta2', values: [0.99, 0.999] } });
     const cell = sweepCells(s).find((c) => c.optimizer === 'adam' && c.extra === 0.99)!;
     const c = cellConfig(base, cell, s);
     expect(c.optimizer).toMatchObject({ name: 'adam', lr: cell.lr, beta2: 0.99 });
-    expect({ ...c, optimizer: base.optimizer }).toEqual(base);
+    expect(c.maxEpochs).toBe(s.epochs);
+    expect({ ...c, optimizer: base.optimizer, maxEpochs: base.maxEpochs }).toEqual(base);
   });
 
   it('works for every optimizer in the registry', () => {

@@ -12,6 +12,11 @@
 // - the extra axis applies only to optimizers whose rule uses it (momentum: not for Adam);
 //   the others get one row (extra = null). Batch size is not a sweep axis here: the runs of one
 //   backend share one batch size (workers/validate.ts).
+// - every cell trains `epochs` epochs (its maxEpochs); everything else is the playground's config.
+// This file is what the first screen needs (the grid, the cells' configs, the link's text); the
+// aggregation the view draws is in sweepResults.ts, the parsing of links and edits (never throws,
+// names each bad field) in sweepHash.ts: both load with the view or a sweep link, on demand.
+import { hyperDef } from '../engine/optimizers/hypers';
 import { optimizerSpec } from '../engine/optimizers/registry';
 import type { OptimizerName, TrainConfig } from '../engine/types';
 
@@ -19,6 +24,12 @@ export const MIN_LRS = 6;
 export const MAX_LRS = 16;
 export const SWEEP_AXES = ['momentum', 'beta2', 'weightDecay'] as const;
 export type SweepAxis = (typeof SWEEP_AXES)[number];
+/** Values of the extra axis: 2 to 6. */
+export const MIN_EXTRA = 2;
+export const MAX_EXTRA = 6;
+export const MAX_SWEEP_EPOCHS = 1000;
+/** Most runs one backend trains together (workers/validate.ts MAX_RUNS; the page may not import it). */
+export const MAX_SWEEP_RUNS = 256;
 
 export interface SweepConfig {
   optimizers: OptimizerName[];
@@ -27,6 +38,21 @@ export interface SweepConfig {
   lrCount: number;
   extra: { key: SweepAxis; values: number[] } | null;
   metric: 'final' | 'best';
+  /** Epochs every cell trains (its maxEpochs). */
+  epochs: number;
+}
+
+/** Three classics over three decades: SGD, heavy ball, Adam at 8 lrs from 0.001 to 1, 20 epochs. */
+export function defaultSweepConfig(): SweepConfig {
+  return {
+    optimizers: ['sgd', 'momentum', 'adam'],
+    lrMin: 1e-3,
+    lrMax: 1,
+    lrCount: 8,
+    extra: null,
+    metric: 'final',
+    epochs: 20,
+  };
 }
 
 export interface SweepCell {
@@ -66,62 +92,28 @@ export function cellConfig(base: TrainConfig, cell: SweepCell, s: SweepConfig): 
   const c = structuredClone(base);
   c.optimizer = { ...c.optimizer, name: cell.optimizer, lr: cell.lr };
   if (cell.extra !== null && s.extra) c.optimizer[s.extra.key] = cell.extra;
+  c.maxEpochs = s.epochs;
   return c;
 }
 
-/** A cell's value from its run's per-epoch validation losses and whether it diverged. */
-export function cellResult(valLoss: ArrayLike<number>, diverged: boolean, metric: SweepConfig['metric']): CellResult {
-  if (diverged) return { value: Number.NaN, diverged: true };
-  let value = Number.NaN;
-  for (let i = 0; i < valLoss.length; i++) {
-    const v = valLoss[i];
-    if (!Number.isFinite(v)) continue;
-    if (metric === 'final' || !(v >= value)) value = v;
-  }
-  return { value, diverged: false };
+/** Every run of a sweep, in cell order (run i = cell i). */
+export function sweepConfigs(base: TrainConfig, s: SweepConfig): TrainConfig[] {
+  return sweepCells(s).map((c) => cellConfig(base, c, s));
 }
 
-/** Index of the best cell of each optimizer (lowest value; ties: smaller lr); absent when none has a value. */
-export function bestCells(cells: readonly SweepCell[], results: readonly CellResult[]): Map<OptimizerName, number> {
-  const best = new Map<OptimizerName, number>();
-  cells.forEach((c, i) => {
-    const v = results[i]?.value;
-    if (!Number.isFinite(v)) return;
-    const b = best.get(c.optimizer);
-    const bv = b === undefined ? Number.POSITIVE_INFINITY : results[b].value;
-    if (v < bv || (v === bv && c.lr < cells[b!].lr)) best.set(c.optimizer, i);
-  });
-  return best;
-}
+export type SweepDisplay = 'heatmap' | 'lines';
 
-export interface SweepLine {
-  optimizer: OptimizerName;
-  extra: number | null;
-  lrs: number[];
-  /** NaN where the run diverged (the line breaks there). */
-  values: number[];
-}
-
-/** The line view: value against lr, one line per optimizer (and extra value). */
-export function sweepLines(cells: readonly SweepCell[], results: readonly CellResult[]): SweepLine[] {
-  const lines = new Map<string, SweepLine>();
-  cells.forEach((c, i) => {
-    const key = `${c.optimizer}|${c.extra}`;
-    if (!lines.has(key)) lines.set(key, { optimizer: c.optimizer, extra: c.extra, lrs: [], values: [] });
-    const l = lines.get(key)!;
-    l.lrs.push(c.lr);
-    l.values.push(results[i]?.value ?? Number.NaN);
-  });
-  return [...lines.values()];
-}
-
-/** CSV of the grid: one row per cell (value empty when there is none). */
-export function sweepCsv(s: SweepConfig, cells: readonly SweepCell[], results: readonly CellResult[]): string {
-  const head = ['optimizer', 'lr', s.extra ? s.extra.key : 'extra', `${s.metric}_val_loss`, 'diverged'];
-  const rows = cells.map((c, i) => {
-    const r = results[i];
-    const v = r && Number.isFinite(r.value) ? String(r.value) : '';
-    return [c.optimizer, String(c.lr), c.extra === null ? '' : String(c.extra), v, r?.diverged ? '1' : '0'].join(',');
-  });
-  return `${[head.join(','), ...rows].join('\n')}\n`;
+/**
+ * The sweep as the value of the link's `sweep` key, e.g.
+ *   sweep=sgd,momentum,adam:lr_0.001_1_8:mom_0.5_0.9:ep_20:best:lines
+ * Parts, ':'-separated: the optimizers (','-separated), `lr_<min>_<max>_<count>`, the extra axis
+ * as `<its URL key>_<v1>_<v2>…` (mom, b2, wd: the optimizer field table's keys), `ep_<epochs>`,
+ * the metric (`final` or `best`) and, for the line view, `lines`. Read by sweepHash.ts decodeSweep.
+ */
+export function encodeSweep(s: SweepConfig, display: SweepDisplay = 'heatmap'): string {
+  const parts = [s.optimizers.join(','), `lr_${s.lrMin}_${s.lrMax}_${s.lrCount}`];
+  if (s.extra) parts.push([hyperDef(s.extra.key).urlKey, ...s.extra.values].join('_'));
+  parts.push(`ep_${s.epochs}`, s.metric);
+  if (display === 'lines') parts.push('lines');
+  return parts.join(':');
 }

@@ -2,6 +2,7 @@
 // and the status line: backend, steps/s, epoch, step and what the run is doing.
 import { useEffect } from 'react';
 import { newSeed, setTheme } from '../state/actions';
+import { isLocked, PREDICT_LOCK_MESSAGE } from '../state/predictSlice';
 import { useStore } from '../state/store';
 import { resetRun, restartWorker, stepOnce, togglePlay } from '../state/trainerSync';
 import { fmt } from './format';
@@ -35,16 +36,19 @@ export function PlayBar() {
   const phase = useStore((s) => s.run.phase);
   const training = phase === 'training';
   const ready = phase !== 'starting' && phase !== 'error';
+  // A link's question waiting for its answer holds Play and Step (src/state/predictSlice.ts).
+  const locked = useStore((s) => isLocked(s.predict));
   return (
     <div className="playbar" role="toolbar" aria-label="Training controls">
       <button
         type="button"
         className="btn primary"
         onClick={togglePlay}
-        disabled={!ready}
+        disabled={!ready || (locked && !training)}
         aria-keyshortcuts="Space"
+        aria-describedby={locked ? 'predict-lock' : undefined}
         data-testid="play"
-        title={training ? 'Pause (space)' : 'Train (space)'}
+        title={locked ? PREDICT_LOCK_MESSAGE : training ? 'Pause (space)' : 'Train (space)'}
       >
         {training ? '❚❚ Pause' : '▶ Play'}
       </button>
@@ -52,9 +56,11 @@ export function PlayBar() {
         type="button"
         className="btn"
         onClick={stepOnce}
-        disabled={!ready}
+        disabled={!ready || locked}
         aria-keyshortcuts="s ArrowRight"
-        title="One training step (s or →)"
+        aria-describedby={locked ? 'predict-lock' : undefined}
+        data-testid="step-once"
+        title={locked ? PREDICT_LOCK_MESSAGE : 'One training step (s or →)'}
       >
         Step
       </button>
@@ -71,7 +77,13 @@ export function PlayBar() {
       <button type="button" className="btn" onClick={newSeed} title="New random seed: new data and new initial weights">
         New seed
       </button>
-      <span className="kbd-hint">space · s · r</span>
+      {locked ? (
+        <span className="predict-lock" id="predict-lock" data-testid="predict-lock">
+          Locked. {PREDICT_LOCK_MESSAGE}
+        </span>
+      ) : (
+        <span className="kbd-hint">space · s · r</span>
+      )}
     </div>
   );
 }

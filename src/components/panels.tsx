@@ -9,7 +9,6 @@ import type { RunSetup } from '../../workers/protocol';
 import { useStore } from '../state/store';
 import { AccuracyChart } from './charts/AccuracyChart';
 import { BoundaryView } from './charts/BoundaryView';
-import { DigitsView } from './charts/DigitsView';
 import { HistogramChart } from './charts/HistogramChart';
 import { GradNormChart, UpdateRatioChart } from './charts/LayerCharts';
 import { LossChart } from './charts/LossChart';
@@ -45,8 +44,16 @@ export interface PanelSpec {
 /** The boundary panel: the decision boundary, or sample digits with their predictions for images. */
 function BoundaryPanel() {
   const image = useStore((s) => s.setup?.dataset.image != null);
-  return image ? <DigitsView /> : <BoundaryView />;
+  return image ? (
+    <OnDemand what="the digits view">
+      <LazyDigits />
+    </OnDemand>
+  ) : (
+    <BoundaryView />
+  );
 }
+// The digits grid only for the image set (a 2D set is what a first visit shows).
+const LazyDigits = lazyNamed(() => import('./charts/DigitsView'), 'DigitsView');
 
 // The trajectory view sits below the fold and brings the arena's contour colours: loaded on demand
 // (issue 16 §4, the first screen's JavaScript budget).

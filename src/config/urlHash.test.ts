@@ -35,6 +35,16 @@ describe('URL hash', () => {
     expect(decodeHash(h).extras.hide).toEqual(['network']);
   });
 
+  it("keeps a link's question (ask=, predict then run) through a rewrite of the hash", () => {
+    const ask = 'first-below:loss=0.1:epochs=40';
+    const h = encodeHash(DEFAULT_CONFIG, { ask });
+    expect(h).toMatch(/&ask=first-below:loss%3D0\.1:epochs%3D40&v=1$/);
+    const d = decodeHash(h);
+    expect(d.extras.ask).toBe(ask);
+    expect(d.notices).toEqual([]);
+    expect(decodeHash('#data=xor&ask=first-below:loss=0.1:epochs=40&v=1').extras.ask).toBe(ask);
+  });
+
   it('picks the MSE loss quietly for a partial link to a regression set, but names a contradicting one', () => {
     const quiet = decodeHash('#data=regGauss&v=1');
     expect(quiet.notices).toEqual([]);

@@ -8,8 +8,8 @@ import type { LayerConfig, TrainConfig } from '../engine/types';
 import { FIELDS, type Field } from './fields';
 import { CONFIG_VERSION, describeValue, type Notice, parseConfig } from './schema';
 
-/** Hash keys that are not config fields, kept for other features (presenter mode, lessons, compare). */
-export const RESERVED_KEYS = ['hide', 'lesson', 'compare', 'view', 'present'] as const;
+/** Hash keys that are not config fields, kept for other features (presenter mode, lessons, compare, sweep, predict, changes). */
+export const RESERVED_KEYS = ['hide', 'lesson', 'compare', 'sweep', 'view', 'present', 'ask', 'chg'] as const;
 export type ReservedKey = (typeof RESERVED_KEYS)[number];
 
 /** Longer hashes are refused whole: no real config needs a tenth of this. */
@@ -20,9 +20,15 @@ export interface HashExtras {
   hide?: string[];
   lesson?: string;
   compare?: string;
+  /** The hyperparameter sweep (compare/sweepHash.ts). */
+  sweep?: string;
   view?: string;
   /** Presenter mode ('1'): large type, thick lines, high contrast. */
   present?: string;
+  /** Mid-run changes of the settings, replayed at their steps (changes.ts); the config fields are then the start. */
+  chg?: string;
+  /** A question to answer before the run (src/predict/questions.ts: `kind:key=value…`, never the answer). */
+  ask?: string;
 }
 
 export interface DecodedHash {
@@ -62,7 +68,7 @@ export function encodeHash(cfg: TrainConfig, extras: HashExtras = {}): string {
   for (const f of FIELDS) parts.push(`${f.key}=${encodeValue(f, valueAt(cfg, f.path))}`);
   parts.push(`hidden=${cfg.model.hidden.map(encodeLayer).join(',')}`);
   if (extras.hide && extras.hide.length > 0) parts.push(`hide=${extras.hide.map(enc).join(',')}`);
-  for (const k of ['lesson', 'compare', 'view', 'present'] as const) {
+  for (const k of ['lesson', 'compare', 'sweep', 'view', 'present', 'ask', 'chg'] as const) {
     const v = extras[k];
     if (v !== undefined && v !== '') parts.push(`${k}=${enc(v)}`);
   }
@@ -162,7 +168,8 @@ export function decodeHash(hash: string): DecodedHash {
       if (extras.hide.length < panels.length)
         notices.push({ path: 'hide', message: 'some panel names were not valid, ignored' });
     } else if ((RESERVED_KEYS as readonly string[]).includes(key)) {
-      extras[key as Exclude<ReservedKey, 'hide'>] = value.slice(0, 2000);
+      // the change list is bounded by the hash's length; the others by 2000 characters
+      extras[key as Exclude<ReservedKey, 'hide'>] = key === 'chg' ? value : value.slice(0, 2000);
     } else if (++unknown <= 5) {
       notices.push({ path: 'link', message: `unknown parameter ${describeValue(key)}, ignored` });
     }

@@ -13,6 +13,7 @@
 // non-finite weights).
 import { activationForward } from './activations';
 import { allocLike, type FloatArray } from './floatArray';
+import type { UpdateKernels } from './optimizers/spec';
 import type { Activation } from './types';
 
 /**
@@ -34,6 +35,8 @@ export interface DenseOps {
   ): { z: FloatArray; h: FloatArray };
   backwardX(dY: FloatArray, W: FloatArray, B: number, I: number, O: number): FloatArray;
   backwardW(dY: FloatArray, X: FloatArray, B: number, I: number, O: number): { dW: FloatArray; db: FloatArray };
+  /** The same implementation's optimizer loops (a Run passes them to optimizerStep); absent: the rules' own. */
+  update?: UpdateKernels;
 }
 
 /** The engine's own dense ops: matmul, then the activation; the backward products below. */

@@ -37,6 +37,9 @@ export interface ActivationStats {
   deadFraction: number;
   /** tanh/sigmoid only (NaN otherwise): fraction of outputs in the flat tails. */
   saturatedFraction: number;
+  /** Mean and standard deviation of the layer's outputs over the probe rows (the batch-norm lesson's spread). */
+  mean: number;
+  std: number;
 }
 
 /** Saturation test of one output h for the activations that saturate, else null. */
@@ -79,7 +82,15 @@ export function activationStats(
         for (let k = 0; k < n * O; k++) if (sat(h[k])) count++;
         saturated = count / (n * O);
       }
-      return { layer: l.index, activation: l.activation, deadFraction: dead, saturatedFraction: saturated };
+      let s1 = 0;
+      let s2 = 0;
+      for (let k = 0; k < n * O; k++) {
+        s1 += h[k];
+        s2 += h[k] * h[k];
+      }
+      const mean = s1 / (n * O);
+      const std = Math.sqrt(Math.max(0, s2 / (n * O) - mean * mean));
+      return { layer: l.index, activation: l.activation, deadFraction: dead, saturatedFraction: saturated, mean, std };
     });
 }
 

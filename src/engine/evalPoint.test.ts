@@ -28,11 +28,22 @@ describe('Schedule-Free in a Run', () => {
     expect(atX.loss).not.toBe(atY.loss);
   });
 
-  it('steps at the base lr under a schedule (its own warm-up replaces it)', () => {
+  it('ignores the schedule: steps and records its own warm-up lr 0.01 min(1, t/10), whatever the schedule', () => {
     const cfg = sfConfig();
     cfg.schedule = { ...cfg.schedule, kind: 'cosine', totalSteps: 20 };
-    const { steps } = new Run(cfg).step(15);
-    expect(steps.map((r) => r.lr)).toEqual(steps.map(() => 0.01));
+    const run = new Run(cfg);
+    const { steps, epochs } = run.step(15);
+    expect(steps.map((r) => r.lr)).toEqual(steps.map((_, i) => 0.01 * Math.min(1, (i + 1) / 10)));
+    // the lr it applies: y after step 1 is y0 + lr_1 (b1 (1-c_1) - 1) d = y0 - lr_1 d with c_1 = 1
+    const one = new Run(cfg);
+    const y0 = one.getParams();
+    one.step(1);
+    const z1 = one.exportState().opt.m;
+    const y1 = one.getParams();
+    for (const k of [0, 5]) expect(y1[k] - y0[k]).toBeCloseTo(z1[k] - y0[k], 7); // c_1 = 1: y = z
+    expect(steps[0].lr).toBeCloseTo(0.001, 15);
+    // an epoch end records the lr of the step that follows it
+    for (const e of epochs) expect(e.lr).toBe(0.01 * Math.min(1, (e.step + 1) / 10));
     cfg.optimizer.name = 'adam';
     const adam = new Run(cfg).step(15).steps;
     expect(adam[14].lr).toBeLessThan(0.005); // the same schedule does act on Adam

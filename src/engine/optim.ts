@@ -11,7 +11,7 @@
 // exactly what the WGSL kernels do modulo f32 rounding of intermediates.
 import { allocLike, type FloatArray } from './floatArray';
 import { type OptimizerConfig, optimizerSpec } from './optimizers/registry';
-import type { OptimizerState, ParamSegment } from './optimizers/spec';
+import type { OptimizerState, ParamSegment, UpdateKernels } from './optimizers/spec';
 
 export type { OptimizerState, ParamSegment } from './optimizers/spec';
 
@@ -45,6 +45,7 @@ export function initOptimizerState(state: OptimizerState, cfg: OptimizerConfig, 
  * Increments state.t first, so Adam sees t = 1 on the first call.
  * decayMask[P]: 1 where AdamW's decoupled decay applies (weights), 0 elsewhere; null = everywhere.
  * segments: theta's blocks for per-layer rules (default: one vector of all P entries).
+ * kernels: faster element-wise loops where the rule has one (the CPU worker's WebAssembly; bit-identical).
  */
 export function optimizerStep(
   cfg: OptimizerConfig,
@@ -54,6 +55,7 @@ export function optimizerStep(
   lr: number,
   decayMask: ArrayLike<number> | null = null,
   segments: readonly ParamSegment[] = [{ offset: 0, rows: 1, cols: theta.length, role: 'vector' }],
+  kernels?: UpdateKernels,
 ): void {
   if (grad.length !== theta.length)
     throw new Error(`optimizerStep: grad has ${grad.length} entries, theta ${theta.length}`);
@@ -63,5 +65,5 @@ export function optimizerStep(
     );
   const spec = optimizerSpec(cfg.name);
   state.t += 1;
-  spec.step({ theta, grad, state, lr, hp: cfg, mask: decayMask, segments });
+  spec.step({ theta, grad, state, lr, hp: cfg, mask: decayMask, segments, kernels });
 }

@@ -42,8 +42,9 @@ import {
   optimizerStep,
   type ParamSegment,
 } from './optim';
-import { optimizerSpec } from './optimizers/registry';
+import { appliedLr, optimizerSpec } from './optimizers/registry';
 import { applyPreprocess } from './preprocess';
+import { needsRebuild } from './rebuild';
 import { initStreamSeed, Rng, streamSeed } from './rng';
 import { type RunSnapshot, SNAPSHOT_VERSION, validateSnapshot } from './snapshot';
 import type { StreamName, TrainConfig } from './types';
@@ -61,30 +62,8 @@ export interface RunOptions {
   ops?: DenseOps;
 }
 
-/**
- * True when going from config a to b needs a new Run (new layout, weights or data): the data
- * config except augmentation and shuffle (data.order re-orders the rows: a rebuild), the architecture (layer count, units, activation,
- * batch norm), init scheme and scale, the loss, or the master seed. Everything else (optimizer,
- * learning rate, schedule, regularization, dropout rates and kind, batch size, clipping, early
- * stopping, maxEpochs, batch-norm momentum/eps) is live through Run.setHyper.
- */
-export function needsRebuild(a: TrainConfig, b: TrainConfig): boolean {
-  const { augmentNoise: _an, augmentAffine: _aa, shuffle: _s, ...da } = a.data;
-  const { augmentNoise: _bn, augmentAffine: _ba, shuffle: _bs, ...db } = b.data;
-  if (JSON.stringify(da) !== JSON.stringify(db)) return true;
-  if (a.seed !== b.seed) return true;
-  const ma = a.model;
-  const mb = b.model;
-  if (ma.init !== mb.init || ma.initScale !== mb.initScale || ma.loss !== mb.loss) return true;
-  if (ma.initSeed !== mb.initSeed) return true;
-  if (ma.hidden.length !== mb.hidden.length) return true;
-  return ma.hidden.some(
-    (h, i) =>
-      h.units !== mb.hidden[i].units ||
-      h.activation !== mb.hidden[i].activation ||
-      h.batchNorm !== mb.hidden[i].batchNorm,
-  );
-}
+// needsRebuild lives apart (rebuild.ts) so the page can ask it without loading the Run.
+export { needsRebuild };
 
 export class Run {
   readonly layout: ParamLayout;
@@ -202,7 +181,7 @@ export class Run {
     rec.loss[i] = r.loss;
     rec.dataLoss[i] = r.dataLoss;
     rec.batchAcc[i] = ds.kind === 'classification' ? r.correct / B : Number.NaN;
-    rec.lr[i] = lr;
+    rec.lr[i] = appliedLr(cfg.optimizer, this.opt.t + 1, lr); // as applied (Schedule-Free: its warm-up lr)
     // per-layer norms are float32 values, as the GPU computes them
     for (const l of layout.layers) rec.gradNorm[i * L + l.index] = Math.fround(l2Norm(g, l.w, l.outDim * l.inDim));
     if (this.loop.observeLoss(r.dataLoss) || !Number.isFinite(Math.fround(r.loss))) return this.diverged(i);
@@ -212,7 +191,7 @@ export class Run {
     }
     this.prev.set(theta);
     this.changes++;
-    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments);
+    optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments, this.ops?.update);
     l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask, this.segments); // L1 weights stop at exactly 0
     if (!allFinite(theta)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
@@ -264,7 +243,7 @@ export class Run {
     rec.trainAcc[j] = train.acc;
     rec.valLoss[j] = val.loss;
     rec.valAcc[j] = val.acc;
-    rec.lr[j] = this.loop.nextLr();
+    rec.lr[j] = appliedLr(this.cfg.optimizer, this.opt.t + 1, this.loop.nextLr()); // the next step's
     rec.bestEpoch[j] = e.bestEpoch;
     rec.improved[j] = e.improved ? 1 : 0;
   }

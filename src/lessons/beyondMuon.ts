@@ -60,4 +60,5 @@ export const BEYOND_MUON: Lesson = {
   ],
   views: ['loss', 'updateRatio', 'arena'],
   epochs: 20,
+  question: { kind: 'first-below', params: { loss: 0.4, epochs: 20 } },
 };

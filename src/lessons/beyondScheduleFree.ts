@@ -62,4 +62,5 @@ export const LESSON_SCHEDULE_FREE: Lesson = {
   ],
   views: ['loss', 'lr'],
   epochs: EPOCHS,
+  question: { kind: 'lowest-val', params: { epochs: 30 } },
 };

@@ -55,6 +55,7 @@ export const LESSONS_BEYOND: Lesson[] = [
     ],
     views: ['updateRatio', 'loss'],
     epochs: 20,
+    question: { kind: 'first-below', params: { loss: 0.3, epochs: 20 } },
   },
   {
     id: 'lamb',
@@ -84,6 +85,7 @@ export const LESSONS_BEYOND: Lesson[] = [
     ],
     views: ['updateRatio', 'loss'],
     epochs: 15,
+    question: { kind: 'lowest-val', params: { epochs: 15 } },
   },
   BEYOND_MUON,
   LESSON_SCHEDULE_FREE,

@@ -64,6 +64,7 @@ export const LESSONS_OPTIMIZATION: Lesson[] = [
     ],
     views: ['loss', 'lr'],
     epochs: 40,
+    question: { kind: 'lowest-val', params: { epochs: 40 } },
   },
   {
     id: 'momentum',
@@ -99,6 +100,7 @@ export const LESSONS_OPTIMIZATION: Lesson[] = [
     },
     views: ['loss', 'accuracy', 'arena'],
     epochs: 40,
+    question: { kind: 'first-below', params: { loss: 0.25, epochs: 40 } },
   },
   {
     id: 'adaptive',
@@ -147,5 +149,6 @@ export const LESSONS_OPTIMIZATION: Lesson[] = [
     ],
     views: ['loss', 'accuracy', 'arena'],
     epochs: 30,
+    question: { kind: 'first-below', params: { loss: 0.4, epochs: 30 } },
   },
 ];

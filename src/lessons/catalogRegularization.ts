@@ -90,6 +90,7 @@ export const LESSONS_REGULARIZATION: Lesson[] = [
     ],
     views: ['loss', 'accuracy', 'boundary'],
     epochs: 30,
+    question: { kind: 'val-rises', params: { after: 5, epochs: 30, run: 0 } },
   },
   {
     id: 'early-stopping',
@@ -120,6 +121,7 @@ export const LESSONS_REGULARIZATION: Lesson[] = [
     ],
     views: ['loss', 'boundary'],
     epochs: 150,
+    question: { kind: 'val-rises', params: { after: 30, epochs: 150, run: 0 } },
   },
   {
     id: 'augmentation',
@@ -146,6 +148,7 @@ export const LESSONS_REGULARIZATION: Lesson[] = [
     ],
     views: ['loss', 'boundary'],
     epochs: 120,
+    question: { kind: 'lowest-val', params: { epochs: 120 } },
   },
   {
     id: 'augmentation-digits',
@@ -173,6 +176,7 @@ export const LESSONS_REGULARIZATION: Lesson[] = [
     ],
     views: ['loss', 'accuracy'],
     epochs: 30,
+    question: { kind: 'val-rises', params: { after: 5, epochs: 30, run: 0 } },
   },
   {
     id: 'l2-l1',
@@ -206,6 +210,7 @@ export const LESSONS_REGULARIZATION: Lesson[] = [
     ],
     views: ['loss', 'weights', 'boundary'],
     epochs: 120,
+    question: { kind: 'lowest-val', params: { epochs: 120 } },
   },
   {
     id: 'dropout',
@@ -235,5 +240,6 @@ export const LESSONS_REGULARIZATION: Lesson[] = [
     ],
     views: ['loss', 'boundary'],
     epochs: 100,
+    question: { kind: 'lowest-val', params: { epochs: 100 } },
   },
 ];

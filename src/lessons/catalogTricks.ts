@@ -25,7 +25,9 @@ const digits = (preprocess: string): ConfigPatch => ({
 
 /** Noisy moons with momentum at a rate that keeps the parameters rolling around the minimum. */
 const NOISY_MOMENTUM: ConfigPatch = {
-  seed: 1,
+  // seed 3: under the CPU engine's WebAssembly kernels seed 1's run is at a spot at epoch 20 where
+  // plain SGD stalls (seeds 2, 3, 11, 12 show the lesson's effect; lessons.test.ts checks three)
+  seed: 3,
   data: { name: 'moons', noise: 0.45, samples: 300, valFraction: 0.25 },
   model: { hidden: [tanh(16), tanh(16)] },
   optimizer: { name: 'momentum', lr: 0.2, momentum: 0.9 },
@@ -74,6 +76,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['loss'],
     epochs: 10,
+    question: { kind: 'first-below', params: { loss: 0.5, epochs: 10 } },
   },
   {
     id: 'update-ratio',
@@ -100,6 +103,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['updateRatio', 'loss'],
     epochs: 20,
+    question: { kind: 'diverges', params: { epochs: 20 } },
     diagnostics: ['ratio-low', 'ratio-high'],
   },
   {
@@ -124,6 +128,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['loss', 'accuracy', 'boundary'],
     epochs: 30,
+    question: { kind: 'lowest-val', params: { epochs: 30 } },
   },
   {
     id: 'momentum-off',
@@ -149,6 +154,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     watch: ['Both curves are identical until epoch 20; then the blue one drops and becomes calmer.'],
     views: ['loss'],
     epochs: 40,
+    question: { kind: 'lowest-val', params: { epochs: 40 } },
   },
   {
     id: 'lower-regularization',
@@ -177,6 +183,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     watch: ['After epoch 30 the blue run’s loss drops below the red one.'],
     views: ['loss', 'accuracy'],
     epochs: 50,
+    question: { kind: 'lowest-val', params: { epochs: 50 } },
   },
   {
     id: 'batch-norm',
@@ -198,6 +205,7 @@ export const LESSONS_TRICKS: Lesson[] = [
     ],
     views: ['loss', 'activations', 'boundary'],
     epochs: 30,
+    question: { kind: 'first-below', params: { loss: 0.4, epochs: 30 } },
     diagnostics: ['vanishing', 'saturated', 'dead', 'exploding'],
   },
 ];

@@ -1,7 +1,7 @@
-// A catalogue lesson as the job the lesson worker trains (workers/lessons/protocol.ts): each
-// preset's patch resolved into its whole config here, on the page, through the config schema
+// A catalogue lesson as the job its demo trains (LessonJob, workers/protocol.ts): each preset's
+// patch resolved into its whole config here, on the page, through the config schema
 // (presetConfig throws naming the lesson, preset and field when a patch is invalid).
-import type { LessonJob } from '../../workers/lessons/protocol';
+import type { LessonJob } from '../../workers/protocol';
 import { presetConfig } from './presetConfig';
 import type { Lesson } from './types';
 
@@ -9,7 +9,6 @@ export function lessonJob(lesson: Lesson): LessonJob {
   return {
     id: lesson.id,
     epochs: lesson.epochs,
-    views: lesson.views,
     presets: lesson.presets.map((p) => ({
       id: p.id,
       label: p.label,
@@ -17,6 +16,5 @@ export function lessonJob(lesson: Lesson): LessonJob {
       config: presetConfig(lesson, p),
       phases: p.phases,
     })),
-    arena: lesson.arena,
   };
 }

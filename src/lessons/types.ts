@@ -4,6 +4,7 @@
 import type { TestFunctionName, TestFunctionParams } from '../engine/data/testFunctions';
 
 import type { DiagnosticKind } from '../engine/diagnostics';
+import type { Question } from '../predict/questions';
 /** A deep partial of TrainConfig as JSON: only the fields the lesson changes. */
 export type ConfigPatch = { [key: string]: unknown };
 
@@ -62,6 +63,12 @@ export interface Lesson {
   arena?: LessonArena;
   /** Epochs the demo trains (the effect shows within this). */
   epochs: number;
+  /**
+   * Predict, then run: the question the demo asks before it may run (src/predict/questions.ts;
+   * kind and parameters only, its choices come from the presets, the outcome from the run;
+   * `epochs` at most the lesson's).
+   */
+  question: Question;
   /** Playground diagnostics this lesson is about: links to their demo configs (engine/diagnosticDemos.ts). */
   diagnostics?: DiagnosticKind[];
 }

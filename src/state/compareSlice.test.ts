@@ -62,7 +62,7 @@ describe('view and compare set state', () => {
     setView('compare');
     const notices = loadCompareExtras({ view: 'race' });
     expect(notices).toEqual([
-      { path: 'view', message: expect.stringMatching(/"race" is not one of train, compare, arena/) },
+      { path: 'view', message: expect.stringMatching(/"race" is not one of train, compare, sweep, arena/) },
     ]);
     expect(getCompare().view).toBe('train');
   });

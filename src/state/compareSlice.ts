@@ -11,12 +11,14 @@ import {
   seedsProblem,
   setSlotOptimizer,
 } from '../compare/compareSet';
+import { type SweepConfig, sweepConfigs } from '../compare/sweep';
 import type { Notice } from '../config/schema';
 import type { OptimizerConfig, TrainConfig } from '../engine/types';
 import { type CompareState, sliceAccess, useStore, type ViewName } from './store';
+import { loadSweepExtra, sweepHashExtra } from './sweepSlice';
 
 export type { CompareState, ViewName };
-export const VIEW_NAMES: readonly ViewName[] = ['train', 'compare', 'arena'];
+export const VIEW_NAMES: readonly ViewName[] = ['train', 'compare', 'sweep', 'arena'];
 
 /** A component's view of the compare slice (an atomic selector, as everywhere in the store). */
 export const useCompare = <T>(select: (s: CompareState) => T): T => useStore((s) => select(s.compare));
@@ -68,26 +70,40 @@ export function setSeeds(seeds: number): string {
 
 /**
  * The configs the trainer should run for a base config: one in the playground (and the arena,
- * which trains nothing but keeps the playground's run), one per slot and seed in compare mode.
+ * which trains nothing but keeps the playground's run), one per slot and seed in compare mode,
+ * one per cell of the sweep (compare/sweep.ts) in the sweep view.
  */
-export function runConfigs(base: TrainConfig, s: Pick<CompareState, 'view' | 'compare'> = get()): TrainConfig[] {
+export function runConfigs(
+  base: TrainConfig,
+  s: Pick<CompareState, 'view' | 'compare'> = get(),
+  sweep: SweepConfig = useStore.getState().sweep.config,
+): TrainConfig[] {
+  if (s.view === 'sweep') return sweepConfigs(base, sweep);
   return s.view === 'compare' ? raceConfigs(base, s.compare) : [base];
 }
 
 // ---------------------------------------------------------------------------------------------
-// URL hash (the `view` and `compare` keys urlHash.ts reserves).
+// URL hash (the `view`, `compare` and `sweep` keys urlHash.ts reserves).
 
-/** The hash extras for the current view and compare set (the compare set only in compare mode). */
+/** The hash extras for the current view: the compare set only in compare mode, the sweep only in the sweep view. */
 export function compareHashExtras(s: Pick<CompareState, 'view' | 'compare'> = get()): {
   view?: string;
   compare?: string;
+  sweep?: string;
 } {
   if (s.view === 'train') return {};
+  if (s.view === 'sweep') return { view: s.view, sweep: sweepHashExtra() };
   return s.view === 'compare' ? { view: s.view, compare: encodeCompare(s.compare) } : { view: s.view };
 }
 
-/** Apply the `view` and `compare` extras of a link; returns notices for bad values. */
-export function loadCompareExtras(extras: { view?: string; compare?: string }): Notice[] {
+/**
+ * Apply the `view`, `compare` and `sweep` extras of a link; returns notices for bad values. The
+ * sweep's validator loads on demand: its notices go to `later` once it has been read.
+ */
+export function loadCompareExtras(
+  extras: { view?: string; compare?: string; sweep?: string },
+  later: (notices: Notice[]) => void = () => {},
+): Notice[] {
   const notices: Notice[] = [];
   let view: ViewName = 'train';
   if (extras.view !== undefined) {
@@ -104,6 +120,7 @@ export function loadCompareExtras(extras: { view?: string; compare?: string }): 
     compare = d.compare;
     notices.push(...d.notices);
   }
+  if (extras.sweep !== undefined) void loadSweepExtra(extras.sweep).then(later);
   set({ view, compare, hidden: compare.slots.map(() => false) });
   return notices;
 }

@@ -103,6 +103,13 @@ function prefersDark(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
 }
 
+/** The change-list codec (config/changes.ts), loaded when a link has one or the run records one. */
+let changesCodec: typeof import('../config/changes') | null = null;
+const codec = async () => {
+  changesCodec ??= await import('../config/changes');
+  return changesCodec;
+};
+
 /**
  * Wire the store to location.hash and localStorage. Returns a function that undoes the wiring.
  * Storage write errors (quota) are shown as a notice, never swallowed.
@@ -110,7 +117,27 @@ function prefersDark(): boolean {
 export function startPersistence(): () => void {
   const storage = typeof localStorage === 'undefined' ? null : localStorage;
   const init = initialConfig(location.hash, storage);
+  // A link with mid-run changes (chg=): its config is the start; the changes are replayed at their
+  // steps (trainerSync.ts plans them). The codec (config/changes.ts) loads on demand: until it has,
+  // the link's chg stays in the hash as it came.
+  const replay = (d: { config: TrainConfig; extras: HashExtras }) =>
+    codec().then((m) => {
+      const c = m.decodeChanges(d.config, d.extras.chg ?? '');
+      const h = useStore.getState().history;
+      extras = { ...extras, chg: undefined };
+      useStore.setState({
+        history:
+          c.changes.length > 0
+            ? { ...h, start: d.config, changes: c.changes, gen: -1, branch: null }
+            : { ...h, start: null, changes: [] },
+        ...(c.notices.length > 0 && {
+          notices: [...useStore.getState().notices, ...c.notices],
+          noticeSource: 'link' as const,
+        }),
+      });
+    });
   loadConfig(init.config, init.notices, init.source);
+  if (init.source === 'link' && init.extras.chg) void replay(init);
   const prefs = readUiPrefs(storage);
   setUi({
     ...(prefs.theme ? {} : { theme: prefersDark() ? 'dark' : INITIAL_UI.theme }),
@@ -121,7 +148,14 @@ export function startPersistence(): () => void {
   extras = init.extras;
   let written = '';
   const writeHash = (cfg: TrainConfig) => {
-    written = encodeHash(cfg, { ...extras, hide: useStore.getState().ui.hidden });
+    // with mid-run changes the link holds the config the run started with, and the changes
+    const h = useStore.getState().history;
+    let chg = extras.chg;
+    if (h.start && h.changes.length > 0) {
+      if (changesCodec) chg = changesCodec.encodeChanges(h.start, h.changes);
+      else void codec().then(() => rewriteHash?.());
+    }
+    written = encodeHash(chg && h.start ? h.start : cfg, { ...extras, chg, hide: useStore.getState().ui.hidden });
     if (location.hash.slice(1) !== written) history.replaceState(history.state, '', `#${written}`);
   };
   const save = (key: string, value: unknown) => {
@@ -148,6 +182,10 @@ export function startPersistence(): () => void {
       save(CONFIG_KEY, cfg);
     },
   );
+  const unsubHistory = useStore.subscribe(
+    (s) => s.history.changes,
+    () => writeHash(useStore.getState().config),
+  );
   const unsubUi = useStore.subscribe(
     (s) => s.ui,
     (ui) =>
@@ -167,10 +205,13 @@ export function startPersistence(): () => void {
     for (const fn of extrasListeners) fn(extras);
     setUi({ hidden: d.extras.hide ?? [] });
     loadConfig(d.config, d.notices, 'link');
+    if (d.extras.chg) void replay(d);
+    else useStore.setState({ history: { ...useStore.getState().history, start: null, changes: [] } });
   };
   addEventListener('hashchange', onHashChange);
   return () => {
     unsubConfig();
+    unsubHistory();
     unsubUi();
     removeEventListener('hashchange', onHashChange);
   };

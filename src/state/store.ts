@@ -4,15 +4,20 @@
 //   run:    coarse training status for the status line (set by the trainer bridge, a few times
 //           a second at most). Per-step metrics never come here: they live in the ring buffers.
 //   ui:     view preferences (theme, axes, smoothing), persisted to localStorage only.
-//   compare:  which view shows (playground, race, arena) and the compare set (compareSlice.ts).
+//   compare:  which view shows (playground, race, sweep, arena) and the compare set (compareSlice.ts).
+//   sweep:    the hyperparameter sweep (optimizers x lr grid x an optional axis) and how it is drawn (sweepSlice.ts).
 //   kept:     the kept runs IndexedDB holds, as the "Kept runs" panel shows them (keptSlice.ts).
 //   imported: the CSV points the runs train on, and why the last file was refused (importSlice.ts).
+//   history:  the run's mid-run changes (marks, the link's chg=), its branch, and the kept runs
+//             overlaid on the loss chart (trainerSync.ts records; history actions in historySlice.ts).
 // Actions live outside the store (actions.ts and the *Slice.ts files, zustand "practice with no
 // store actions"); the slices' shapes and first values are here, so this file imports none of them.
 import { create } from 'zustand';
 import { subscribeWithSelector } from 'zustand/middleware';
 import type { RunSetup } from '../../workers/protocol';
 import { type CompareConfig, defaultCompareConfig } from '../compare/compareSet';
+import { defaultSweepConfig, type SweepConfig, type SweepDisplay } from '../compare/sweep';
+import type { ConfigChange } from '../config/changes';
 import type { CsvError } from '../config/pointsCsv';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
@@ -62,13 +67,19 @@ export interface UiSlice {
   hidden: string[];
 }
 
-export type ViewName = 'train' | 'compare' | 'arena';
+export type ViewName = 'train' | 'compare' | 'sweep' | 'arena';
 
 export interface CompareState {
   view: ViewName;
   compare: CompareConfig;
   /** Legend toggles of the compare charts: hidden[i] hides run i's curves (view state, not in the URL). */
   hidden: boolean[];
+}
+
+export interface SweepState {
+  config: SweepConfig;
+  /** Heatmap of the grid, or the classic line view (value against lr, one line per optimizer). */
+  display: SweepDisplay;
 }
 
 export interface KeptState {
@@ -82,6 +93,8 @@ export interface KeptState {
   error: string | null;
   /** The last success ("Kept …"), else null. */
   message: string | null;
+  /** The site's storage use in words (navigator.storage.estimate), or why it is unknown; null before asked. */
+  quota: string | null;
 }
 
 export interface ImportState {
@@ -98,6 +111,42 @@ export interface ImportState {
   trainerError: string | null;
 }
 
+/** A kept run's loss curve drawn over the live run's (TensorBoard-style; toggled in the legend). */
+export interface Overlay {
+  id: string;
+  label: string;
+  color: string;
+  /** Its step and epoch columns and its per-step loss, as kept. */
+  step: Float64Array;
+  epoch: Float64Array;
+  loss: Float64Array;
+  shown: boolean;
+}
+
+export interface HistoryState {
+  /** The config the run started with when it changed mid-run (the link carries it with chg=), else null. */
+  start: TrainConfig | null;
+  /** Mid-run changes of run 0, in step order. */
+  changes: ConfigChange[];
+  /** The worker generation they belong to; -1: read from a link, to be planned once the run is built. */
+  gen: number;
+  /** Run 1 is a branch of run 0 taken at `step` with `config` ("Learning rate 0.1 → 0.3"), else null. */
+  branch: { step: number; config: TrainConfig; text: string } | null;
+  overlays: Overlay[];
+}
+
+export const INITIAL_HISTORY: HistoryState = { start: null, changes: [], gen: 0, branch: null, overlays: [] };
+
+/** Predict, then run (src/state/predictSlice.ts): the link's question and whether it is answered. */
+export interface PredictState {
+  /** The link's `ask=` text (decoded and checked by the on-demand question panel), or null. */
+  ask: string | null;
+  /** The chosen answer (choice id and label), null until the student commits to one. */
+  answer: { id: string; label: string } | null;
+  /** The question could not be used (named error): the run is not held back for it. */
+  invalid: string | null;
+}
+
 export interface State {
   config: TrainConfig;
   /** Problems found in the link or file the config came from (shown once, dismissable). */
@@ -109,8 +158,11 @@ export interface State {
   run: RunSlice;
   ui: UiSlice;
   compare: CompareState;
+  sweep: SweepState;
   kept: KeptState;
   imported: ImportState;
+  history: HistoryState;
+  predict: PredictState;
 }
 
 export const INITIAL_RUN: RunSlice = {
@@ -146,6 +198,7 @@ export const INITIAL_KEPT: KeptState = {
   busy: false,
   error: null,
   message: null,
+  quota: null,
 };
 
 export const INITIAL_IMPORT: ImportState = {
@@ -168,13 +221,16 @@ export const useStore = create<State>()(
       run: INITIAL_RUN,
       ui: INITIAL_UI,
       compare: { view: 'train', compare: defaultCompareConfig(), hidden: [] },
+      sweep: { config: defaultSweepConfig(), display: 'heatmap' },
       kept: INITIAL_KEPT,
       imported: INITIAL_IMPORT,
+      history: INITIAL_HISTORY,
+      predict: { ask: null, answer: null, invalid: null },
     }),
   ),
 );
 
-type SliceKey = 'compare' | 'kept' | 'imported';
+type SliceKey = 'compare' | 'sweep' | 'kept' | 'imported' | 'history' | 'predict';
 type Patch<S> = Partial<S> | ((s: S) => Partial<S>);
 
 /** Read and update one slice of the store, for the actions outside it. */

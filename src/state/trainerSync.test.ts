@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainerStatus } from '../../workers/protocol';
+import { defaultSweepConfig, sweepConfigs } from '../compare/sweep';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { TrainConfig } from '../engine/types';
 import type { BridgeState } from '../trainer/bridge';
@@ -21,8 +22,20 @@ function status(state: TrainerStatus['runs'][number]['state'], running: boolean)
       calibration: null,
       deviceLosses: 0,
     },
-    runs: [{ state, step: 412, epoch: 23.5, statusStep: 412, statusEpoch: 23, bestValLoss: 0.2, bestEpoch: 20 }],
+    runs: [
+      {
+        state,
+        step: 412,
+        epoch: 23.5,
+        statusStep: 412,
+        statusEpoch: 23,
+        bestValLoss: 0.2,
+        bestEpoch: 20,
+        planApplied: 0,
+      },
+    ],
     notice: null,
+    regroups: 0,
   };
 }
 const base: BridgeState = {
@@ -68,6 +81,7 @@ const info = (state: Info['state'], step: number, statusStep = -1, statusEpoch =
   statusEpoch,
   bestValLoss: 0.3,
   bestEpoch: 1,
+  planApplied: 0,
 });
 const withOpt = (name: TrainConfig['optimizer']['name'], lr: number): TrainConfig => ({
   ...DEFAULT_CONFIG,
@@ -119,5 +133,26 @@ describe('status line of a race (compare mode)', () => {
     expect(r.runs).toBe(1);
     expect(r.applied).toBe('Adam · ε 0.01');
     expect(r.statusText).toBe('diverged at step 412');
+  });
+
+  it('a sweep is named by its runs and optimizers, and is "over" once every run ended', () => {
+    const configs = sweepConfigs(DEFAULT_CONFIG, defaultSweepConfig());
+    const one = status('finished', false).runs[0];
+    const runs = configs.map((_, i) => ({ ...one, state: i < 5 ? ('diverged' as const) : ('finished' as const) }));
+    const r = runFromBridge({ ...base, configs, status: { ...status('finished', false), runs } });
+    expect(r.applied).toBe('24 runs · 3 optimizers');
+    expect(r.statusText).toBe('sweep over · 5 diverged, 19 finished');
+    // A race of six optimizers is still a race.
+    const race = ['sgd', 'momentum', 'adam'].map((name) => ({
+      ...DEFAULT_CONFIG,
+      optimizer: { ...DEFAULT_CONFIG.optimizer, name },
+    }));
+    const rr = runFromBridge({
+      ...base,
+      configs: race as TrainConfig[],
+      status: { ...status('finished', false), runs: runs.slice(0, 3) },
+    });
+    expect(rr.applied).toBe('3 optimizers');
+    expect(rr.statusText).toMatch(/^race over/);
   });
 });

@@ -3,16 +3,24 @@
 // comes back into the run slice, and the play/step/reset actions the components call live here.
 
 import { shallow } from 'zustand/shallow';
-import type { RunSetup, TrainerStatus } from '../../workers/protocol';
+import type { RegroupRun, RunSetup, TrainerStatus } from '../../workers/protocol';
+import { MIN_LRS } from '../compare/sweep';
 import { OPTIMIZER_LABELS } from '../config/labels';
 import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
+import { needsRebuild } from '../engine/rebuild';
 import type { TrainConfig } from '../engine/types';
 import { type BridgeState, backendFromUrl, cpuWorkersFromUrl, TrainerBridge } from '../trainer/bridge';
 import type { RunBuffers } from '../trainer/runBuffers';
 import { setRun } from './actions';
 import { runConfigs } from './compareSlice';
-import { type RunPhase, type RunSlice, useStore } from './store';
+import { isLocked } from './predictSlice';
+import { type RunPhase, type RunSlice, sliceAccess, useStore } from './store';
+
+const history = sliceAccess('history');
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Queues a regroup of the runs (branch, drop a branch) with the config changes. */
+let queueRegroup: ((runs: RegroupRun[]) => Promise<string | null>) | null = null;
 
 let bridge: TrainerBridge | null = null;
 /** Queues a rebuild on imported points with the config changes (set while the trainer runs). */
@@ -26,7 +34,8 @@ export function sendPoints(points: ImportedPoints | null): Promise<string | null
   return queuePoints ? queuePoints(points) : Promise.resolve('the trainer has not started');
 }
 
-/** Visual streams the playground draws. */
+/** Visual streams the playground draws (the sweep view draws none: its runs stream metrics only). */
+const NO_VISUALS = { boundary: false, histograms: false, weights: false };
 const VISUALS = {
   boundary: true,
   boundaryRes: 50,
@@ -46,8 +55,8 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
   const st = s.status;
   if (!st) return { phase: 'starting', statusText: 'starting…', backendChoice: s.backendChoice };
   const b = st.backend;
-  // Compare mode sends one config per racer: the line then speaks of the race, not of run 0.
-  const race = s.configs.length > 1;
+  // Compare mode sends one config per racer: the line then speaks of the race, not of run 0 (a branch is not a race).
+  const race = s.configs.length > 1 && !useStore.getState().history.branch;
   const out: Partial<RunSlice> = {
     stepsPerSec: st.stepsPerSec,
     generation: st.generation,
@@ -61,7 +70,7 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
   };
   const r = st.runs[0];
   if (!r) return { ...out, phase: 'starting', statusText: 'building…' };
-  if (race) return { ...out, ...raceStatus(st) };
+  if (race) return { ...out, ...raceStatus(st, isSweep(s.configs) ? 'sweep' : 'race') };
   out.step = r.step;
   out.epoch = r.epoch;
   out.phase = r.state === 'paused' && st.running ? 'training' : r.state;
@@ -69,12 +78,24 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
   return out;
 }
 
+/** A sweep's configs: one seed, at least MIN_LRS runs per optimizer (a race has at most 12 slots of any kind). */
+function isSweep(configs: readonly TrainConfig[]): boolean {
+  const seeds = new Set(configs.map((c) => c.model.initSeed)).size;
+  const names = new Set(configs.map((c) => c.optimizer.name)).size;
+  return seeds === 1 && configs.length / names >= MIN_LRS;
+}
+
 /** States a run cannot leave without a reset, in the order the race summary lists them. */
 const ENDED = ['diverged', 'early-stopped', 'finished'] as const;
 
-/** "6 optimizers", or with a seed band "4 optimizers × 5 seeds" (the runs differ in model.initSeed). */
+/**
+ * "6 optimizers", or with a seed band "4 optimizers × 5 seeds" (the runs differ in model.initSeed),
+ * or for a sweep (one seed, at least MIN_LRS runs per optimizer) "24 runs · 3 optimizers".
+ */
 function raceSize(configs: readonly TrainConfig[]): string {
   const seeds = new Set(configs.map((c) => c.model.initSeed)).size;
+  const names = new Set(configs.map((c) => c.optimizer.name)).size;
+  if (isSweep(configs)) return `${configs.length} runs · ${names} optimizers`;
   const n = configs.length / seeds;
   return seeds > 1 && Number.isInteger(n) ? `${n} optimizers × ${seeds} seeds` : `${configs.length} optimizers`;
 }
@@ -84,14 +105,17 @@ function raceSize(configs: readonly TrainConfig[]): string {
  * ended, else paused; followed by how many racers diverged, stopped early or finished (each
  * racer's own state is in the compare table). Step and epoch are the leading racer's.
  */
-export function raceStatus(st: Pick<TrainerStatus, 'running' | 'runs'>): Partial<RunSlice> {
+export function raceStatus(
+  st: Pick<TrainerStatus, 'running' | 'runs'>,
+  noun: 'race' | 'sweep' = 'race',
+): Partial<RunSlice> {
   const runs = st.runs;
   const ended = runs.filter((r) => (ENDED as readonly string[]).includes(r.state));
   const over = ended.length === runs.length;
   const tally = ENDED.map((e) => [e, runs.filter((r) => r.state === e).length] as const)
     .filter(([, n]) => n > 0)
     .map(([e, n]) => `${n} ${e}`);
-  const head = st.running ? 'training' : over ? 'race over' : 'paused';
+  const head = st.running ? 'training' : over ? `${noun} over` : 'paused';
   let phase: RunPhase = st.running ? 'training' : 'paused';
   if (!st.running && over) phase = ended.every((r) => r.state === 'diverged') ? 'diverged' : 'finished';
   return {
@@ -140,21 +164,88 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
   const unsubBridge = b.subscribe((s) => {
     setRun(runFromBridge(s));
     if (s.setup !== useStore.getState().setup) useStore.setState({ setup: s.setup });
+    followRun(s);
   });
+
+  /**
+   * The history slice follows the worker: a new generation (reset, rebuild) starts a new history
+   * (no changes, no branch); a planned change the worker applied shows in the controls.
+   */
+  let planning = false;
+  const followRun = (s: BridgeState) => {
+    const g = s.status?.generation;
+    if (g === undefined) return;
+    const h = history.get();
+    if (h.gen === -1) {
+      if (!planning && created && !sending && !pending && s.configs.length === 1 && same(s.configs[0], h.start))
+        void replayPlan(s.status?.runs[0]?.step ?? 0);
+    } else if (h.gen !== g) history.set({ gen: g, start: null, changes: [], branch: null });
+    const c = s.configs[0];
+    if (!sending && !pending && c && !same(c, useStore.getState().config) && h.changes.some((x) => same(x.config, c)))
+      useStore.setState({ config: structuredClone(c) });
+  };
+  /** A link's change list, planned at its steps on its run from step 0 (reset first when it had trained). */
+  const replayPlan = async (step: number) => {
+    planning = true;
+    try {
+      if (step > 0) {
+        await b.pause();
+        await b.reset();
+      }
+      const g = b.getState().status?.generation ?? 0;
+      const h = history.get();
+      const r = await b.setPlan(
+        0,
+        h.changes.map((c) => ({ step: c.step, config: c.config })),
+      );
+      if (r.ok) history.set({ gen: g });
+      else {
+        history.set({ gen: g, start: null, changes: [] });
+        showRefusal(r);
+      }
+    } catch {
+      // the bridge marked the worker failed; the status line says so
+    } finally {
+      planning = false;
+    }
+  };
+  /** A live change of run 0 accepted at step `at`: recorded (a change at step 0 is the start itself). */
+  const record = (prev: TrainConfig | undefined, next: TrainConfig, at: number) => {
+    const h = history.get();
+    if (!prev || same(prev, next) || at <= 0 || h.gen === -1) return;
+    const changes = h.changes.filter((c) => c.step < at);
+    changes.push({ step: at, config: structuredClone(next) });
+    history.set({ start: h.start ?? structuredClone(prev), changes });
+  };
 
   // Serialize config changes: one call in flight, and only the newest pending config is sent next.
   // Imported points go through the same queue, each as a rebuild with the newest config.
   let sending = false;
   let pending: TrainConfig[] | null = null;
   const pointJobs: { points: ImportedPoints | null; done: (refusal: string | null) => void }[] = [];
+  const regroupJobs: { runs: RegroupRun[]; done: (refusal: string | null) => void }[] = [];
   let created = false;
   const flush = async () => {
-    if (sending || (!pending && pointJobs.length === 0)) return;
+    if (sending || (!pending && pointJobs.length === 0 && regroupJobs.length === 0)) return;
     sending = true;
+    const regroup = created && !pending && pointJobs.length === 0 ? regroupJobs.shift() : undefined;
+    if (regroup) {
+      try {
+        const r = await b.regroup(regroup.runs);
+        regroup.done(r.ok ? null : r.message);
+      } catch (e) {
+        regroup.done(e instanceof Error ? e.message : String(e));
+      } finally {
+        sending = false;
+        void flush();
+      }
+      return;
+    }
     const job = pointJobs.shift();
     // One run in the playground, one per racer in compare mode (src/state/compareSlice.ts).
     const cfgs = job ? runConfigs(useStore.getState().config) : (pending as TrainConfig[]);
     pending = null;
+    const prev = b.getState().configs[0];
     try {
       const r = job
         ? await b.create(cfgs, { points: job.points })
@@ -165,6 +256,7 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
       if (!r.ok) {
         if (!job) showRefusal(r);
       } else {
+        if ('atStep' in r.value && !r.value.rebuilt) record(prev, cfgs[0], r.value.atStep);
         created = true;
         if (useStore.getState().noticeSource === 'trainer') useStore.setState({ notices: [], noticeSource: null });
       }
@@ -173,11 +265,17 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
       job?.done(e instanceof Error ? e.message : String(e));
     } finally {
       sending = false;
+      followRun(b.getState()); // e.g. a link's change list waits for its run to be built
       void flush();
     }
   };
   const send = (cfg: TrainConfig) => {
-    pending = runConfigs(cfg);
+    const br = history.get().branch;
+    const cfgs = runConfigs(cfg);
+    // with a branch, the branch keeps its own settings; a change that rebuilds the network ends it
+    pending = br && cfgs.length === 1 && !needsRebuild(cfg, br.config) ? [cfg, br.config] : cfgs;
+    // nothing new for the worker (e.g. the controls following a planned change it applied)
+    if (created && !sending && same(pending, b.getState().configs)) pending = null;
     void flush();
   };
   queuePoints = (points) =>
@@ -185,15 +283,29 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
       pointJobs.push({ points, done });
       void flush();
     });
+  queueRegroup = (runs) =>
+    new Promise((done) => {
+      regroupJobs.push({ runs, done });
+      void flush();
+    });
 
-  void b.setVisuals(VISUALS).catch(() => {});
+  const visualsFor = (view: string) => void b.setVisuals(view === 'sweep' ? NO_VISUALS : VISUALS).catch(() => {});
+  visualsFor(useStore.getState().compare.view);
+  const unsubVisuals = useStore.subscribe((s) => s.compare.view, visualsFor);
   void b.setSpeed(useStore.getState().ui.speed).catch(() => {});
   send(useStore.getState().config);
   const unsubConfig = useStore.subscribe((s) => s.config, send);
   const unsubCompare = useStore.subscribe(
-    (s) => [s.compare.view, s.compare.compare] as const,
+    (s) => [s.compare.view, s.compare.compare, s.sweep.config] as const,
     () => send(useStore.getState().config),
     { equalityFn: shallow },
+  );
+  // a link's change list decoded (history.gen -1): plan it now, not at the next update from the worker
+  const unsubHistory = useStore.subscribe(
+    (s) => s.history.gen,
+    (g) => {
+      if (g === -1) followRun(b.getState());
+    },
   );
   const unsubSpeed = useStore.subscribe(
     (s) => s.ui.speed,
@@ -203,11 +315,14 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
     unsubBridge();
     unsubConfig();
     unsubCompare();
+    unsubHistory();
     unsubSpeed();
+    unsubVisuals();
     b.dispose();
     bridge = null;
     queuePoints = null;
-    for (const j of pointJobs.splice(0)) j.done('the trainer has stopped');
+    queueRegroup = null;
+    for (const j of [...pointJobs.splice(0), ...regroupJobs.splice(0)]) j.done('the trainer has stopped');
   };
   return { stop, buffers: b };
 }
@@ -217,11 +332,44 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
 const call = (f: (b: TrainerBridge) => Promise<unknown>) => {
   if (bridge) void f(bridge).catch(() => {});
 };
-export const play = () => call((b) => b.start());
+// A question waiting for its answer (predictSlice.ts) holds the run back, whoever asks (keys, embed API).
+export const play = () => {
+  if (!isLocked()) call((b) => b.start());
+};
 export const pause = () => call((b) => b.pause());
-export const stepOnce = () => call((b) => b.step(1));
-/** Back to step 0 with the same initial weights and data. */
-export const resetRun = () => call((b) => b.reset());
+/** Back to step 0 with the same initial weights and data (a branch is dropped first: the run starts over alone). */
+export const resetRun = () =>
+  call(async (b) => {
+    if (history.get().branch) await dropBranch();
+    await b.reset();
+  });
+
+/**
+ * Branch from here: pause, and run 1 continues from run 0's exact state with `config` (hyperparameters
+ * changed) while run 0 goes on as it was. Resolves with the trainer's refusal in words, or null.
+ */
+export async function branchFromHere(config: TrainConfig, text: string): Promise<string | null> {
+  if (!queueRegroup || !bridge) return 'the trainer has not started';
+  const base = useStore.getState().config;
+  const step = useStore.getState().run.step;
+  const refusal = await queueRegroup([
+    { from: 0, config: base },
+    { from: 0, config },
+  ]);
+  if (refusal === null) history.set({ branch: { step, config: structuredClone(config), text } });
+  return refusal;
+}
+
+/** End the branch: run 0 goes on alone, from its current state. */
+export async function dropBranch(): Promise<string | null> {
+  if (!queueRegroup) return 'the trainer has not started';
+  const refusal = await queueRegroup([{ from: 0, config: useStore.getState().config }]);
+  if (refusal === null) history.set({ branch: null });
+  return refusal;
+}
+export const stepOnce = () => {
+  if (!isLocked()) call((b) => b.step(1));
+};
 export function togglePlay(): void {
   if (useStore.getState().run.phase === 'training') pause();
   else play();

@@ -51,7 +51,11 @@ function run(label: string, keptAt: number): KeptRun {
     },
     epochs: { epoch: Float64Array.of(1, 2), valLoss: Float64Array.of(0.5, 0.3) },
     params: Float32Array.from({ length: 114 }, (_, i) => Math.sin(i)),
+    bnStats: Float32Array.of(0, 1),
     points: { x: Float32Array.of(0, 0, 1, 1), labels: Int32Array.of(0, 1), classes: 2, classNames: ['a', 'b'] },
+    notes: 'a note',
+    changes: [],
+    start: null,
   };
 }
 

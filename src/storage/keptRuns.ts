@@ -1,12 +1,14 @@
 // Runs the user chose to keep ("Keep run") and compare sets, in IndexedDB so they survive a
 // reload or a closed tab. A kept run holds its config, its final status, its curves as the page
-// held them (already down-sampled, so bounded), its weights and, when it trained on imported
-// points, those points. Records are re-validated when read: a record written by another version
+// held them (already down-sampled, so bounded), its weights with its batch-norm running statistics,
+// the user's notes, its mid-run changes (with the config it started from) and, when it trained on
+// imported points, those points. It travels as a run bundle (bundle.ts). Records are re-validated when read: a record written by another version
 // or damaged on disk comes back repaired with notices, or is listed as unreadable, never thrown.
 
 import { type IDBPDatabase, wrap } from 'idb';
 import type { CompareConfig } from '../compare/compareSet';
 import { parseCompareConfig } from '../compare/compareSet';
+import type { ConfigChange } from '../config/changes';
 import { type Notice, parseConfig } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
@@ -18,6 +20,9 @@ const RUNS = 'keptRuns';
 const SETS = 'keptCompareSets';
 /** Kept runs at most: beyond this, keeping asks the user to remove some (never evicts silently). */
 export const MAX_KEPT = 100;
+/** Characters of a kept run's label and notes. */
+export const MAX_LABEL = 200;
+export const MAX_NOTES = 10_000;
 
 /** Final state of a kept run (RunStatusInfo fields, plain data). */
 export interface KeptStatus {
@@ -41,8 +46,15 @@ export interface KeptRun {
   epochs: Record<string, Float64Array>;
   /** theta[P], or null when it could not be read. */
   params: Float32Array | null;
+  /** Batch-norm running statistics [SS] (runMean | runVar per BN layer, engine/layout.ts), null when unread; empty without BN. */
+  bnStats: Float32Array | null;
   /** The imported points it trained on, else null. */
   points: ImportedPoints | null;
+  /** The user's notes. */
+  notes: string;
+  /** Mid-run changes of its settings (config = the settings from that step on), and the config it started with. */
+  changes: ConfigChange[];
+  start: TrainConfig | null;
 }
 
 export interface KeptCompareSet {
@@ -93,7 +105,7 @@ export function readKeptRun(raw: unknown, where = ''): Read<KeptRun> | string {
   const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : Number.NaN);
   const value: KeptRun = {
     id: raw.id,
-    label: typeof raw.label === 'string' ? raw.label.slice(0, 200) : 'kept run',
+    label: typeof raw.label === 'string' ? raw.label.slice(0, MAX_LABEL) : 'kept run',
     keptAt: typeof raw.keptAt === 'number' ? raw.keptAt : 0,
     config: parsed.config,
     status: {
@@ -107,9 +119,29 @@ export function readKeptRun(raw: unknown, where = ''): Read<KeptRun> | string {
     steps: readColumns(raw.steps),
     epochs: readColumns(raw.epochs),
     params: raw.params instanceof Float32Array ? raw.params : null,
+    bnStats: raw.bnStats instanceof Float32Array ? raw.bnStats : null,
     points: readPoints(raw.points),
+    notes: typeof raw.notes === 'string' ? raw.notes.slice(0, MAX_NOTES) : '',
+    changes: [],
+    start: null,
   };
   const notices = parsed.notices.map((n) => ({ path: `${where}config.${n.path}`, message: n.message }));
+  // changes and start: read through the schema; a damaged list is dropped whole (the curves stay)
+  if (Array.isArray(raw.changes) && raw.changes.length > 0 && isObj(raw.start)) {
+    const start = parseConfig(raw.start);
+    const changes: ConfigChange[] = [];
+    for (const c of raw.changes) {
+      if (!isObj(c) || typeof c.step !== 'number') break;
+      const cfg = parseConfig(c.config);
+      if (cfg.notices.length > 0) break;
+      changes.push({ step: c.step, config: cfg.config });
+    }
+    if (start.notices.length === 0 && changes.length === raw.changes.length) {
+      value.start = start.config;
+      value.changes = changes;
+    } else
+      notices.push({ path: `${where}changes`, message: 'the list of mid-run changes could not be read; left out' });
+  }
   return { value, notices };
 }
 
@@ -174,6 +206,18 @@ export class KeptStore {
     if ((await this.count()) >= MAX_KEPT)
       throw new StorageError('quota', `At most ${MAX_KEPT} runs are kept: remove some before keeping another.`);
     await transact(this.db, RUNS, 'readwrite', `keep the run "${run.label}"`, (s) => s.put(run));
+  }
+
+  /** Rename a kept run or change its notes (one transaction: read, change, write). */
+  async editRun(id: string, patch: { label?: string; notes?: string }): Promise<void> {
+    await transact(this.db, RUNS, 'readwrite', 'save the kept run', async (s) => {
+      const raw: unknown = await s.get(id);
+      if (!isObj(raw)) throw new StorageError('failed', 'That kept run is gone (removed in another tab?).');
+      const next = { ...raw };
+      if (patch.label !== undefined) next.label = patch.label.slice(0, MAX_LABEL);
+      if (patch.notes !== undefined) next.notes = patch.notes.slice(0, MAX_NOTES);
+      await s.put(next);
+    });
   }
 
   async keepCompareSet(set: KeptCompareSet): Promise<void> {

@@ -11,6 +11,8 @@ import type {
   BackendChoice,
   BackendStatus,
   CreateOptions,
+  PlannedChange,
+  RegroupRun,
   Result,
   RunSetup,
   SetConfigResult,
@@ -24,6 +26,7 @@ import { DIGITS_PATH } from '../engine/data/digits';
 import type { ImportedPoints } from '../engine/data/points';
 import type { ActivationStats } from '../engine/diagnostics';
 import type { RangeTestOptions, RangeTestResult } from '../engine/lrRange';
+import type { RunSnapshot } from '../engine/snapshot';
 import type { TrainConfig } from '../engine/types';
 import { createTrainerClient, type TrainerClient } from './client';
 import { MetricsBuffer } from './metricsBuffer';
@@ -80,6 +83,12 @@ export class TrainerBridge {
   private points: ImportedPoints | null = null;
   private visualOptions: Partial<VisualOptions> = {};
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Planned changes sent per run (setPlan), and how many the worker has applied (status.runs[r].planApplied). */
+  private plans: PlannedChange[][] = [];
+  private planSeen: number[] = [];
+  /** regroup(): the history map to apply with the first update of the regrouped runs, and the count seen. */
+  private remap: (number | null)[] | null = null;
+  private regroupsSeen = 0;
   private pingOutstanding = 0;
 
   constructor(options: BridgeOptions = {}) {
@@ -127,6 +136,8 @@ export class TrainerBridge {
   /** Dead / saturated unit fractions per hidden layer of run `run` (diagnostics panel). */
   activationStats = (run: number): Promise<ActivationStats[] | null> =>
     this.query(() => this.client.api.activationStats(run));
+  /** Run `run`'s whole state (weights, batch-norm statistics, optimizer memory, loop): keeping a run. */
+  exportState = (run: number): Promise<RunSnapshot | null> => this.query(() => this.client.api.exportState(run));
   /** Test hooks of the browser tests: lose the GPU device, crash the worker. */
   testLoseDevice = (): Promise<boolean> => this.query(() => this.client.api.testLoseDevice());
   testCrash = (): Promise<void> => this.query(() => this.client.api.testCrash());
@@ -168,6 +179,42 @@ export class TrainerBridge {
     if (r.ok) {
       this.set({ configs: structuredClone(configs) });
       if (r.value.setup) this.adoptSetup(r.value.setup);
+    }
+    return r;
+  }
+
+  /**
+   * Regroup the runs from their current states (branch from here; drop a branch). The page keeps
+   * the history of each run that continues; a second copy of a run (the branch) starts empty.
+   */
+  async regroup(runs: RegroupRun[]): Promise<Result<RunSetup>> {
+    const seen = new Set<number>();
+    const map = runs.map((r) => {
+      const keep = !seen.has(r.from);
+      seen.add(r.from);
+      return keep ? r.from : null;
+    });
+    this.remap = map;
+    const plans = map.map((f) => (f === null ? [] : (this.plans[f] ?? [])));
+    const planSeen = map.map((f) => (f === null ? 0 : (this.planSeen[f] ?? 0)));
+    const r = await this.guard<Result<RunSetup>>(() => this.client.api.regroup(runs));
+    if (!r.ok) {
+      this.remap = null;
+      return r;
+    }
+    if (this.remap) this.applyRemap(); // no update came first (no listener): map now
+    this.plans = plans;
+    this.planSeen = planSeen;
+    this.set({ configs: structuredClone(runs.map((x) => x.config)), setup: r.value });
+    return r;
+  }
+
+  /** Plan changes of run `run` at their steps (a shared link's change list). */
+  async setPlan(run: number, plan: PlannedChange[]): Promise<Result<number>> {
+    const r = await this.guard<Result<number>>(() => this.client.api.setPlan(run, plan));
+    if (r.ok) {
+      this.plans[run] = structuredClone(plan);
+      this.planSeen[run] = 0;
     }
     return r;
   }
@@ -263,13 +310,49 @@ export class TrainerBridge {
 
   private onUpdate(u: TrainerUpdate): void {
     const runs = u.status.runs.length;
+    if (u.generation > this.metrics.generation) {
+      this.plans = []; // reset or rebuilt: the worker dropped its plan
+      this.planSeen = [];
+    }
+    if (u.status.regroups > this.regroupsSeen) {
+      this.regroupsSeen = u.status.regroups;
+      if (this.remap && u.generation === this.metrics.generation) this.applyRemap();
+    }
     this.metrics.append(u.generation, runs, u.metrics);
     if (u.visuals) this.visuals.apply(u.generation, runs, u.visuals);
-    if (u.generation >= (this.state.status?.generation ?? -1)) this.set({ status: u.status });
+    if (u.generation >= (this.state.status?.generation ?? -1)) {
+      const configs = this.plannedConfigs(u.status);
+      this.set(configs ? { status: u.status, configs } : { status: u.status });
+    }
+  }
+
+  private applyRemap(): void {
+    if (!this.remap) return;
+    this.metrics.remap(this.remap);
+    this.visuals.reset(this.visuals.generation, this.remap.length);
+    this.remap = null;
+  }
+
+  /** The configs after planned changes the worker applied since the last update, else null. */
+  private plannedConfigs(st: TrainerStatus): TrainConfig[] | null {
+    let configs: TrainConfig[] | null = null;
+    st.runs.forEach((r, i) => {
+      const plan = this.plans[i];
+      if (!plan || r.planApplied === (this.planSeen[i] ?? 0)) return;
+      this.planSeen[i] = r.planApplied;
+      const c = plan[r.planApplied - 1];
+      if (!c) return;
+      configs ??= this.state.configs.slice();
+      configs[i] = structuredClone(c.config);
+    });
+    return configs;
   }
 
   private adoptSetup(setup: RunSetup): void {
+    // a new generation has no plan (a rebuild, a reset); setPlan sends the next one
     if (setup.generation > this.metrics.generation) {
+      this.plans = [];
+      this.planSeen = [];
       this.metrics.reset(setup.generation, setup.runs);
       this.visuals.reset(setup.generation, setup.runs);
     }

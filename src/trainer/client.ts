@@ -12,11 +12,11 @@ export interface TrainerClient {
   terminate(): void;
 }
 
-/** Start a fresh trainer worker (Vite bundles the worker file as an ES module). */
-export function createTrainerClient(): TrainerClient {
+/** Start a fresh trainer worker (Vite bundles the worker file as an ES module); `name` shows in dev tools. */
+export function createTrainerClient(name = 'descent-trainer'): TrainerClient {
   const worker = new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), {
     type: 'module',
-    name: 'descent-trainer',
+    name,
   });
   const api = Comlink.wrap<TrainerApi>(worker);
   let alive = true;

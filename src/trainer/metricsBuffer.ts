@@ -284,6 +284,15 @@ export class MetricsBuffer {
   }
 
   /**
+   * The runs were regrouped in the same generation (a branch, a dropped branch): new run i keeps
+   * the history of old run from[i], or starts empty (null: a branch, whose curve starts at its step).
+   */
+  remap(from: readonly (number | null)[]): void {
+    this.runs = from.map((f) => (f === null ? null : (this.runs[f] ?? null)));
+    this.version++;
+  }
+
+  /**
    * Append a batch of generation `generation` with `runCount` runs. A newer generation clears
    * the histories first; an older one (a batch in flight during a rebuild) is dropped: false.
    */

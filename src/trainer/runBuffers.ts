@@ -19,6 +19,8 @@ export type RunBuffers = Pick<
   // read-only queries: activation statistics, and the range test on a copy of the run's state
   | 'activationStats'
   | 'lrRangeTest'
+  // the whole state of a run (keeping it: weights with batch-norm statistics)
+  | 'exportState'
 >;
 
 /** Null outside the provider (before the trainer started). */

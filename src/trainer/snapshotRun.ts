@@ -3,6 +3,7 @@
 // weights) into a plain KeptRun for IndexedDB. The curves are copies of bounded buffers, so a
 // kept run is at most a few hundred kilobytes whatever the length of the run.
 import type { CompareConfig } from '../compare/compareSet';
+import type { ConfigChange } from '../config/changes';
 import { DATASET_LABELS, OPTIMIZER_LABELS } from '../config/labels';
 import type { ImportedPoints } from '../engine/data/points';
 import type { TrainConfig } from '../engine/types';
@@ -22,6 +23,7 @@ export async function keptFromBridge(
   r: number,
   points: ImportedPoints | null,
   dataName?: string,
+  history: { start: TrainConfig | null; changes: ConfigChange[]; label?: string } = { start: null, changes: [] },
 ): Promise<KeptRun> {
   const st = bridge.getState();
   const config = st.configs[r];
@@ -34,10 +36,12 @@ export async function keptFromBridge(
     for (const c of STEP_COLUMNS) steps[c] = h.step(c).slice();
     for (const c of EPOCH_COLUMNS) epochs[c] = h.epoch(c).slice();
   }
-  const params = await bridge.getParams(r);
+  // the whole state: the weights and the batch-norm running statistics evaluation uses
+  const state = await bridge.exportState(r);
+  const params = state ? state.theta : await bridge.getParams(r);
   return {
     id: newId(),
-    label: runLabel(config, status.step, dataName),
+    label: history.label ?? runLabel(config, status.step, dataName),
     keptAt: Date.now(),
     config: structuredClone(config),
     status: {
@@ -51,7 +55,11 @@ export async function keptFromBridge(
     steps,
     epochs,
     params,
+    bnStats: state ? state.bnStats : null,
     points,
+    notes: '',
+    changes: structuredClone(history.changes),
+    start: history.start ? structuredClone(history.start) : null,
   };
 }
 

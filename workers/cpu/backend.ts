@@ -3,7 +3,8 @@
 // number it reports is the engine's own. Compare runs share the dataset object, the initial
 // weights and the seed, hence the same minibatch order and the same dropout masks.
 // The dense products run on the WebAssembly SIMD kernels (wasmOps.ts) when this engine has
-// WebAssembly SIMD, else on the engine's TypeScript; info.name says which.
+// WebAssembly SIMD, else on the engine's TypeScript; on a cross-origin isolated page their GEMMs
+// are shared by a pool of threads (gemmPool.ts). info.name says which (the status line shows it).
 import {
   type Dataset,
   type DenseOps,
@@ -27,16 +28,24 @@ import { wasmOps } from './wasmLoad';
 
 export const CPU_NAME_TS = 'CPU engine (TypeScript)';
 export const CPU_NAME_WASM = 'CPU engine (WebAssembly SIMD)';
+/** The name with n > 1 threads sharing the GEMMs. */
+export const cpuNameThreads = (n: number) => `CPU engine (WebAssembly SIMD, ${n} threads)`;
 
 export interface CpuBackendOptions {
   /** 'typescript' keeps the engine's own dense ops even where WebAssembly SIMD runs (default 'auto'). */
   kernels?: 'auto' | 'typescript';
+  /**
+   * Threads sharing the GEMMs (default: autoThreads(), i.e. several only on a cross-origin isolated
+   * page). 1 where other workers already use the cores (one worker per racer).
+   */
+  threads?: number;
 }
 
 export class CpuBackend implements TrainingBackend {
   readonly info: BackendInfo = { kind: 'cpu', name: CPU_NAME_TS, fallbackAdapter: false };
   private runs: Run[] = [];
   private ops: DenseOps | undefined;
+  private threads = 1;
 
   constructor(private readonly opts: CpuBackendOptions = {}) {}
 
@@ -44,8 +53,12 @@ export class CpuBackend implements TrainingBackend {
     if (cfgs.length === 0) throw new Error('CpuBackend.build: no configs');
     // A net too large to train at a usable speed is refused (CapacityError names the field).
     assertCpuCapacity(cfgs, dataset);
-    if (this.opts.kernels !== 'typescript' && !this.ops) this.ops = (await wasmOps())?.ops;
-    this.named(this.ops ? CPU_NAME_WASM : CPU_NAME_TS);
+    if (this.opts.kernels !== 'typescript' && !this.ops) {
+      const w = await wasmOps(undefined, this.opts.threads);
+      this.ops = w?.ops;
+      this.threads = w?.threads ?? 1;
+    }
+    this.named(!this.ops ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM);
     this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops }));
   }
 

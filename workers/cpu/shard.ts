@@ -39,22 +39,32 @@ export interface ShardRunProgress {
 interface ShardSet {
   dataset: number;
   kernels: ShardKernels;
+  threads: number;
   runs: Map<number, Run>;
 }
 
 export class ShardHost {
-  private ops: DenseOps | undefined;
-  private loaded: Promise<string> | null = null;
+  /** Kernels by GEMM thread count (threads > 1 only for a race of one shard: no other worker uses the cores). */
+  private readonly loaded = new Map<number, Promise<{ kind: string; threads: number; ops: DenseOps | undefined }>>();
   private readonly datasets = new Map<number, Dataset>();
   private readonly sets = new Map<number, ShardSet>();
 
-  /** Loads the WebAssembly kernels once; returns their kind ('relaxed-simd' | 'simd') or 'typescript'. */
-  init(): Promise<string> {
-    this.loaded ??= wasmOps().then((w) => {
-      this.ops = w?.ops;
-      return w?.kind ?? 'typescript';
-    });
-    return this.loaded;
+  /**
+   * Loads the WebAssembly kernels for `threads` GEMM threads once (1 where other shards use the
+   * cores); returns their kind ('relaxed-simd' | 'simd', or 'typescript') and the threads they got.
+   */
+  async init(threads = 1): Promise<{ kind: string; threads: number }> {
+    let p = this.loaded.get(threads);
+    if (!p) {
+      p = wasmOps(undefined, threads).then((w) => ({
+        kind: w?.kind ?? 'typescript',
+        threads: w?.threads ?? 1,
+        ops: w?.ops,
+      }));
+      this.loaded.set(threads, p);
+    }
+    const { kind, threads: got } = await p;
+    return { kind, threads: got };
   }
 
   putDataset(id: number, ds: Dataset): void {
@@ -65,9 +75,11 @@ export class ShardHost {
     this.datasets.delete(id);
   }
 
-  open(set: number, dataset: number, kernels: ShardKernels): void {
+  /** A run set on `dataset`, its runs on the kernels init(threads) loaded (call init first). */
+  open(set: number, dataset: number, kernels: ShardKernels, threads = 1): void {
     if (!this.datasets.has(dataset)) throw new Error(`shard: dataset ${dataset} was not sent here`);
-    this.sets.set(set, { dataset, kernels, runs: new Map() });
+    if (!this.loaded.has(threads)) throw new Error(`shard: kernels for ${threads} threads not loaded`);
+    this.sets.set(set, { dataset, kernels, threads, runs: new Map() });
   }
 
   close(set: number): void {
@@ -75,11 +87,12 @@ export class ShardHost {
   }
 
   /** Build run `run` here from its config and initial weights; with a state it continues that run. */
-  add(set: number, run: number, cfg: TrainConfig, init: Float32Array, state: RunSnapshot | null): void {
+  async add(set: number, run: number, cfg: TrainConfig, init: Float32Array, state: RunSnapshot | null): Promise<void> {
     const s = this.set(set);
     const ds = this.datasets.get(s.dataset);
     if (!ds) throw new Error(`shard: dataset ${s.dataset} is gone`);
-    const r = new Run(cfg, ds, { init, ops: s.kernels === 'typescript' ? undefined : this.ops });
+    const ops = s.kernels === 'typescript' ? undefined : (await this.loaded.get(s.threads)!).ops;
+    const r = new Run(cfg, ds, { init, ops });
     if (state) r.importState(state);
     s.runs.set(run, r);
   }

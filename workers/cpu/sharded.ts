@@ -24,9 +24,10 @@ import {
   type RunProgress,
   type TrainingBackend,
 } from '../backend';
-import { CPU_NAME_TS, CPU_NAME_WASM } from './backend';
+import { CPU_NAME_TS, CPU_NAME_WASM, cpuNameThreads } from './backend';
 import { assertCpuCapacity } from './capacity';
 import { ShardHost, type ShardKernels, type ShardRunProgress } from './shard';
+import { autoThreads } from './wasmLoad';
 
 /** A placement change must cut the slowest shard's ms per step by at least this fraction. */
 export const REBALANCE_GAIN = 0.15;
@@ -131,7 +132,9 @@ export class ShardPool {
   limit: number;
   private readonly local: ShardEndpoint;
   private readonly remotes: ShardEndpoint[] = [];
-  private readonly ready = new Map<ShardEndpoint, Promise<string>>();
+  private readonly ready = new Map<string, Promise<{ kind: string; threads: number }>>();
+  private readonly ids2 = new WeakMap<ShardEndpoint, number>();
+  private nextEndpoint = 0;
   private readonly ids = new WeakMap<Dataset, number>();
   private readonly sent = new Map<ShardEndpoint, Set<number>>();
   private readonly users = new Map<number, number>();
@@ -161,7 +164,6 @@ export class ShardPool {
     const err = new Error(`a CPU worker of the race failed (${errText(e)})`);
     const i = this.remotes.indexOf(endpoint);
     if (i >= 0) this.remotes.splice(i, 1);
-    this.ready.delete(endpoint);
     this.sent.delete(endpoint);
     for (const f of this.failListeners) f(err);
   }
@@ -175,22 +177,31 @@ export class ShardPool {
     });
   }
 
-  /** n endpoints (this thread's first), each with its kernels loaded; returns the kernels' kind. */
-  async endpoints(n: number): Promise<{ endpoints: ShardEndpoint[]; kernels: string }> {
+  /**
+   * n endpoints (this thread's first), each with its kernels loaded; returns the kernels' kind and
+   * the GEMM threads of each shard: `threads` (autoThreads(): several on a cross-origin isolated
+   * page) for a race of one shard, 1 when several shards already use the cores.
+   */
+  async endpoints(n: number, threads = 1): Promise<{ endpoints: ShardEndpoint[]; kernels: string; threads: number }> {
     const want = this.spawn ? Math.max(1, Math.min(n, this.limit)) : 1;
     while (this.remotes.length < want - 1) this.remotes.push(this.spawn!());
     const endpoints = [this.local, ...this.remotes.slice(0, want - 1)];
-    const kinds = await this.guard(
+    const t = want === 1 ? threads : 1;
+    const got = await this.guard(
       Promise.all(
         endpoints.map((e) => {
-          if (!this.ready.has(e)) this.ready.set(e, e.init());
-          return this.ready.get(e)!;
+          let id = this.ids2.get(e);
+          if (id === undefined) this.ids2.set(e, (id = this.nextEndpoint++));
+          const key = `${id}:${t}`;
+          if (!this.ready.has(key)) this.ready.set(key, e.init(t));
+          return this.ready.get(key)!;
         }),
       ),
     );
+    const kinds = got.map((g) => g.kind);
     // Every shard must run the same arithmetic, or the race would not be the single-worker race.
     if (new Set(kinds).size > 1) throw new Error(`the CPU workers loaded different kernels (${kinds.join(', ')})`);
-    return { endpoints, kernels: kinds[0] };
+    return { endpoints, kernels: kinds[0], threads: got[0].threads };
   }
 
   /** The dataset's id on these endpoints (sent to those that lack it); release() when done. */
@@ -261,6 +272,8 @@ export function workerShardPool(): ShardPool {
 export interface ShardedCpuOptions {
   /** 'typescript' keeps the engine's own dense ops in every shard (default 'auto': WebAssembly SIMD where it runs). */
   kernels?: ShardKernels;
+  /** GEMM threads for a race of one shard (default autoThreads(); a race over several shards uses 1 per shard). */
+  threads?: number;
   /** How often the placement is reconsidered from measured costs, ms (default REBALANCE_EVERY_MS; Infinity: never). */
   rebalanceEveryMs?: number;
 }
@@ -279,6 +292,8 @@ export class ShardedCpuBackend implements TrainingBackend {
   private spentSteps: number[] = [];
   private statuses: RunStatus[] = [];
   private lastPlaced = 0;
+  /** GEMM threads of each shard's kernels (> 1 only with one shard). */
+  private threads = 1;
   /** A live change a shard refused (setHyper is synchronous; the next call reports it). */
   private pending: unknown = null;
 
@@ -291,10 +306,11 @@ export class ShardedCpuBackend implements TrainingBackend {
     if (cfgs.length === 0) throw new Error('ShardedCpuBackend.build: no configs');
     assertCpuCapacity(cfgs, dataset);
     this.dispose();
-    const { endpoints, kernels } = await this.pool.endpoints(cfgs.length);
+    const { endpoints, kernels, threads } = await this.pool.endpoints(cfgs.length, this.opts.threads ?? autoThreads());
     const wasm = kernels !== 'typescript' && this.opts.kernels !== 'typescript';
     const W = endpoints.length;
-    const name = wasm ? CPU_NAME_WASM : CPU_NAME_TS;
+    this.threads = W === 1 && wasm ? threads : 1;
+    const name = !wasm ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM;
     // "CPU engine (WebAssembly SIMD, 2 workers)": the status line says how many threads train
     this.info.name = W > 1 ? name.replace(/\)$/, `, ${W} workers)`) : name;
     this.shards = endpoints;
@@ -305,7 +321,9 @@ export class ShardedCpuBackend implements TrainingBackend {
     this.owner = evenPlacement(cfgs.length, W);
     this.statuses = cfgs.map(() => 'ok');
     this.forgetCosts();
-    await this.all(endpoints.map((e) => () => e.open(this.set, this.dataset, this.opts.kernels ?? 'auto')));
+    await this.all(
+      endpoints.map((e) => () => e.open(this.set, this.dataset, this.opts.kernels ?? 'auto', this.threads)),
+    );
     await this.all(cfgs.map((c, r) => () => this.at(r).add(this.set, r, c, initOf(init, r), null)));
   }
 

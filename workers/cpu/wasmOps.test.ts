@@ -17,6 +17,7 @@ import {
 } from '../../src/engine';
 import { makeDataset } from '../../src/engine/data/dataset';
 import type { DigitsData } from '../../src/engine/data/digits';
+import { adamStep } from '../../src/engine/optimizers/adam';
 import { Rng } from '../../src/engine/rng';
 import type { TrainConfig } from '../../src/engine/types';
 import { loadDigits } from '../digits';
@@ -116,6 +117,62 @@ describe.each([
     const r = ops.forward(X, W, new Float64Array(3), 2, 3, 3, null);
     expect(r.z).toBeInstanceOf(Float64Array);
     expect(Array.from(r.z)).toEqual(Array.from(matmul(X, W, new Float64Array(3), 2, 3, 3)));
+  });
+});
+
+describe.each([
+  ['simd', true],
+  ['relaxed-simd', relaxedRuns],
+] as const)('WebAssembly %s optimizer loops vs the engine', (kind, runs) => {
+  it.skipIf(!runs)('Adam: the same theta, m and v bit for bit, on odd and even lengths and several steps t', () => {
+    const adam = builds[kind]!.update!.adam!;
+    for (const P of [1, 2, 3, 8, 37, 1000, 4099]) {
+      const theta = rand(P);
+      const m = rand(P).map((x) => x * 0.1);
+      const v = rand(P).map((x) => x * x * 0.01);
+      const ref = [theta.slice(), m.slice(), v.slice()];
+      const got = [theta.slice(), m.slice(), v.slice()];
+      for (const t of [1, 2, 7, 100]) {
+        const g = rand(P);
+        g[0] = 0; // a zero gradient on a zero-ish second moment: the eps path
+        adamStep(ref[0], g, ref[1], ref[2], t, 0.01, 0.9, 0.999, 1e-8);
+        builds[kind]!.poison();
+        adam(got[0], g, got[1], got[2], t, 0.01, 0.9, 0.999, 1e-8);
+        for (const [j, name] of ['theta', 'm', 'v'].entries()) {
+          const a = new Uint32Array(got[j].buffer);
+          const b = new Uint32Array(ref[j].buffer);
+          const at = a.findIndex((x, i) => x !== b[i]);
+          expect(at === -1 ? 'same' : `${name} P=${P} t=${t} [${at}]: ${got[j][at]} vs ${ref[j][at]}`).toBe('same');
+        }
+      }
+    }
+  });
+
+  it.skipIf(!runs)('a Run on Adam: the same losses with the WebAssembly loop as with the engine loop', () => {
+    const c = defaultConfig();
+    c.data = { ...c.data, name: 'circle', samples: 300, valFraction: 0.2, noise: 0.1 };
+    c.model.hidden = [{ units: 16, activation: 'tanh', dropout: 0, batchNorm: false }];
+    c.optimizer.name = 'adam';
+    c.optimizer.lr = 0.03;
+    c.batchSize = 16;
+    const ops = builds[kind]!;
+    let calls = 0;
+    const counted = {
+      ...ops,
+      update: {
+        adam: (...a: Parameters<typeof adamStep>) => {
+          calls++;
+          ops.update!.adam!(...a);
+        },
+      },
+    };
+    const withLoop = train(c, 200, counted);
+    expect(calls).toBe(200);
+    const without = train(c, 200, { ...ops, update: undefined });
+    expect(withLoop.losses).toEqual(without.losses);
+    // and it trained: the last 20 batches' mean loss well below the first 20's
+    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+    expect(mean(withLoop.losses.slice(180))).toBeLessThan(mean(withLoop.losses.slice(0, 20)) * 0.8);
   });
 });
 

@@ -2,11 +2,18 @@
 // wasm/dense.ts. Each call copies its float32 operands into the module's memory, packs the
 // right-hand matrix into 8-column panels (once per call, i.e. once per weight update in training:
 // O(O I) next to the GEMM's O(B O I)), runs the register-blocked GEMM and copies the results out.
-// Float64 operands (gradient checks) go to the TypeScript ops unchanged.
+// Float64 operands (gradient checks) go to the TypeScript ops unchanged. With threads > 1 the
+// shared-memory build runs and the GEMMs are shared by a pool of threads (gemmPool.ts); packing,
+// activations and column sums stay on the calling thread, and calls below MIN_PARALLEL multiply-adds
+// (and the optimizer loops) run on a single-threaded instance of the same build.
 //
 // Shapes: X[B, I], W[O, I], b[O], z = h = Y[B, O], dY[B, O], dX[B, I], dW[O, I], db[O].
 import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
+import { adamStep } from '../../src/engine/optimizers/adam';
 import type { Activation } from '../../src/engine/types';
+import type { GemmFn } from './gemmChunks.mjs';
+import { createGemmPool, MIN_PARALLEL } from './gemmPool';
+import { SHARED_MAX_PAGES } from './wasmLimits';
 
 /** Which build runs: relaxed SIMD (FMA) where the engine validates it, else plain SIMD. */
 export type WasmKind = 'relaxed-simd' | 'simd';
@@ -19,6 +26,19 @@ interface Kernels {
   gemm(a: number, rs: number, cs: number, M: number, N: number, K: number, bp: number, bias: number, c: number): void;
   activate(z: number, h: number, n: number, act: number): void;
   colSum(dy: number, B: number, O: number, db: number): void;
+  adam(
+    theta: number,
+    grad: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+  ): void;
 }
 
 /** The kernel's activation codes (wasm/dense.ts, beside this file). */
@@ -27,7 +47,7 @@ const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2
 const up8 = (n: number) => (n + 7) & ~7;
 
 /** Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests). */
-function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
+function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison(): void } {
   const base = k.heapBase();
   let f32 = new Float32Array(k.memory.buffer);
   // A bump layout of one call's arrays from `base`; the memory grows to fit (never shrinks).
@@ -62,7 +82,7 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
       put(pb, b);
       f32.fill(0, (pb >> 2) + O, (pb >> 2) + Np);
       k.packT(pw, O, I, pp);
-      k.gemm(px, I, 1, B, O, I, pp, pb, pz);
+      gemm(px, I, 1, B, O, I, pp, pb, pz);
       const z = get(pz, B * O);
       if (!act) return { z, h: z };
       k.activate(pz, ph, B * O, ACT_CODES[act]);
@@ -75,8 +95,25 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
       put(pd, dY);
       put(pw, W);
       k.pack(pw, O, I, I, pp);
-      k.gemm(pd, O, 1, B, I, O, pp, 0, px);
+      gemm(pd, O, 1, B, I, O, pp, 0, px);
       return view(px, B * I);
+    },
+    update: {
+      // Adam's loop in float64 SIMD (bit-identical to adamStep; it throws the same error for t < 1).
+      // Copying the four vectors in and three out costs a few percent of the TypeScript loop.
+      adam(theta, grad, m, v, t, lr, b1, b2, eps) {
+        if (!(t >= 1) || !all32(theta, grad, m, v)) return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
+        const P = theta.length;
+        const [pt, pg, pm, pv] = layout(P, P, P, P);
+        put(pt, theta);
+        put(pg, grad);
+        put(pm, m);
+        put(pv, v);
+        k.adam(pt, pg, pm, pv, P, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps);
+        theta.set(view(pt, P));
+        m.set(view(pm, P));
+        v.set(view(pv, P));
+      },
     },
     backwardW(dY, X, B, I, O) {
       if (!all32(dY, X)) return tsDenseOps.backwardW(dY, X, B, I, O);
@@ -85,28 +122,71 @@ function wasmDenseOps(k: Kernels): DenseOps & { poison(): void } {
       put(pd, dY);
       put(px, X);
       k.pack(px, B, I, I, pp);
-      k.gemm(pd, 1, O, O, I, B, pp, 0, pw);
+      gemm(pd, 1, O, O, I, B, pp, 0, pw);
       k.colSum(pd, B, O, pb);
       return { dW: view(pw, O * I), db: view(pb, O) };
     },
   };
 }
 
+/** Loaded kernels: the ops, which build, how many threads share a GEMM; dispose() ends the helpers. */
+export interface LoadedWasmOps {
+  ops: DenseOps & { poison(): void };
+  kind: WasmKind;
+  threads: number;
+  /** Chunks of GEMMs the helper threads ran (0 with one thread). */
+  helped(): number;
+  dispose(): void;
+}
+
 /**
  * Instantiates the best build this engine validates (relaxed SIMD, then plain SIMD); null when
  * neither validates (no WebAssembly SIMD: the caller keeps the TypeScript ops).
- * `bytes(kind)` reads one build: fetched in the worker, read from the file in Node.
+ * `bytes(kind, shared)` reads one build: fetched in the worker, read from the file in Node.
+ * threads > 1: the shared-memory build with a pool of threads - 1 helpers (needs SharedArrayBuffer;
+ * rejects when a helper does not start).
  */
 export async function loadWasmOps(
-  bytes: (kind: WasmKind) => Promise<BufferSource>,
+  bytes: (kind: WasmKind, shared: boolean) => Promise<BufferSource>,
   kinds: WasmKind[] = ['relaxed-simd', 'simd'],
-): Promise<{ ops: DenseOps & { poison(): void }; kind: WasmKind } | null> {
+  threads = 1,
+): Promise<LoadedWasmOps | null> {
   if (typeof WebAssembly === 'undefined') return null;
+  const shared = threads > 1;
   for (const kind of kinds) {
-    const b = await bytes(kind);
+    const b = await bytes(kind, shared);
     if (!WebAssembly.validate(b)) continue;
-    const { instance } = await WebAssembly.instantiate(b, {});
-    return { ops: wasmDenseOps(instance.exports as unknown as Kernels), kind };
+    if (!shared) {
+      const { instance } = await WebAssembly.instantiate(b, {});
+      return {
+        ops: wasmDenseOps(instance.exports as unknown as Kernels),
+        kind,
+        threads: 1,
+        helped: () => 0,
+        dispose: () => {},
+      };
+    }
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+    const { module, instance } = await WebAssembly.instantiate(b, { env: { memory } });
+    const k = instance.exports as unknown as Kernels;
+    const pool = await createGemmPool(module, memory, k.gemm, threads);
+    const big = wasmDenseOps(k, pool.gemm);
+    // Calls too small to share go to the same kind's single-threaded build: copies into and out of a
+    // SharedArrayBuffer are slower in V8, and nothing is gained from the pool below MIN_PARALLEL.
+    const one = await WebAssembly.instantiate(await bytes(kind, false), {});
+    const small = wasmDenseOps(one.instance.exports as unknown as Kernels);
+    const pick = (B: number, I: number, O: number) => (B * I * O < MIN_PARALLEL ? small : big);
+    const ops: LoadedWasmOps['ops'] = {
+      poison: () => {
+        small.poison();
+        big.poison();
+      },
+      forward: (X, W, b, B, I, O, act) => pick(B, I, O).forward(X, W, b, B, I, O, act),
+      backwardX: (dY, W, B, I, O) => pick(B, I, O).backwardX(dY, W, B, I, O),
+      backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
+      update: small.update,
+    };
+    return { ops, kind, threads, helped: pool.helped, dispose: pool.dispose };
   }
   return null;
 }

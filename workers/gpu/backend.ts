@@ -21,7 +21,16 @@ import {
 } from '../backend';
 import { BufferPool } from './buffers';
 import { adapterName, createGpuDevice, type GpuDevice } from './device';
-import { evaluateRuns, lossAtThetas, predictRun, readTheta } from './evalPass';
+import {
+  type EvalPoint,
+  evaluatePoint,
+  evaluateRuns,
+  lossAtThetas,
+  predictAt,
+  predictRun,
+  readTheta,
+} from './evalPass';
+import { evalPointOf, evaluatedElsewhere } from './evalPoint';
 import type { TrainVariant } from './general';
 import { MAX_HIDDEN } from './hyper';
 import { ReadbackRing, trackWords } from './metrics';
@@ -52,6 +61,9 @@ export class GpuBackend implements TrainingBackend {
   private lostReason: string | null = null;
   private lostListeners: ((reason: string) => void)[] = [];
   private last = { steps: 1, dispatches: 0, submits: 0 };
+  /** Bumped whenever a run's weights, state or config may change (keys the evaluation points). */
+  private changes = 0;
+  private pointCache = new Map<number, { at: number; point: EvalPoint | null }>();
 
   private path: PathInfo = { path: 'general', reason: 'not trained yet' };
 
@@ -163,6 +175,7 @@ export class GpuBackend implements TrainingBackend {
 
   async reset(): Promise<void> {
     const m = this.alive();
+    this.changes++;
     m.writeInitial(
       this.init,
       this.runs.map((run, r) => initialState(run.cfg, this.init[r])),
@@ -199,8 +212,11 @@ export class GpuBackend implements TrainingBackend {
     if (cfg.model.hidden.length !== h.cfg.model.hidden.length) throw new Error('setHyper: layer count changed');
     if (cfg.optimizer.name !== h.cfg.optimizer.name) {
       this.alive().clearOptimizerState(run, initialState(cfg, this.init[run]));
+      // a rule evaluated away from theta keeps z in m, starting at the current weights (Run.setHyper)
+      if (evaluatedElsewhere(cfg)) this.alive().copyRun(run, 'theta->m');
       h.optT = 0;
     }
+    this.changes++;
     h.loop.setConfig(cfg);
     h.cfg = cfg;
     this.syncPlanning();
@@ -226,7 +242,10 @@ export class GpuBackend implements TrainingBackend {
     const { encode, path } = await this.paths.choose(m, variant);
     this.path = path;
     if (!encode) await m.warmGeneral(variant);
+    if (this.runs.some((run) => evaluatedElsewhere(run.cfg))) await m.warmEval();
+    this.changes++;
     const r = await pump(m, this.runs, this.planning, this.ring!, variant, encode, n, () => this.lostReason);
+    this.changes++;
     this.planning = r.planning;
     if (r.steps > 0) this.last = { steps: r.steps, dispatches: r.dispatches, submits: r.submits };
     return this.runs.map((run, k) => ({
@@ -237,9 +256,26 @@ export class GpuBackend implements TrainingBackend {
     }));
   }
 
+  /**
+   * Run r's evaluation point when it is not theta (Schedule-Free's x with batch-norm statistics
+   * recomputed there: evalPoint.ts), cached until the run changes; null otherwise.
+   */
+  private async evalPoint(run: number): Promise<EvalPoint | null> {
+    const h = this.runs[run];
+    if (!evaluatedElsewhere(h.cfg)) return null;
+    const c = this.pointCache.get(run);
+    if (c && c.at === this.changes) return c.point;
+    const at = this.changes;
+    const point = await evalPointOf(this.alive(), h.cfg, run, h.optT);
+    this.pointCache.set(run, { at, point });
+    return point;
+  }
+
   async evaluate(run: number, split: 'train' | 'val'): Promise<{ loss: number; acc: number }> {
     const m = this.alive();
     this.check(run);
+    const point = await this.evalPoint(run);
+    if (point) return evaluatePoint(m, this.runs[run].cfg, point, split);
     return (await evaluateRuns(m, split))[run];
   }
 
@@ -255,6 +291,7 @@ export class GpuBackend implements TrainingBackend {
     if (theta.length !== m.plan.P)
       throw new Error(`writeParams: got ${theta.length} parameters, the network has ${m.plan.P}`);
     m.device.queue.writeBuffer(m.res.state, (m.plan.theta + run * m.plan.P) * 4, theta.slice());
+    this.changes++;
     // A run continued from another backend keeps its blow-up reference (see TrainingBackend).
     if (lossBaseline !== undefined && Number.isFinite(lossBaseline) && lossBaseline > 0) {
       this.runs[run].loop.state.firstLoss = lossBaseline;
@@ -272,6 +309,7 @@ export class GpuBackend implements TrainingBackend {
     const m = this.alive();
     this.check(run);
     importRun(m, this.runs[run], run, snapshot);
+    this.changes++;
     this.writeTrack(); // the kernels check divergence against their copy of firstLoss and the loss window
     this.syncPlanning();
   }
@@ -279,6 +317,8 @@ export class GpuBackend implements TrainingBackend {
   async predict(run: number, x: Float32Array, n: number): Promise<Float32Array> {
     const m = this.alive();
     this.check(run);
+    const point = await this.evalPoint(run);
+    if (point) return predictAt(m, this.runs[run].cfg, point, x, n);
     return predictRun(m, run, x, n);
   }
 

@@ -7,6 +7,7 @@
 // next (reduce-on-plateau, early stopping, maxEpochs). Other epoch ends are evaluated inside the
 // chunk and only reported.
 import { TrainLoop } from '../../src/engine/loop';
+import { optimizerSpec } from '../../src/engine/optimizers/registry';
 import type { TrainConfig } from '../../src/engine/types';
 
 export interface Chunk {
@@ -28,9 +29,18 @@ export interface Chunk {
   decision: boolean;
 }
 
-/** An epoch end whose evaluation decides the future of the run. */
+/**
+ * An epoch end whose evaluation decides the future of the run, or that the host evaluates: a rule
+ * evaluated away from theta (Schedule-Free's x, evalPoint.ts) is evaluated after its chunk, at the
+ * state of the chunk's last slot.
+ */
 export function isDecision(cfg: TrainConfig, epochsDone: number): boolean {
-  return cfg.schedule.kind === 'plateau' || cfg.earlyStop.enabled || (cfg.maxEpochs > 0 && epochsDone >= cfg.maxEpochs);
+  return (
+    cfg.schedule.kind === 'plateau' ||
+    cfg.earlyStop.enabled ||
+    (cfg.maxEpochs > 0 && epochsDone >= cfg.maxEpochs) ||
+    optimizerSpec(cfg.optimizer.name).evalPoint !== undefined
+  );
 }
 
 /** A loop with the same configuration and state (its epoch order is recomputed on demand). */

@@ -49,14 +49,19 @@ export async function readTheta(m: GpuModel, r: number): Promise<Float32Array> {
   return new Float32Array(await readBuffer(m.device, m.pool, m.res.state, (plan.theta + r * plan.P) * 4, plan.P * 4));
 }
 
+/** Raw input points x[n, inputDim] through the dataset's preprocessing, checked. */
+function modelInputs(m: GpuModel, x: Float32Array, n: number): Float32Array {
+  const D = m.ds.inputDim;
+  if (x.length < n * D) throw new Error(`predict: x has ${x.length} entries, expected n*inputDim = ${n * D}`);
+  const p = m.ds.preprocessor;
+  return p ? applyPreprocess(p, x.subarray(0, n * D), n) : x.subarray(0, n * D);
+}
+
 /** Outputs [n, C] of run r at raw input points x[n, inputDim] (through the dataset's preprocessing). */
 export async function predictRun(m: GpuModel, r: number, x: Float32Array, n: number): Promise<Float32Array> {
-  const D = m.ds.inputDim;
   const C = m.ds.outputDim;
-  if (x.length < n * D) throw new Error(`predict: x has ${x.length} entries, expected n*inputDim = ${n * D}`);
+  const xin = modelInputs(m, x, n);
   if (n === 0) return new Float32Array(0);
-  const p = m.ds.preprocessor;
-  const xin = p ? applyPreprocess(p, x.subarray(0, n * D), n) : x.subarray(0, n * D);
   const points = m.pool.upload(xin, 'points');
   const out = m.pool.storage(m.R * n * C, 'predictions');
   const t: EvalTarget = {
@@ -86,6 +91,149 @@ export async function predictRun(m: GpuModel, r: number, x: Float32Array, n: num
   }
 }
 
+/**
+ * A point the model is evaluated at other than a run's theta and running statistics (Schedule-Free's
+ * average x with batch-norm statistics recomputed there: workers/gpu/evalPoint.ts): weights [P],
+ * statistics [SS].
+ */
+export interface EvalPoint {
+  theta: Float32Array;
+  bnStats: Float32Array;
+}
+
+/**
+ * G probe "runs" of an evaluation pass (the run dimension again): their own state [G, P] then
+ * [G, SS], activations, records and hyper rows (probe k evaluates with cfgs[k]'s settings, e.g.
+ * its batch-norm epsilon). The caller fills the state and releases with `release`.
+ */
+function probes(m: GpuModel, cfgs: TrainConfig[], rows: number) {
+  const G = cfgs.length;
+  const { plan } = m;
+  const probe = makePlan(m.layout, G, rows, 1);
+  const state = m.pool.storage(G * (plan.P + plan.SS), 'probe-state');
+  const acts = m.pool.storage(G * probe.aRun, 'probe-acts');
+  const rec = m.pool.storage(probe.recSize, 'probe-records');
+  const hyper = m.pool.storage(hyperWords(G, 1), 'probe-hyper');
+  const hw = new Uint32Array(hyperWords(G, 1));
+  packHyper(
+    hw,
+    cfgs,
+    cfgs.map(() => ({ activeSlots: 0, step: 0, t: 0 })),
+    new Float32Array(G),
+  );
+  m.device.queue.writeBuffer(hyper, 0, hw);
+  const release = () => {
+    for (const b of [state, acts, rec, hyper]) m.pool.release(b);
+  };
+  return { G, probe, state, acts, rec, hyper, release };
+}
+
+/** Write points into a probe state (weights at k*P, statistics at G*P + k*SS). */
+function writePoints(m: GpuModel, state: GPUBuffer, G: number, points: readonly EvalPoint[]): void {
+  const { P, SS } = m.plan;
+  points.forEach((p, k) => {
+    m.device.queue.writeBuffer(state, k * P * 4, p.theta.slice());
+    if (SS > 0) m.device.queue.writeBuffer(state, (G * P + k * SS) * 4, p.bnStats.slice());
+  });
+}
+
+/**
+ * The evaluation sums of a split at each point, with cfgs[k]'s settings: [loss sum, correct count]
+ * per point, as the epoch-end records hold them (loss.wgsl MODE 1); one submission. n > 0.
+ */
+export async function evalPointSums(
+  m: GpuModel,
+  cfgs: TrainConfig[],
+  points: readonly EvalPoint[],
+  split: 'train' | 'val',
+): Promise<[loss: number, correct: number][]> {
+  const n = split === 'train' ? m.ds.nTrain : m.ds.nVal;
+  const pr = probes(m, cfgs, m.E);
+  const d = m.res.data;
+  const t: EvalTarget = {
+    plan: pr.probe,
+    state: pr.state,
+    stats: pr.G * m.plan.P,
+    acts: pr.acts,
+    x: split === 'train' ? d.xTrain : d.xVal,
+    y: split === 'train' ? d.yTrain : d.yVal,
+    out: pr.rec,
+    recWord: REC.trainLoss,
+    recM: pr.probe.M,
+    recR: pr.G,
+    mode: 1,
+    outRun: 0,
+  };
+  const ops = m.customEval(t, pr.hyper);
+  try {
+    writePoints(m, pr.state, pr.G, points);
+    const enc = m.device.createCommandEncoder();
+    encodeChunks(m, enc, ops.ops, n);
+    m.device.queue.submit([enc.finish()]);
+    const words = new Float32Array(await readBuffer(m.device, m.pool, pr.rec, 0, pr.G * pr.probe.M * 4));
+    return points.map((_, k) => [words[k * pr.probe.M + REC.trainLoss], words[k * pr.probe.M + REC.trainCorrect]]);
+  } finally {
+    ops.release();
+    pr.release();
+  }
+}
+
+/** Data loss and accuracy of a split at a point (engine evaluateSplit at evalWeights: NaN for an empty split). */
+export async function evaluatePoint(
+  m: GpuModel,
+  cfg: TrainConfig,
+  point: EvalPoint,
+  split: 'train' | 'val',
+): Promise<{ loss: number; acc: number }> {
+  const n = split === 'train' ? m.ds.nTrain : m.ds.nVal;
+  if (n === 0) return { loss: Number.NaN, acc: Number.NaN };
+  const [[loss, correct]] = await evalPointSums(m, [cfg], [point], split);
+  return { loss: loss / n, acc: m.ds.kind === 'classification' ? correct / n : Number.NaN };
+}
+
+/** Outputs [n, C] at raw input points x[n, inputDim] of the model at `point` (cfg's settings). */
+export async function predictAt(
+  m: GpuModel,
+  cfg: TrainConfig,
+  point: EvalPoint,
+  x: Float32Array,
+  n: number,
+): Promise<Float32Array> {
+  const C = m.ds.outputDim;
+  const xin = modelInputs(m, x, n);
+  if (n === 0) return new Float32Array(0);
+  const points = m.pool.upload(xin, 'points');
+  const out = m.pool.storage(n * C, 'predictions');
+  const pr = probes(m, [cfg], m.E);
+  const t: EvalTarget = {
+    plan: pr.probe,
+    state: pr.state,
+    stats: m.plan.P,
+    acts: pr.acts,
+    x: points,
+    y: points,
+    out,
+    recWord: 0,
+    recM: pr.probe.M,
+    recR: 1,
+    mode: 2,
+    outRun: n * C,
+  };
+  const ops = m.customEval(t, pr.hyper);
+  try {
+    writePoints(m, pr.state, 1, [point]);
+    const enc = m.device.createCommandEncoder();
+    encodeChunks(m, enc, ops.ops, n);
+    m.device.queue.submit([enc.finish()]);
+    return new Float32Array(await readBuffer(m.device, m.pool, out, 0, n * C * 4));
+  } finally {
+    ops.release();
+    pr.release();
+    m.pool.release(points);
+    m.pool.release(out);
+  }
+}
+
 /** Data loss of the split at each parameter vector, in run 0's evaluation mode (its running statistics). */
 export async function lossAtThetas(
   m: GpuModel,
@@ -101,37 +249,25 @@ export async function lossAtThetas(
     if (t.length !== plan.P)
       throw new Error(`lossAt: theta ${k} has ${t.length} parameters, the network has ${plan.P}`);
   });
-  const G = Math.min(PROBES, thetas.length);
-  const probe = makePlan(m.layout, G, m.E, 1);
-  const state = m.pool.storage(G * (plan.P + plan.SS), 'probe-state');
-  const acts = m.pool.storage(G * probe.aRun, 'probe-acts');
-  const rec = m.pool.storage(probe.recSize, 'probe-records');
   // every probe evaluates with run 0's settings (batch-norm epsilon)
-  const hyper = m.pool.storage(hyperWords(G, 1), 'probe-hyper');
-  const hw = new Uint32Array(hyperWords(G, 1));
-  packHyper(
-    hw,
-    Array(G).fill(cfg0),
-    Array.from({ length: G }, () => ({ activeSlots: 0, step: 0, t: 0 })),
-    new Float32Array(G),
-  );
-  m.device.queue.writeBuffer(hyper, 0, hw);
+  const pr = probes(m, Array(Math.min(PROBES, thetas.length)).fill(cfg0), m.E);
+  const { G, probe, state } = pr;
   const d = m.res.data;
   const t: EvalTarget = {
     plan: probe,
     state,
     stats: G * plan.P,
-    acts,
+    acts: pr.acts,
     x: split === 'train' ? d.xTrain : d.xVal,
     y: split === 'train' ? d.yTrain : d.yVal,
-    out: rec,
+    out: pr.rec,
     recWord: REC.trainLoss,
     recM: probe.M,
     recR: G,
     mode: 1,
     outRun: 0,
   };
-  const ops = m.customEval(t, hyper);
+  const ops = m.customEval(t, pr.hyper);
   try {
     for (let k0 = 0; k0 < thetas.length; k0 += G) {
       const enc = m.device.createCommandEncoder();
@@ -142,12 +278,12 @@ export async function lossAtThetas(
       }
       encodeChunks(m, enc, ops.ops, n);
       m.device.queue.submit([enc.finish()]);
-      const words = new Float32Array(await readBuffer(m.device, m.pool, rec, 0, G * probe.M * 4));
+      const words = new Float32Array(await readBuffer(m.device, m.pool, pr.rec, 0, G * probe.M * 4));
       for (let g = 0; g < G && k0 + g < thetas.length; g++) result[k0 + g] = words[g * probe.M + REC.trainLoss] / n;
     }
   } finally {
     ops.release();
-    for (const b of [state, acts, rec, hyper]) m.pool.release(b);
+    pr.release();
   }
   return result;
 }

@@ -132,6 +132,19 @@ export class GpuModel {
     await this.pipes.warm(list);
   }
 
+  /**
+   * Compile the evaluation pipelines (epoch-end sums and predict's outputs) ahead of use: a run
+   * evaluated away from theta (Schedule-Free's x, evalPoint.ts) runs them after its chunks even on
+   * the fused path, which otherwise never does; compiled inside the first train() call.
+   */
+  async warmEval(): Promise<void> {
+    const list = this.evalBuilder('train').pipelines;
+    await this.pipes.warm([
+      ...list,
+      ...list.map(([n, c]): (typeof list)[number] => [n, n === 'loss' ? { ...c, MODE: 2 } : c]),
+    ]);
+  }
+
   /** Evaluation ops for a split of the training data, accumulating into the records at word 4 or 6. */
   evalSplitOps(split: 'train' | 'val'): Op[] {
     return this.evalBuilder(split).ops;
@@ -278,8 +291,16 @@ export class GpuModel {
     return this.bestTheta;
   }
 
+  /** Run r's best-weights copy from the host: weights [P] and statistics [SS] (an evaluation point). */
+  writeBest(r: number, at: { theta: Float32Array; bnStats: Float32Array }): void {
+    const { plan } = this.res;
+    const best = this.bestBuffer();
+    this.device.queue.writeBuffer(best, r * plan.P * 4, at.theta.slice());
+    if (plan.SS > 0) this.device.queue.writeBuffer(best, (this.R * plan.P + r * plan.SS) * 4, at.bnStats.slice());
+  }
+
   /** Copy theta (and running stats) of run r between sections of state / the best-weights buffer. */
-  copyRun(r: number, what: 'prev->theta' | 'theta->best' | 'best->theta'): void {
+  copyRun(r: number, what: 'prev->theta' | 'theta->best' | 'best->theta' | 'best->m' | 'theta->m'): void {
     const { plan, state } = this.res;
     const P4 = plan.P * 4;
     const S4 = plan.SS * 4;
@@ -299,6 +320,16 @@ export class GpuModel {
       this.device.queue.submit([enc.finish()]);
       this.pool.release(tmp);
       return;
+    } else if (what === 'theta->m') {
+      // through a temporary, as above: z starts at the current weights (a switch to Schedule-Free)
+      const tmp = this.pool.storage(plan.P, 'restore');
+      cp(state, plan.theta + r * plan.P, tmp, 0, P4);
+      cp(tmp, 0, state, plan.m + r * plan.P, P4);
+      this.device.queue.submit([enc.finish()]);
+      this.pool.release(tmp);
+      return;
+    } else if (what === 'best->m') {
+      cp(best, r * plan.P, state, plan.m + r * plan.P, P4); // the best weights as z (Schedule-Free)
     } else if (what === 'theta->best') {
       cp(state, plan.theta + r * plan.P, best, r * plan.P, P4);
       cp(state, plan.stats + r * plan.SS, best, bestStats + r * plan.SS, S4);

@@ -38,7 +38,8 @@ export interface OptimizerStart {
  * A run's fresh m and v buffers, from the engine's own start (initOptimizerState: the rule's
  * `init`, e.g. Adagrad's c0 = optimizer.initialAccumulator), at build, reset and a live switch of
  * optimizer, as Run does; null when both are all zero (the caller clears the buffers). theta: the
- * weights the engine would pass (the initial ones; no registered rule's start reads them).
+ * initial weights; a live switch to a rule whose start reads the current ones (Schedule-Free's
+ * z = y) copies them on the GPU after this (backend.ts setHyper).
  */
 export function initialState(cfg: TrainConfig, theta: Float32Array): OptimizerStart | null {
   const refused = gpuRefusal(cfg.optimizer.name);

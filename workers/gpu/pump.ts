@@ -7,6 +7,7 @@ import { EPOCH_METRICS, MetricColumns, STEP_METRICS } from '../../src/engine/met
 import { streamSeed } from '../../src/engine/rng';
 import type { RunProgress } from '../backend';
 import { cloneLoop, planChunk } from './chunk';
+import { evaluatedElsewhere, patchEpochEval } from './evalPoint';
 import type { TrainVariant } from './general';
 import type { ReadbackRing } from './metrics';
 import { EVAL_ENTRIES, type GpuModel } from './model';
@@ -65,8 +66,24 @@ export async function pump(
       const words = await sub.words;
       const why = lost();
       if (why) throw new Error(why);
+      // runs evaluated away from theta (Schedule-Free's x): their epoch end is the chunk's last slot
+      const c = sub.chunk;
+      const last = c.S - 1;
+      const ends = runs.map(
+        (run, r) => evaluatedElsewhere(run.cfg) && last < c.activeSlots[r] && c.epochEnds[r].includes(last),
+      );
+      const points = ends.some(Boolean)
+        ? await patchEpochEval(
+            m,
+            cfgs,
+            ends,
+            runs.map((run) => run.optT + c.S),
+            last,
+            words,
+          )
+        : [];
       runs.forEach((run, r) => {
-        replayRun(run, r, words, sub.chunk, m, out[r]);
+        replayRun(run, r, words, c, m, out[r], points[r] ?? null);
       });
     }
   };

@@ -6,8 +6,10 @@
 import type { Dataset } from '../../src/engine/data/dataset';
 import type { TrainLoop } from '../../src/engine/loop';
 import type { EpochMetrics, MetricColumns, StepMetrics } from '../../src/engine/metricsSchema';
+import { appliedLr, optimizerSpec } from '../../src/engine/optimizers/registry';
 import type { TrainConfig } from '../../src/engine/types';
 import type { Chunk } from './chunk';
+import type { EvalPoint } from './evalPass';
 import { copyGpuFields, divergence, type SlotRecord, slotRecord } from './metrics';
 import type { GpuModel } from './model';
 
@@ -29,6 +31,8 @@ export function replayRun(
   chunk: Chunk,
   model: GpuModel,
   out: { steps: MetricColumns<StepMetrics>; epochs: MetricColumns<EpochMetrics> },
+  /** The run's evaluation point at the chunk's last slot (Schedule-Free's x, evalPoint.ts), if elsewhere than theta. */
+  point: EvalPoint | null = null,
 ): void {
   const { plan, ds } = { plan: model.plan, ds: model.ds };
   const R = plan.R;
@@ -44,7 +48,7 @@ export function replayRun(
     copyGpuFields(words, plan, rec.at, out.steps, i);
     c.step[i] = loop.state.step;
     c.batchAcc[i] = classification ? rec.correct / B : Number.NaN;
-    c.lr[i] = chunk.lrs[s * R + r];
+    c.lr[i] = appliedLr(run.cfg.optimizer, run.optT + 1, chunk.lrs[s * R + r]); // as applied (Schedule-Free's warm-up)
     const dataLoss = c.dataLoss[i];
     const lossDiverged = loop.observeLoss(dataLoss) || div.lossSlot === s || !Number.isFinite(c.loss[i]);
     if (!lossDiverged) run.optT++;
@@ -59,7 +63,7 @@ export function replayRun(
     }
     const ended = loop.afterStep();
     c.epoch[i] = loop.epochProgress;
-    if (ended) endEpoch(run, r, rec, ds, model, out.epochs);
+    if (ended) endEpoch(run, r, rec, ds, model, out.epochs, point);
   }
 }
 
@@ -70,6 +74,7 @@ function endEpoch(
   ds: Dataset,
   model: GpuModel,
   out: MetricColumns<EpochMetrics>,
+  point: EvalPoint | null,
 ): void {
   const classification = ds.kind === 'classification';
   const trainLoss = rec.trainLossSum / ds.nTrain;
@@ -79,11 +84,17 @@ function endEpoch(
   const loop = run.loop;
   const e = loop.endEpoch(ds.nVal > 0 ? valLoss : trainLoss);
   // Early stopping's epoch ends end their chunk (chunk.ts), so the GPU weights are this epoch's.
+  // The best weights are the evaluation point (Schedule-Free's x and its statistics), as Run's
   if (e.improved && run.cfg.earlyStop.enabled) {
-    model.copyRun(r, 'theta->best');
+    if (point) model.writeBest(r, point);
+    else model.copyRun(r, 'theta->best');
     run.hasBest = true;
   }
-  if (e.stopped && run.cfg.earlyStop.restoreBest && run.hasBest) model.copyRun(r, 'best->theta');
+  if (e.stopped && run.cfg.earlyStop.restoreBest && run.hasBest) {
+    model.copyRun(r, 'best->theta');
+    // restored at an evaluation point x: y = z = x there (Run.endEpoch)
+    if (optimizerSpec(run.cfg.optimizer.name).evalPoint) model.copyRun(r, 'best->m');
+  }
   const j = out.addRow();
   const c = out.cols;
   c.epoch[j] = loop.state.epoch;
@@ -92,7 +103,7 @@ function endEpoch(
   c.trainAcc[j] = trainAcc;
   c.valLoss[j] = valLoss;
   c.valAcc[j] = valAcc;
-  c.lr[j] = loop.nextLr();
+  c.lr[j] = appliedLr(run.cfg.optimizer, run.optT + 1, loop.nextLr());
   c.bestEpoch[j] = e.bestEpoch;
   c.improved[j] = e.improved ? 1 : 0;
 }

@@ -4,9 +4,10 @@
 //
 // values[j*nx + i] is the sample at column i (left to right), row j (BOTTOM to top), the layout
 // of surface.ts; the layer maps grid space [0, nx] x [0, ny] onto [0, width] x [height, 0].
-import { contours, geoPath, geoTransform, interpolateYlGnBu } from 'd3';
+import { contours, path as d3path, interpolateYlGnBu } from 'd3';
 import { useId, useMemo } from 'react';
 import { finiteOrFill, finiteRange, logLevels, logPosition } from '../../compare/contourLevels';
+import { traceContour } from '../charts/contourPath';
 
 export interface ContourProps {
   values: ArrayLike<number>;
@@ -58,18 +59,17 @@ export function ContourLayer({ values, nx, ny, width, height, levels, log, fill 
     const sx = width / nx;
     const sy = height / ny;
     // Padded grid space [0, nx + 2] maps to [-sx, width + sx]: the border lies outside the plot.
-    const path = geoPath(
-      geoTransform({
-        point(x, y) {
-          this.stream.point((x - 1) * sx, height - (y - 1) * sy);
-        },
-      }),
-    );
+    const toPixels = (x: number, y: number): [number, number] => [(x - 1) * sx, height - (y - 1) * sy];
+    const pathOf = (p: (typeof polys)[number]) => {
+      const d = d3path();
+      traceContour(d, p, toPixels);
+      return d.toString();
+    };
     const polys = contours()
       .size([nx + 2, ny + 2])
       .thresholds(levels)(padded(values, nx, ny, hi));
     return polys.map((p, k) => ({
-      d: path(p) ?? '',
+      d: pathOf(p),
       level: p.value,
       color: fill(log ? logPosition(p.value, lo, hi) : levels.length > 1 ? k / (levels.length - 1) : 0),
     }));

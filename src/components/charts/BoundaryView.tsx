@@ -2,7 +2,7 @@
 // worker) as a heatmap whose hue is the probability-weighted class colour and whose strength is
 // the confidence, the 0.5 contour of each class as a line (d3-contour), and the data on top:
 // training points filled, validation points as rings. Regression shows the prediction surface.
-import { contours, geoPath, geoTransform } from 'd3';
+import { contours } from 'd3';
 import { useRef } from 'react';
 import type { BoundaryGrid, DatasetInfo } from '../../../workers/protocol';
 import { useStore } from '../../state/store';
@@ -10,6 +10,7 @@ import { useRunBuffers } from '../../trainer/runBuffers';
 import { ChartCard, type LegendItem } from './ChartCard';
 import { useCanvasLoop } from './canvas';
 import { classColor, rgb, token, valueColor } from './colors';
+import { traceContour } from './contourPath';
 
 /** Range of the regression targets, for a symmetric colour scale around its middle. */
 function targetRange(d: DatasetInfo): [number, number] {
@@ -70,14 +71,7 @@ export function drawContours(ctx: CanvasRenderingContext2D, g: BoundaryGrid, w: 
   const { res, channels: C, values } = g;
   const sx = w / res;
   const sy = h / res;
-  const path = geoPath(
-    geoTransform({
-      point(x, y) {
-        this.stream.point(x * sx, h - y * sy);
-      },
-    }),
-    ctx,
-  );
+  const toPixels = (x: number, y: number): [number, number] => [x * sx, h - y * sy];
   ctx.strokeStyle = token('--text');
   ctx.globalAlpha = 0.55;
   ctx.lineWidth = 1.2;
@@ -87,7 +81,7 @@ export function drawContours(ctx: CanvasRenderingContext2D, g: BoundaryGrid, w: 
     for (let k = 0; k < res * res; k++) field[k] = values[k * C + c];
     for (const poly of gen(Array.from(field))) {
       ctx.beginPath();
-      path(poly);
+      traceContour(ctx, poly, toPixels);
       ctx.stroke();
     }
   }
@@ -130,6 +124,24 @@ export function drawPoints(
   }
 }
 
+/** The playground's boundary picture: the grid's heatmap, its 0.5 contours, the training (and validation) points. */
+export function drawBoundary(
+  ctx: CanvasRenderingContext2D,
+  d: DatasetInfo,
+  g: BoundaryGrid | null | undefined,
+  w: number,
+  h: number,
+  withVal = true,
+) {
+  if (g && g.res > 0) {
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);
+    if (d.kind === 'classification') drawContours(ctx, g, w, h);
+  }
+  drawPoints(ctx, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
+  if (withVal) drawPoints(ctx, d, d.xVal, d.yVal, d.nVal, w, h, true);
+}
+
 export function BoundaryView() {
   const ref = useRef<HTMLCanvasElement>(null);
   const setup = useStore((s) => s.setup);
@@ -139,15 +151,7 @@ export function BoundaryView() {
     ref,
     () => buffers?.visuals.version,
     (ctx, w, h) => {
-      if (!d?.bounds) return;
-      const g = buffers?.visuals.boundaries[0];
-      if (g && g.res > 0) {
-        ctx.imageSmoothingEnabled = true;
-        ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);
-        if (d.kind === 'classification') drawContours(ctx, g, w, h);
-      }
-      drawPoints(ctx, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
-      drawPoints(ctx, d, d.xVal, d.yVal, d.nVal, w, h, true);
+      if (d?.bounds) drawBoundary(ctx, d, buffers?.visuals.boundaries[0], w, h);
     },
     [d],
   );

@@ -8,6 +8,9 @@ export interface LegendItem {
   color: string;
   dash?: boolean;
   faint?: boolean;
+  /** A row that shows or hides its curve (overlays): a toggle button, `off` = hidden. */
+  onToggle?: () => void;
+  off?: boolean;
 }
 
 export function ChartCard(props: {
@@ -33,15 +36,35 @@ export function ChartCard(props: {
       {((props.legend && props.legend.length > 0) || props.subTools) && (
         <div className="card-sub">
           <ul className="legend">
-            {props.legend?.map((l) => (
-              <li key={l.label}>
+            {props.legend?.map((l) => {
+              const swatch = (
                 <span
                   className={`swatch${l.dash ? ' dash' : ''}`}
-                  style={{ borderColor: l.color, opacity: l.faint ? 0.45 : 1 }}
+                  style={{ borderColor: l.color, opacity: l.faint || l.off ? 0.45 : 1 }}
                 />
-                {l.label}
-              </li>
-            ))}
+              );
+              return (
+                <li key={l.label}>
+                  {l.onToggle ? (
+                    <button
+                      type="button"
+                      className={`legend-toggle${l.off ? ' off' : ''}`}
+                      aria-pressed={!l.off}
+                      title={l.off ? 'Show this curve' : 'Hide this curve'}
+                      onClick={l.onToggle}
+                    >
+                      {swatch}
+                      {l.label}
+                    </button>
+                  ) : (
+                    <>
+                      {swatch}
+                      {l.label}
+                    </>
+                  )}
+                </li>
+              );
+            })}
           </ul>
           {props.subTools && <div className="card-tools">{props.subTools}</div>}
         </div>

@@ -1,13 +1,16 @@
 // Loss over training: the minibatch loss (raw, faint, and TensorBoard-smoothed), the clean
 // per-epoch training and validation losses, the best-validation marker when early stopping is
 // on, and annealing events. Under it, the learning rate on the same x axis. Drawn on canvas
-// from the ring buffers whenever their version changes.
+// from the ring buffers whenever their version changes. Run history (issue 16 §5-6): a branch's
+// smoothed loss from its branch step, kept runs overlaid (each toggled in the legend), and a mark
+// at each mid-run change of the settings; the bar under the chart (loaded on demand) lists them.
 import { useRef } from 'react';
-import { useStore } from '../../state/store';
+import { type HistoryState, sliceAccess, useStore } from '../../state/store';
 import type { RunHistory } from '../../trainer/metricsBuffer';
 import { useRunBuffers } from '../../trainer/runBuffers';
 import { fmt } from '../format';
-import { ChartCard, useHover } from './ChartCard';
+import { lazyNamed, OnDemand } from '../Lazy';
+import { ChartCard, type LegendItem, useHover } from './ChartCard';
 import { ChartTools } from './ChartTools';
 import { useCanvasLoop } from './canvas';
 import { token } from './colors';
@@ -21,10 +24,59 @@ function xs(h: RunHistory, axis: 'steps' | 'epochs') {
     : { step: h.step('epoch'), epoch: h.epoch('epoch') };
 }
 
-function xDomain(h: RunHistory, axis: 'steps' | 'epochs'): [number, number] {
+function xDomain(h: RunHistory, axis: 'steps' | 'epochs', more: number[] = []): [number, number] {
   const x = xs(h, axis);
-  const last = Math.max(x.step[x.step.length - 1] ?? 0, x.epoch[x.epoch.length - 1] ?? 0);
+  const last = Math.max(x.step[x.step.length - 1] ?? 0, x.epoch[x.epoch.length - 1] ?? 0, ...more);
   return [0, Math.max(last, 1)];
+}
+
+const RunHistoryBar = lazyNamed(() => import('../history/RunHistoryBar'), 'RunHistoryBar');
+const historySlice = sliceAccess('history');
+/** The branch's curve (and its legend swatch). */
+const BRANCH_COLOR = '#b5179e';
+
+/** Curves drawn beside run 0: the branch (run 1) and the kept runs shown, each [x, smoothed loss]. */
+function extraCurves(hs: HistoryState, branch: RunHistory | null, axis: 'steps' | 'epochs', smoothing: number) {
+  const out: { x: Float64Array; y: Float64Array; color: string }[] = [];
+  if (hs.branch && branch && branch.steps.size > 0) {
+    const x = xs(branch, axis).step;
+    out.push({ x, y: debiasedEma(branch.step('loss'), smoothing, new Float64Array(x.length)), color: BRANCH_COLOR });
+  }
+  for (const o of hs.overlays)
+    if (o.shown && o.loss.length > 0)
+      out.push({
+        x: axis === 'steps' ? o.step : o.epoch,
+        y: debiasedEma(o.loss, smoothing, new Float64Array(o.loss.length)),
+        color: o.color,
+      });
+  return out;
+}
+
+/** A dashed mark at each mid-run change reached so far, numbered as the bar under the chart lists them. */
+function drawChanges(
+  ctx: CanvasRenderingContext2D,
+  p: Plot,
+  h: RunHistory,
+  hs: HistoryState,
+  axis: 'steps' | 'epochs',
+) {
+  const steps = h.step('step');
+  const x = xs(h, axis).step;
+  ctx.save();
+  ctx.strokeStyle = token('--accent');
+  ctx.fillStyle = token('--accent');
+  ctx.font = '600 10px system-ui, sans-serif';
+  ctx.setLineDash([5, 3]);
+  hs.changes.forEach((c, k) => {
+    if (steps.length === 0 || c.step > steps[steps.length - 1] + 1) return;
+    const X = Math.round(p.x(axis === 'steps' ? c.step : x[nearest(steps, c.step)])) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(X, p.box.t + 10);
+    ctx.lineTo(X, p.box.b);
+    ctx.stroke();
+    ctx.fillText(`Δ${k + 1}`, X + 2, p.box.t + 9);
+  });
+  ctx.restore();
 }
 
 function drawEvents(ctx: CanvasRenderingContext2D, p: Plot, h: RunHistory, axis: 'steps' | 'epochs') {
@@ -51,6 +103,8 @@ export function LossChart() {
   const hover = useHover(ref);
   const ui = useStore((s) => s.ui);
   const earlyStop = useStore((s) => s.config.earlyStop.enabled);
+  const hs = useStore((s) => s.history);
+  const stepped = useStore((s) => s.run.step > 0);
   const smoothBuf = useRef(new Float64Array(0));
   const buffers = useRunBuffers();
   const history = (): RunHistory | null => buffers?.metrics.runs[0] ?? null;
@@ -62,6 +116,19 @@ export function LossChart() {
     (ctx, w, h) => {
       const hist = history();
       const n = hist?.steps.size ?? 0;
+      if ((!hist || n === 0) && hs.overlays.some((o) => o.shown)) {
+        // no live run yet: the kept runs overlaid are drawn alone
+        const extra = extraCurves(hs, null, ui.xAxis, ui.smoothing);
+        const yd = extent(
+          extra.map((c) => c.y),
+          ui.logScale,
+        ) ?? [0, 1];
+        const xd: [number, number] = [0, Math.max(1, ...extra.map((c) => c.x[c.x.length - 1] ?? 0))];
+        const p = makePlot(w, h, xd, ui.logScale ? yd : [0, yd[1]], ui.logScale);
+        drawAxes(ctx, p);
+        for (const c of extra) drawLine(ctx, p, c.x, c.y, { color: c.color, width: 1.6 });
+        return;
+      }
       if (!hist || n === 0) {
         drawEmpty(ctx, w, h, 'Press play to train: the loss appears here');
         if (lossOut.current) lossOut.current.textContent = '–';
@@ -74,10 +141,18 @@ export function LossChart() {
       const smooth = debiasedEma(raw, ui.smoothing, smoothBuf.current);
       const trainE = hist.epoch('trainLoss');
       const valE = hist.epoch('valLoss');
-      const yd = extent([raw, trainE, valE], ui.logScale) ?? [0, 1];
-      const p = makePlot(w, h, xDomain(hist, ui.xAxis), ui.logScale ? yd : [0, yd[1]], ui.logScale);
+      const extra = extraCurves(hs, buffers?.metrics.runs[1] ?? null, ui.xAxis, ui.smoothing);
+      const yd = extent([raw, trainE, valE, ...extra.map((c) => c.y)], ui.logScale) ?? [0, 1];
+      const xd = xDomain(
+        hist,
+        ui.xAxis,
+        extra.map((c) => c.x[c.x.length - 1]),
+      );
+      const p = makePlot(w, h, xd, ui.logScale ? yd : [0, yd[1]], ui.logScale);
       drawAxes(ctx, p);
       drawEvents(ctx, p, hist, ui.xAxis);
+      drawChanges(ctx, p, hist, hs, ui.xAxis);
+      for (const c of extra) drawLine(ctx, p, c.x, c.y, { color: c.color, width: 1.6 });
       const train = token('--train');
       const val = token('--val');
       if (ui.smoothing > 0) drawLine(ctx, p, x.step, raw, { color: train, width: 1, alpha: 0.25 });
@@ -104,7 +179,7 @@ export function LossChart() {
         drawReadout(ctx, p, p.x(x.step[i]), lines);
       }
     },
-    [ui.xAxis, ui.logScale, ui.smoothing, earlyStop],
+    [ui.xAxis, ui.logScale, ui.smoothing, earlyStop, hs],
   );
 
   useCanvasLoop(
@@ -134,6 +209,7 @@ export function LossChart() {
         { label: 'train (batch)', color: token('--train') },
         { label: 'train (epoch)', color: token('--train'), dash: true },
         { label: 'validation', color: token('--val') },
+        ...historyLegend(hs),
       ]}
       tools={
         <span className="readout">
@@ -147,6 +223,11 @@ export function LossChart() {
       subTools={<ChartTools />}
     >
       <canvas ref={ref} className="plot" style={{ height: 190 }} aria-label="Loss over training" role="img" />
+      {(hs.changes.length > 0 || hs.branch || hs.overlays.length > 0 || stepped) && (
+        <OnDemand what="the run history">
+          <RunHistoryBar />
+        </OnDemand>
+      )}
       <div className="lr-strip">
         <span className="readout">
           learning rate{' '}
@@ -164,6 +245,21 @@ export function LossChart() {
       </div>
     </ChartCard>
   );
+}
+
+/** Legend rows of the branch and the kept runs overlaid; an overlay's row toggles it. */
+function historyLegend(hs: HistoryState): LegendItem[] {
+  const items: LegendItem[] = [];
+  if (hs.branch) items.push({ label: `branch @ step ${hs.branch.step}: ${hs.branch.text}`, color: BRANCH_COLOR });
+  for (const o of hs.overlays)
+    items.push({
+      label: o.label,
+      color: o.color,
+      off: !o.shown,
+      onToggle: () =>
+        historySlice.set((h) => ({ overlays: h.overlays.map((x) => (x.id === o.id ? { ...x, shown: !x.shown } : x)) })),
+    });
+  return items;
 }
 
 /** Ring and label at the best validation epoch (the one early stopping restores). */

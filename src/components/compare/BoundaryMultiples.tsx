@@ -6,9 +6,8 @@ import { slotLabels } from '../../compare/compareSet';
 import { useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
 import { useRunBuffers } from '../../trainer/runBuffers';
-import { drawContours, drawPoints, heatmap } from '../charts/BoundaryView';
+import { drawBoundary } from '../charts/BoundaryView';
 import { useCanvasLoop } from '../charts/canvas';
-import { rgb, token } from '../charts/colors';
 
 function Multiple({ run, color, label }: { run: number; color: string; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -18,14 +17,7 @@ function Multiple({ run, color, label }: { run: number; color: string; label: st
     ref,
     () => buffers?.visuals.version,
     (ctx, w, h) => {
-      if (!d?.bounds) return;
-      const g = buffers?.visuals.boundaries[run];
-      if (g && g.res > 0) {
-        ctx.imageSmoothingEnabled = true;
-        ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);
-        if (d.kind === 'classification') drawContours(ctx, g, w, h);
-      }
-      drawPoints(ctx, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
+      if (d?.bounds) drawBoundary(ctx, d, buffers?.visuals.boundaries[run], w, h, false);
     },
     [d, run],
   );

@@ -1,6 +1,8 @@
 // The race's overlaid charts: loss (minibatch loss smoothed as in the playground, validation
 // loss per epoch), accuracy (validation and training per epoch) and the update-to-weight ratio
-// (geometric mean over layers, on the lecture's log axis with the healthy 1e-3 band).
+// (geometric mean over layers, on the lecture's log axis with the healthy 1e-3 band), and the
+// learning rate each run used (a lesson demo's schedules). `testId` names a chart where a page
+// shows it twice or under its own name (a lesson demo).
 import type { RunHistory } from '../../trainer/metricsBuffer';
 import { RATIO_BAND } from '../charts/LayerCharts';
 import { debiasedEma } from '../charts/smoothing';
@@ -35,14 +37,18 @@ function ratioLines(h: RunHistory, axis: 'steps' | 'epochs', smoothing: number):
   return [{ xs: x.step, ys: smooth.map(Math.exp), width: 1.8, readout: 'ratio' }];
 }
 
+function lrLines(h: RunHistory, axis: 'steps' | 'epochs'): RunLine[] {
+  return [{ xs: runXs(h, axis).step, ys: h.step('lr'), width: 1.8, readout: 'lr' }];
+}
+
 const KEY_LOSS = <>solid: train (batch, smoothed) · dashed: validation</>;
 const KEY_ACC = <>solid: validation · dashed: train</>;
 
-export function CompareLossChart() {
+export function CompareLossChart({ testId = 'compare-loss' }: { testId?: string }) {
   return (
     <RunsChart
       title="Loss"
-      testId="compare-loss"
+      testId={testId}
       help="Each optimizer's minibatch loss (smoothed) and its validation loss after each epoch: same data, same initial weights, same minibatches."
       lines={lossLines}
       styleKey={KEY_LOSS}
@@ -51,11 +57,11 @@ export function CompareLossChart() {
   );
 }
 
-export function CompareAccuracyChart() {
+export function CompareAccuracyChart({ testId = 'compare-accuracy' }: { testId?: string }) {
   return (
     <RunsChart
       title="Accuracy"
-      testId="compare-accuracy"
+      testId={testId}
       help="Validation (solid) and training (dashed) accuracy after each epoch."
       lines={accuracyLines}
       yDomain={[0, 1]}
@@ -64,15 +70,27 @@ export function CompareAccuracyChart() {
   );
 }
 
-export function CompareRatioChart() {
+export function CompareRatioChart({ testId = 'compare-ratio' }: { testId?: string }) {
   return (
     <RunsChart
       title="Update / weight ratio"
-      testId="compare-ratio"
+      testId={testId}
       help="‖ΔW‖/‖W‖ per step (geometric mean over layers). The lecture's rule of thumb: around 10⁻³ (shaded)."
       lines={ratioLines}
       log
       band={RATIO_BAND}
+    />
+  );
+}
+
+export function CompareLrChart({ testId = 'compare-lr' }: { testId?: string }) {
+  return (
+    <RunsChart
+      title="Learning rate"
+      testId={testId}
+      help="The learning rate ε_t each run used at each step (its schedule, and any plateau reduction)."
+      lines={lrLines}
+      height={170}
     />
   );
 }

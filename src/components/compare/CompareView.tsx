@@ -17,6 +17,7 @@ import { useStore } from '../../state/store';
 import { TrajectoryView } from '../trajectory/TrajectoryView';
 import { BoundaryMultiples } from './BoundaryMultiples';
 import { CompareAccuracyChart, CompareLossChart, CompareRatioChart } from './CompareCharts';
+import { CompareMode } from './CompareMode';
 import { CompareTable, promote } from './CompareTable';
 import { SlotEditor } from './SlotEditor';
 import '../arena/arena.css';
@@ -70,6 +71,7 @@ export function CompareView() {
   return (
     <main className="views compare-views" aria-label="Optimizer race" data-testid="compare-view">
       <div className="column">
+        <CompareMode />
         <section className="card" aria-label="Racing optimizers">
           <header className="card-head">
             <h2 title="Each optimizer trains its own copy of the same network from the same weights on the same minibatches">

@@ -2,18 +2,21 @@
 // (steps or epochs, the playground's choice), with a legend whose entries hide and show runs
 // and a hover readout of each visible run's value. Drawn on canvas from the metric ring buffers
 // with the playground's plot helpers; React re-renders only when the legend changes.
-import { type ReactNode, useRef } from 'react';
+// The runs are the compare set's (store, useRunBuffers) unless a RacersContext names others: a
+// lesson demo draws its presets with these same charts (src/components/lessons/LessonDemo.tsx).
+import { createContext, type ReactNode, useContext, useMemo, useRef } from 'react';
 import { type Band, bandOf, runOf } from '../../compare/bands';
 import { slotLabels } from '../../compare/compareSet';
 import { toggleRun, useCompare } from '../../state/compareSlice';
 import { useStore } from '../../state/store';
-import type { RunHistory } from '../../trainer/metricsBuffer';
+import type { MetricsBuffer, RunHistory } from '../../trainer/metricsBuffer';
 import { useRunBuffers } from '../../trainer/runBuffers';
 import { useHover } from '../charts/ChartCard';
 import { useCanvasLoop } from '../charts/canvas';
 import { token } from '../charts/colors';
 import { drawAxes, drawBand, drawEmpty, drawLine, drawReadout, extent, makePlot, nearest } from '../charts/plot';
 import { fmt } from '../format';
+import { CardExport } from '../presenter/CardExport';
 
 /** One curve of one run: x and y columns and how to draw it. */
 export interface RunLine {
@@ -42,6 +45,40 @@ export interface RunsChartProps {
   height?: number;
 }
 
+/** Runs drawn instead of the compare set's: their labels and colours, legend state, their metrics and x axis. */
+export interface Racers {
+  labels: readonly string[];
+  colors: readonly string[];
+  hidden: readonly boolean[];
+  toggle(i: number): void;
+  metrics: MetricsBuffer;
+  xAxis: 'steps' | 'epochs';
+}
+
+export const RacersContext = createContext<Racers | null>(null);
+
+/** The runs to draw: the context's, else the compare set's (one seed each unless a seed band). */
+function useRacers() {
+  const own = useContext(RacersContext);
+  const slots = useCompare((s) => s.compare.slots);
+  const hidden = useCompare((s) => s.hidden);
+  const seeds = useCompare((s) => s.compare.seeds);
+  const xAxis = useStore((s) => s.ui.xAxis);
+  const buffers = useRunBuffers();
+  const labels = useMemo(() => slotLabels(slots), [slots]);
+  const colors = useMemo(() => slots.map((s) => s.color), [slots]);
+  if (own) return { ...own, seeds: 1 };
+  return {
+    labels,
+    colors,
+    hidden,
+    toggle: toggleRun,
+    metrics: buffers?.metrics ?? null,
+    xAxis,
+    seeds,
+  };
+}
+
 /** x of the step columns and of the epoch columns for the chosen axis. */
 export function runXs(h: RunHistory, axis: 'steps' | 'epochs') {
   return axis === 'steps'
@@ -50,21 +87,19 @@ export function runXs(h: RunHistory, axis: 'steps' | 'epochs') {
 }
 
 export function RunLegend() {
-  const slots = useCompare((s) => s.compare.slots);
-  const hidden = useCompare((s) => s.hidden);
-  const labels = slotLabels(slots);
+  const { labels, colors, hidden, toggle } = useRacers();
   return (
     <ul className="legend run-legend">
-      {slots.map((s, i) => (
-        <li key={s.color}>
+      {colors.map((color, i) => (
+        <li key={color}>
           <button
             type="button"
             aria-pressed={!hidden[i]}
-            onClick={() => toggleRun(i)}
+            onClick={() => toggle(i)}
             title={`${hidden[i] ? 'Show' : 'Hide'} ${labels[i]}`}
             data-run={i}
           >
-            <span className="swatch" style={{ borderColor: s.color, opacity: hidden[i] ? 0.3 : 1 }} />
+            <span className="swatch" style={{ borderColor: color, opacity: hidden[i] ? 0.3 : 1 }} />
             {labels[i]}
           </button>
         </li>
@@ -86,18 +121,14 @@ export function RunsChart({
 }: RunsChartProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const hover = useHover(ref);
-  const xAxis = useStore((s) => s.ui.xAxis);
   const smoothing = useStore((s) => s.ui.smoothing);
-  const slots = useCompare((s) => s.compare.slots);
-  const hidden = useCompare((s) => s.hidden);
-  const buffers = useRunBuffers();
-  const seeds = useCompare((s) => s.compare.seeds);
+  const { labels, colors, hidden, metrics, xAxis, seeds } = useRacers();
   useCanvasLoop(
     ref,
-    () => `${buffers?.metrics.version}|${hover.current.v}`,
+    () => `${metrics?.version}|${hover.current.v}`,
     (ctx, w, h) => {
-      const runs = buffers?.metrics.runs ?? [];
-      const drawn = racerCurves(runs, slots.length, seeds, hidden, (hist) => lines(hist, xAxis, smoothing), log);
+      const runs = metrics?.runs ?? [];
+      const drawn = racerCurves(runs, colors.length, seeds, hidden, (hist) => lines(hist, xAxis, smoothing), log);
       if (drawn.length === 0) {
         drawEmpty(ctx, w, h, 'Press play to start the race');
         canvasState(ref.current, 0, 0, 0);
@@ -133,7 +164,7 @@ export function RunsChart({
       let bands = 0;
       let members = 0;
       for (const d of drawn) {
-        const color = slots[d.r].color;
+        const color = colors[d.r];
         if (d.band && drawBand(ctx, p, d.band.xs, d.band.lo, d.band.hi, color) > 0) bands++;
         // On hover, the band's members: each seed's own curve, thin.
         if (hovering)
@@ -147,25 +178,27 @@ export function RunsChart({
       canvasState(ref.current, drawn.length, bands, members);
       if (hovering) {
         const x = p.x.invert(hx);
-        const labels = slotLabels(slots);
         const rows: [string, string][] = [];
         for (const d of drawn) {
           const l = d.lines.find((q) => q.readout) ?? d.lines[0];
           const i = nearest(l.xs, x);
           if (i < 0) continue;
           const range = d.band ? ` (${fmt(d.band.lo[i], 3)}–${fmt(d.band.hi[i], 3)}, ${d.band.n[i]} runs)` : '';
-          rows.push([slots[d.r].color, `${labels[d.r]}: ${fmt(l.ys[i], 4)}${range}`]);
+          rows.push([colors[d.r], `${labels[d.r]}: ${fmt(l.ys[i], 4)}${range}`]);
         }
         drawReadout(ctx, p, hx, rows);
       }
     },
-    [xAxis, smoothing, slots, seeds, hidden, log, yDomain, band, lines],
+    [xAxis, smoothing, labels, colors, seeds, hidden, metrics, log, yDomain, band, lines],
   );
   return (
     <section className="card" data-testid={testId} aria-label={title}>
       <header className="card-head">
         <h2 title={help}>{title}</h2>
-        {styleKey && <span className="card-tools">{styleKey}</span>}
+        <span className="card-tools">
+          {styleKey}
+          <CardExport />
+        </span>
       </header>
       <RunLegend />
       <canvas ref={ref} className="plot" style={{ height }} role="img" aria-label={`${title} of every optimizer`} />

@@ -1,5 +1,5 @@
-// The page's three views: the playground (one network), the optimizer race on that network,
-// and the 2D arena. The choice is in the URL (`view=compare`), so a link opens the same view.
+// The page's three views: the playground (one network), the optimizer race on that network (or
+// its hyperparameter sweep, `view=sweep`), and the 2D arena. The choice is in the URL (`view=compare`), so a link opens the same view.
 // The lessons are a fourth place to be (the Lessons button of the classroom bar): while they are
 // open no tab is the current page, and a tab leaves the lessons for its view.
 
@@ -11,7 +11,7 @@ const TABS: { view: ViewName; label: string; help: string }[] = [
   {
     view: 'compare',
     label: 'Compare optimizers',
-    help: 'Race 2 to 12 optimizers on the same network, data and initial weights',
+    help: 'Race 2 to 12 optimizers on the same network, data and initial weights, or sweep their learning rates',
   },
   { view: 'arena', label: 'Arena', help: 'Optimizers racing on classic 2D test functions, step by step' },
 ];
@@ -22,7 +22,8 @@ export function ViewTabs() {
   return (
     <nav className="segmented view-tabs" aria-label="View">
       {TABS.map((t) => {
-        const current = !lessonsOpen && view === t.view;
+        // The sweep is a mode of compare (its switch is inside the compare views).
+        const current = !lessonsOpen && (view === t.view || (view === 'sweep' && t.view === 'compare'));
         return (
           <button
             key={t.view}

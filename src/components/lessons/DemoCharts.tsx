@@ -1,92 +1,57 @@
-// The lesson demo's non-line charts, all SVG with inline styling (so they export as vector SVG):
-// decision boundary with points (and noise ghosts), weight histograms, activation statistics,
-// and the optimizer arena.
+// The lesson demo's pictures that have no counterpart among the playground's charts, all SVG with
+// inline styling (so they export as vector SVG): each preset's final weight histogram, the spread of
+// each hidden layer's activations per preset, and the optimizer arena (computed here, with the
+// engine, from the lesson's arena: it trains no network).
 import * as d3 from 'd3';
-import type { ArenaSnapshot, PresetSnapshot } from '../../../workers/lessons/protocol';
+import { runArena } from '../../engine/arena';
+import { makeTestFunction } from '../../engine/data/testFunctions';
+import { DEFAULT_CONFIG } from '../../engine/defaults';
+import type { OptimizerConfig } from '../../engine/types';
+import type { LessonArena } from '../../lessons/types';
+import type { WeightStats } from '../../trainer/lessonClient';
 
-export const CLASS_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
-
-/** Deterministic ghost offsets (a fixed pattern, not training noise) to show where noisy copies land. */
-const GHOSTS: [number, number][] = [
-  [0.9, 0.3],
-  [-0.5, 0.8],
-  [-0.7, -0.6],
-  [0.4, -1.1],
-];
-
-/** Points of a split with a stable id each (React keys), their class and row. */
-const labelled = (y: Int32Array) => Array.from(y, (c, i) => ({ id: `p${i}`, c, i }));
-
-export function BoundaryChart({ s, size = 240 }: { s: PresetSnapshot; size?: number }) {
-  const b = s.boundary;
-  if (!b) return <p className="muted">boundary appears after the first update…</p>;
-  const cell = size / b.res;
-  const px = (v: number) => ((v - b.xMin) / (b.xMax - b.xMin)) * size;
-  const py = (v: number) => ((b.yMax - v) / (b.yMax - b.yMin)) * size;
-  const pts = s.points;
-  const ghosts = pts && pts.noise > 0;
-  return (
-    <svg
-      viewBox={`0 0 ${size} ${size}`}
-      className="lesson-boundary"
-      role="img"
-      aria-label={`decision boundary: ${s.label}`}
-    >
-      {Array.from(b.cls, (c, k) => ({ id: `c${k}`, c, k })).map(({ id, c, k }) => (
-        <rect
-          key={id}
-          x={(k % b.res) * cell}
-          y={Math.floor(k / b.res) * cell}
-          width={cell + 0.5}
-          height={cell + 0.5}
-          fill={CLASS_COLORS[c % CLASS_COLORS.length]}
-          fillOpacity={0.15 + 0.45 * Math.max(0, (b.conf[k] - 0.5) * 2)}
-        />
-      ))}
-      {ghosts &&
-        labelled(pts.yTrain).flatMap(({ id, c, i }) =>
-          GHOSTS.map(([dx, dy]) => (
-            <circle
-              key={`${id}-${dx}`}
-              cx={px(pts.xTrain[2 * i] + pts.noise * dx)}
-              cy={py(pts.xTrain[2 * i + 1] + pts.noise * dy)}
-              r="2"
-              fill={CLASS_COLORS[c % CLASS_COLORS.length]}
-              fillOpacity="0.3"
-            />
-          )),
-        )}
-      {pts &&
-        labelled(pts.yTrain).map(({ id, c, i }) => (
-          <circle
-            key={`t${id}`}
-            cx={px(pts.xTrain[2 * i])}
-            cy={py(pts.xTrain[2 * i + 1])}
-            r="3.2"
-            fill={CLASS_COLORS[c % CLASS_COLORS.length]}
-            stroke="#fff"
-            strokeWidth="1"
-          />
-        ))}
-      {pts &&
-        labelled(pts.yVal).map(({ id, c, i }) => (
-          <circle
-            key={`v${id}`}
-            cx={px(pts.xVal[2 * i])}
-            cy={py(pts.xVal[2 * i + 1])}
-            r="3"
-            fill="#fff"
-            stroke={CLASS_COLORS[c % CLASS_COLORS.length]}
-            strokeWidth="1.6"
-          />
-        ))}
-    </svg>
-  );
+/** A preset as these charts name it. */
+export interface Named {
+  id: string;
+  label: string;
+  color: string;
 }
 
-export function WeightsChart({ s, width = 240, height = 160 }: { s: PresetSnapshot; width?: number; height?: number }) {
-  const w = s.weights;
-  if (!w) return <p className="muted">…</p>;
+export interface ArenaPicture {
+  fn: string;
+  /** f on a res x res grid over [xMin, xMax] x [yMin, yMax], row 0 at yMax. */
+  grid: { res: number; xMin: number; xMax: number; yMin: number; yMax: number; f: Float64Array };
+  paths: { label: string; color: string; x: Float64Array; y: Float64Array }[];
+}
+
+/** The arena of a lesson: its optimizer paths and f on a grid around them. */
+export function arenaPicture(a: LessonArena, res = 60): ArenaPicture {
+  const fn = makeTestFunction(a.fn, a.params);
+  const paths = a.runs.map((r) => {
+    const p = runArena(fn, { ...DEFAULT_CONFIG.optimizer, ...r.optimizer } as OptimizerConfig, a.start, a.steps);
+    return { label: r.label, color: r.color, x: p.x, y: p.y };
+  });
+  const span = Math.max(Math.abs(a.start[0]), Math.abs(a.start[1])) * 1.25;
+  const [xMin, xMax, yMin, yMax] = [-span, span, -span, span];
+  const f = new Float64Array(res * res);
+  for (let r = 0; r < res; r++)
+    for (let c = 0; c < res; c++)
+      f[r * res + c] = fn.f(xMin + ((c + 0.5) / res) * (xMax - xMin), yMax - ((r + 0.5) / res) * (yMax - yMin));
+  return { fn: fn.label, grid: { res, xMin, xMax, yMin, yMax, f }, paths };
+}
+
+export function WeightsChart({
+  s,
+  w,
+  width = 240,
+  height = 160,
+}: {
+  s: Named;
+  w: WeightStats | null;
+  width?: number;
+  height?: number;
+}) {
+  if (!w) return <p className="muted">when the run has ended…</p>;
   const top = 30;
   const y = d3.scaleSqrt([0, d3.max(w.bins) ?? 1], [height - 18, top]);
   const bw = width / w.bins.length;
@@ -128,15 +93,16 @@ export function ActivationsChart({
   width = 520,
   height = 200,
 }: {
-  presets: PresetSnapshot[];
+  /** Per preset: the standard deviation of each hidden layer's outputs (null before its run ended). */
+  presets: (Named & { std: number[] | null })[];
   width?: number;
   height?: number;
 }) {
-  const withStats = presets.filter((p) => p.activations);
-  const L = Math.max(0, ...withStats.map((p) => p.activations?.std.length ?? 0));
-  if (L === 0) return <p className="muted">…</p>;
+  const withStats = presets.filter((p) => p.std);
+  const L = Math.max(0, ...withStats.map((p) => p.std?.length ?? 0));
+  if (L === 0) return <p className="muted">when the runs have ended…</p>;
   const M = { l: 44, b: 24, t: 8 };
-  const yMax = Math.max(0.05, ...withStats.flatMap((p) => p.activations?.std ?? []));
+  const yMax = Math.max(0.05, ...withStats.flatMap((p) => p.std ?? []));
   const y = d3.scaleLinear([0, yMax], [height - M.b, M.t]).nice();
   const group = (width - M.l) / L;
   const bar = (group - 8) / Math.max(1, withStats.length);
@@ -157,7 +123,7 @@ export function ActivationsChart({
       {Array.from({ length: L }, (_, l) => ({ id: `l${l}`, l })).map(({ id, l }) => (
         <g key={id}>
           {withStats.map((p, k) => {
-            const v = p.activations?.std[l] ?? 0;
+            const v = p.std?.[l] ?? 0;
             return (
               <rect
                 key={p.id}
@@ -178,7 +144,7 @@ export function ActivationsChart({
   );
 }
 
-export function ArenaChart({ a, size = 300 }: { a: ArenaSnapshot; size?: number }) {
+export function ArenaChart({ a, size = 300 }: { a: ArenaPicture; size?: number }) {
   const g = a.grid;
   const cell = size / g.res;
   const logs = Array.from(g.f, (v) => Math.log10(Math.max(v, 1e-12)));

@@ -1,16 +1,35 @@
-// The lesson's demo: "Run this demo" trains every preset side by side in a worker, and the
-// lesson's views (and only those) show what the lesson is about. Each chart exports as SVG/PNG;
-// the metrics of all presets export as CSV/JSON.
-
-import type { LessonSnapshot, PresetSnapshot } from '../../../workers/lessons/protocol';
+// The lesson's demo: "Run this demo" trains every preset through the trainer worker (the
+// playground's backends) and the lesson's views (and only those) show what the lesson is about.
+// The curves are the playground's own compare charts (RunsChart over the demo's ring buffers, one
+// run per preset); the decision boundaries are drawn as the playground draws its own; the weight,
+// activation and arena pictures are the lesson's. Under them, the lesson's checks judge the run
+// that was just shown. Every chart exports as PNG/SVG; the metrics of all presets as CSV/JSON.
+import { useMemo, useRef, useState } from 'react';
 import { downloadText, slug } from '../../export/download';
-import { type MetricsRun, metricsCsv, metricsJson } from '../../export/metrics';
-import { presetConfig } from '../../lessons/presetConfig';
+import { type MetricsRun, metricsCsv, metricsJson, seriesColumns } from '../../export/metrics';
 import type { Lesson } from '../../lessons/types';
+import { type PresetResult, presetWeights } from '../../trainer/lessonClient';
+import { drawBoundary } from '../charts/BoundaryView';
+import { useCanvasLoop } from '../charts/canvas';
+import { CompareAccuracyChart, CompareLossChart, CompareLrChart, CompareRatioChart } from '../compare/CompareCharts';
+import { type Racers, RacersContext } from '../compare/RunsChart';
+import { CardExport } from '../presenter/CardExport';
 import { ChartFrame } from './ChartFrame';
-import { ActivationsChart, ArenaChart, BoundaryChart, WeightsChart } from './DemoCharts';
-import { LineChart, type Marker, type Series } from './LineChart';
-import type { useLessonDemo } from './useLessonDemo';
+import { ActivationsChart, ArenaChart, arenaPicture, WeightsChart } from './DemoCharts';
+import '../compare/compare.css';
+import type { LessonDemoControl } from './useLessonDemo';
+
+/** "early-stopped at epoch 41", "finished 30 epochs", "epoch 12". */
+function statusText(p: PresetResult): string {
+  const e = p.epochs.n;
+  if (p.state === 'early-stopped') {
+    const best = e > 0 ? p.epochs.cols.bestEpoch[e - 1] : 0;
+    return `early-stopped at epoch ${e}, best epoch ${best} restored`;
+  }
+  if (p.state === 'diverged') return `diverged at step ${p.steps.n}`;
+  if (p.state === 'finished') return `finished ${e} epochs`;
+  return `epoch ${e}`;
+}
 
 function Legend({ presets }: { presets: { label: string; color: string; statusText?: string }[] }) {
   return (
@@ -26,65 +45,71 @@ function Legend({ presets }: { presets: { label: string; color: string; statusTe
   );
 }
 
-/** Classes of the lesson's first preset (the softmax lesson's ln C check). */
-const classes = (lesson: Lesson) => presetConfig(lesson, lesson.presets[0]).data.classes;
-
-const col = (s: PresetSnapshot, f: (e: PresetSnapshot['epochs'][number]) => number) => s.epochs.map(f);
-
-function lossSeries(snap: LessonSnapshot): { series: Series[]; markers: Marker[] } {
-  const series: Series[] = [];
-  const markers: Marker[] = [];
-  for (const s of snap.presets) {
-    const x = col(s, (e) => e.epoch);
-    series.push({ label: `${s.label} (train)`, color: s.color, x, y: col(s, (e) => e.trainLoss), faint: true });
-    series.push({ label: `${s.label} (validation)`, color: s.color, x, y: col(s, (e) => e.valLoss) });
-    const last = s.epochs[s.epochs.length - 1];
-    const best = last ? s.epochs[last.bestEpoch - 1] : undefined;
-    if (best && s.status === 'early-stopped')
-      markers.push({ x: best.epoch, y: best.valLoss, color: s.color, label: `${s.label}: best epoch ${best.epoch}` });
-  }
-  return { series, markers };
-}
-
-/** The metrics of every preset in the exporter's shape. */
-export function demoMetrics(snap: LessonSnapshot): MetricsRun[] {
-  return snap.presets.map((s) => ({
-    label: s.label,
-    steps: {
-      step: s.steps.map((p) => p.step),
-      epoch: s.steps.map((p) => p.epoch),
-      loss: s.steps.map((p) => p.loss),
-      lr: s.steps.map((p) => p.lr),
-      updateRatio0: s.steps.map((p) => p.ratio),
+/** One preset's decision boundary, drawn as the playground draws its own. */
+function Boundary({ p, tick }: { p: PresetResult; tick: number }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useCanvasLoop(
+    ref,
+    () => `${tick}|${p.boundary?.step}`,
+    (ctx, w, h) => {
+      if (p.dataset.bounds) drawBoundary(ctx, p.dataset, p.boundary, w, h);
     },
-    epochs: {
-      epoch: col(s, (e) => e.epoch),
-      trainLoss: col(s, (e) => e.trainLoss),
-      valLoss: col(s, (e) => e.valLoss),
-      trainAcc: col(s, (e) => e.trainAcc),
-      valAcc: col(s, (e) => e.valAcc),
-      lr: col(s, (e) => e.lr),
-      bestEpoch: col(s, (e) => e.bestEpoch),
-    },
-  }));
-}
-
-export function LessonDemo({ lesson, demo }: { lesson: Lesson; demo: ReturnType<typeof useLessonDemo> }) {
-  const snap = demo.snapshot;
-  const views = new Set(lesson.views);
-  const events = lesson.presets.flatMap((p) => (p.phases ?? []).map((ph) => ({ x: ph.atEpoch, label: ph.note })));
-  const uniqueEvents = events.filter((e, i) => events.findIndex((f) => f.x === e.x) === i);
-  const legendItems = snap
-    ? snap.presets.map((s) => ({ label: s.label, color: s.color, statusText: s.statusText }))
-    : lesson.presets.map((p) => ({ label: p.label, color: p.color }));
-  const name = slug(lesson.title);
+    [p],
+  );
   return (
-    <div className="lesson-demo" data-testid="lesson-demo" data-done={snap?.done ? 'true' : 'false'}>
-      <Legend presets={legendItems} />
-      {snap && lesson.id === 'softmax' && (
+    <figure className="multiple" style={{ borderColor: p.preset.color }}>
+      <canvas ref={ref} role="img" aria-label={`Decision boundary of ${p.preset.label}`} />
+      <figcaption>
+        <span className="slot-dot" style={{ background: p.preset.color }} /> {p.preset.label}
+      </figcaption>
+    </figure>
+  );
+}
+
+export function LessonDemo({ lesson, demo }: { lesson: Lesson; demo: LessonDemoControl }) {
+  const views = new Set(lesson.views);
+  const [hidden, setHidden] = useState<boolean[]>([]);
+  const racers = useMemo<Racers>(
+    () => ({
+      labels: lesson.presets.map((p) => p.label),
+      colors: lesson.presets.map((p) => p.color),
+      hidden,
+      toggle: (i) => setHidden((h) => Object.assign([...h], { [i]: !h[i] })),
+      metrics: demo.metrics,
+      xAxis: 'epochs',
+    }),
+    [lesson, hidden, demo.metrics],
+  );
+  const arena = useMemo(() => (lesson.arena ? arenaPicture(lesson.arena) : null), [lesson]);
+  const presets = demo.result?.presets ?? [];
+  const legend = lesson.presets.map((lp) => {
+    const p = presets.find((x) => x.preset.id === lp.id);
+    return { label: lp.label, color: lp.color, statusText: p ? statusText(p) : undefined };
+  });
+  const phases = lesson.presets.flatMap((p) =>
+    (p.phases ?? []).map((ph) => `${p.label}: ${ph.note} after epoch ${ph.atEpoch}`),
+  );
+  const backend = demo.result?.backend;
+  const name = slug(lesson.title);
+  const exportRuns = (): MetricsRun[] =>
+    lesson.presets.flatMap((p, i) => {
+      const h = demo.metrics.runs[i];
+      return h ? [{ label: p.label, steps: seriesColumns(h.steps), epochs: seriesColumns(h.epochs) }] : [];
+    });
+  const started = demo.running || demo.result !== null;
+  return (
+    <div className="lesson-demo" data-testid="lesson-demo" data-done={demo.done ? 'true' : 'false'}>
+      <Legend presets={legend} />
+      {phases.length > 0 && <p className="muted">{phases.join(' · ')}</p>}
+      {backend && (
+        <p className="muted" data-testid="lesson-backend" data-kind={backend.kind} title={backend.message}>
+          Trained on {backend.kind === 'webgpu' ? `WebGPU · ${backend.name}` : backend.name}
+        </p>
+      )}
+      {presets[0] && lesson.id === 'softmax' && (
         <p className="lesson-check" data-testid="initial-loss">
-          First loss {snap.presets[0].initialLoss.toFixed(3)} · ln C = ln {classes(lesson)} ={' '}
-          {Math.log(classes(lesson)).toFixed(3)}
+          First loss {presets[0].initialLoss.toFixed(3)} · ln C = ln {presets[0].dataset.classes} ={' '}
+          {Math.log(presets[0].dataset.classes).toFixed(3)}
         </p>
       )}
       {demo.error && (
@@ -92,127 +117,101 @@ export function LessonDemo({ lesson, demo }: { lesson: Lesson; demo: ReturnType<
           The demo stopped: {demo.error}
         </p>
       )}
-      {snap && (
-        <div className="lesson-charts">
-          {views.has('loss') && (
-            <ChartFrame title="Loss" file={`${lesson.id}-loss`} testId="chart-loss">
-              <LineChart
-                {...lossSeries(snap)}
-                xLabel="epoch"
-                yLabel="loss (faint: training)"
-                events={uniqueEvents}
-                log={lesson.id === 'annealing' || lesson.id === 'momentum-off'}
-              />
-            </ChartFrame>
-          )}
-          {views.has('accuracy') && (
-            <ChartFrame title="Validation accuracy" file={`${lesson.id}-accuracy`} testId="chart-accuracy">
-              <LineChart
-                series={snap.presets.map((s) => ({
-                  label: s.label,
-                  color: s.color,
-                  x: col(s, (e) => e.epoch),
-                  y: col(s, (e) => e.valAcc),
-                }))}
-                xLabel="epoch"
-                yLabel="validation accuracy"
-              />
-            </ChartFrame>
-          )}
-          {views.has('lr') && (
-            <ChartFrame title="Learning rate" file={`${lesson.id}-learning-rate`} testId="chart-lr">
-              <LineChart
-                series={snap.presets.map((s) => ({
-                  label: s.label,
-                  color: s.color,
-                  x: s.steps.map((p) => p.epoch),
-                  y: s.steps.map((p) => p.lr),
-                }))}
-                xLabel="epoch"
-                yLabel="learning rate ε_t"
-                height={180}
-              />
-            </ChartFrame>
-          )}
-          {views.has('updateRatio') && (
-            <ChartFrame title="Update-to-weight ratio" file={`${lesson.id}-update-ratio`} testId="chart-ratio">
-              <LineChart
-                series={snap.presets.map((s) => ({
-                  label: s.label,
-                  color: s.color,
-                  x: s.steps.map((p) => p.epoch),
-                  y: s.steps.map((p) => p.ratio),
-                }))}
-                xLabel="epoch"
-                yLabel="‖ΔW‖/‖W‖ (first layer)"
-                log
-                band={[3e-4, 3e-3]}
-              />
-            </ChartFrame>
-          )}
-          {views.has('weights') && (
-            <ChartFrame title="Weight histograms" file={`${lesson.id}-weights`} testId="chart-weights">
-              <div className="lesson-row">
-                {snap.presets.map((s) => (
-                  <figure
-                    key={s.id}
-                    data-testid={`weights-${s.id}`}
-                    data-near-zeros={s.weights?.nearZeros ?? ''}
-                    data-exact-zeros={s.weights?.exactZeros ?? ''}
-                  >
-                    <WeightsChart s={s} />
-                    <figcaption>{s.label}</figcaption>
-                  </figure>
-                ))}
-              </div>
-            </ChartFrame>
-          )}
-          {views.has('boundary') && (
-            <ChartFrame title="Decision boundary" file={`${lesson.id}-boundary`} testId="chart-boundary">
-              <div className="lesson-row">
-                {snap.presets.map((s) => (
-                  <figure key={s.id}>
-                    <BoundaryChart s={s} />
-                    <figcaption>{s.label}</figcaption>
-                  </figure>
-                ))}
-              </div>
-            </ChartFrame>
-          )}
-          {views.has('activations') && (
-            <ChartFrame
-              title="Activation spread (std) per layer"
-              file={`${lesson.id}-activations`}
-              testId="chart-activations"
-            >
-              <ActivationsChart presets={snap.presets} />
-            </ChartFrame>
-          )}
-          {views.has('arena') && demo.arena && (
-            <ChartFrame
-              title={`Arena: ${demo.arena.fn}`}
-              file={`${lesson.id}-arena`}
-              testId="chart-arena"
-              legend={<Legend presets={demo.arena.paths} />}
-            >
-              <ArenaChart a={demo.arena} />
-            </ChartFrame>
-          )}
-        </div>
+      {started && (
+        <RacersContext.Provider value={racers}>
+          <div className="lesson-charts">
+            {views.has('loss') && <CompareLossChart testId="chart-loss" />}
+            {views.has('accuracy') && <CompareAccuracyChart testId="chart-accuracy" />}
+            {views.has('lr') && <CompareLrChart testId="chart-lr" />}
+            {views.has('updateRatio') && <CompareRatioChart testId="chart-ratio" />}
+            {views.has('weights') && (
+              <ChartFrame
+                title="Weight histograms (end of training)"
+                file={`${lesson.id}-weights`}
+                testId="chart-weights"
+              >
+                <div className="lesson-row">
+                  {presets.map((p) => {
+                    const w = presetWeights(p);
+                    return (
+                      <figure
+                        key={p.preset.id}
+                        data-testid={`weights-${p.preset.id}`}
+                        data-near-zeros={w?.nearZeros ?? ''}
+                        data-exact-zeros={w?.exactZeros ?? ''}
+                      >
+                        <WeightsChart s={p.preset} w={w} />
+                        <figcaption>{p.preset.label}</figcaption>
+                      </figure>
+                    );
+                  })}
+                </div>
+              </ChartFrame>
+            )}
+            {views.has('boundary') && (
+              <section className="card" data-testid="chart-boundary" aria-label="Decision boundaries">
+                <header className="card-head">
+                  <h2>Decision boundaries</h2>
+                  <span className="card-tools">
+                    <CardExport />
+                  </span>
+                </header>
+                <div className="multiples">
+                  {presets.map((p) => (
+                    <Boundary key={p.preset.id} p={p} tick={demo.tick} />
+                  ))}
+                </div>
+              </section>
+            )}
+            {views.has('activations') && (
+              <ChartFrame
+                title="Activation spread (std) per layer, end of training"
+                file={`${lesson.id}-activations`}
+                testId="chart-activations"
+              >
+                <ActivationsChart
+                  presets={presets.map((p) => ({ ...p.preset, std: p.activations?.map((a) => a.std) ?? null }))}
+                />
+              </ChartFrame>
+            )}
+            {views.has('arena') && arena && (
+              <ChartFrame
+                title={`Arena: ${arena.fn}`}
+                file={`${lesson.id}-arena`}
+                testId="chart-arena"
+                legend={<Legend presets={arena.paths} />}
+              >
+                <ArenaChart a={arena} />
+              </ChartFrame>
+            )}
+          </div>
+        </RacersContext.Provider>
       )}
-      {snap && (
+      {demo.checks && (
+        <section className="lesson-checks" data-testid="lesson-checks" aria-label="What this run shows">
+          <h3>What this run shows</h3>
+          <ul>
+            {demo.checks.map((c) => (
+              <li key={c.claim} data-claim={c.claim} data-ok={c.ok ? 'true' : 'false'}>
+                {c.ok ? '✓' : '✗'} {c.claim} <span className="muted">({c.detail})</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {demo.result && (
         <div className="lesson-exports">
           <button
             type="button"
             className="btn small"
-            onClick={() => downloadText(metricsCsv(demoMetrics(snap)), `${name}-metrics.csv`, 'text/csv')}
+            onClick={() => downloadText(metricsCsv(exportRuns()), `${name}-metrics.csv`, 'text/csv')}
           >
             Metrics CSV
           </button>
           <button
             type="button"
             className="btn small"
-            onClick={() => downloadText(metricsJson(demoMetrics(snap)), `${name}-metrics.json`, 'application/json')}
+            onClick={() => downloadText(metricsJson(exportRuns()), `${name}-metrics.json`, 'application/json')}
           >
             Metrics JSON
           </button>

@@ -10,6 +10,8 @@ import { closeLessons, openLessons } from '../../lessons/lessonStore';
 import { presetConfig } from '../../lessons/presetConfig';
 import type { Lesson, LessonPreset } from '../../lessons/types';
 import { loadConfig } from '../../state/actions';
+import { LessonQuestion } from '../predict/LessonQuestion';
+import { lessonResults } from '../predict/setup';
 import { DiagnosticLinks } from './DiagnosticLinks';
 import { LessonDemo } from './LessonDemo';
 import { Tex } from './Tex';
@@ -98,21 +100,33 @@ export function LessonPage({ lesson }: { lesson: Lesson }) {
           </ul>
         </div>
         <div className="lesson-stage">
-          <div className="lesson-run">
-            {demo.running ? (
-              <button type="button" className="btn" onClick={demo.stop}>
-                ❚❚ Stop
-              </button>
-            ) : (
-              <button type="button" className="btn primary" data-testid="run-demo" onClick={demo.start}>
-                ▶ Run this demo
-              </button>
+          {/* predict, then run: the demo's run control is locked until the question is answered */}
+          <LessonQuestion key={lesson.id} lesson={lesson} results={lessonResults(demo.result)}>
+            {(locked, describedBy) => (
+              <div className="lesson-run">
+                {demo.running ? (
+                  <button type="button" className="btn" onClick={demo.stop}>
+                    ❚❚ Stop
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="btn primary"
+                    data-testid="run-demo"
+                    onClick={demo.start}
+                    disabled={locked}
+                    aria-describedby={describedBy}
+                  >
+                    ▶ Run this demo
+                  </button>
+                )}
+                <span className="muted">
+                  {lesson.presets.length > 1 ? `${lesson.presets.length} runs side by side` : 'one run'},{' '}
+                  {lesson.epochs} epochs, same data and initial weights
+                </span>
+              </div>
             )}
-            <span className="muted">
-              {lesson.presets.length > 1 ? `${lesson.presets.length} runs side by side` : 'one run'}, {lesson.epochs}{' '}
-              epochs, same data and initial weights
-            </span>
-          </div>
+          </LessonQuestion>
           <LessonDemo lesson={lesson} demo={demo} />
         </div>
       </div>

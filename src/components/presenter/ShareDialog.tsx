@@ -3,6 +3,8 @@
 // projector. Both are made in the page (qrcode-generator), offline.
 import qrcode from 'qrcode-generator';
 import { useState } from 'react';
+import { withAskParam } from '../../predict/questions';
+import { QuestionBuilder } from '../predict/QuestionBuilder';
 import { setShare, usePresenterStore } from './presenterStore';
 
 /** The QR modules of `text` (auto size, low error correction: long links still fit). */
@@ -49,8 +51,10 @@ async function copy(text: string): Promise<boolean> {
 export function ShareDialog() {
   const open = usePresenterStore((s) => s.share);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'select'>('idle');
+  // a question written into the link (predict, then run); undefined: the page's own link as it is
+  const [ask, setAsk] = useState<string | null | undefined>(undefined);
   if (!open) return null;
-  const link = location.href;
+  const link = ask === undefined ? location.href : withAskParam(location.href, ask);
   return (
     <div className="modal-backdrop">
       <dialog open className="modal share" aria-labelledby="share-title">
@@ -58,6 +62,7 @@ export function ShareDialog() {
         <p className="muted">
           The link holds the whole configuration, the compare set, the open lesson and presenter settings.
         </p>
+        <QuestionBuilder onChange={setAsk} />
         <div className="share-row">
           <input
             readOnly

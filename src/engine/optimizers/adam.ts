@@ -11,6 +11,37 @@
 import type { FloatArray } from '../floatArray';
 import { EPS_CONSTANT, type OptimizerSpec, type PytorchMapping, type TermInput, type TermSplit } from './spec';
 
+/** The bias corrections [1 - b1^t, 1 - b2^t] of step t (t counts from 1; `who` names the caller in the error). */
+export function adamCorrections(t: number, b1: number, b2: number, who: string): [number, number] {
+  if (!(t >= 1)) throw new Error(`${who}: t counts from 1, got ${t}`);
+  return [1 - b1 ** t, 1 - b2 ** t];
+}
+
+/**
+ * Adam's moment update over [from, to): m <- b1*m + (1-b1)*g; v <- b2*v + (1-b2)*g^2, stored, then
+ * `use(i, m_i, v_i)` with the new moments as computed (float64, before any rounding to the arrays'
+ * precision). Adam, AdamW and LAMB share it.
+ */
+export function adamMoments(
+  m: FloatArray,
+  v: FloatArray,
+  grad: FloatArray,
+  from: number,
+  to: number,
+  b1: number,
+  b2: number,
+  use: (i: number, mi: number, vi: number) => void,
+): void {
+  for (let i = from; i < to; i++) {
+    const g = grad[i];
+    const mi = b1 * m[i] + (1 - b1) * g;
+    const vi = b2 * v[i] + (1 - b2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    use(i, mi, vi);
+  }
+}
+
 /** One Adam step in place at step t >= 1 (m[P], v[P] the moments). */
 export function adamStep(
   theta: FloatArray,
@@ -23,17 +54,10 @@ export function adamStep(
   b2: number,
   eps: number,
 ): void {
-  if (!(t >= 1)) throw new Error(`adamStep: t counts from 1, got ${t}`);
-  const c1 = 1 - b1 ** t;
-  const c2 = 1 - b2 ** t;
-  for (let i = 0; i < theta.length; i++) {
-    const g = grad[i];
-    const mi = b1 * m[i] + (1 - b1) * g;
-    const vi = b2 * v[i] + (1 - b2) * g * g;
-    m[i] = mi;
-    v[i] = vi;
+  const [c1, c2] = adamCorrections(t, b1, b2, 'adamStep');
+  adamMoments(m, v, grad, 0, theta.length, b1, b2, (i, mi, vi) => {
     theta[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
-  }
+  });
 }
 
 /** 1/(sqrt(v/(1-b2^t)) + eps) per coordinate, after step t (Adam, AdamW). */
@@ -85,8 +109,8 @@ export const adam: OptimizerSpec<'adam'> = {
   help: 'Momentum on the gradient and RMSprop’s per-coordinate scale, both corrected for their start at 0.',
   hypers: ['beta1', 'beta2', 'eps'],
   adaptive: true,
-  step: ({ theta, grad, state, lr, hp }) =>
-    adamStep(theta, grad, state.m, state.v, state.t, lr, hp.beta1, hp.beta2, hp.eps),
+  step: ({ theta, grad, state, lr, hp, kernels }) =>
+    (kernels?.adam ?? adamStep)(theta, grad, state.m, state.v, state.t, lr, hp.beta1, hp.beta2, hp.eps),
   proxScale: (state, hp) => adamScale(state.v, state.t, hp.beta2, hp.eps),
   terms: adamTerms,
   parity: { lr: 0.01, l1: [0.01, 0.002] },

@@ -14,7 +14,7 @@
 // pre-step weights, which the prox step no longer has). Arena (the 2D point is one block):
 // Adam's gradient and momentum terms and the decay, each times r (they add up to the move).
 import type { FloatArray } from '../floatArray';
-import { ADAM_CONSTANTS, adamScale, adamTerms } from './adam';
+import { ADAM_CONSTANTS, adamCorrections, adamMoments, adamScale, adamTerms } from './adam';
 import { pyDecayedGroups, pyOptimizerClass } from './pyClass';
 import type { OptimizerSpec, ParamSegment, TermInput, TermSplit } from './spec';
 
@@ -40,23 +40,19 @@ export function lambStep(
   decayMask: ArrayLike<number> | null,
   segments: readonly ParamSegment[],
 ): void {
-  if (!(t >= 1)) throw new Error(`lambStep: t counts from 1, got ${t}`);
   const { beta1: b1, beta2: b2, eps, weightDecay } = hp;
-  const c1 = 1 - b1 ** t;
-  const c2 = 1 - b2 ** t;
+  const [c1, c2] = adamCorrections(t, b1, b2, 'lambStep');
   const lambda = (i: number) => (decayMask === null || decayMask[i] ? weightDecay : 0);
   for (const s of segments) {
     const end = s.offset + s.rows * s.cols;
     let w2 = 0;
     let u2 = 0;
-    for (let i = s.offset; i < end; i++) {
-      const g = grad[i];
-      m[i] = b1 * m[i] + (1 - b1) * g;
-      v[i] = b2 * v[i] + (1 - b2) * g * g;
+    // u from the stored moments (see the header), so the norms and the move use the same numbers
+    adamMoments(m, v, grad, s.offset, end, b1, b2, (i) => {
       const u = direction(theta[i], m[i], v[i], c1, c2, eps, lambda(i));
       w2 += theta[i] * theta[i];
       u2 += u * u;
-    }
+    });
     const r = trustRatio(w2, u2);
     for (let i = s.offset; i < end; i++) theta[i] -= lr * r * direction(theta[i], m[i], v[i], c1, c2, eps, lambda(i));
   }

@@ -55,6 +55,16 @@ export function gpuRefusal(name: string): string | null {
   return why ? `optimizer.name: '${name}' ${why}` : null;
 }
 
+/**
+ * The learning rate rule `o` applies at its step t (from 1) when the loop hands it `lr` (the
+ * scheduled rate, or the base rate for a rule that ignores the schedule): `stepScalars`' lr where
+ * the rule has its own (Schedule-Free's warm-up lr min(1, t/W)), else lr. The recorded `lr` metric.
+ */
+export function appliedLr(o: OptimizerConfig, t: number, lr: number): number {
+  const own = optimizerSpec(o.name).stepScalars;
+  return own ? own(t, lr, o).lr : lr;
+}
+
 /** Display names by optimizer, in registry order. */
 export const OPTIMIZER_LABELS = Object.fromEntries(OPTIMIZERS.map((o) => [o.name, o.label])) as Record<
   OptimizerName,

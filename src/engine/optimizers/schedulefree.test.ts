@@ -2,13 +2,14 @@
 // the reference AdamWScheduleFreeReference, which stores x, y and z): the engine stores y and z and
 // recovers x, so agreement checks the algebra of the two-buffer form as well as the step.
 import { describe, expect, it } from 'vitest';
-import { arenaStep, createArenaState } from '../arena';
-import { makeTestFunction } from '../data/testFunctions';
+import { arenaStep, createArenaState, runArena } from '../arena';
+import { makeTestFunction, TEST_FUNCTION_NAMES } from '../data/testFunctions';
 import { DEFAULT_CONFIG } from '../defaults';
 import type { FloatArray } from '../floatArray';
 import { initOptimizerState, optimizerStep } from '../optim';
+import { adam } from './adam';
 import golden from './golden/schedulefree.json';
-import type { OptimizerConfig } from './registry';
+import { type OptimizerConfig, optimizerDefaults } from './registry';
 import { schedulefree, sfWeight } from './schedulefree';
 
 interface Case {
@@ -150,5 +151,36 @@ describe('Schedule-Free in the arena', () => {
       for (let i = 0; i < 2; i++) expect(evalOffset![i]).toBeCloseTo(x[i] - y[i], 12);
     }
     expect(arenaStep(fn, { ...cfg, name: 'adam' }, createArenaState([-1, 1.5])).evalOffset).toBeNull();
+  });
+});
+
+describe('Schedule-Free arena rates (measured by scripts/arenaRates.ts, not copied from Adam)', () => {
+  for (const name of TEST_FUNCTION_NAMES) {
+    it(`${name}: from every start point, 300 steps at its rate make progress without diverging or jumping`, () => {
+      const fn = makeTestFunction(name, { kappa: 20 });
+      const cfg: OptimizerConfig = {
+        ...optimizerDefaults('schedulefree'),
+        name: 'schedulefree',
+        lr: schedulefree.arena.lr[name],
+      };
+      const b = fn.bounds;
+      const diag = Math.hypot(b.xMax - b.xMin, b.yMax - b.yMin);
+      for (const start of fn.starts) {
+        const p = runArena(fn, cfg, start, 300);
+        const f0 = p.f[0];
+        const fEnd = p.f[p.f.length - 1];
+        if (name === 'saddle') {
+          expect(fEnd).toBeLessThan(f0 - 1); // escapes downhill
+          continue;
+        }
+        expect(p.diverged).toBe(false);
+        for (let k = 1; k < p.x.length; k++)
+          expect(Math.hypot(p.x[k] - p.x[k - 1], p.y[k] - p.y[k - 1])).toBeLessThanOrEqual(0.1 * diag);
+        expect(fEnd).toBeLessThan(f0);
+      }
+    });
+  }
+  it('differ from Adam’s where the measurement says so', () => {
+    expect(schedulefree.arena.lr).not.toEqual(adam.arena.lr);
   });
 });

@@ -47,6 +47,27 @@ export interface OptimizerState<A extends FloatArray = FloatArray> {
   extra?: Record<string, A>;
 }
 
+/**
+ * Faster stand-ins for a rule's element-wise loop (the worker's WebAssembly kernels,
+ * workers/cpu/wasmOps.ts), used by the rule's own step when present. Each must give the rule's
+ * numbers bit for bit (same float64 arithmetic in the same order; workers/cpu/wasmOps.test.ts), and
+ * falls back to the rule's loop itself for arrays it does not take (float64).
+ */
+export interface UpdateKernels {
+  /** Adam's loop, the arguments of adam.ts adamStep (theta, grad, m, v, t, lr, b1, b2, eps). */
+  adam?(
+    theta: FloatArray,
+    grad: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    t: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+  ): void;
+}
+
 /** What a step reads. `lr` is already scheduled; `mask[P]` = 1 where weight decay applies, null = all. */
 export interface StepContext {
   theta: FloatArray;
@@ -56,6 +77,8 @@ export interface StepContext {
   hp: OptimizerHypers;
   mask: ArrayLike<number> | null;
   segments: readonly ParamSegment[];
+  /** Faster loops for the rules that have them (absent: the rule's own TypeScript). */
+  kernels?: UpdateKernels;
 }
 
 /** The move w_{t+1} - w_t of a 2D arena point split into the terms the arena draws (numbers per coordinate). */

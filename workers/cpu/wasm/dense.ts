@@ -27,9 +27,6 @@ const TANH: i32 = 4;
 const SIGMOID: i32 = 5;
 const LEAKY_SLOPE: f32 = 0.01;
 
-// 32 bytes where a partial tile row is stored before its valid columns are copied out.
-const SCRATCH: usize = memory.data(32, 16);
-
 /** First free byte after the module's static data: the caller lays its arrays out from here. */
 export function heapBase(): usize {
   return (__heap_base + 15) & ~15;
@@ -73,15 +70,24 @@ export function packT(src: usize, N: i32, K: i32, dst: usize): void {
 }
 
 // Stores one tile row (8 columns from two vectors) at c, only the first w columns when w < 8.
+// Lane by lane, with no scratch memory: threads sharing this memory (the shared build) each run
+// gemm on their own rows of C, so the kernels keep no state of their own in memory.
 function storeRow(c: usize, lo: v128, hi: v128, w: i32): void {
   if (w === 8) {
     v128.store(c, lo);
     v128.store(c, hi, 16);
-  } else {
-    v128.store(SCRATCH, lo);
-    v128.store(SCRATCH, hi, 16);
-    memory.copy(c, SCRATCH, (<usize>w) << 2);
+    return;
   }
+  if (w >= 4) v128.store(c, lo);
+  else {
+    store<f32>(c, f32x4.extract_lane(lo, 0));
+    if (w > 1) store<f32>(c, f32x4.extract_lane(lo, 1), 4);
+    if (w > 2) store<f32>(c, f32x4.extract_lane(lo, 2), 8);
+    return;
+  }
+  if (w > 4) store<f32>(c, f32x4.extract_lane(hi, 0), 16);
+  if (w > 5) store<f32>(c, f32x4.extract_lane(hi, 1), 20);
+  if (w > 6) store<f32>(c, f32x4.extract_lane(hi, 2), 24);
 }
 
 /**
@@ -199,5 +205,59 @@ export function colSum(dy: usize, B: i32, O: i32, db: usize): void {
       const p = db + ((<usize>o) << 2);
       store<f32>(p, load<f32>(p) + load<f32>(row + ((<usize>o) << 2)));
     }
+  }
+}
+
+/**
+ * Adam in place over n float32 entries (src/engine/optimizers/adam.ts adamStep is the reference),
+ * with the engine's float64 arithmetic in the engine's order, so the result is the same bit for bit:
+ *   m = b1 m + (1 - b1) g;  v = b2 v + ((1 - b2) g) g;  theta -= (lr (m / c1)) / (sqrt(v / c2) + eps)
+ * with c1 = 1 - b1^t, c2 = 1 - b2^t computed by the caller; m, v and theta rounded once to float32 on
+ * store (theta's update uses the unrounded m and v, as the engine's). Two entries per f64x2.
+ */
+export function adam(
+  theta: usize,
+  grad: usize,
+  m: usize,
+  v: usize,
+  n: i32,
+  lr: f64,
+  b1: f64,
+  b2: f64,
+  c1: f64,
+  c2: f64,
+  eps: f64,
+): void {
+  const B1 = f64x2.splat(b1);
+  const OB1 = f64x2.splat(1 - b1);
+  const B2 = f64x2.splat(b2);
+  const OB2 = f64x2.splat(1 - b2);
+  const LR = f64x2.splat(lr);
+  const C1 = f64x2.splat(c1);
+  const C2 = f64x2.splat(c2);
+  const EPS = f64x2.splat(eps);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 2;
+    const g = f64x2.promote_low_f32x4(v128.load64_zero(grad + o));
+    const mi = f64x2.add(f64x2.mul(B1, f64x2.promote_low_f32x4(v128.load64_zero(m + o))), f64x2.mul(OB1, g));
+    const vi = f64x2.add(
+      f64x2.mul(B2, f64x2.promote_low_f32x4(v128.load64_zero(v + o))),
+      f64x2.mul(f64x2.mul(OB2, g), g),
+    );
+    v128.store64_lane(m + o, f32x4.demote_f64x2_zero(mi), 0);
+    v128.store64_lane(v + o, f32x4.demote_f64x2_zero(vi), 0);
+    const step = f64x2.div(f64x2.mul(LR, f64x2.div(mi, C1)), f64x2.add(f64x2.sqrt(f64x2.div(vi, C2)), EPS));
+    const th = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(theta + o)), step);
+    v128.store64_lane(theta + o, f32x4.demote_f64x2_zero(th), 0);
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const g = <f64>load<f32>(grad + o);
+    const mi = b1 * <f64>load<f32>(m + o) + (1 - b1) * g;
+    const vi = b2 * <f64>load<f32>(v + o) + (1 - b2) * g * g;
+    store<f32>(m + o, <f32>mi);
+    store<f32>(v + o, <f32>vi);
+    store<f32>(theta + o, <f32>(<f64>load<f32>(theta + o) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps)));
   }
 }

@@ -145,6 +145,9 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
           lines.push(
             `${tag} epoch ${e.epoch}: gpu train/val ${g.trainLoss}/${g.valLoss}, cpu ${e.trainLoss}/${e.valLoss}`,
           );
+        // (accuracies are not compared: where the logits tie, e.g. weights L1 has zeroed, the last
+        // bit decides every point's class; the outputs themselves are, by predict below)
+        if (g.lr !== e.lr) lines.push(`${tag} epoch ${e.epoch}: gpu lr ${g.lr}, cpu ${e.lr}`);
       });
       if (cpu[r].status !== got[r].status || cpu[r].statusStep !== got[r].statusStep)
         lines.push(
@@ -162,6 +165,17 @@ export async function trainingParity(o: TrainingParityOptions): Promise<Training
       const v = validateResult(`${tag} final parameters`, g, c, 1e-4, 1e-3);
       if (!v.ok) lines.push(v.message);
       zeros.push([countZeros(g), countZeros(c)]);
+      // evaluation after training where the run is evaluated (Schedule-Free: at x, statistics
+      // recomputed there): evaluate on both splits, and predict at points of the input box
+      if (cpu[r].status === 'diverged') continue;
+      for (const split of ['train', 'val'] as const) {
+        const [ge, ce] = [await gpu.evaluate(r, split), cpu[r].evaluate(split)];
+        if (!(rel(ge.loss, ce.loss) <= 1e-3))
+          lines.push(`${tag} evaluate('${split}'): gpu ${ge.loss}/${ge.acc}, cpu ${ce.loss}/${ce.acc}`);
+      }
+      const pts = Float32Array.from({ length: ds.inputDim * 25 }, (_, k) => 1.5 * Math.sin(1.7 * k + 0.3));
+      const pv = validateResult(`${tag} predict`, await gpu.predict(r, pts, 25), cpu[r].predict(pts, 25), 1e-4, 1e-3);
+      if (!pv.ok) lines.push(pv.message);
     }
     const ok = lines.length === 0;
     lines.push(

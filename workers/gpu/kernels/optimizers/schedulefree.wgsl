@@ -4,7 +4,7 @@
 //   v <- b2 v + (1-b2) g^2;  d = g/(sqrt(v/c2) + eps) + lambda y (decayed parameters)
 //   y <- (1-c) y + c z - lr_t share d,  share = 1 - b1 (1-c);   z <- z - lr_t d
 // Prox: s = share/den (a.lr already holds the warm-up), k = 1/share: z follows y's shrink divided by
-// the share of z's step that reached y. Evaluation is at x = (y - (1-b1) z)/b1 (evalPass.ts).
+// the share of z's step that reached y. Evaluation is at x = (y - (1-b1) z)/b1 (workers/gpu/evalPoint.ts).
 fn schedulefree_step(y: f32, g: f32, z0: f32, v0: f32, a: OptArgs) -> Moved {
   let v = a.b2 * v0 + a.omb2 * g * g;
   let den = sqrt(v / a.c2) + a.eps;

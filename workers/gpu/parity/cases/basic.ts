@@ -2,6 +2,7 @@
 import { activationBackward, activationForward } from '../../../../src/engine/activations';
 import { hashU32, hashUniform } from '../../../../src/engine/hash';
 import { ACTIVATION_NAMES } from '../../../../src/engine/types';
+import { packUniform } from '../../kernels';
 import { type CaseFn, cdiv, newRng, randn } from '../util';
 import { type Validation, validateResult } from '../validate';
 
@@ -19,7 +20,12 @@ export const hashCase: CaseFn = async (k, seed) => {
     const layer = rng.int(16);
     const n = units * samples;
     const buf = k.poisoned(2 * n);
-    await k.dispatch('hash_fill', {}, [k.uniform([s, step, layer, units, samples]), buf], [cdiv(n, 64), 1, 1]);
+    await k.dispatch(
+      'hash_fill',
+      {},
+      [k.uniform(packUniform('hash_fill', { seed: s, step, layer, units, samples })), buf],
+      [cdiv(n, 64), 1, 1],
+    );
     const got = await k.readU32(buf, 2 * n);
     const refU = new Float64Array(n);
     const refF = new Float32Array(n);
@@ -45,7 +51,12 @@ export const activationCase: CaseFn = async (k, seed) => {
   const n = z.length;
   for (const [i, act] of ACTIVATION_NAMES.entries()) {
     const buf = k.poisoned(2 * n);
-    await k.dispatch('activation', { ACT: i }, [k.uniform([n]), k.upload(z), k.upload(dY), buf], [cdiv(n, 64), 1, 1]);
+    await k.dispatch(
+      'activation',
+      { ACT: i },
+      [k.uniform(packUniform('activation', { n })), k.upload(z), k.upload(dY), buf],
+      [cdiv(n, 64), 1, 1],
+    );
     const got = await k.readF32(buf, 2 * n);
     const y = activationForward(z, act);
     const dZ = activationBackward(dY, z, y, act);

@@ -42,11 +42,22 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
   // every fourth weight at exactly 0 (every eighth near 0) with a gradient and velocity / first
   // moment about the size of l1: the L1 prox keeps some at 0 and stops others there
   const near = (i: number) => i % 4 === 0;
-  const theta = names.map(() => randn(rng, P, 0.7).map((w, i) => (near(i) ? (i % 8 === 0 ? w * 0.001 : 0) : w)));
-  const grad = names.map(() => randn(rng, P, 0.5).map((g, i) => (near(i) ? g * 0.01 : g)));
-  const m = names.map(() => randn(rng, P, 0.1).map((x, i) => (near(i) ? x * 0.01 : x)));
-  const v = names.map(() => randn(rng, P, 0.1).map((x) => x * x));
-  const stats = names.map(() => randn(rng, SS).map((x) => 1 + Math.abs(x)));
+  // each run's inputs from its own stream (seed, r): adding a rule to the set leaves the others' as they were
+  const runs = names.map((_, r) => {
+    const rr = newRng(seed * 7919 + r);
+    return {
+      theta: randn(rr, P, 0.7).map((w, i) => (near(i) ? (i % 8 === 0 ? w * 0.001 : 0) : w)),
+      grad: randn(rr, P, 0.5).map((g, i) => (near(i) ? g * 0.01 : g)),
+      m: randn(rr, P, 0.1).map((x, i) => (near(i) ? x * 0.01 : x)),
+      v: randn(rr, P, 0.1).map((x) => x * x),
+      stats: randn(rr, SS).map((x) => 1 + Math.abs(x)),
+    };
+  });
+  const theta = runs.map((x) => x.theta);
+  const grad = runs.map((x) => x.grad);
+  const m = runs.map((x) => x.m);
+  const v = runs.map((x) => x.v);
+  const stats = runs.map((x) => x.stats);
   const t0 = 3;
   const state = new Float32Array(plan.stateSize).fill(Number.NaN);
   for (let r = 0; r < R; r++) {
