@@ -31,7 +31,7 @@ test.describe('GPU kernel parity', () => {
   });
 
   const kernels = ['hash', 'activation', 'matmul', 'matmul_dx', 'matmul_dw', 'batchnorm_forward', 'batchnorm_backward'];
-  for (const name of [...kernels, 'loss', 'norms_update']) {
+  for (const name of [...kernels, 'loss', 'norms_update', 'newton_schulz']) {
     test(`${name} matches the engine`, async () => {
       const r: CaseReport = await page.evaluate((n) => window.gpuParity.runKernelCase(n, 1), name);
       console.log(r.report);
@@ -57,6 +57,8 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     ...GPU_OPTIMIZER_NAMES,
     'all-optimizers',
     'compare-modern',
+    'muon-batchnorm',
+    'compare-muon',
     'dropout',
     'batchnorm',
     'compare',

@@ -213,6 +213,7 @@ export class GpuBackend implements TrainingBackend {
       dropout: cfgs[0].model.hidden.map((_, l) => cfgs.some((c) => c.model.hidden[l].dropout > 0)),
       l1Act: cfgs.some((c) => c.reg.l1Act > 0),
       opt: optimizerVariant(cfgs.map((c) => c.optimizer.name)),
+      muon: cfgs.some((c) => c.optimizer.name === 'muon'),
       augmented: cfgs.some((c) => c.data.augmentNoise > 0 || (c.data.augmentAffine && ds.image !== undefined)),
       augRun: 0,
       lossKind: this.model!.lossKind,
@@ -223,6 +224,7 @@ export class GpuBackend implements TrainingBackend {
     const m = this.alive();
     if (m.resize(this.batchSize(this.runs.map((r) => r.cfg)))) this.writeTrack();
     const variant = this.variant();
+    m.nsBuffer(variant); // before any op binds it
     const { encode, path } = await this.paths.choose(m, variant);
     this.path = path;
     if (!encode) await m.warmGeneral(variant);

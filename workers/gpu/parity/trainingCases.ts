@@ -19,6 +19,13 @@ const l1Case = (name: OptimizerName) => (c: TrainConfig) => {
   c.reg.l1 = l1;
 };
 const ownCase = (name: OptimizerName) => optimizerCase(name, spec(name).parity.lr);
+/** 2-12-5-2: hidden W[12, 2] (rows > cols) and W[5, 12] (rows < cols), for Muon's two orientations. */
+const muonNet = (c: TrainConfig) => {
+  c.model.hidden = [
+    { units: 12, activation: 'relu', dropout: 0, batchNorm: false },
+    { units: 5, activation: 'tanh', dropout: 0, batchNorm: false },
+  ];
+};
 
 /** One case per registered optimizer the GPU runs (GPU_OPTIMIZER_NAMES), named after it. */
 const OPTIMIZER_CASES: Record<string, TrainingParityOptions> = Object.fromEntries(
@@ -50,6 +57,51 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
       },
       optimizerCase('adam', 0.01),
       optimizerCase('momentum', 0.05),
+    ],
+  },
+  // Muon on hidden layers of both shapes (W[12, 2]: more rows than columns; W[5, 12]: fewer), its
+  // AdamW part on the biases, batch-norm gamma/beta and the output layer
+  'muon-batchnorm': {
+    patch: (c) => {
+      muonNet(c);
+      c.model.hidden = c.model.hidden.map((h) => ({ ...h, batchNorm: true }));
+      optimizerCase('muon', 0.02)(c);
+    },
+  },
+  // Muon racing other rules in one dispatch (OPT_EACH_RUN): with clipping, with decoupled decay on
+  // decayed biases under a schedule, beside Adam, SGD, LAMB's per-segment trust ratio and momentum
+  'compare-muon': {
+    runs: [
+      (c) => {
+        muonNet(c);
+        optimizerCase('muon', 0.02)(c);
+        c.clipNorm = 0.5;
+      },
+      (c) => {
+        muonNet(c);
+        optimizerCase('muon', 0.01)(c);
+        c.optimizer.weightDecay = 0.05;
+        c.reg.decayBiases = true;
+        c.schedule.kind = 'cosine';
+        c.schedule.totalSteps = 150;
+      },
+      (c) => {
+        muonNet(c);
+        optimizerCase('adam', 0.01)(c);
+      },
+      (c) => {
+        muonNet(c);
+        optimizerCase('sgd', 0.1)(c);
+      },
+      (c) => {
+        muonNet(c);
+        optimizerCase('lamb', 0.01)(c);
+      },
+      (c) => {
+        muonNet(c);
+        optimizerCase('momentum', 0.05)(c);
+        c.reg.l2 = 1e-3;
+      },
     ],
   },
   dropout: {
