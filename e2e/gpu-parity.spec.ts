@@ -85,11 +85,12 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'live',
     'stopping',
     'divergence',
+    'compare-muon', // Muon's Newton-Schulz with the scratch in workgroup memory (its storage barriers)
   ];
   const paths: [FusedVariant | 'general', string[]][] = [
     ['fused', [...full, 'stopping', 'divergence']],
     ['general', [...full, 'stopping', 'divergence']],
-    ['fused-workgroup', ['adam', 'batchnorm', 'compare']],
+    ['fused-workgroup', ['adam', 'batchnorm', 'compare', 'compare-muon']],
     ['fused-hardware', representative],
     ['fused-wg64', ['adam', 'batchnorm', 'compare']],
     ['fused-per-run', ['compare', 'divergence']],

@@ -63,7 +63,7 @@ const harness = {
     if (!r.ok) throw new Error(r.message);
     return r.value.backend;
   },
-  /** XOR with Muon, a rule the WebGPU backend lacks (its spec's gpuUnsupported). */
+  /** XOR with Muon (Newton-Schulz on each hidden W: in the WebGPU backend's update pass). */
   async createMuon() {
     const r = await b().create([
       xor((c) => {
