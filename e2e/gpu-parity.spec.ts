@@ -41,7 +41,8 @@ test.describe('GPU kernel parity', () => {
 });
 
 test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', () => {
-  test.describe.configure({ mode: 'serial' });
+  // generous: a 10-run race on the general path takes about 2 minutes on a loaded 2-core machine
+  test.describe.configure({ mode: 'serial', timeout: 360_000 });
   let page: Page;
   test.beforeAll(async ({ browser }) => {
     page = await browser.newPage();

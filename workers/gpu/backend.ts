@@ -147,6 +147,9 @@ export class GpuBackend implements TrainingBackend {
       hasBest: false,
     }));
     await this.reset();
+    // Muon's Newton-Schulz scratch now, so a set too large for this GPU is refused at build (the
+    // worker then trains it on the CPU engine, saying why) rather than at its first step
+    this.model.nsBuffer(this.variant());
   }
 
   private batchSize(cfgs: TrainConfig[]): number {
