@@ -98,4 +98,34 @@ test.describe('whole-state moves between the CPU engine and WebGPU', () => {
     expect(new Set(r.buffers.slice(1)).size).toBe(1);
     expect(new Set(r.bytes.slice(1)).size).toBe(1);
   });
+
+  test('JS heap and array buffers flat over 20 moves back and forth (a wide Adam run, ~1 MB of state per move)', async () => {
+    const cdp = await page.context().newCDPSession(page);
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      // the JS heap plus the typed arrays' backing stores (outside the heap) and the embedder's objects
+      const u = await cdp.send('Runtime.getHeapUsage');
+      return u.usedSize + (u.embedderHeapUsedSize ?? 0) + (u.backingStorageSize ?? 0);
+    };
+    const { stateBytes } = await page.evaluate(() => window.stateMoves.heapOpen());
+    const used: number[] = [];
+    let step = 0;
+    try {
+      for (let k = 0; k < 20; k++) {
+        step = await page.evaluate(() => window.stateMoves.heapMove());
+        used.push(await heap());
+      }
+    } finally {
+      await page.evaluate(() => window.stateMoves.heapClose());
+      await cdp.detach();
+    }
+    const mb = (b: number) => (b / 2 ** 20).toFixed(2);
+    console.log(`[state] heap after each move (MB): ${used.map(mb).join(', ')}; one state ${mb(stateBytes)} MB`);
+    expect(step).toBe(199); // 20 round trips of 5 + 5 steps ran
+    expect(stateBytes).toBeGreaterThan(2 ** 19); // the state is big enough for a leak of one per move to show
+    // After the first two moves (lazily made pipelines and caches), 18 moves may not grow the heap by
+    // more than half of one state: a leak of one exported state per move would add 18 of them.
+    const grown = Math.max(...used.slice(2)) - used[1];
+    expect(grown, `heap grew ${mb(grown)} MB over 18 moves`).toBeLessThan(stateBytes / 2);
+  });
 });

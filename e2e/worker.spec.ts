@@ -86,6 +86,53 @@ test.describe('training worker', () => {
     expect(backend.calibration!.ms).toBeLessThan(1000);
   });
 
+  test('auto: a running run moves to WebGPU when the GPU won the measurement, and continues as the same run', async () => {
+    test.setTimeout(240_000);
+    // The worker's calibration cache says the GPU won on this shape (pages/gpuDecided.worker.ts);
+    // everything else is the app's own path: CPU at once, GPU built beside it, whole-state move.
+    await page.evaluate(() => window.harness.init('auto', true));
+    const first = await page.evaluate(() => window.harness.create());
+    expect(first).toMatchObject({ kind: 'cpu', requested: 'auto', reason: 'measuring' });
+    await page.evaluate(() => window.harness.start());
+    // (polled, so a probe that ends on the CPU fails at once with its reason)
+    await expect
+      .poll(
+        async () => {
+          const b = (await snap(page)).status?.backend;
+          return b?.kind === 'webgpu' || b?.reason !== 'measuring' ? `${b?.kind}: ${b?.message}` : 'measuring';
+        },
+        { timeout: 180_000, intervals: [250] },
+      )
+      .toMatch(/^webgpu: /);
+    const backend = (await snap(page)).status!.backend!;
+    console.log(`[auto move] ${backend.message}`);
+    expect(backend).toMatchObject({ kind: 'webgpu', requested: 'auto', reason: 'calibrated' });
+    const at = backend.movedAtStep!;
+    expect(at).toBeGreaterThan(0); // it trained on the CPU engine while the GPU was built
+    expect(backend.message).toContain(`moved from the CPU engine at step ${at.toLocaleString('en-US')}`);
+    await page.waitForFunction((n) => window.harness.snapshot().points >= n + 60, at, { timeout: 120_000 });
+    await page.evaluate(() => window.harness.pause());
+    const moved = await page.evaluate(() => window.harness.series());
+    // The charts' step column runs on through the move: no rewind, no gap, no step drawn twice.
+    expect(moved.step.every((s, i) => s === i)).toBe(true);
+    // The same run on the CPU engine alone, as many steps.
+    await page.evaluate(() => window.harness.init('cpu'));
+    await page.evaluate(() => window.harness.create('cpu'));
+    await page.evaluate((n) => window.harness.step(n), moved.step.length);
+    const ref = await page.evaluate(() => window.harness.series());
+    expect(ref.loss.length).toBe(moved.loss.length);
+    // Before the move both are the CPU engine: bit for bit. The first 60 GPU steps continue with the
+    // whole state (Adam's moments and t): within 1e-4 relative per step, no bias-correction jump.
+    expect(moved.loss.slice(0, at)).toEqual(ref.loss.slice(0, at));
+    let worst = 0;
+    for (let i = at; i < at + 60; i++)
+      worst = Math.max(worst, Math.abs(moved.loss[i] - ref.loss[i]) / Math.abs(ref.loss[i]));
+    console.log(
+      `[auto move] moved at step ${at}; worst relative loss gap over the next 60 steps ${worst.toExponential(2)}`,
+    );
+    expect(worst).toBeLessThanOrEqual(1e-4);
+  });
+
   test('forced WebGPU: the worker trains XOR on the GPU backend', async () => {
     await page.evaluate(() => window.harness.init('webgpu'));
     const backend = await page.evaluate(() => window.harness.create());

@@ -11,15 +11,22 @@ import { CpuBackend } from '../../workers/cpu/backend';
 import { GpuBackend } from '../../workers/gpu/backend';
 
 /** Batch norm, a plateau schedule (patience 1: reductions within 300 steps) and early stopping on. */
-function config(optimizer: string, batchNorm: boolean): TrainConfig {
+function config(optimizer: string, batchNorm: boolean, wide = false): TrainConfig {
   const c = defaultConfig();
   c.data = { ...c.data, name: 'circle', samples: 200, valFraction: 0.2, noise: 0.1 };
   c.batchSize = 16;
   c.seed = 3;
-  c.model.hidden = [
-    { units: 8, activation: 'tanh', dropout: 0, batchNorm },
-    { units: 6, activation: 'relu', dropout: 0, batchNorm },
-  ];
+  // wide: 2-256-256-2, ~67k weights, so one exported Adam state (w, m, v, best w) is ~1 MB of arrays
+  // and a leak of one state per move stands out of the heap's noise (the heap test below)
+  c.model.hidden = wide
+    ? [
+        { units: 256, activation: 'tanh', dropout: 0, batchNorm },
+        { units: 256, activation: 'relu', dropout: 0, batchNorm },
+      ]
+    : [
+        { units: 8, activation: 'tanh', dropout: 0, batchNorm },
+        { units: 6, activation: 'relu', dropout: 0, batchNorm },
+      ];
   c.optimizer = { ...c.optimizer, name: optimizer as TrainConfig['optimizer']['name'] };
   c.optimizer.lr = optimizer === 'sgd' || optimizer === 'adagrad' ? 0.1 : 0.01;
   c.schedule = { ...c.schedule, kind: 'plateau', patience: 1, factor: 0.5 };
@@ -28,8 +35,8 @@ function config(optimizer: string, batchNorm: boolean): TrainConfig {
   return c;
 }
 
-function setup(optimizer: string, batchNorm = true) {
-  const cfg = config(optimizer, batchNorm);
+function setup(optimizer: string, batchNorm = true, wide = false) {
+  const cfg = config(optimizer, batchNorm, wide);
   const ds = makeDataset(cfg.data, cfg.seed);
   const layout = buildLayout(cfg.model, ds.inputDim, ds.outputDim);
   const init = initParams(layout, cfg.model, new Rng(streamSeed(cfg.seed, 'init')));
@@ -161,6 +168,45 @@ async function buffersOverMoves(): Promise<{ buffers: number[]; bytes: number[] 
   }
 }
 
+/**
+ * The page's JS heap over 20 moves back and forth (the test reads the heap between calls, after a
+ * forced GC, through the DevTools protocol): open() builds a wide Adam run on both backends,
+ * move() does one CPU -> GPU -> CPU round trip of 5 + 5 steps and drops the exported states, close() frees.
+ */
+const heapRig: { cpu?: CpuBackend; gpu?: GpuBackend; bytes: number } = { bytes: 0 };
+async function heapOpen(): Promise<{ stateBytes: number }> {
+  const { cfg, ds, init } = setup('adam', true, true);
+  cfg.earlyStop = { ...cfg.earlyStop, enabled: false };
+  heapRig.cpu = new CpuBackend();
+  await heapRig.cpu.build([cfg], ds, init);
+  heapRig.gpu = await GpuBackend.create();
+  await heapRig.gpu.build([cfg], ds, init);
+  const s = await heapRig.cpu.exportState(0);
+  // bytes of the typed arrays one exported state holds (weights, moments, BN statistics, best weights)
+  const walk = (v: unknown): number =>
+    ArrayBuffer.isView(v)
+      ? v.byteLength
+      : v && typeof v === 'object'
+        ? Object.values(v as Record<string, unknown>).reduce<number>((a, x) => a + walk(x), 0)
+        : 0;
+  heapRig.bytes = walk(s);
+  return { stateBytes: heapRig.bytes };
+}
+async function heapMove(): Promise<number> {
+  const { cpu, gpu } = heapRig;
+  if (!cpu || !gpu) throw new Error('heapOpen() first');
+  await gpu.importState(0, await cpu.exportState(0));
+  await gpu.train(5);
+  await cpu.importState(0, await gpu.exportState(0));
+  const [p] = await cpu.train(5);
+  return p.steps.step[p.steps.n - 1];
+}
+function heapClose(): void {
+  heapRig.gpu?.dispose();
+  heapRig.cpu = undefined;
+  heapRig.gpu = undefined;
+}
+
 /** The same 300 steps on the GPU alone (no move): the GPU's own distance from the engine, for diagnosis. */
 async function gpuOnly(optimizer: string, batchNorm: boolean): Promise<MoveReport> {
   const { cfg, ds, init } = setup(optimizer, batchNorm);
@@ -187,7 +233,7 @@ async function adapter(): Promise<{ ok: boolean; name: string }> {
   }
 }
 
-const harness = { adapter, cpuGpuCpu, deviceLoss, buffersOverMoves, gpuOnly };
+const harness = { adapter, cpuGpuCpu, deviceLoss, buffersOverMoves, gpuOnly, heapOpen, heapMove, heapClose };
 
 declare global {
   interface Window {

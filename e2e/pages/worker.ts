@@ -1,9 +1,12 @@
 // Harness for e2e/worker.spec.ts: the real trainer worker through the page-side bridge, as the
 // app uses it, plus a long-task observer on the main thread. Everything is on window.harness.
+
+import * as Comlink from 'comlink';
 import { defaultConfig } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import { TrainerBridge } from '../../src/trainer/bridge';
-import type { BackendChoice, TrainerStatus } from '../../workers/protocol';
+import type { TrainerClient } from '../../src/trainer/client';
+import type { BackendChoice, TrainerApi, TrainerStatus } from '../../workers/protocol';
 
 const longTasks: number[] = [];
 new PerformanceObserver((list) => {
@@ -48,11 +51,31 @@ function snapshot() {
   };
 }
 
+/** The trainer worker whose calibration cache says the GPU wins (pages/gpuDecided.worker.ts), as a bridge client. */
+function gpuDecidedClient(): TrainerClient {
+  const worker = new Worker(new URL('./gpuDecided.worker.ts', import.meta.url), { type: 'module' });
+  const api = Comlink.wrap<TrainerApi>(worker);
+  return {
+    api,
+    worker,
+    terminate() {
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
+
+/** The page's step column and loss column of run 0 (what the charts draw). */
+function series() {
+  const h = b().metrics.runs[0];
+  return h ? { step: Array.from(h.step('step')), loss: Array.from(h.step('loss')) } : { step: [], loss: [] };
+}
+
 const harness = {
-  async init(backend: BackendChoice = 'auto') {
+  async init(backend: BackendChoice = 'auto', gpuDecided = false) {
     bridge?.dispose();
     stateChanges = 0;
-    bridge = new TrainerBridge({ backend });
+    bridge = new TrainerBridge({ backend, ...(gpuDecided ? { createClient: gpuDecidedClient } : {}) });
     bridge.subscribe(() => {
       stateChanges++;
     });
@@ -63,6 +86,7 @@ const harness = {
     if (!r.ok) throw new Error(r.message);
     return r.value.backend;
   },
+  series,
   /** XOR with Muon (Newton-Schulz on each hidden W: in the WebGPU backend's update pass). */
   async createMuon() {
     const r = await b().create([
