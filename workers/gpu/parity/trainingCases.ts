@@ -104,6 +104,15 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
       },
     ],
   },
+  // a live switch to Muon halfway (no rebuild): its Newton-Schulz scratch is allocated then, its
+  // momentum and Adam moments start from zero as the engine's setConfig does
+  'muon-switch': {
+    patch: optimizerCase('sgd', 0.1),
+    midway: (c) => {
+      c.optimizer.name = 'muon';
+      c.optimizer.lr = 0.02;
+    },
+  },
   dropout: {
     patch: (c) => {
       c.model.hidden = c.model.hidden.map((h) => ({ ...h, dropout: 0.2 }));
