@@ -27,6 +27,8 @@ export interface ServiceEnv {
 }
 
 export const now = () => performance.now();
+/** The longest the 'auto' probe waits for a Play's first step to be shown before it goes on, ms. */
+const FIRST_STEP_WAIT_MS = 5000;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class TrainerCore {
@@ -102,6 +104,22 @@ export class TrainerCore {
         }
         this.emit(null);
       },
+      firstStepShown: () => this.firstStepShown(),
+    });
+  }
+
+  /**
+   * Resolves once no Play is waiting for its first step to reach the page (polled every 4 ms; never
+   * longer than FIRST_STEP_WAIT_MS, so a probe is not held up by a step that cannot come).
+   */
+  protected firstStepShown(): Promise<void> {
+    const t0 = now();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!(this.running && this.firstSincePlay) || now() - t0 > FIRST_STEP_WAIT_MS) resolve();
+        else setTimeout(check, 4);
+      };
+      check();
     });
   }
 

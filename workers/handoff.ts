@@ -39,6 +39,12 @@ export interface ProbeHost {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** The status changed (and a notice, when the runs moved): tell the page. */
   changed(notice: string | null): void;
+  /**
+   * Resolves once no Play waits for its first step to reach the page. The probe's parts that load the
+   * worker's thread or the cores (GPU build and compile, the side measurements, the move) wait for it:
+   * "Play to first step drawn" must never pay for the probe.
+   */
+  firstStepShown(): Promise<void>;
 }
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -89,6 +95,7 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
       // A software adapter on a small net: compiling its kernels alone takes seconds there, and it cannot win.
       const info = gpu.info;
       giveUp();
+      await host.firstStepShown();
       const cpuSpeed = await cpuStepsPerSec(s, factories);
       if (!host.alive()) return;
       const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
@@ -96,13 +103,17 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
       setStatus(s, cpuInfo, { reason: 'fallback-adapter', message, calibration });
       return host.changed(null);
     }
+    await host.firstStepShown();
+    if (!host.alive()) return giveUp();
     await gpu.build(structuredClone(s.configs), s.dataset, s.init);
     if (!host.alive()) return giveUp();
+    await host.firstStepShown();
     let calibration: Calibration;
     if (cached?.kind === 'webgpu') calibration = cached.calibration;
     else {
       const gpuSpeed = await measureSpeed(gpu);
       if (!host.alive()) return giveUp();
+      await host.firstStepShown();
       const cpuSpeed = await cpuStepsPerSec(s, factories);
       if (!host.alive()) return giveUp();
       calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: gpuSpeed, ms: performance.now() - t0 };
@@ -117,6 +128,7 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
     }
     cache.set(key, { kind: 'webgpu', calibration, gpu: gpu.info });
     const next: TrainingBackend = gpu;
+    await host.firstStepShown();
     await host.exclusive(async () => {
       if (!host.alive()) return giveUp();
       // The session's runs as they are now (hyperparameters changed live since the build included).

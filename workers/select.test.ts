@@ -5,7 +5,7 @@ import { defaultConfig } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
 import { MAX_RECREATES } from './recover';
 import { TrainerService } from './service';
-import { DeviceDouble, serviceWithLog, stepsOf, waitFor } from './testDoubles';
+import { DeviceDouble, serviceWithLog, sleep, stepsOf, waitFor } from './testDoubles';
 
 const small = (): TrainConfig => {
   const c = defaultConfig();
@@ -96,6 +96,37 @@ describe('backend choice', () => {
     // Once the device is there and measured faster, the run moves at the step it had reached.
     expect((await slow.getStatus()).backend).toMatchObject({ kind: 'webgpu', movedAtStep: 30 });
     expect((await slow.step(10)).runs[0].step).toBe(40);
+  });
+
+  it("'auto': Play's first step reaches the page before the probe builds, measures or moves anything", async () => {
+    // The CPU engine takes 50 ms a call, the device is there after 20 ms: without the wait
+    // (TrainerCore.firstStepShown) the GPU build would start while the first step is still training.
+    const events: string[] = [];
+    class LoggedGpu extends DeviceDouble {
+      override async build(...args: Parameters<DeviceDouble['build']>) {
+        events.push('gpu build');
+        return super.build(...args);
+      }
+    }
+    const svc = new TrainerService({
+      factories: {
+        cpu: () => new DeviceDouble(50, false, 'cpu'),
+        gpu: async () => {
+          await sleep(20);
+          return new LoggedGpu(0, false);
+        },
+      },
+    });
+    void svc.subscribe((u) => {
+      if (u.metrics.some((m) => m.step.length > 0) && !events.includes('first step')) events.push('first step');
+    });
+    const r = await svc.create([small()]);
+    if (!r.ok) throw new Error(r.message);
+    await svc.start();
+    await svc.testProbed();
+    await svc.pause();
+    expect(events.slice(0, 2)).toEqual(['first step', 'gpu build']);
+    expect((await svc.getStatus()).backend).toMatchObject({ kind: 'webgpu', reason: 'calibrated' });
   });
 
   it('forced choices are obeyed, and a forced WebGPU without WebGPU falls back with the reason', async () => {
