@@ -31,7 +31,7 @@ test.describe('GPU kernel parity', () => {
   });
 
   const kernels = ['hash', 'activation', 'matmul', 'matmul_dx', 'matmul_dw', 'batchnorm_forward', 'batchnorm_backward'];
-  for (const name of [...kernels, 'loss', 'norms_update']) {
+  for (const name of [...kernels, 'loss', 'norms_update', 'newton_schulz']) {
     test(`${name} matches the engine`, async () => {
       const r: CaseReport = await page.evaluate((n) => window.gpuParity.runKernelCase(n, 1), name);
       console.log(r.report);
@@ -58,6 +58,9 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     ...GPU_OPTIMIZER_NAMES,
     'all-optimizers',
     'compare-modern',
+    'muon-batchnorm',
+    'compare-muon',
+    'muon-switch',
     'dropout',
     'batchnorm',
     'compare',
@@ -86,11 +89,12 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     'live',
     'stopping',
     'divergence',
+    'compare-muon', // Muon's Newton-Schulz with the scratch in workgroup memory (its storage barriers)
   ];
   const paths: [FusedVariant | 'general', string[]][] = [
     ['fused', [...full, 'stopping', 'divergence', 'schedulefree-stop']],
     ['general', [...full, 'stopping', 'divergence', 'schedulefree-stop']],
-    ['fused-workgroup', ['adam', 'batchnorm', 'compare']],
+    ['fused-workgroup', ['adam', 'batchnorm', 'compare', 'compare-muon']],
     ['fused-hardware', representative],
     ['fused-wg64', ['adam', 'batchnorm', 'compare']],
     ['fused-per-run', ['compare', 'divergence']],

@@ -54,7 +54,7 @@ test.describe('whole-state moves between the CPU engine and WebGPU', () => {
   // distance to the engine (the GPU alone, run when a case fails, is logged for comparison).
   for (const bn of [true, false]) {
     const tag = bn ? 'batch norm' : 'no batch norm';
-    // a rule the WebGPU backend refuses (spec gpuUnsupported: Muon) has no GPU leg to move to
+    // a rule the WebGPU backend refuses (spec gpuUnsupported: Schedule-Free) has no GPU leg to move to
     for (const name of OPTIMIZER_NAMES.filter((n) => !optimizerSpec(n).gpuUnsupported)) {
       test(`${name}, ${tag}: 100 CPU + 100 GPU + 100 CPU steps = 300 CPU steps within ${TOL} per step`, async () => {
         const r: MoveReport = await page.evaluate(([n, b]) => window.stateMoves.cpuGpuCpu(n, b), [name, bn] as const);

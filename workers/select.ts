@@ -156,7 +156,7 @@ export async function selectBackend(
   };
   if (choice === 'cpu') return onCpu('forced', cpuFallbackMessage('forced'));
   if (!factories.gpu) return onCpu('no-webgpu', cpuFallbackMessage('no-webgpu'));
-  // A rule the WebGPU backend lacks (spec gpuUnsupported: Muon): the CPU engine,
+  // A rule the WebGPU backend lacks (spec gpuUnsupported; every registered rule runs there today): the CPU engine,
   // saying why, with no device asked for and nothing measured.
   const refused = choice === 'auto' ? cfgs.map((c) => gpuRefusal(c.optimizer.name)).find(Boolean) : null;
   if (refused) return onCpu('gpu-error', cpuFallbackMessage('gpu-error', refused));

@@ -87,7 +87,7 @@ const harness = {
     return r.value.backend;
   },
   series,
-  /** XOR with Muon, a rule the WebGPU backend lacks (its spec's gpuUnsupported). */
+  /** XOR with Muon (Newton-Schulz on each hidden W: in the WebGPU backend's update pass). */
   async createMuon() {
     const r = await b().create([
       xor((c) => {

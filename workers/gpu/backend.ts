@@ -159,6 +159,9 @@ export class GpuBackend implements TrainingBackend {
       hasBest: false,
     }));
     await this.reset();
+    // Muon's Newton-Schulz scratch now, so a set too large for this GPU is refused at build (the
+    // worker then trains it on the CPU engine, saying why) rather than at its first step
+    this.model.nsBuffer(this.variant());
   }
 
   private batchSize(cfgs: TrainConfig[]): number {
@@ -229,6 +232,7 @@ export class GpuBackend implements TrainingBackend {
       dropout: cfgs[0].model.hidden.map((_, l) => cfgs.some((c) => c.model.hidden[l].dropout > 0)),
       l1Act: cfgs.some((c) => c.reg.l1Act > 0),
       opt: optimizerVariant(cfgs.map((c) => c.optimizer.name)),
+      muon: cfgs.some((c) => c.optimizer.name === 'muon'),
       augmented: cfgs.some((c) => c.data.augmentNoise > 0 || (c.data.augmentAffine && ds.image !== undefined)),
       augRun: 0,
       lossKind: this.model!.lossKind,
@@ -239,6 +243,7 @@ export class GpuBackend implements TrainingBackend {
     const m = this.alive();
     if (m.resize(this.batchSize(this.runs.map((r) => r.cfg)))) this.writeTrack();
     const variant = this.variant();
+    m.nsBuffer(variant); // before any op binds it
     const { encode, path } = await this.paths.choose(m, variant);
     this.path = path;
     if (!encode) await m.warmGeneral(variant);

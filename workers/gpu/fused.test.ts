@@ -3,7 +3,7 @@ import { makeDataset } from '../../src/engine/data/dataset';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
 import { fusedLayout } from './fused';
-import { uniformWord } from './kernels';
+import { FUSED_DIMS, uniformWord } from './kernels';
 import { makePlan } from './plan';
 
 function setup(hidden: { units: number; batchNorm?: boolean }[], B = 16) {
@@ -27,7 +27,7 @@ describe('fusedLayout', () => {
     expect(f.RPW).toBe(3);
     expect(f.groups).toBe(2);
     expect(f.mem).toBe(f.scOff + 3 * 16);
-    const head = 32 + 8 * 16;
+    const head = FUSED_DIMS.length + 8 * 16; // the scalar head, then the layer table
     const nItems = f.words[uniformWord('fused_mlp', 'nItems')];
     const nParamItems = f.words[uniformWord('fused_mlp', 'nParamItems')];
     const covered = new Uint8Array(layout.size);

@@ -111,6 +111,7 @@ export function fusedLayout(
       statsOff: stats,
       dAOff: dA,
       dZOff: dZ,
+      nsOff: Math.max(0, plan.layers[l.index].ns), // Muon's Newton-Schulz region (hidden W)
     };
   });
   const runMem = a;
@@ -179,6 +180,7 @@ export function fusedLayout(
     nParamSeg: plan.nParamSeg,
     scOff,
     xin: 0, // the input rows open each run slot
+    nsRun: plan.nsRun,
   });
   const words = new Uint32Array(DIMS_WORDS + FUSED_MAX_LAYERS * 16 + FUSED_MAX_ITEMS * 4);
   words.set(head, 0);
@@ -242,7 +244,15 @@ export function bindFused(
   xsrc: number,
   lossKind: number,
   opt: number,
-  buffers: { dataset: GPUBuffer; aug: GPUBuffer; rows: GPUBuffer; hyper: GPUBuffer; state: GPUBuffer; rec: GPUBuffer },
+  buffers: {
+    dataset: GPUBuffer;
+    aug: GPUBuffer;
+    rows: GPUBuffer;
+    hyper: GPUBuffer;
+    state: GPUBuffer;
+    rec: GPUBuffer;
+    ns: GPUBuffer;
+  },
   storageScratch: boolean,
 ): FusedBinding {
   const dims = uniformOf(device, pool, Array.from(f.words), 'fused-dims');
@@ -250,6 +260,6 @@ export function bindFused(
   const pipe = pipes.get(name, constants);
   const b = buffers;
   const scratch = pool.storage(storageScratch ? f.mem * f.groups : 1, 'fused-scratch');
-  const group = pipes.bind(pipe, [dims, b.dataset, b.aug, b.rows, b.hyper, b.state, b.rec, scratch], name);
+  const group = pipes.bind(pipe, [dims, b.dataset, b.aug, b.rows, b.hyper, b.state, b.rec, scratch, b.ns], name);
   return { pipe, group, dims, scratch, words: f.words, groups: f.groups };
 }

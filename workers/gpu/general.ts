@@ -22,6 +22,8 @@ export interface TrainVariant {
   l1Act: boolean;
   /** The id of every run's optimizer, or OPT_EACH_RUN (compare mode): optimizers.ts optimizerVariant. */
   opt: number;
+  /** Some run uses Muon (the update kernels need the Newton-Schulz scratch, GpuModel.nsBuffer). */
+  muon: boolean;
   /** Inputs come pre-augmented per step (data rows rowBase + m) instead of gathered from the split. */
   augmented: boolean;
   /** Run stride of the pre-augmented batches (0 when runs share them). */
@@ -219,7 +221,7 @@ export function trainOps(res: Resources, v: TrainVariant, activations: string[])
     'update',
     { OPT: v.opt },
     updateDims(plan, nSeg),
-    [state, acts, hyper, res.segs, res.partials, res.rec],
+    [state, acts, hyper, res.segs, res.partials, res.rec, res.ns],
     [plan.nParamSeg, 1, R],
   );
   return b;
@@ -245,6 +247,7 @@ export function updateDims(plan: GpuPlan, nSeg: number): DimsOf<'update'> {
     flagsOff: plan.flagsOff,
     B: plan.rows,
     L: plan.L,
+    nsRun: plan.nsRun,
   };
 }
 

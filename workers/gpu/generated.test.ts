@@ -78,7 +78,7 @@ describe('generated WGSL constants', () => {
         expect(() => initialState(cfg, theta)).toThrow(`optimizer.name: '${o.name}' ${o.gpuUnsupported}`);
       else expect(() => initialState(cfg, theta)).not.toThrow();
     }
-    expect(OPTIMIZERS.filter((o) => o.gpuUnsupported).map((o) => o.name)).toEqual(['muon']);
+    expect(OPTIMIZERS.filter((o) => o.gpuUnsupported).map((o) => o.name)).toEqual([]);
   });
 
   it('keeps the each-run sentinel out of the id range', () => {

@@ -21,15 +21,18 @@ import actLib from './kernels/lib/activation.wgsl?raw';
 import dropoutLib from './kernels/lib/dropout.wgsl?raw';
 import hashLib from './kernels/lib/hash.wgsl?raw';
 import hyperLibRaw from './kernels/lib/hyper.wgsl?raw';
+import nsLibRaw from './kernels/lib/newton_schulz.wgsl?raw';
 import optimLibRaw from './kernels/lib/optimizers.wgsl?raw';
 import stepLib from './kernels/lib/step.wgsl?raw';
 import lossWGSL from './kernels/loss.wgsl?raw';
 import matmulWGSL from './kernels/matmul.wgsl?raw';
 import matmulDwWGSL from './kernels/matmul_dw.wgsl?raw';
 import matmulDxWGSL from './kernels/matmul_dx.wgsl?raw';
+import newtonSchulzWGSL from './kernels/newton_schulz5.wgsl?raw';
 import normsWGSL from './kernels/norms.wgsl?raw';
 import updateWGSL from './kernels/update.wgsl?raw';
 import { optimizersWGSL } from './optimizers';
+import { NS_RED } from './plan';
 
 /** uniform: var<uniform>; read: var<storage, read>; storage: var<storage, read_write>. */
 export type BindingKind = 'uniform' | 'read' | 'storage';
@@ -54,6 +57,8 @@ const withLibs = (...parts: string[]) => parts.join('\n');
 // (hyper.ts) and the optimizer ids, rules and dispatch (optimizers.ts).
 const hyperLib = withLibs(hyperWGSL(), hyperLibRaw);
 const optimLib = withLibs(optimizersWGSL(), optimLibRaw);
+// Muon's Newton-Schulz (needs the kernel's `ns` binding and WG); its region layout from plan.ts.
+const nsLib = withLibs(`const NS_RED: u32 = ${NS_RED}u;  // generated: plan.ts NS_RED`, nsLibRaw);
 // Training kernels read the step uniform; most also the hyper table, hash, activations and dropout.
 const TRAIN_LIBS = [hashLib, actLib, dropoutLib, stepLib, hyperLib];
 
@@ -95,6 +100,10 @@ export const FUSED_DIMS = [
   'nParamSeg',
   'scOff',
   'xin',
+  'nsRun',
+  'pad0',
+  'pad1',
+  'pad2',
 ] as const;
 
 /**
@@ -106,17 +115,17 @@ export const FUSED_LAYER = {
   dims: ['I', 'O', 'wOff', 'bOff'],
   bn: ['gammaOff', 'betaOff', 'rsOff', 'flags'],
   act: ['zOff', 'uOff', 'hOff', 'oOff'],
-  grad: ['statsOff', 'dAOff', 'dZOff', 'pad'],
+  grad: ['statsOff', 'dAOff', 'dZOff', 'nsOff'],
 } as const;
 export type FusedLayerWords = {
-  [F in Exclude<(typeof FUSED_LAYER)[keyof typeof FUSED_LAYER][number], 'pad'>]: number;
+  [F in (typeof FUSED_LAYER)[keyof typeof FUSED_LAYER][number]]: number;
 };
 
-/** One `Layer` of the fused uniform, 16 words in the struct's order (the pad 0). */
+/** One `Layer` of the fused uniform, 16 words in the struct's order (every word named). */
 export function packFusedLayer(v: FusedLayerWords): number[] {
   return Object.values(FUSED_LAYER)
     .flat()
-    .map((f) => (f === 'pad' ? 0 : v[f]));
+    .map((f) => v[f]);
 }
 
 export const KERNELS = {
@@ -131,6 +140,13 @@ export const KERNELS = {
     code: withLibs(actLib, activationWGSL),
     uniform: ['n'] as const,
     bindings: ['uniform', 'read', 'read', 'storage'],
+    stepUniform: false,
+  },
+  // U in, Newton-Schulz region, O out (the update kernels' orthogonalisation, alone)
+  newton_schulz5: {
+    code: withLibs(nsLib, newtonSchulzWGSL),
+    uniform: ['rows', 'cols', 'pad0', 'pad1'] as const,
+    bindings: ['uniform', 'read', 'storage', 'storage'],
     stepUniform: false,
   },
   // data, rows, state (theta), acts, hyper
@@ -229,9 +245,10 @@ export const KERNELS = {
     bindings: ['uniform', 'storage', 'read', 'read', 'read', 'storage'],
     stepUniform: true,
   },
-  // state (theta, grad, m, v, prev, running stats), acts (batch stats), hyper, segments, partials, records
+  // state (theta, grad, m, v, prev, running stats), acts (batch stats), hyper, segments, partials, records,
+  // Muon's Newton-Schulz scratch
   update: {
-    code: withLibs(stepLib, hyperLib, optimLib, updateWGSL),
+    code: withLibs(stepLib, hyperLib, optimLib, nsLib, updateWGSL),
     uniform: [
       'nSeg',
       'nParamSeg',
@@ -250,11 +267,11 @@ export const KERNELS = {
       'flagsOff',
       'B',
       'L',
-      'pad0',
+      'nsRun',
       'pad1',
       'pad2',
     ] as const,
-    bindings: ['uniform', 'storage', 'read', 'read', 'read', 'read', 'storage'],
+    bindings: ['uniform', 'storage', 'read', 'read', 'read', 'read', 'storage', 'storage'],
     stepUniform: true,
   },
   // the whole small-MLP chunk: dataset, pre-augmented batches, rows, hyper, state, records, scratch;
@@ -263,6 +280,7 @@ export const KERNELS = {
     code: withLibs(
       ...TRAIN_LIBS,
       optimLib,
+      nsLib,
       fusedCommon,
       memWorkgroup,
       fusedForward,
@@ -271,13 +289,14 @@ export const KERNELS = {
       fusedMlpWGSL,
     ),
     uniform: FUSED_DIMS,
-    bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'storage'],
+    bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'storage', 'storage'],
     stepUniform: true,
   },
   fused_mlp_storage: {
     code: withLibs(
       ...TRAIN_LIBS,
       optimLib,
+      nsLib,
       fusedCommon,
       memStorage,
       fusedForward,
@@ -286,7 +305,7 @@ export const KERNELS = {
       fusedMlpWGSL,
     ),
     uniform: FUSED_DIMS,
-    bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'storage'],
+    bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'storage', 'storage'],
     stepUniform: true,
   },
 } satisfies Record<string, KernelSpec>;

@@ -65,6 +65,7 @@ export class GpuModel {
       step,
       stepGroup: pipes.bindStep(step),
       stepSlots: this.slots + EVAL_ENTRIES,
+      ns: pool.storage(1, 'ns'),
       ...this.batchBuffers(plan, B),
     };
     this.evalPlan = makePlan(layout, R, this.E, this.slots);
@@ -107,6 +108,23 @@ export class GpuModel {
       this.res = { ...this.res, aug: this.pool.storage(floats, 'aug') };
     }
     return this.res.aug;
+  }
+
+  /**
+   * Muon's Newton-Schulz scratch [R, nsRun] for a variant where some run uses Muon (a 1-float
+   * stand-in otherwise: a set without Muon allocates nothing); grown once, before ops bind it.
+   */
+  nsBuffer(v: TrainVariant): void {
+    const floats = v.muon ? this.R * this.plan.nsRun : 1;
+    if (this.res.ns.size >= floats * 4) return;
+    const max = this.device.limits.maxStorageBufferBindingSize;
+    if (floats * 4 > max)
+      throw new Error(
+        `optimizer.name: Muon's Newton-Schulz scratch for ${this.R} runs of this network needs ${Math.ceil((floats * 4) / 2 ** 20)} MiB, more than this GPU binds (${Math.floor(max / 2 ** 20)} MiB): fewer runs or smaller hidden layers`,
+      );
+    this.dropOps();
+    this.pool.release(this.res.ns);
+    this.res = { ...this.res, ns: this.pool.storage(floats, 'ns') };
   }
 
   private trainBuilder(v: TrainVariant): OpBuilder {
@@ -227,6 +245,7 @@ export class GpuModel {
             hyper: r.hyper,
             state: r.state,
             rec: r.rec,
+            ns: r.ns,
           },
           storageScratch,
         );

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
-import { makePlan, REC, recordFields, recordLayout, SEG_WORDS, segmentTable, TRACK_WORDS } from './plan';
+import {
+  makePlan,
+  NS_RED,
+  nsRegion,
+  REC,
+  recordFields,
+  recordLayout,
+  SEG_WORDS,
+  segmentTable,
+  TRACK_WORDS,
+} from './plan';
 
 function bnNet() {
   const c = defaultConfig();
@@ -20,6 +30,23 @@ function expectDisjoint(spans: [number, number][], limit: number) {
 }
 
 describe('makePlan', () => {
+  it('gives each hidden W (3-7-5-4: W[7, 3], W[5, 7]) its own Newton-Schulz region, named in the segment table', () => {
+    const p = makePlan(bnNet(), 2, 10, 4);
+    // red | X, Y [n, k] | A, B [n, n], n = min(rows, cols)
+    expect(nsRegion(7, 3)).toBe(NS_RED + 2 * 21 + 2 * 9);
+    expect(nsRegion(5, 7)).toBe(NS_RED + 2 * 35 + 2 * 25);
+    expect(p.layers.map((l) => l.ns)).toEqual([0, nsRegion(7, 3), -1]);
+    expect(p.nsRun).toBe(nsRegion(7, 3) + nsRegion(5, 7));
+    const t = segmentTable(p);
+    const W = p.segments.flatMap((s, k) => (s.kind === 'W' ? [k] : []));
+    // hidden W: rows O in word 5 and the region in word 7; the output W has none (-1 as u32)
+    expect(W.map((k) => [t[k * SEG_WORDS + 5], t[k * SEG_WORDS + 7]])).toEqual([
+      [7, 0],
+      [5, nsRegion(7, 3)],
+      [0, 0xffffffff],
+    ]);
+  });
+
   it('gives every activation and gradient region of a run its own span', () => {
     const p = makePlan(bnNet(), 3, 10, 4);
     const acts: [number, number][] = [];

@@ -8,6 +8,8 @@
 //   (the output layer has z only: logits or predictions)
 // dacts (per run `dRun`): per layer dZ [rows, O], and dU [rows, O] before it for batch-norm layers
 // records: [slots, R, M] step records, then track [R, 32], then weight flags [R, nParamSeg]
+// ns (Muon's Newton-Schulz scratch, kernels/lib/newton_schulz.wgsl), per run `nsRun` floats: one
+//   region per hidden layer's W[O, I], red [NS_RED] | X, Y [n, k] | A, B [n, n] (n = min(O, I), k = max)
 import type { ParamLayout } from '../../src/engine/layout';
 import { fieldsOf, type MetricSpec, STEP_METRICS } from '../../src/engine/metricsSchema';
 
@@ -26,6 +28,8 @@ export interface LayerPlan {
   /** Offsets within one run's dacts: dU (BN only, else -1) and dZ. */
   dU: number;
   dZ: number;
+  /** Offset of W's Newton-Schulz region within one run's ns (hidden layers; -1 for the output layer). */
+  ns: number;
 }
 
 export interface Segment {
@@ -38,6 +42,8 @@ export interface Segment {
   stats: number;
   features: number;
   batchStats: number;
+  /** hidden W: its Newton-Schulz region in a run's ns (else -1); its rows O are in `features`. */
+  ns: number;
 }
 
 export interface GpuPlan {
@@ -58,6 +64,8 @@ export interface GpuPlan {
   stateSize: number;
   aRun: number;
   dRun: number;
+  /** Floats of Muon's Newton-Schulz scratch per run (the ns buffer, [R, nsRun], when a run uses Muon). */
+  nsRun: number;
   segments: Segment[];
   nParamSeg: number;
   /** Word offset of each step-record field (recordLayout), and words per (slot, run). */
@@ -117,6 +125,14 @@ export const REC = (() => {
   >;
 })();
 export const TRACK_WORDS = 32;
+/** Partial-sum words at the start of a Newton-Schulz region (>= any workgroup's invocations). */
+export const NS_RED = 256;
+/** Floats of the Newton-Schulz region of a W[rows, cols] (kernels/lib/newton_schulz.wgsl). */
+export function nsRegion(rows: number, cols: number): number {
+  const n = Math.min(rows, cols);
+  const k = Math.max(rows, cols);
+  return NS_RED + 2 * n * k + 2 * n * n;
+}
 export const SEG_WORDS = 8;
 const SEG_KIND = { W: 0, b: 1, gamma: 2, beta: 3, h: 4 } as const;
 
@@ -127,6 +143,7 @@ export function makePlan(layout: ParamLayout, R: number, rows: number, slots: nu
   const SS = layout.statsSize;
   let a = 0;
   let dd = 0;
+  let ns = 0;
   const layers: LayerPlan[] = layout.layers.map((l) => {
     const n = rows * l.outDim;
     const take = (cond: boolean, size: number) => {
@@ -144,6 +161,8 @@ export function makePlan(layout: ParamLayout, R: number, rows: number, slots: nu
     if (l.batchNorm) dd += n;
     const dZ = dd;
     dd += n;
+    const nsAt = l.hidden ? ns : -1;
+    if (l.hidden) ns += nsRegion(l.outDim, l.inDim);
     return {
       index: l.index,
       hidden: l.hidden,
@@ -157,13 +176,15 @@ export function makePlan(layout: ParamLayout, R: number, rows: number, slots: nu
       bnStats,
       dU,
       dZ,
+      ns: nsAt,
     };
   });
   const segments: Segment[] = [];
   const seg = (kind: Segment['kind'], off: number, len: number, layer: number, extra: Partial<Segment> = {}) =>
-    segments.push({ kind, off, len, layer, stats: 0, features: 0, batchStats: 0, ...extra });
+    segments.push({ kind, off, len, layer, stats: 0, features: 0, batchStats: 0, ns: -1, ...extra });
   for (const l of layout.layers) {
-    seg('W', l.w, l.outDim * l.inDim, l.index);
+    const hiddenW = l.hidden ? { features: l.outDim, ns: layers[l.index].ns } : {};
+    seg('W', l.w, l.outDim * l.inDim, l.index, hiddenW);
     seg('b', l.b, l.outDim, l.index);
     if (l.batchNorm) {
       const bs = layers[l.index].bnStats;
@@ -194,6 +215,7 @@ export function makePlan(layout: ParamLayout, R: number, rows: number, slots: nu
     stateSize: 5 * R * P + 2 * R * SS,
     aRun: Math.max(1, a),
     dRun: Math.max(1, dd),
+    nsRun: ns,
     segments,
     nParamSeg,
     rec,
@@ -209,7 +231,7 @@ export function makePlan(layout: ParamLayout, R: number, rows: number, slots: nu
 export function segmentTable(plan: GpuPlan): Uint32Array<ArrayBuffer> {
   const t = new Uint32Array(plan.segments.length * SEG_WORDS);
   plan.segments.forEach((s, k) => {
-    t.set([SEG_KIND[s.kind], s.off, s.len, s.layer, s.stats, s.features, s.batchStats, 0], k * SEG_WORDS);
+    t.set([SEG_KIND[s.kind], s.off, s.len, s.layer, s.stats, s.features, s.batchStats, s.ns >>> 0], k * SEG_WORDS);
   });
   return t;
 }

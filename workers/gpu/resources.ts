@@ -42,6 +42,8 @@ export interface Resources {
   rows: GPUBuffer;
   /** Pre-augmented batches [R|1, slots * B, D] when augmentation is on, else a 4-byte stand-in. */
   aug: GPUBuffer;
+  /** Muon's Newton-Schulz scratch [R, plan.nsRun] when a run uses Muon, else a 1-float stand-in (GpuModel.nsBuffer). */
+  ns: GPUBuffer;
   step: GPUBuffer;
   stepGroup: GPUBindGroup;
   stepSlots: number;

@@ -14,7 +14,8 @@ struct Dims {
   pad0: u32, pad1: u32, pad2: u32, pad3: u32,
 }
 // segment row (8 words): kind (0 W, 1 b, 2 gamma, 3 beta, 4 activations h), offset (theta or acts),
-// length, dense layer, running-stats offset (gamma rows), features O, batch-stats offset in acts (gamma rows), unused
+// length, dense layer, running-stats offset (gamma rows), features O (gamma rows; rows O of a hidden W),
+// batch-stats offset in acts (gamma rows), hidden W: its Newton-Schulz region in a run's ns (Muon; plan.ts)
 @group(0) @binding(0) var<uniform> d: Dims;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
 @group(0) @binding(2) var<storage, read> acts: array<f32>;

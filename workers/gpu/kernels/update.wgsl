@@ -1,7 +1,7 @@
 // update: the optimizer step, one 64-invocation workgroup per (parameter segment k, run r).
 //   scale = min(1, clipNorm / ||g||)       ||g|| over all of the run's parameters (clipping, when clipNorm > 0)
 //   w, m, v <- optimizer(w, scale g, m, v) (kernels/optimizers/; OPT = OPT_EACH_RUN: each run's own rule;
-//              LAMB first reduces its trust ratio over the segment, see below)
+//              LAMB first reduces its trust ratio over the segment, Muon orthogonalises a hidden W: below)
 //   w <- sign(w) max(0, |w| - lr l1 s) for decayed w when l1 > 0: L1's proximal step (lib/optimizers.wgsl l1_prox)
 // and the step's bookkeeping for the run:
 //   loss = dataLoss + l2 sum w^2 + l1 sum |w| + l1Act sum_l sum |h_l| / B    (record word 0, from segment 0)
@@ -20,7 +20,7 @@ struct Dims {
   P: u32, gradOff: u32, mOff: u32, vOff: u32,           // sections of state, run stride P (theta at 0)
   prevOff: u32, statsOff: u32, prevStatsOff: u32, SS: u32,  // running stats sections, run stride SS
   aRun: u32, trackOff: u32, flagsOff: u32, B: u32,      // track [R, 32] and flags [R, nParamSeg] in rec
-  L: u32, pad0: u32, pad1: u32, pad2: u32,
+  L: u32, nsRun: u32, pad1: u32, pad2: u32,           // nsRun: floats of Muon's ns scratch per run
 }
 @group(0) @binding(0) var<uniform> d: Dims;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
@@ -29,6 +29,8 @@ struct Dims {
 @group(0) @binding(4) var<storage, read> segs: array<u32>;
 @group(0) @binding(5) var<storage, read> partials: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rec: array<f32>;
+// Muon's Newton-Schulz regions [R, nsRun] (lib/newton_schulz.wgsl; a 1-float stand-in without Muon)
+@group(0) @binding(7) var<storage, read_write> ns: array<f32>;
 
 const WG: u32 = 64u;
 var<workgroup> red: array<vec3<f32>, 64>;
@@ -102,11 +104,32 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
     args.trust = lamb_trust(total.x, total.y);
     workgroupBarrier();  // every invocation has read red[0] before it is reused below
   }
+  // Muon on a hidden W[rows, cols]: the whole matrix's Nesterov momentum U into its region of ns,
+  // orthogonalised there by the workgroup (O = NS5(U)) before any coordinate moves. Every condition
+  // is uniform (override, segment table, hyper table), so the barriers inside are allowed; a dead
+  // run's matrix is orthogonalised too and then not applied.
+  let muonW = (OPT == OPT_MUON || OPT == OPT_EACH_RUN) && kindOpt == OPT_MUON && kind == 0u && layer + 1u < d.L;
+  let rows = segs[k * 8u + 5u];
+  let cols = len / max(rows, 1u);
+  let nsBase = r * d.nsRun + segs[k * 8u + 7u];
+  if (muonW) {
+    for (var i = t; i < len; i += WG) {
+      let u = muon_dir(state[d.gradOff + w0 + i] * scale, state[d.mOff + w0 + i], args);
+      ns[nsBase + NS_RED + ns_index(rows, cols, i)] = u;
+    }
+    newton_schulz5(nsBase, rows, cols, t);
+  }
   if (!dead) {
     for (var i = t; i < len; i += WG) {
       let w = state[w0 + i];
       let g = state[d.gradOff + w0 + i] * scale;
-      let moved = optimizer_step(kindOpt, w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], args);
+      var moved: Moved;
+      if (muonW) {
+        let o = ns[nsBase + NS_RED + ns_index(rows, cols, i)];
+        moved = muon_hidden_step(w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], o, muon_shape(rows, cols), args);
+      } else {
+        moved = optimizer_step(kindOpt, w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], args);
+      }
       let mv = l1_prox(moved, l1, args);
       let wn = mv.w;
       state[d.prevOff + w0 + i] = w;

@@ -10,6 +10,7 @@ import { activationCase, hashCase } from './cases/basic';
 import { matmulCase } from './cases/dense';
 import { matmulDwCase, matmulDxCase } from './cases/denseBackward';
 import { batchnormBackwardCase, batchnormCase, lossCase } from './cases/layers';
+import { newtonSchulzCase } from './cases/newtonSchulz';
 import { updateCase } from './cases/update';
 import { KernelRunner } from './runner';
 import { type TrainingParityReport, trainingParity } from './training';
@@ -28,6 +29,7 @@ export const KERNEL_CASES: Record<string, CaseFn> = {
   batchnorm_backward: batchnormBackwardCase,
   loss: lossCase,
   norms_update: updateCase,
+  newton_schulz: newtonSchulzCase,
 };
 
 export interface CaseReport {

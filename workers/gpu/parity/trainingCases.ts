@@ -45,6 +45,13 @@ const l1Case = (name: OptimizerName) => {
   return optimizerCase(name, lr, { reg: { l1 } });
 };
 const ownCase = (name: OptimizerName) => optimizerCase(name, spec(name).parity.lr);
+/** 2-12-5-2: hidden W[12, 2] (rows > cols) and W[5, 12] (rows < cols), for Muon's two orientations. */
+const muonNet = (c: TrainConfig) => {
+  c.model.hidden = [
+    { units: 12, activation: 'relu', dropout: 0, batchNorm: false },
+    { units: 5, activation: 'tanh', dropout: 0, batchNorm: false },
+  ];
+};
 
 /** One case per registered optimizer the GPU runs (GPU_OPTIMIZER_NAMES), named after it. */
 const OPTIMIZER_CASES: Record<string, TrainingParityOptions> = Object.fromEntries(
@@ -67,6 +74,24 @@ export const TRAINING_CASES: Record<string, TrainingParityOptions> = {
       optimizerCase('momentum', 0.05),
     ],
   },
+  // Muon on hidden layers of both shapes (W[12, 2]: more rows than columns; W[5, 12]: fewer), its
+  // AdamW part on the biases, batch-norm gamma/beta and the output layer
+  'muon-batchnorm': { patch: both(muonNet, layers({ batchNorm: true }), optimizerCase('muon', 0.02)) },
+  // Muon racing other rules in one dispatch (OPT_EACH_RUN): with clipping, with decoupled decay on
+  // decayed biases under a schedule, beside Adam, SGD, LAMB's per-segment trust ratio and momentum
+  'compare-muon': {
+    runs: [
+      optimizerCase('muon', 0.02, { clipNorm: 0.5 }),
+      optimizerCase('muon', 0.01, { optimizer: { weightDecay: 0.05 }, reg: { decayBiases: true }, ...COSINE_150 }),
+      optimizerCase('adam', 0.01),
+      optimizerCase('sgd', 0.1),
+      optimizerCase('lamb', 0.01),
+      optimizerCase('momentum', 0.05, { reg: { l2: 1e-3 } }),
+    ].map((run) => both(muonNet, run)),
+  },
+  // a live switch to Muon halfway (no rebuild): its Newton-Schulz scratch is allocated then, its
+  // momentum and Adam moments start from zero as the engine's setConfig does
+  'muon-switch': { patch: optimizerCase('sgd', 0.1), midway: patch({ optimizer: { name: 'muon', lr: 0.02 } }) },
   dropout: { patch: layers({ dropout: 0.2 }) },
   batchnorm: { patch: both(layers({ batchNorm: true, activation: 'relu' }), optimizerCase('momentum', 0.05)) },
   // Schedule-Free: trained at y, evaluated at x (epoch ends, evaluate, predict: workers/gpu/evalPoint.ts)

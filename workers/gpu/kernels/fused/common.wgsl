@@ -18,7 +18,7 @@ struct Layer {
   dims: vec4<u32>,   // I, O, theta offset of W, of b
   bn: vec4<u32>,     // gamma, beta (theta offsets), running-stats offset, flags (bit 0 hidden, 1 batch norm, 8.. activation)
   act: vec4<u32>,    // mem offsets (within a run slot) of z, u, h, o
-  grad: vec4<u32>,   // mem offsets of batch stats [3, O], dA, dZ, unused
+  grad: vec4<u32>,   // mem offsets of batch stats [3, O], dA, dZ; W's Newton-Schulz region in a run's ns (hidden)
 }
 struct Dims {
   L: u32, R: u32, RPW: u32, B: u32,
@@ -29,6 +29,7 @@ struct Dims {
   rowsRun: u32, gradOff: u32, mOff: u32, vOff: u32,
   prevOff: u32, statsOff: u32, prevStatsOff: u32, trackOff: u32,
   flagsOff: u32, nParamSeg: u32, scOff: u32, xin: u32,          // xin: the input rows [B, D] in a run slot
+  nsRun: u32, pad0: u32, pad1: u32, pad2: u32,                  // nsRun: floats of Muon's ns per run
   layers: array<Layer, 8>,
   // work items: (segment kind | layer << 8 | W-segment index << 16, offset, length, segment index)
   // kinds 0 W, 1 b, 2 gamma, 3 beta, 4 activations h (offset in mem); items of a segment are consecutive
@@ -45,6 +46,8 @@ struct Dims {
 
 // scratch for the storage variant: MEM floats per workgroup
 @group(0) @binding(7) var<storage, read_write> scratch: array<f32>;
+// Muon's Newton-Schulz regions [R, nsRun] (lib/newton_schulz.wgsl; a 1-float stand-in without Muon)
+@group(0) @binding(8) var<storage, read_write> ns: array<f32>;
 var<workgroup> uflag: u32;
 
 // per-run scalars at mld(scOff + j * 16 + k)

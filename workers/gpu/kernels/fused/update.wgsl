@@ -127,6 +127,33 @@ fn lamb_items(g: u32, t: u32, s: u32) {
   sync();
 }
 
+// Muon's orthogonalisation (optimizers/muon.wgsl), before any weight moves: for each Muon run of
+// this workgroup and each hidden layer, the whole workgroup writes the Nesterov momentum U of W[O, I]
+// into the layer's region of ns and turns it into O = NS5(U) there (lib/newton_schulz.wgsl), which
+// update_items then reads coordinate by coordinate. Conditions are uniform (hyper table, layer
+// table); a run skipped this step is orthogonalised too and then not applied.
+fn muon_items(g: u32, t: u32, s: u32) {
+  storageBarrier();  // the gradients norms_items completed (sync() may order workgroup memory only)
+  for (var j = 0u; j < d.RPW; j++) {
+    let r = g * d.RPW + j;
+    if (r >= d.R || item_rule(r) != OPT_MUON) { continue; }
+    let scale = mld(sc(j, SC_SCALE));
+    let a = opt_args_at(r, s, true);
+    for (var l = 0u; l + 1u < d.L; l++) {
+      let L = d.layers[l];
+      let rows = L.dims.y;
+      let cols = L.dims.x;
+      let base = r * d.nsRun + L.grad.w;
+      let w0 = r * d.P + L.dims.z;
+      for (var i = t; i < rows * cols; i += WG) {
+        let u = muon_dir(state[d.gradOff + w0 + i] * scale, state[d.mOff + w0 + i], a);
+        ns[base + NS_RED + ns_index(rows, cols, i)] = u;
+      }
+      newton_schulz5(base, rows, cols, t);
+    }
+  }
+}
+
 // the rule of run r: OPT, or the run's own when OPT = OPT_EACH_RUN (a constant OPT lets the
 // compiler drop the other rules)
 fn item_rule(r: u32) -> u32 {
@@ -148,11 +175,21 @@ fn update_items(g: u32, t: u32, s: u32) {
     let l1 = hyper_f(r, H_L1);
     let rule = item_rule(r);
     if ((OPT == OPT_LAMB || OPT == OPT_EACH_RUN) && rule == OPT_LAMB) { a.trust = mld(part(j, it) + 3u); }
+    // a hidden W of a Muon run: its coordinates of O (muon_items)
+    let muonW = (OPT == OPT_MUON || OPT == OPT_EACH_RUN) && rule == OPT_MUON && kind == 0u && is_hidden(item_layer(it));
+    let Lw = d.layers[item_layer(it)];
     var acc = vec3<f32>(0.0);
     for (var e = off; e < off + len; e++) {
       let k = r * d.P + e;
       let w = state[k];
-      let moved = optimizer_step(rule, w, state[d.gradOff + k] * scale, state[d.mOff + k], state[d.vOff + k], a);
+      let g = state[d.gradOff + k] * scale;
+      var moved: Moved;
+      if (muonW) {
+        let o = ns[r * d.nsRun + Lw.grad.w + NS_RED + ns_index(Lw.dims.y, Lw.dims.x, e - Lw.dims.z)];
+        moved = muon_hidden_step(w, g, state[d.mOff + k], state[d.vOff + k], o, muon_shape(Lw.dims.y, Lw.dims.x), a);
+      } else {
+        moved = optimizer_step(rule, w, g, state[d.mOff + k], state[d.vOff + k], a);
+      }
       let mv = l1_prox(moved, l1, a);  // L1's proximal step: stops at exactly 0
       let wn = mv.w;
       state[d.prevOff + k] = w;

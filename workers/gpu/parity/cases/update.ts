@@ -1,7 +1,8 @@
 // norms + update (penalty gradients, clipping, every optimizer, running statistics, step records)
 // against the engine: regularizers.ts, optim.ts optimizerStep(), batchnorm.ts updateRunningStats()
-// and the bookkeeping of trainer.ts Run.trainStep(). Two runs with different optimizers go
-// through the OPT_EACH_RUN (per-run) variant; each optimizer also alone through its own variant.
+// and the bookkeeping of trainer.ts Run.trainStep(). Every optimizer races in the OPT_EACH_RUN
+// (per-run) variant; each also alone through its own. Hidden W[5, 4] and W[3, 5]: Muon orthogonalises
+// one with more rows than columns (transposed) and one with fewer; the output layer steps as AdamW.
 import { updateRunningStats } from '../../../../src/engine/batchnorm';
 import { defaultConfig } from '../../../../src/engine/defaults';
 import { l2Norm } from '../../../../src/engine/floatArray';
@@ -32,7 +33,10 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
       { units: 3, activation: 'relu', dropout: 0, batchNorm: false },
     ];
     c.optimizer = { ...c.optimizer, name, lr: 0.05 + 0.01 * r, eps: 1e-3 };
-    c.reg = { l2: 0.01, l1: 0.005, l1Act: 0.02, decayBiases: r % 2 === 1 };
+    // Muon moves a hidden weight by about lr / sqrt(max(r, c)) whatever its gradient: an L1 pull of
+    // that order (tau = lr l1 sqrt(max(1, r/c))) stops some of them at 0
+    const l1 = name === 'muon' ? 0.5 : 0.005;
+    c.reg = { l2: 0.01, l1, l1Act: 0.02, decayBiases: r % 2 === 1 };
     c.clipNorm = r % 2 === 0 ? 0.5 : 0;
     return c;
   });
@@ -106,7 +110,16 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
   await k.dispatch(
     'update',
     { OPT: opt },
-    [k.uniform(packUniform('update', updateDims(plan, nSeg))), sBuf, aBuf, hBuf, segs, partials, rBuf],
+    [
+      k.uniform(packUniform('update', updateDims(plan, nSeg))),
+      sBuf,
+      aBuf,
+      hBuf,
+      segs,
+      partials,
+      rBuf,
+      k.poisoned(Math.max(1, R * plan.nsRun)), // Muon's Newton-Schulz regions (written before read)
+    ],
     [plan.nParamSeg, 1, R],
   );
   const gs = await k.readF32(sBuf, plan.stateSize);
@@ -131,8 +144,9 @@ async function oneUpdate(k: KernelRunner, seed: number, names: OptimizerName[], 
     const norm = l2Norm(g);
     if (c.clipNorm > 0 && norm > c.clipNorm) for (let i = 0; i < P; i++) g[i] *= c.clipNorm / norm;
     const st = { t: t0, m: m[r].slice(), v: v[r].slice() };
-    optimizerStep(c.optimizer, th, g, st, c.optimizer.lr, mask, paramSegments(layout)); // LAMB's blocks
-    zeros += l1Prox(c.optimizer, th, st, c.optimizer.lr, c.reg.l1, mask);
+    const segments = paramSegments(layout); // LAMB's and Muon's blocks, Muon's prox scale (as Run passes them)
+    optimizerStep(c.optimizer, th, g, st, c.optimizer.lr, mask, segments);
+    zeros += l1Prox(c.optimizer, th, st, c.optimizer.lr, c.reg.l1, mask, segments);
     const ratio = layout.layers.map((l) => {
       const n = l.outDim * l.inDim;
       let du = 0;
