@@ -6,9 +6,8 @@
 // never takes by itself (SwiftShader is measured 10-20x slower here). The measuring and the decision
 // are tested in Node (workers/select.test.ts, migrate.test.ts); this tests the move in a browser.
 import * as Comlink from 'comlink';
-import { ShardedCpuBackend, workerShardPool } from '../../workers/cpu/sharded';
-import { gpuFactory } from '../../workers/gpuFactory';
 import { TrainerService } from '../../workers/service';
+import { workerServiceEnv } from '../../workers/workerEnv';
 
 /** What the cache answers for a shape it has not measured: the GPU won (figures for the status line). */
 const DECIDED = {
@@ -26,19 +25,4 @@ class GpuDecidedService extends TrainerService {
   }
 }
 
-const queue: (() => void)[] = [];
-const channel = new MessageChannel();
-channel.port1.onmessage = () => queue.shift()?.();
-const yieldNow = (fn: () => void) => {
-  queue.push(fn);
-  channel.port2.postMessage(0);
-};
-
-const shards = workerShardPool();
-Comlink.expose(
-  new GpuDecidedService({
-    factories: { cpu: () => new ShardedCpuBackend(shards), gpu: gpuFactory() },
-    yieldNow,
-    cpuWorkers: (n) => shards.setLimit(n),
-  }),
-);
+Comlink.expose(new GpuDecidedService(workerServiceEnv()));
