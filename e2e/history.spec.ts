@@ -5,9 +5,11 @@
 //  2. pause, branch with another learning rate: two curves, the branch's from the branch step, and
 //     its first step's loss equal to the parent's there (the same state);
 //  3. change the learning rate mid-run: a mark on the loss chart and the change in the link; the link
-//     opened in a fresh browser shows the same change and replays it: the same per-step losses.
+//     opened in a fresh browser shows the same change and replays it: the same per-step losses;
+//  4. those views in use have no serious or critical axe violation, light and dark.
 // Curves are read from the run bundles the page exports (its ring buffers, as kept).
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 
 const APP = './?backend=cpu#data=xor&opt=momentum&lr=0.1&v=1';
@@ -253,3 +255,32 @@ test('a mid-run change of the learning rate: a mark, the link carries it, the li
   expect(replay.steps.loss.slice(0, n)).toEqual(live.steps.loss); // the same curve, value for value
   await context.close();
 });
+
+// The new views in use (the branch bar with a branch, the change list, the kept-runs panel with an
+// overlaid run and its rename form open): no serious or critical axe violation, light and dark.
+for (const theme of ['light', 'dark'] as const)
+  test(`run history views, ${theme} theme: no serious or critical axe violations`, async ({ page }) => {
+    await page.addInitScript((t) => localStorage.setItem('descent.ui', JSON.stringify({ theme: t })), theme);
+    await openApp(page);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    const at = await trainPast(page, 30);
+    const bar = page.getByTestId('run-history');
+    await bar.getByRole('combobox', { name: 'Setting to change' }).selectOption({ label: 'Learning rate' });
+    await bar.getByRole('textbox', { name: 'New value' }).fill('0.6');
+    await bar.getByRole('button', { name: 'Branch' }).click();
+    await expect(page.getByTestId('branch-info')).toContainText(`Branch at step ${at}`);
+    const kept = await openKept(page);
+    await kept.getByRole('button', { name: 'Keep this run' }).click();
+    await expect(kept.locator('.kept-list li')).toHaveCount(1);
+    const row = kept.locator('.kept-list li').first();
+    await row.getByRole('button', { name: 'Overlay' }).click();
+    await expect(row.getByRole('button', { name: 'Overlay' })).toHaveAttribute('aria-pressed', 'true');
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await expect(row.getByRole('textbox', { name: 'Notes' })).toBeVisible();
+    const result = await new AxeBuilder({ page }).analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const detail = bad.flatMap((v) =>
+      v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(' ')} — ${n.any[0]?.message ?? n.failureSummary}`),
+    );
+    expect(detail, detail.join('\n')).toEqual([]);
+  });
