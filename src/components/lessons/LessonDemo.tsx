@@ -13,7 +13,7 @@ import { drawBoundary } from '../charts/BoundaryView';
 import { useCanvasLoop } from '../charts/canvas';
 import { CompareAccuracyChart, CompareLossChart, CompareLrChart, CompareRatioChart } from '../compare/CompareCharts';
 import { type Racers, RacersContext } from '../compare/RunsChart';
-import { CardExport } from '../presenter/CardExport';
+import { CardExport, CardExportPrefix } from '../presenter/CardExport';
 import { ChartFrame } from './ChartFrame';
 import { ActivationsChart, ArenaChart, arenaPicture, WeightsChart } from './DemoCharts';
 import '../compare/compare.css';
@@ -119,72 +119,74 @@ export function LessonDemo({ lesson, demo }: { lesson: Lesson; demo: LessonDemoC
       )}
       {started && (
         <RacersContext.Provider value={racers}>
-          <div className="lesson-charts">
-            {views.has('loss') && <CompareLossChart testId="chart-loss" />}
-            {views.has('accuracy') && <CompareAccuracyChart testId="chart-accuracy" />}
-            {views.has('lr') && <CompareLrChart testId="chart-lr" />}
-            {views.has('updateRatio') && <CompareRatioChart testId="chart-ratio" />}
-            {views.has('weights') && (
-              <ChartFrame
-                title="Weight histograms (end of training)"
-                file={`${lesson.id}-weights`}
-                testId="chart-weights"
-              >
-                <div className="lesson-row">
-                  {presets.map((p) => {
-                    const w = presetWeights(p);
-                    return (
-                      <figure
-                        key={p.preset.id}
-                        data-testid={`weights-${p.preset.id}`}
-                        data-near-zeros={w?.nearZeros ?? ''}
-                        data-exact-zeros={w?.exactZeros ?? ''}
-                      >
-                        <WeightsChart s={p.preset} w={w} />
-                        <figcaption>{p.preset.label}</figcaption>
-                      </figure>
-                    );
-                  })}
-                </div>
-              </ChartFrame>
-            )}
-            {views.has('boundary') && (
-              <section className="card" data-testid="chart-boundary" aria-label="Decision boundaries">
-                <header className="card-head">
-                  <h2>Decision boundaries</h2>
-                  <span className="card-tools">
-                    <CardExport />
-                  </span>
-                </header>
-                <div className="multiples">
-                  {presets.map((p) => (
-                    <Boundary key={p.preset.id} p={p} tick={demo.tick} />
-                  ))}
-                </div>
-              </section>
-            )}
-            {views.has('activations') && (
-              <ChartFrame
-                title="Activation spread (std) per layer, end of training"
-                file={`${lesson.id}-activations`}
-                testId="chart-activations"
-              >
-                <ActivationsChart
-                  presets={presets.map((p) => ({ ...p.preset, std: p.activations?.map((a) => a.std) ?? null }))}
-                />
-              </ChartFrame>
-            )}
-            {views.has('arena') && arena && (
-              <ChartFrame
-                title={`Arena: ${arena.fn}`}
-                file={`${lesson.id}-arena`}
-                testId="chart-arena"
-                legend={<Legend presets={arena.paths} />}
-              >
-                <ArenaChart a={arena} />
-              </ChartFrame>
-            )}
-          </div>
+          <CardExportPrefix.Provider value={lesson.id}>
+            <div className="lesson-charts">
+              {views.has('loss') && <CompareLossChart testId="chart-loss" />}
+              {views.has('accuracy') && <CompareAccuracyChart testId="chart-accuracy" />}
+              {views.has('lr') && <CompareLrChart testId="chart-lr" />}
+              {views.has('updateRatio') && <CompareRatioChart testId="chart-ratio" />}
+              {views.has('weights') && (
+                <ChartFrame
+                  title="Weight histograms (end of training)"
+                  file={`${lesson.id}-weights`}
+                  testId="chart-weights"
+                >
+                  <div className="lesson-row">
+                    {presets.map((p) => {
+                      const w = presetWeights(p);
+                      return (
+                        <figure
+                          key={p.preset.id}
+                          data-testid={`weights-${p.preset.id}`}
+                          data-near-zeros={w?.nearZeros ?? ''}
+                          data-exact-zeros={w?.exactZeros ?? ''}
+                        >
+                          <WeightsChart s={p.preset} w={w} />
+                          <figcaption>{p.preset.label}</figcaption>
+                        </figure>
+                      );
+                    })}
+                  </div>
+                </ChartFrame>
+              )}
+              {views.has('boundary') && (
+                <section className="card" data-testid="chart-boundary" aria-label="Decision boundaries">
+                  <header className="card-head">
+                    <h2>Decision boundaries</h2>
+                    <span className="card-tools">
+                      <CardExport />
+                    </span>
+                  </header>
+                  <div className="multiples">
+                    {presets.map((p) => (
+                      <Boundary key={p.preset.id} p={p} tick={demo.tick} />
+                    ))}
+                  </div>
+                </section>
+              )}
+              {views.has('activations') && (
+                <ChartFrame
+                  title="Activation spread (std) per layer, end of training"
+                  file={`${lesson.id}-activations`}
+                  testId="chart-activations"
+                >
+                  <ActivationsChart
+                    presets={presets.map((p) => ({ ...p.preset, std: p.activations?.map((a) => a.std) ?? null }))}
+                  />
+                </ChartFrame>
+              )}
+              {views.has('arena') && arena && (
+                <ChartFrame
+                  title={`Arena: ${arena.fn}`}
+                  file={`${lesson.id}-arena`}
+                  testId="chart-arena"
+                  legend={<Legend presets={arena.paths} />}
+                >
+                  <ArenaChart a={arena} />
+                </ChartFrame>
+              )}
+            </div>
+          </CardExportPrefix.Provider>
         </RacersContext.Provider>
       )}
       {demo.checks && (

@@ -1,7 +1,7 @@
 // PNG / SVG / fullscreen buttons for the playground's canvas chart cards (ChartCard). The PNG is
 // the card's canvases composited with its title; the SVG carries the title as text and each
 // canvas as an embedded image (the live charts are drawn on canvas, not as vector paths).
-import { useRef } from 'react';
+import { createContext, useContext, useRef } from 'react';
 import { canvasBlob, compositeCard } from '../../export/chartImage';
 import { downloadBlob, downloadText, slug } from '../../export/download';
 import { toggleFullscreen } from '../lessons/ChartFrame';
@@ -9,14 +9,19 @@ import { toggleFullscreen } from '../lessons/ChartFrame';
 const css = (name: string, fallback: string) =>
   getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
+/** A prefix for the downloaded files' names (a lesson demo's charts: `softmax-loss.svg`). */
+export const CardExportPrefix = createContext('');
+
 export function CardExport() {
   const ref = useRef<HTMLSpanElement>(null);
+  const prefix = useContext(CardExportPrefix);
   const card = () => ref.current?.closest<HTMLElement>('.card') ?? null;
   const make = () => {
     const c = card();
     if (!c) return null;
     const out = compositeCard(c, css('--bg', '#ffffff'), css('--text', '#111111'));
-    return { ...out, name: slug(c.querySelector('h2')?.textContent ?? 'chart') };
+    const title = slug(c.querySelector('h2')?.textContent ?? 'chart');
+    return { ...out, name: prefix ? `${slug(prefix)}-${title}` : title };
   };
   return (
     <span className="card-export" ref={ref}>
