@@ -70,6 +70,7 @@ test('a new user opens every lesson, runs its demo and sees its charts', async (
 /** Run `lessonId`'s demo with the playground's backend forced to `backend`; its checks and the backend used. */
 async function demoOutcome(page: Page, lessonId: string, backend: 'cpu' | 'webgpu') {
   await page.goto(`./?backend=${backend}#lesson=${lessonId}`);
+  await answerLessonQuestion(page); // the demo is locked until its question is answered (predict, then run)
   await page.getByTestId('run-demo').click();
   await expect(page.getByTestId('lesson-demo')).toHaveAttribute('data-done', 'true', { timeout: 400_000 });
   const kind = await page.getByTestId('lesson-backend').getAttribute('data-kind');
