@@ -31,6 +31,13 @@ function xDomain(h: RunHistory, axis: 'steps' | 'epochs', more: number[] = []): 
 }
 
 const RunHistoryBar = lazyNamed(() => import('../history/RunHistoryBar'), 'RunHistoryBar');
+// Fetched once the page is up, before Play can be pressed: the bar shows when a run pauses, and
+// nothing is requested while training (e2e/robust-security.spec.ts); still off the first screen.
+if (typeof window !== 'undefined')
+  setTimeout(() => {
+    void import('../history/RunHistoryBar').catch(() => undefined);
+    void import('../../config/changes').catch(() => undefined);
+  }, 0);
 const historySlice = sliceAccess('history');
 /** The branch's curve (and its legend swatch). */
 const BRANCH_COLOR = '#b5179e';
