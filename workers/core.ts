@@ -116,7 +116,9 @@ export class TrainerCore {
 
   /**
    * Resolves once no Play is waiting for its first step to reach the page (polled every 4 ms; never
-   * longer than FIRST_STEP_WAIT_MS, so a probe is not held up by a step that cannot come).
+   * longer than FIRST_STEP_WAIT_MS, so a probe is not held up by a step that cannot come). The first
+   * look comes after a yield to the messages already queued: a Play the page has sent is seen here
+   * even when the probe's work so far never left the thread (the CPU engine's calls are synchronous).
    */
   protected firstStepShown(): Promise<void> {
     const t0 = now();
@@ -125,7 +127,7 @@ export class TrainerCore {
         if (!(this.running && this.firstSincePlay) || now() - t0 > FIRST_STEP_WAIT_MS) resolve();
         else setTimeout(check, 4);
       };
-      check();
+      this.yieldNow(check);
     });
   }
 

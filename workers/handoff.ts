@@ -42,9 +42,10 @@ export interface ProbeHost {
   /** The status changed (and a notice, when the runs moved): tell the page. */
   changed(notice: string | null): void;
   /**
-   * Resolves once no Play waits for its first step to reach the page. The probe's parts that load the
-   * worker's thread or the cores (GPU build and compile, the side measurements, the move) wait for it:
-   * "Play to first step drawn" must never pay for the probe.
+   * Resolves, after a yield to the worker's queued messages, once no Play waits for its first step to
+   * reach the page. The probe's parts that load the worker's thread or the cores (GPU build and
+   * compile, each call of the side measurements, the move) wait for it: "Play to first step drawn"
+   * must never pay for the probe.
    */
   firstStepShown(): Promise<void>;
 }
@@ -61,14 +62,25 @@ function setStatus(
 
 /**
  * Steps per second of the CPU engine on this config: the rate the run itself trains at when it has
- * trained (no extra work while it runs), else measured on a side backend (the session's stays untouched).
+ * trained (no extra work while it runs), else measured on a side backend (the session's stays
+ * untouched) in calls of about SIDE_CALL_MS, each after a yield to the worker's messages
+ * (host.firstStepShown): a Play that comes meanwhile trains at once, the measuring waits for its
+ * first step and then gives way to the run's own rate. The CPU calls are synchronous in this
+ * thread, so without the yields a Play sent during the measuring would wait for all of it
+ * (measured: 274 ms of a 784-256-256-10 net's Play).
  */
-async function cpuStepsPerSec(s: Session, factories: BackendFactories): Promise<number> {
-  if (s.cpuRate > 0 && s.backend.info.kind === 'cpu') return s.cpuRate;
-  const cpu = factories.cpu();
+async function cpuStepsPerSec(s: Session, host: ProbeHost): Promise<number> {
+  const own = () => (s.cpuRate > 0 && s.backend.info.kind === 'cpu' ? s.cpuRate : 0);
+  const free = async () => {
+    await host.firstStepShown();
+    return own() === 0 && host.alive();
+  };
+  if (!(await free())) return own();
+  const cpu = host.factories.cpu();
   try {
     await cpu.build(structuredClone(s.configs), s.dataset, s.init);
-    return await measureSpeed(cpu, undefined, SIDE_CALL_MS);
+    const side = await measureSpeed(cpu, undefined, SIDE_CALL_MS, free);
+    return own() || side;
   } finally {
     cpu.dispose();
   }
@@ -98,7 +110,7 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
       const info = gpu.info;
       giveUp();
       await host.firstStepShown();
-      const cpuSpeed = await cpuStepsPerSec(s, factories);
+      const cpuSpeed = await cpuStepsPerSec(s, host);
       if (!host.alive()) return;
       const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
       const where = cpuInfo.name === CPU_NAME_TS ? 'on a network this small' : 'with its WebAssembly SIMD kernels';
@@ -117,7 +129,7 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
       const gpuSpeed = await measureSpeed(gpu);
       if (!host.alive()) return giveUp();
       await host.firstStepShown();
-      const cpuSpeed = await cpuStepsPerSec(s, factories);
+      const cpuSpeed = await cpuStepsPerSec(s, host);
       if (!host.alive()) return giveUp();
       calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: gpuSpeed, ms: performance.now() - t0 };
     }

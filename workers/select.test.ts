@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Dataset, defaultConfig } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
-import { CPU_NAME_TS, CPU_NAME_WASM } from './cpu/backend';
+import { CPU_NAME_TS, CPU_NAME_WASM, CpuBackend } from './cpu/backend';
 import { MAX_RECREATES } from './recover';
 import { FALLBACK_WORTH_FLOPS, fallbackWorthFlops, stepFlops } from './select';
 import { TrainerService } from './service';
@@ -156,6 +156,47 @@ describe('backend choice', () => {
     await svc.pause();
     expect(events.slice(0, 2)).toEqual(['first step', 'gpu build']);
     expect((await svc.getStatus()).backend).toMatchObject({ kind: 'webgpu', reason: 'calibrated' });
+  });
+
+  it("'auto': a Play sent while the CPU is measured on the side trains at once; the measuring gives way", async () => {
+    // The CPU engine's calls are synchronous in the worker's thread (here: 15 ms of busy work each).
+    // A software adapter's probe measures the CPU on the side right after create(); the page's Play
+    // arrives during its first call. It must not wait for the rest (CALIBRATION_BUDGET_MS, ~8 calls):
+    // the measuring yields before each call, waits while the Play's first step is due, and then
+    // takes the run's own rate instead of measuring on.
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end) {}
+    };
+    const events: string[] = [];
+    let built = 0;
+    let svc: TrainerService | null = null;
+    class BusyCpu extends CpuBackend {
+      private readonly side = built++ > 0;
+      override async train(n: number) {
+        busy(15);
+        if (this.side) {
+          // the page's Play, posted while this call runs: a message handled at the next yield
+          if (!events.includes('side call')) setTimeout(() => void svc?.start(), 0);
+          events.push('side call');
+        }
+        return super.train(n);
+      }
+    }
+    svc = new TrainerService({ factories: { cpu: () => new BusyCpu(), gpu: async () => new DeviceDouble(5, true) } });
+    void svc.subscribe((u) => {
+      if (u.metrics.some((m) => m.step.length > 0) && !events.includes('first step')) events.push('first step');
+    });
+    const r = await svc.create([small()]);
+    if (!r.ok) throw new Error(r.message);
+    await waitFor(() => events.includes('first step'));
+    await svc.testProbed();
+    await svc.pause();
+    // Only the side call the Play came in; none after it: the run's own rate counts.
+    expect(events).toEqual(['side call', 'first step']);
+    const b = (await svc.getStatus()).backend!;
+    expect(b).toMatchObject({ kind: 'cpu', reason: 'fallback-adapter' });
+    expect(b.calibration?.cpuStepsPerSec).toBeGreaterThan(0);
   });
 
   it('forced choices are obeyed, and a forced WebGPU without WebGPU falls back with the reason', async () => {

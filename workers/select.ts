@@ -87,18 +87,24 @@ export function cpuFallbackMessage(reason: BackendReason, detail = ''): string {
 /**
  * Steps per second of a built backend: one warm-up step (pipeline compilation, JIT), then calls
  * of doubling size until the budget is spent; the best rate of one call counts (robust to a GC
- * pause). The backend has trained afterwards: the caller resets it.
+ * pause). The backend has trained afterwards: the caller resets it. `before`, when given, is
+ * awaited before every call (the warm-up included): a side measurement yields there to the
+ * worker's messages and waits while a Play waits for its first step; false stops measuring
+ * (the best rate so far is returned, 0 when no call was timed).
  */
 export async function measureSpeed(
   b: TrainingBackend,
   budgetMs = CALIBRATION_BUDGET_MS,
   maxCallMs = Number.POSITIVE_INFINITY,
+  before?: () => Promise<boolean>,
 ): Promise<number> {
+  if (before && !(await before())) return 0;
   await b.train(1);
   let n = 1;
   let spent = 0;
   let best = 0;
   while (spent < budgetMs) {
+    if (before && !(await before())) break;
     const t0 = performance.now();
     const progress = await b.train(n);
     const dt = performance.now() - t0;

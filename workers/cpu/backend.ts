@@ -24,6 +24,7 @@ import {
   type TrainingBackend,
 } from '../backend';
 import { assertCpuCapacity } from './capacity';
+import { warmUp } from './warm';
 import { wasmOps } from './wasmLoad';
 
 export const CPU_NAME_TS = 'CPU engine (TypeScript)';
@@ -60,6 +61,8 @@ export class CpuBackend implements TrainingBackend {
     }
     this.named(!this.ops ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM);
     this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops }));
+    // A throwaway step of each kind of run (warm.ts): the first real step pays no one-time costs.
+    warmUp(this.runs, this.ops);
   }
 
   /** Says which kernels run (the status line shows info.name); test doubles keep their own names. */

@@ -25,6 +25,7 @@ import {
 } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import type { RunProgress } from '../backend';
+import { warmUp } from './warm';
 import { wasmOps } from './wasmLoad';
 
 export type ShardKernels = 'auto' | 'typescript';
@@ -95,6 +96,16 @@ export class ShardHost {
     const r = new Run(cfg, ds, { init, ops });
     if (state) r.importState(state);
     s.runs.set(run, r);
+  }
+
+  /**
+   * One step of a throwaway copy of each kind of run in the set (warm.ts), so that the first real
+   * step pays no one-time compile or memory costs; the runs themselves are untouched.
+   */
+  async warm(set: number): Promise<number> {
+    const s = this.set(set);
+    const ops = s.kernels === 'typescript' ? undefined : (await this.loaded.get(s.threads)!).ops;
+    return warmUp(s.runs.values(), ops);
   }
 
   /** Take run `run` out of this shard: its whole state, for the shard it moves to. */

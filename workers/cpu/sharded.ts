@@ -325,6 +325,8 @@ export class ShardedCpuBackend implements TrainingBackend {
       endpoints.map((e) => () => e.open(this.set, this.dataset, this.opts.kernels ?? 'auto', this.threads)),
     );
     await this.all(cfgs.map((c, r) => () => this.at(r).add(this.set, r, c, initOf(init, r), null)));
+    // Every shard trains a throwaway step of its kinds of runs now, in parallel: Play's first step is an ordinary one.
+    await this.all(endpoints.map((e) => () => e.warm(this.set)));
   }
 
   /** Shards in use (1: the plain CPU engine in this thread). */
