@@ -106,7 +106,8 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       // Adam's loop in float64 SIMD (bit-identical to adamStep; it throws the same error for t < 1).
       // Copying the four vectors in and three out costs a few percent of the TypeScript loop.
       adam(theta, grad, m, v, t, lr, b1, b2, eps) {
-        if (!(t >= 1 && is32(theta) && is32(grad) && is32(m) && is32(v))) return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
+        if (!(t >= 1 && is32(theta) && is32(grad) && is32(m) && is32(v)))
+          return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
         const P = theta.length;
         const [pt, pg, pm, pv] = layout(P, P, P, P);
         put(pt, theta);
