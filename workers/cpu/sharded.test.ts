@@ -11,7 +11,15 @@ import { TrainerService } from '../service';
 import { DeviceDouble, lossesOf, stepsOf } from '../testDoubles';
 import { CpuBackend } from './backend';
 import { ShardHost } from './shard';
-import { costPlacement, evenPlacement, localEndpoint, makespan, ShardedCpuBackend, ShardPool } from './sharded';
+import {
+  CostMeter,
+  costPlacement,
+  evenPlacement,
+  localEndpoint,
+  makespan,
+  ShardedCpuBackend,
+  ShardPool,
+} from './sharded';
 
 const simulatedPool = (limit: number) => new ShardPool(() => localEndpoint(new ShardHost(), true), limit);
 
@@ -257,5 +265,23 @@ describe('a CPU race sharded over workers', () => {
     // stopped runs (cost 0) still spread by count
     const q = costPlacement([0, 0, 0, 0], 2, [0, 0, 1, 1]);
     expect(q.filter((s) => s === 0).length).toBe(2);
+  });
+});
+
+describe('CostMeter: a run cost from timed calls', () => {
+  it('pools short calls into samples of MIN_SAMPLE_MS, and keeps the least ms per step (load only slows a sample)', () => {
+    const m = new CostMeter();
+    expect(m.cost).toBeNaN();
+    m.add(0.3, 10); // below the clock's resolution alone
+    m.add(0.4, 10);
+    expect(m.cost).toBeNaN();
+    m.add(0.5, 10); // 1.2 ms over 30 steps
+    expect(m.cost).toBeCloseTo(0.04, 12);
+    m.add(9, 100); // a sample slowed by other work on the machine
+    expect(m.cost).toBeCloseTo(0.04, 12);
+    m.add(3, 100);
+    expect(m.cost).toBeCloseTo(0.03, 12);
+    m.add(0, 0); // a stopped run's empty report
+    expect(m.cost).toBeCloseTo(0.03, 12);
   });
 });
