@@ -10,7 +10,7 @@ import type { TrainerUpdate } from '../protocol';
 import { TrainerService } from '../service';
 import { DeviceDouble, lossesOf, stepsOf } from '../testDoubles';
 import { CpuBackend } from './backend';
-import { ShardHost } from './shard';
+import { packReports, ShardHost, unpackReports } from './shard';
 import {
   CostMeter,
   costPlacement,
@@ -283,5 +283,33 @@ describe('CostMeter: a run cost from timed calls', () => {
     expect(m.cost).toBeCloseTo(0.03, 12);
     m.add(0, 0); // a stopped run's empty report
     expect(m.cost).toBeCloseTo(0.03, 12);
+  });
+});
+
+describe('a sub-worker report in one buffer', () => {
+  it('packReports/unpackReports: every column of every run through one transferred buffer, unchanged', async () => {
+    const cfgs = race().slice(0, 3);
+    const host = new ShardHost();
+    await host.init();
+    const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+    host.putDataset(1, ds);
+    host.open(7, 1, 'auto');
+    const layout = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
+    const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
+    for (const [r, c] of cfgs.entries()) await host.add(7, r + 2, c, init, null);
+    const one = await built(new CpuBackend(), cfgs);
+    const plain = await one.train(30); // epochs end within (about 10 steps per epoch): epoch rows too
+    const packed = host.trainPacked(7, 30);
+    expect(packed.data.buffer.byteLength).toBe(packed.data.byteLength);
+    const sent = structuredClone(packed, { transfer: [packed.data.buffer] });
+    expect(packed.data.length).toBe(0); // moved, not copied
+    const got = unpackReports(sent);
+    expect(got.map((g) => g.run)).toEqual([2, 3, 4]);
+    expect(got[0].progress.epochs.n).toBeGreaterThan(0);
+    expect(collect([got.map((g) => g.progress)])).toEqual(collect([plain]));
+    // a report with no rows (stopped runs) packs to an empty buffer
+    const empty = packReports([], []);
+    expect(empty.data.length).toBe(0);
+    expect(unpackReports(empty)).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ import {
 } from '../backend';
 import { CPU_NAME_TS, CPU_NAME_WASM, cpuNameThreads } from './backend';
 import { assertCpuCapacity } from './capacity';
-import { ShardHost, type ShardKernels, type ShardRunProgress } from './shard';
+import { ShardHost, type ShardKernels, type ShardRunProgress, unpackReports } from './shard';
 import { autoThreads } from './wasmLoad';
 
 /** A placement change must cut the slowest shard's ms per step by at least this fraction. */
@@ -374,9 +374,12 @@ export class ShardedCpuBackend implements TrainingBackend {
   async train(n: number): Promise<RunProgress[]> {
     this.rethrow();
     const R = this.cfgs.length;
-    // The sub-workers' calls go out first, then shard 0 trains here while they train there.
+    // The sub-workers' calls go out first, then shard 0 trains here while they train there. A
+    // sub-worker answers with one transferred buffer of all its runs' columns (shard.ts PackedReports).
     const calls: Promise<ShardRunProgress[]>[] = [];
-    for (let s = this.shards.length - 1; s >= 0; s--) calls[s] = this.shards[s].train(this.set, n);
+    for (let s = this.shards.length - 1; s >= 1; s--)
+      calls[s] = this.shards[s].trainPacked(this.set, n).then(unpackReports);
+    calls[0] = this.shards[0].train(this.set, n);
     const reports = (await this.pool.guard(Promise.all(calls))).flat();
     const out = new Array<RunProgress>(R);
     for (const { run, progress, ms } of reports) {
