@@ -14,9 +14,9 @@
 // A run's cost is the least ms per step over samples of at least MIN_SAMPLE_MS (CostMeter): the
 // machine's other work only ever slows a sample down, and a shorter sample is below the clock's
 // resolution (0.1 ms in a page that is not cross-origin isolated). The first decision waits for
-// REBALANCE_EVERY_MS of training after build: deciding on the first step's times (JIT compilation
-// charged to whichever run came first) had put 1 run on one shard and 5 on the other for the whole
-// next second (the bench's (c-cores) window), i.e. about 1.0x the one-worker race.
+// REBALANCE_EVERY_MS of training after build: it used to come on the first step's times (JIT
+// compilation charged to whichever run came first), which could leave six equal runs split 4:2
+// for the whole next second (the bench's (c-cores) window).
 //
 // Legend: R runs, W shards (workers), c_r run r's measured ms per step, load(s) = sum of c_r on s.
 import * as Comlink from 'comlink';
