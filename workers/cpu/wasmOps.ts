@@ -45,24 +45,20 @@ interface Kernels {
 const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, tanh: 4, sigmoid: 5 };
 
 const up8 = (n: number) => (n + 7) & ~7;
-/** Bytes of n floats, rounded up to 16 (v128 alignment). */
-const bytes = (n: number) => ((n * 4 + 15) >> 4) << 4;
 
 /** Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests). */
 function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison(): void } {
   const base = k.heapBase();
   let f32 = new Float32Array(k.memory.buffer);
-  // A bump layout of one call's arrays from `base`; the memory grows to fit (never shrinks). The
-  // offsets are written into one reused array (a tiny net's step makes ~8 calls: no garbage per call).
-  const at: number[] = [0, 0, 0, 0, 0, 0];
-  const layout = (c0: number, c1: number, c2 = 0, c3 = 0, c4 = 0, c5 = 0): number[] => {
-    at[0] = base;
-    at[1] = at[0] + bytes(c0);
-    at[2] = at[1] + bytes(c1);
-    at[3] = at[2] + bytes(c2);
-    at[4] = at[3] + bytes(c3);
-    at[5] = at[4] + bytes(c4);
-    const top = at[5] + bytes(c5);
+  // A bump layout of one call's arrays from `base`; the memory grows to fit (never shrinks).
+  let top = base;
+  const layout = (...counts: number[]): number[] => {
+    top = base;
+    const at = counts.map((n) => {
+      const p = top;
+      top += ((n * 4 + 15) >> 4) << 4;
+      return p;
+    });
     const need = top - k.memory.buffer.byteLength;
     if (need > 0) k.memory.grow(Math.ceil(need / 65536));
     if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
@@ -73,12 +69,12 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
   // Backward results are views (DenseOps allows it): network.backward copies dW and db into the
   // gradient and reads dX before its next op call, so copying them out here would be waste.
   const view = (p: number, n: number) => f32.subarray(p >> 2, (p >> 2) + n);
-  const is32 = (x: FloatArray) => x instanceof Float32Array;
+  const all32 = (...a: FloatArray[]) => a.every((x) => x instanceof Float32Array);
 
   return {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
     forward(X, W, b, B, I, O, act) {
-      if (!(is32(X) && is32(W) && is32(b))) return tsDenseOps.forward(X, W, b, B, I, O, act);
+      if (!all32(X, W, b)) return tsDenseOps.forward(X, W, b, B, I, O, act);
       const Np = up8(O);
       const [px, pw, pp, pb, pz, ph] = layout(B * I, O * I, Np * I, Np, B * O, act ? B * O : 0);
       put(px, X);
@@ -93,7 +89,7 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       return { z, h: get(ph, B * O) };
     },
     backwardX(dY, W, B, I, O) {
-      if (!(is32(dY) && is32(W))) return tsDenseOps.backwardX(dY, W, B, I, O);
+      if (!all32(dY, W)) return tsDenseOps.backwardX(dY, W, B, I, O);
       // dX[B, I] = dY[B, O] W[O, I]: B = W as [K = O, N = I].
       const [pd, pw, pp, px] = layout(B * O, O * I, up8(I) * O, B * I);
       put(pd, dY);
@@ -106,8 +102,7 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       // Adam's loop in float64 SIMD (bit-identical to adamStep; it throws the same error for t < 1).
       // Copying the four vectors in and three out costs a few percent of the TypeScript loop.
       adam(theta, grad, m, v, t, lr, b1, b2, eps) {
-        if (!(t >= 1 && is32(theta) && is32(grad) && is32(m) && is32(v)))
-          return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
+        if (!(t >= 1) || !all32(theta, grad, m, v)) return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
         const P = theta.length;
         const [pt, pg, pm, pv] = layout(P, P, P, P);
         put(pt, theta);
@@ -121,7 +116,7 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       },
     },
     backwardW(dY, X, B, I, O) {
-      if (!(is32(dY) && is32(X))) return tsDenseOps.backwardW(dY, X, B, I, O);
+      if (!all32(dY, X)) return tsDenseOps.backwardW(dY, X, B, I, O);
       // dW[O, I] = dY^T X: A = dY read transposed (row stride 1, column stride O), B = X as [K = B, N = I].
       const [pd, px, pp, pw, pb] = layout(B * O, B * I, up8(I) * B, O * I, O);
       put(pd, dY);
