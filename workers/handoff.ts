@@ -76,7 +76,8 @@ async function cpuStepsPerSec(s: Session, host: ProbeHost): Promise<number> {
     return own() === 0 && host.alive();
   };
   if (!(await free())) return own();
-  const cpu = host.factories.cpu();
+  // no warm-up step at build: it would block this thread for a step before the first yield (measureSpeed warms up)
+  const cpu = host.factories.cpu({ warm: false });
   try {
     await cpu.build(structuredClone(s.configs), s.dataset, s.init);
     const side = await measureSpeed(cpu, undefined, SIDE_CALL_MS, free);

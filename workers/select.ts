@@ -34,7 +34,8 @@ export function fallbackWorthFlops(cpu: BackendInfo): number {
 }
 
 export interface BackendFactories {
-  cpu(): TrainingBackend;
+  /** The CPU engine, not built; `warm: false` skips its warm-up at build (a side measurement warms up itself). */
+  cpu(opts?: { warm?: boolean }): TrainingBackend;
   /**
    * A WebGPU backend (device requested, not built), or null when this environment has no WebGPU.
    * May throw an error carrying `reason` ('no-webgpu' | 'no-adapter' | 'device-request-failed').

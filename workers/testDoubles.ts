@@ -94,7 +94,7 @@ export class DeviceDouble extends CpuBackend {
 /** A service over the CPU engine, with an optional GPU double factory, and every update it sends. */
 export function serviceWithLog(gpu: (() => Promise<CpuBackend>) | null = null) {
   const updates: TrainerUpdate[] = [];
-  const svc = new TrainerService({ factories: { cpu: () => new CpuBackend(), gpu } });
+  const svc = new TrainerService({ factories: { cpu: (o) => new CpuBackend(o), gpu } });
   void svc.subscribe((u) => {
     updates.push(u);
   });

@@ -21,7 +21,7 @@ function channelYield(): (fn: () => void) => void {
 export function workerServiceEnv(): ServiceEnv {
   const shards = workerShardPool();
   return {
-    factories: { cpu: () => new ShardedCpuBackend(shards), gpu: gpuFactory() },
+    factories: { cpu: (o) => new ShardedCpuBackend(shards, o), gpu: gpuFactory() },
     yieldNow: channelYield(),
     cpuWorkers: (n) => shards.setLimit(n),
   };

@@ -40,6 +40,8 @@ export interface CpuBackendOptions {
    * page). 1 where other workers already use the cores (one worker per racer).
    */
   threads?: number;
+  /** Train a throwaway step of each kind of run at build (warm.ts; default true). A side measurement warms up itself. */
+  warm?: boolean;
 }
 
 export class CpuBackend implements TrainingBackend {
@@ -62,7 +64,7 @@ export class CpuBackend implements TrainingBackend {
     this.named(!this.ops ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM);
     this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops }));
     // A throwaway step of each kind of run (warm.ts): the first real step pays no one-time costs.
-    warmUp(this.runs, this.ops);
+    if (this.opts.warm !== false) warmUp(this.runs, this.ops);
   }
 
   /** Says which kernels run (the status line shows info.name); test doubles keep their own names. */

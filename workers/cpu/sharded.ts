@@ -310,6 +310,8 @@ export interface ShardedCpuOptions {
   threads?: number;
   /** How often the placement is reconsidered from measured costs, ms (default REBALANCE_EVERY_MS; Infinity: never). */
   rebalanceEveryMs?: number;
+  /** Train a throwaway step of each kind of run at build (warm.ts; default true). A side measurement warms up itself. */
+  warm?: boolean;
 }
 
 export class ShardedCpuBackend implements TrainingBackend {
@@ -360,7 +362,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     );
     await this.all(cfgs.map((c, r) => () => this.at(r).add(this.set, r, c, initOf(init, r), null)));
     // Every shard trains a throwaway step of its kinds of runs now, in parallel: Play's first step is an ordinary one.
-    await this.all(endpoints.map((e) => () => e.warm(this.set)));
+    if (this.opts.warm !== false) await this.all(endpoints.map((e) => () => e.warm(this.set)));
   }
 
   /** Shards in use (1: the plain CPU engine in this thread). */
