@@ -138,8 +138,34 @@ export function drawBoundary(
     ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);
     if (d.kind === 'classification') drawContours(ctx, g, w, h);
   }
-  drawPoints(ctx, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
-  if (withVal) drawPoints(ctx, d, d.xVal, d.yVal, d.nVal, w, h, true);
+  ctx.drawImage(pointsLayer(d, w, h, withVal), 0, 0, w, h);
+}
+
+/** Points layers drawn so far, per dataset, by size, theme and whether validation points are on. */
+const layers = new WeakMap<DatasetInfo, Map<string, HTMLCanvasElement>>();
+
+/**
+ * The data points as a transparent layer (hundreds of arcs), drawn once per dataset, size and
+ * theme and then composited: the boundary is redrawn several times a second, the points never move.
+ */
+function pointsLayer(d: DatasetInfo, w: number, h: number, withVal: boolean): HTMLCanvasElement {
+  const dpr = window.devicePixelRatio || 1;
+  const key = `${w}x${h}@${dpr}|${withVal}|${token('--panel')}`;
+  let byKey = layers.get(d);
+  if (!byKey) layers.set(d, (byKey = new Map()));
+  let c = byKey.get(key);
+  if (!c) {
+    if (byKey.size >= 4) byKey.clear(); // old sizes and themes
+    c = document.createElement('canvas');
+    c.width = Math.round(w * dpr);
+    c.height = Math.round(h * dpr);
+    const lc = c.getContext('2d')!;
+    lc.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawPoints(lc, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
+    if (withVal) drawPoints(lc, d, d.xVal, d.yVal, d.nVal, w, h, true);
+    byKey.set(key, c);
+  }
+  return c;
 }
 
 export function BoundaryView() {

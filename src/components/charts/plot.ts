@@ -123,7 +123,21 @@ export interface LineStyle {
   dash?: number[];
 }
 
-/** A polyline through (xs[i], ys[i]), broken where a value cannot be drawn. */
+/** The scale as v -> a * v + b (of log10 v on a log axis): d3's own map, without a call per point. */
+function affine(s: ScaleContinuousNumeric<number, number>, log: boolean): [number, number] {
+  const [d0, d1] = s.domain().map((v) => (log ? Math.log10(v) : v));
+  const [r0, r1] = s.range();
+  const a = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
+  return [a, r0 - a * d0];
+}
+
+/**
+ * A polyline through (xs[i], ys[i]) (xs ascending), broken where a value cannot be drawn.
+ * Decimated per device-pixel column (M4: the column's first, lowest, highest and last point, in
+ * their order), so the path has at most ~4 points per column whatever the number of steps, and
+ * draws the same pixels as the full polyline: a spike or a divergence stays visible. A dashed
+ * line (few points: epochs) is drawn point by point, so its dash pattern is unchanged.
+ */
 export function drawLine(
   ctx: CanvasRenderingContext2D,
   p: Plot,
@@ -141,22 +155,94 @@ export function drawLine(
   ctx.lineJoin = 'round';
   ctx.setLineDash(s.dash ?? []);
   ctx.beginPath();
-  let pen = false;
+  tracePath(ctx, p, xs, ys, s.dash && s.dash.length > 0 ? 0 : globalThis.devicePixelRatio || 1);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** The polyline's path (see drawLine); `perPx` columns per CSS pixel, 0 = every point. */
+export function tracePath(
+  sink: { moveTo(x: number, y: number): void; lineTo(x: number, y: number): void },
+  p: Plot,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  perPx: number,
+): void {
+  const [ax, bx] = affine(p.x, false);
+  const [ay, by] = affine(p.y, p.log);
+  const log = p.log;
   const n = Math.min(xs.length, ys.length);
+  let pen = false;
+  const put = (X: number, Y: number) => {
+    if (pen) sink.lineTo(X, Y);
+    else sink.moveTo(X, Y);
+    pen = true;
+  };
+  // The open column: its first and last point, and those of smallest and largest pixel y.
+  let col = Number.NaN;
+  let count = 0;
+  let fx = 0;
+  let fy = 0;
+  let lx = 0;
+  let ly = 0;
+  let loX = 0;
+  let loY = 0;
+  let loI = 0;
+  let hiX = 0;
+  let hiY = 0;
+  let hiI = 0;
+  const flush = () => {
+    if (count === 0) return;
+    put(fx, fy);
+    const inner = (k: number) => k > 0 && k < count - 1;
+    if (loI < hiI) {
+      if (inner(loI)) put(loX, loY);
+      if (inner(hiI)) put(hiX, hiY);
+    } else {
+      if (inner(hiI)) put(hiX, hiY);
+      if (inner(loI)) put(loX, loY);
+    }
+    if (count > 1) put(lx, ly);
+    count = 0;
+  };
   for (let i = 0; i < n; i++) {
     const v = ys[i];
-    if (!Number.isFinite(v) || (p.log && v <= 0)) {
+    if (!Number.isFinite(v) || (log && v <= 0)) {
+      flush();
       pen = false;
       continue;
     }
-    const X = p.x(xs[i]);
-    const Y = p.y(v);
-    if (pen) ctx.lineTo(X, Y);
-    else ctx.moveTo(X, Y);
-    pen = true;
+    const X = ax * xs[i] + bx;
+    const Y = ay * (log ? Math.log10(v) : v) + by;
+    if (perPx <= 0) {
+      put(X, Y);
+      continue;
+    }
+    const c = Math.floor(X * perPx);
+    if (c !== col || count === 0) {
+      flush();
+      col = c;
+      fx = lx = loX = hiX = X;
+      fy = ly = loY = hiY = Y;
+      loI = hiI = 0;
+      count = 1;
+      continue;
+    }
+    lx = X;
+    ly = Y;
+    if (Y < loY) {
+      loX = X;
+      loY = Y;
+      loI = count;
+    }
+    if (Y > hiY) {
+      hiX = X;
+      hiY = Y;
+      hiI = count;
+    }
+    count++;
   }
-  ctx.stroke();
-  ctx.restore();
+  flush();
 }
 
 /**
