@@ -44,6 +44,8 @@ const VISUALS = {
   weights: true,
   intervalMs: 250,
 };
+/** A race draws each racer's boundary only (no network diagram, no histograms: not streamed, not copied). */
+const RACE_VISUALS = { ...VISUALS, histograms: false, weights: false };
 
 /** "SGD · ε 0.1": what one run is trained with. */
 const appliedOf = (c: TrainConfig) => `${OPTIMIZER_LABELS[c.optimizer.name]} · ε ${String(c.optimizer.lr)}`;
@@ -289,7 +291,8 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
       void flush();
     });
 
-  const visualsFor = (view: string) => void b.setVisuals(view === 'sweep' ? NO_VISUALS : VISUALS).catch(() => {});
+  const visualsFor = (view: string) =>
+    void b.setVisuals(view === 'sweep' ? NO_VISUALS : view === 'compare' ? RACE_VISUALS : VISUALS).catch(() => {});
   visualsFor(useStore.getState().compare.view);
   const unsubVisuals = useStore.subscribe((s) => s.compare.view, visualsFor);
   void b.setSpeed(useStore.getState().ui.speed).catch(() => {});
