@@ -183,9 +183,14 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
         void replayPlan(s.status?.runs[0]?.step ?? 0);
     } else if (h.gen !== g) history.set({ gen: g, start: null, changes: [], branch: null });
     const c = s.configs[0];
-    if (!sending && !pending && c && !same(c, useStore.getState().config) && h.changes.some((x) => same(x.config, c)))
-      useStore.setState({ config: structuredClone(c) });
+    const config = useStore.getState().config;
+    if (sending || pending || !c) return;
+    // The same three objects as last compared (every metrics update while training): same answer.
+    if (c === seen.c && config === seen.config && h.changes === seen.changes) return;
+    seen = { c, config, changes: h.changes };
+    if (!same(c, config) && h.changes.some((x) => same(x.config, c))) useStore.setState({ config: structuredClone(c) });
   };
+  let seen: { c?: TrainConfig; config?: TrainConfig; changes?: unknown } = {};
   /** A link's change list, planned at its steps on its run from step 0 (reset first when it had trained). */
   const replayPlan = async (step: number) => {
     planning = true;

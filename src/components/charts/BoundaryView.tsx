@@ -59,12 +59,17 @@ export function heatmap(g: BoundaryGrid, d: DatasetInfo, bg: [number, number, nu
       img.data[o + 2] = bg[2] + (b - bg[2]) * a;
       img.data[o + 3] = 255;
     }
-  const c = document.createElement('canvas');
-  c.width = res;
-  c.height = res;
-  c.getContext('2d')!.putImageData(img, 0, 0);
-  return c;
+  sheet ??= document.createElement('canvas');
+  if (sheet.width !== res || sheet.height !== res) {
+    sheet.width = res;
+    sheet.height = res;
+  }
+  // A small CPU-side canvas: putImageData is a copy there (on a GPU canvas, an upload and a sync).
+  sheet.getContext('2d', { willReadFrequently: true })!.putImageData(img, 0, 0);
+  return sheet;
 }
+/** The heatmap's canvas, reused: drawImage copies it at once, so the next grid may overwrite it. */
+let sheet: HTMLCanvasElement | null = null;
 
 /** The p = 0.5 line of each class (for two classes, one line: the decision boundary). */
 export function drawContours(ctx: CanvasRenderingContext2D, g: BoundaryGrid, w: number, h: number) {

@@ -16,7 +16,7 @@ const GAP = 8;
 const LABEL_H = 14;
 
 let sheetCanvas: HTMLCanvasElement | null = null;
-/** A reused off-screen canvas of at least w x h pixels. */
+/** A reused off-screen canvas of at least w x h pixels (CPU-side: putImageData is a copy there, not an upload). */
 function scratch(w: number, h: number): HTMLCanvasElement {
   sheetCanvas ??= document.createElement('canvas');
   if (sheetCanvas.width < w) sheetCanvas.width = w;
@@ -75,7 +75,7 @@ function drawLayer(
     }
   });
   const sheet = scratch(cols, rows);
-  sheet.getContext('2d')!.putImageData(img, 0, 0);
+  sheet.getContext('2d', { willReadFrequently: true })!.putImageData(img, 0, 0);
   ctx.save();
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(sheet, 0, 0, cols, rows, x0, top, w, H);
