@@ -66,7 +66,7 @@ export function AccuracyChart() {
       tools={
         <span className="readout">
           val{' '}
-          <strong ref={out} data-testid="acc-value">
+          <strong ref={out} className="live" data-testid="acc-value">
             –
           </strong>
         </span>

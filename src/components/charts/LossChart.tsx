@@ -221,10 +221,13 @@ export function LossChart() {
       tools={
         <span className="readout">
           loss{' '}
-          <strong ref={lossOut} data-testid="loss-value">
+          <strong ref={lossOut} className="live" data-testid="loss-value">
             –
           </strong>{' '}
-          · val <strong ref={valOut}>–</strong>
+          · val{' '}
+          <strong ref={valOut} className="live">
+            –
+          </strong>
         </span>
       }
       subTools={<ChartTools />}
@@ -238,7 +241,7 @@ export function LossChart() {
       <div className="lr-strip">
         <span className="readout">
           learning rate{' '}
-          <strong ref={lrOut} data-testid="lr-value">
+          <strong ref={lrOut} className="live" data-testid="lr-value">
             –
           </strong>
         </span>
