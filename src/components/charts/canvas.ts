@@ -33,11 +33,12 @@ export function prepare(
 export const FRAME_BUDGET_MS = 8;
 /**
  * Canvases drawn per frame at most. The drawing calls only record; the pixels are rasterized when
- * the frame commits (measured in a Chromium trace: ~1 ms per chart there, not counted by the time
- * budget), so the count is capped too. At 60 frames a second that is still 180 redraws a second,
- * more than the ~100 that five charts following 20 metrics updates a second ask for.
+ * the frame commits (measured in a Chromium trace: 1-5 ms per chart there, not counted by the time
+ * budget), so the count is capped too. At 60 frames a second that is still 120 redraws a second,
+ * as many as five charts following 20 metrics updates a second ask for (under load, fewer frames:
+ * each chart then follows at a lower rate, in turn).
  */
-export const CANVASES_PER_FRAME = 3;
+export const CANVASES_PER_FRAME = 2;
 /** A chart outside the viewport is redrawn at most this often, ms. */
 const OFFSCREEN_MS = 1000;
 
