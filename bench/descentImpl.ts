@@ -207,6 +207,15 @@ export async function descentTrain(
     notes.push(`Descent backend: ${backend.info.name}`);
     const firstLoss = lastLoss(await backend.train(1), 1);
     const firstStepMs = performance.now() - t0;
+    // which GPU path trained the workload, and the fused kernel's shape (or why not fused)
+    if (backend instanceof GpuBackend) {
+      const p = backend.pathInfo;
+      const f = p.fused;
+      const shape = f
+        ? `, ${f.runs} runs in ${f.groups} workgroups of ${f.wg} invocations, scratch in ${f.scratch}`
+        : '';
+      notes.push(`Descent GPU path on ${w.short}: ${p.path}${p.reason ? ` (${p.reason})` : ''}${shape}`);
+    }
     const warm = performance.now();
     while (performance.now() - warm < warmupMs) lastLoss(await backend.train(4), 4);
     let loss = Number.NaN;
