@@ -6,6 +6,7 @@
 import {
   buildLayout,
   type ClassificationDataset,
+  type DenseOps,
   defaultConfig,
   initParams,
   matmul,
@@ -34,6 +35,19 @@ interface CpuImpl {
 const tsMatmul: CpuImpl['matmul'] = (X, W, b, B, I, O) => matmul(X, W, b, B, I, O) as Float32Array;
 
 /**
+ * The kernels' forward product written into one output array reused from call to call, as a
+ * training step writes its activations into reused buffers (and as TF.js's product lands in its
+ * own reused wasm heap): each call still copies X and W in, packs W and copies Y out.
+ */
+function wasmMatmul(ops: DenseOps): CpuImpl['matmul'] {
+  let z = new Float32Array(0);
+  return (X, W, b, B, I, O) => {
+    if (z.length !== B * O) z = new Float32Array(B * O);
+    return ops.forward(X, W, b, B, I, O, null, { z }).z as Float32Array;
+  };
+}
+
+/**
  * Descent's CPU side by name (`npm run bench -- --cpu=NAME`): the training backend and the forward
  * matmul the rows time. 'engine' is the CPU backend as the worker builds it (its WebAssembly SIMD
  * kernels where they load, else TypeScript); 'typescript' keeps the engine's own loops. Another
@@ -47,7 +61,7 @@ export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
         ? `WebAssembly kernels (${w.kind}) and CpuBackend`
         : "the engine's matmul and CpuBackend (no WebAssembly SIMD)",
       backend: async () => new CpuBackend(),
-      matmul: w ? (X, W, b, B, I, O) => w.ops.forward(X, W, b, B, I, O, null).z as Float32Array : tsMatmul,
+      matmul: w ? wasmMatmul(w.ops) : tsMatmul,
     };
   },
   // the GEMMs shared by min(cores, 4) threads; needs a cross-origin isolated page (descent-threads)
@@ -62,7 +76,7 @@ export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
     return {
       label: `WebAssembly kernels (${w.kind}) on ${n} threads and CpuBackend({ threads: ${n} })`,
       backend: async () => new CpuBackend({ threads: n }),
-      matmul: (X, W, b, B, I, O) => w.ops.forward(X, W, b, B, I, O, null).z as Float32Array,
+      matmul: wasmMatmul(w.ops),
     };
   },
   typescript: async () => ({

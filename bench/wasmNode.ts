@@ -1,7 +1,8 @@
 // Node, single thread: the WebAssembly SIMD dense kernels (workers/cpu/wasmOps.ts) against the
 // engine's TypeScript dense ops. Prints forward-GEMM GFLOP/s at n^3 (Y = X W^T + b, X[n, n],
-// W[n, n]; 2 n^3 flops; the wasm figure includes copying in, packing W and copying out) and
-// training steps/s of 784-256-256-10 ReLU, batch 128, SGD on a fixed batch of digits.
+// W[n, n]; 2 n^3 flops; the wasm figure includes copying in, packing W and copying out into a
+// reused array) and training steps/s of 784-256-256-10 ReLU, batch 128, SGD on a fixed batch of
+// digits (with the step's reused buffers, StepScratch, as a Run trains).
 // With --threads=N (N > 1) also the shared-memory kernels with N threads sharing each GEMM
 // (workers/cpu/gemmPool.ts, worker_threads helpers), and their ratio to one thread.
 //   npx tsx bench/wasmNode.ts [--quick] [--threads=2]
@@ -17,6 +18,7 @@ import {
   lossAndGrad,
   makeDataset,
   matmul,
+  StepScratch,
   streamSeed,
   tsDenseOps,
 } from '../src/engine';
@@ -67,8 +69,10 @@ async function main() {
     const b = new Float32Array(n);
     const flops = 2 * n * n * n;
     const ts = flops / perCall(() => matmul(X, W, b, n, n, n)) / 1e9;
-    const wa = flops / perCall(() => loaded.ops.forward(X, W, b, n, n, n, null)) / 1e9;
-    const th = pool ? flops / perCall(() => pool.ops.forward(X, W, b, n, n, n, null)) / 1e9 : 0;
+    // into one reused output array, as the bench's matmul rows (bench/descentImpl.ts wasmMatmul)
+    const out = { z: new Float32Array(n * n) };
+    const wa = flops / perCall(() => loaded.ops.forward(X, W, b, n, n, n, null, out)) / 1e9;
+    const th = pool ? flops / perCall(() => pool.ops.forward(X, W, b, n, n, n, null, out)) / 1e9 : 0;
     console.log(
       `${String(n).padEnd(5)} ${ts.toFixed(2).padStart(9)} ${wa.toFixed(2).padStart(6)} ${(wa / ts).toFixed(1).padStart(6)}x` +
         (pool ? ` ${th.toFixed(2).padStart(9)} ${(th / wa).toFixed(2).padStart(9)}x` : ''),
@@ -90,7 +94,7 @@ async function main() {
   const bn = initBnStats(layout);
   const stepsPerSec = (ops: DenseOps) => {
     const theta = initParams(layout, cfg.model, new Rng(streamSeed(cfg.seed, 'init')));
-    const opts = { train: true, model: cfg.model, dropoutSeed: 0, step: 0, ops };
+    const opts = { train: true, model: cfg.model, dropoutSeed: 0, step: 0, ops, scratch: new StepScratch() };
     const step = () => sgdStep(theta, lossAndGrad(layout, theta, bn, x, y, B, opts, cfg.reg, mask).grad, 0.05);
     step(); // warm-up
     return 1 / perCall(step);

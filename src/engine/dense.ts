@@ -32,6 +32,8 @@ export interface DenseOps {
     I: number,
     O: number,
     act: Activation | null,
+    /** Buffers [B, O] the results may be written into (a training step's reused arrays); may be ignored. */
+    out?: { z: Float32Array; h?: Float32Array },
   ): { z: FloatArray; h: FloatArray };
   backwardX(dY: FloatArray, W: FloatArray, B: number, I: number, O: number): FloatArray;
   backwardW(dY: FloatArray, X: FloatArray, B: number, I: number, O: number): { dW: FloatArray; db: FloatArray };
