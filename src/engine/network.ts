@@ -167,6 +167,8 @@ export function backward(
   const scratch = scratchFor(theta, scratchIn);
   const grad = scratch ? scratch.take('grad', layout.size).fill(0) : allocLike(theta, layout.size);
   let d = dOut;
+  // d is already dL/du of layer l (the op applied the activation's derivative: backwardXAct)
+  let through = false;
   for (let l = layout.layers.length - 1; l >= 0; l--) {
     const L = layout.layers[l];
     const c = fwd.layers[l];
@@ -174,11 +176,13 @@ export function backward(
     const O = L.outDim;
     let dZ = d;
     if (L.hidden) {
-      // through dropout (the mask is a constant of the step), then the activation-L1 term at h
-      const dh = c.mask ? dropoutBackward(d, c.mask) : d;
-      activationL1PenaltyGrad(c.h, B, l1Act, dh);
-      // (dh may be the previous op's scratch view: dZ goes to a buffer of its own)
-      dZ = activationBackward(dh, c.u, c.h, L.activation, scratch?.take(`dz${l}`, B * O));
+      if (!through) {
+        // through dropout (the mask is a constant of the step), then the activation-L1 term at h
+        const dh = c.mask ? dropoutBackward(d, c.mask) : d;
+        activationL1PenaltyGrad(c.h, B, l1Act, dh);
+        // (dh may be the previous op's scratch view: dZ goes to a buffer of its own)
+        dZ = activationBackward(dh, c.u, c.h, L.activation, scratch?.take(`dz${l}`, B * O));
+      }
       if (L.batchNorm) {
         if (!c.bn) throw new Error('backward: batch norm needs a training-mode forward pass');
         const r = batchNormBackward(dZ, c.bn.xhat, slice(theta, L.gamma, O), c.bn.invStd, B, O);
@@ -190,7 +194,17 @@ export function backward(
     const { dW, db } = ops.backwardW(dZ, c.x, B, I, O);
     grad.set(dW, L.w);
     if (!L.batchNorm) grad.set(db, L.b); // with batch norm, dL/db = 0 exactly (header); grad is zero-filled
-    if (l > 0) d = ops.backwardX(dZ, slice(theta, L.w, O * I), B, I, O);
+    if (l === 0) break;
+    const W = slice(theta, L.w, O * I);
+    // The layer below's activation derivative fused into the product where the ops have it and
+    // nothing comes between (no dropout mask, no activation-L1 term): dL/du of that layer at once.
+    const below = fwd.layers[l - 1];
+    const fusedDz =
+      !below.mask && l1Act === 0 && ops.backwardXAct
+        ? ops.backwardXAct(dZ, W, B, I, O, below.u, layout.layers[l - 1].activation, scratch?.take(`dz${l - 1}`, B * I))
+        : undefined;
+    through = fusedDz !== undefined;
+    d = fusedDz ?? ops.backwardX(dZ, W, B, I, O);
   }
   return grad;
 }

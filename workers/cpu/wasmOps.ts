@@ -26,6 +26,7 @@ interface Kernels {
   gemm(a: number, rs: number, cs: number, M: number, N: number, K: number, bp: number, bias: number, c: number): void;
   activate(z: number, h: number, n: number, act: number): void;
   colSum(dy: number, B: number, O: number, db: number): void;
+  reluBackward(dx: number, u: number, n: number): void;
   adam(
     theta: number,
     grad: number,
@@ -103,6 +104,18 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       k.pack(pw, O, I, I, pp);
       gemm(pd, O, 1, B, I, O, pp, 0, px);
       return view(px, B * I);
+    },
+    backwardXAct(dY, W, B, I, O, u, act, out) {
+      // ReLU only: its derivative is a product with 1 or 0, exact in float32 as in the engine's float64
+      if (act !== 'relu' || !all32(dY, W, u)) return undefined;
+      const [pd, pw, pp, px, pu] = layout(B * O, O * I, up8(I) * O, B * I, B * I);
+      put(pd, dY);
+      put(pw, W);
+      put(pu, u);
+      k.pack(pw, O, I, I, pp);
+      gemm(pd, O, 1, B, I, O, pp, 0, px);
+      k.reluBackward(px, pu, B * I);
+      return get(px, B * I, out);
     },
     update: {
       // Adam's loop in float64 SIMD (bit-identical to adamStep; it throws the same error for t < 1).
@@ -189,6 +202,7 @@ export async function loadWasmOps(
       },
       forward: (X, W, b, B, I, O, act, out) => pick(B, I, O).forward(X, W, b, B, I, O, act, out),
       backwardX: (dY, W, B, I, O) => pick(B, I, O).backwardX(dY, W, B, I, O),
+      backwardXAct: (dY, W, B, I, O, u, act, out) => pick(B, I, O).backwardXAct!(dY, W, B, I, O, u, act, out),
       backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
       update: small.update,
     };
