@@ -2,7 +2,8 @@
 // engine's TypeScript dense ops. Prints forward-GEMM GFLOP/s at n^3 (Y = X W^T + b, X[n, n],
 // W[n, n]; 2 n^3 flops; the wasm figure includes copying in, packing W and copying out into a
 // reused array) and training steps/s of 784-256-256-10 ReLU, batch 128, SGD on a fixed batch of
-// digits (with the step's reused buffers, StepScratch, as a Run trains).
+// digits (with the step's reused buffers, StepScratch, as a Run trains); then the bench's (b) and (d)
+// through the worker's CpuBackend (the Run with its per-step metrics), as the browser rows train them.
 // With --threads=N (N > 1) also the shared-memory kernels with N threads sharing each GEMM
 // (workers/cpu/gemmPool.ts, worker_threads helpers), and their ratio to one thread.
 //   npx tsx bench/wasmNode.ts [--quick] [--threads=2]
@@ -25,8 +26,11 @@ import {
 import { adamStep } from '../src/engine/optimizers/adam';
 import { sgdStep } from '../src/engine/optimizers/sgd';
 import { Rng } from '../src/engine/rng';
+import { CpuBackend } from '../workers/cpu/backend';
 import { wasmOps } from '../workers/cpu/wasmLoad';
 import { loadDigits } from '../workers/digits';
+import { benchConfig, benchDataset } from './config';
+import { WORKLOADS } from './tasks';
 
 const quick = process.argv.includes('--quick');
 const threads = Number(process.argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? 1);
@@ -120,8 +124,39 @@ async function main() {
     console.log(
       `wasm on ${threads} threads ${th.toFixed(1)}   ÷ 1 thread ${(th / wa).toFixed(2)}x (helpers ran ${pool.helped()} chunks)`,
     );
-    pool.dispose();
   }
+
+  // The bench's path: the worker's CpuBackend training the bench's (b) and (d) (bench/config.ts), i.e.
+  // the Run with its batch gathering, per-step metrics and update; best of 4-step chunks without an
+  // epoch end, as the browser bench rates them (bench/measure.ts).
+  console.log('\nCpuBackend.train, the bench workloads (steps/s, best 4-step chunk without an epoch end)');
+  for (const id of ['b', 'd'] as const) {
+    const w = WORKLOADS.find((x) => x.id === id)!;
+    const cfgs = w.optimizers.map((o, r) => benchConfig(w, o, r));
+    const data = benchDataset(w);
+    const l = buildLayout(cfgs[0].model, data.inputDim, data.outputDim);
+    const init = initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
+    const rate = async (n: number) => {
+      const be = new CpuBackend({ threads: n });
+      await be.build(cfgs, data, init);
+      await be.train(2);
+      let best = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < (quick ? 1500 : 4000)) {
+        const s = performance.now();
+        const p = await be.train(4);
+        if (p[0].epochs.n === 0) best = Math.max(best, 4000 / (performance.now() - s));
+      }
+      be.dispose();
+      return best;
+    };
+    const one = await rate(1);
+    const more = pool ? await rate(threads) : 0;
+    console.log(
+      `${w.title}: ${one.toFixed(1)}${pool ? `   ${threads} threads ${more.toFixed(1)}   ÷ 1 thread ${(more / one).toFixed(2)}x` : ''}`,
+    );
+  }
+  pool?.dispose();
 }
 
 main();
