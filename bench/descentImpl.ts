@@ -184,6 +184,9 @@ export async function descentTrain(
       budgetMs,
       3,
     );
+    // (c-cores): where the runs trained (run r's shard), so a lopsided split shows in the notes
+    if (backend instanceof ShardedCpuBackend)
+      notes.push(`Descent shards: run r on shard ${backend.placement().join('')}`);
     return {
       firstStepMs,
       ...stepRates(timed),

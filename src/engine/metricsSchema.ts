@@ -208,10 +208,11 @@ export class MetricColumns<S extends MetricSchema> {
   addRow(): number {
     if (this.n === this.capacity) this.grow(this.n + 1);
     const i = this.n++;
-    this.names.forEach((k, f) => {
+    // a plain loop: addRow runs once per training step and run
+    for (let f = 0; f < this.names.length; f++) {
       const w = this.widths[f];
-      this.cols[k].fill(0, i * w, (i + 1) * w);
-    });
+      this.cols[this.names[f]].fill(0, i * w, (i + 1) * w);
+    }
     return i;
   }
 

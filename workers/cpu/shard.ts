@@ -18,10 +18,17 @@ import {
   type Dataset,
   type DenseOps,
   EPOCH_METRICS,
+  type EpochMetrics,
   emptySeries,
+  fieldsOf,
+  type MetricSchema,
   Run,
   type RunSnapshot,
+  type RunStatus,
+  type Series,
   STEP_METRICS,
+  type StepMetrics,
+  widthOf,
 } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import type { RunProgress } from '../backend';
@@ -34,6 +41,73 @@ export interface ShardRunProgress {
   run: number;
   progress: RunProgress;
   ms: number;
+}
+
+/**
+ * A sub-worker's train() report in one message: each run's numbers, and every metric column of
+ * every run back to back in one buffer (run by run: its step fields, then its epoch fields, each
+ * field n * width values in schema order), which the worker transfers instead of copying ~10
+ * small arrays per run. unpackReports reads it back as views.
+ */
+export interface PackedReports {
+  runs: {
+    run: number;
+    ms: number;
+    layers: number;
+    status: RunStatus;
+    statusStep: number;
+    stepCount: number;
+    steps: number;
+    epochs: number;
+  }[];
+  data: Float64Array<ArrayBuffer>;
+}
+
+const STEP_FIELDS = fieldsOf(STEP_METRICS);
+const EPOCH_FIELDS = fieldsOf(EPOCH_METRICS);
+
+/** Values per row of a schema's fields together, with `layers` layers. */
+const rowWidth = (schema: MetricSchema, layers: number) =>
+  fieldsOf(schema).reduce((w, k) => w + widthOf(schema[k], layers), 0);
+
+/** The reports of train() as one buffer (see PackedReports); layers[i]: report i's run's layers. */
+export function packReports(reports: ShardRunProgress[], layers: number[]): PackedReports {
+  let total = 0;
+  reports.forEach(({ progress: p }, i) => {
+    total += p.steps.n * rowWidth(STEP_METRICS, layers[i]) + p.epochs.n * rowWidth(EPOCH_METRICS, layers[i]);
+  });
+  const data = new Float64Array(total);
+  let off = 0;
+  const put = (a: Float64Array) => {
+    data.set(a, off);
+    off += a.length;
+  };
+  const runs = reports.map(({ run, ms, progress: p }, i) => {
+    for (const k of STEP_FIELDS) put(p.steps[k]);
+    for (const k of EPOCH_FIELDS) put(p.epochs[k]);
+    const { status, statusStep, stepCount } = p;
+    return { run, ms, layers: layers[i], status, statusStep, stepCount, steps: p.steps.n, epochs: p.epochs.n };
+  });
+  return { runs, data };
+}
+
+/** packReports read back: the columns are views into `data` (the same values, not copied again). */
+export function unpackReports({ runs, data }: PackedReports): ShardRunProgress[] {
+  let off = 0;
+  const take = <S extends MetricSchema>(schema: S, fields: (keyof S & string)[], n: number, L: number): Series<S> => {
+    const out = { n } as Record<string, unknown>;
+    for (const k of fields) {
+      const len = n * widthOf(schema[k], L);
+      out[k] = data.subarray(off, off + len);
+      off += len;
+    }
+    return out as Series<S>;
+  };
+  return runs.map(({ run, ms, layers, status, statusStep, stepCount, steps, epochs }) => {
+    const s: Series<StepMetrics> = take(STEP_METRICS, STEP_FIELDS, steps, layers);
+    const e: Series<EpochMetrics> = take(EPOCH_METRICS, EPOCH_FIELDS, epochs, layers);
+    return { run, ms, progress: { steps: s, epochs: e, status, statusStep, stepCount } };
+  });
 }
 
 interface ShardSet {
@@ -118,6 +192,16 @@ export class ShardHost {
       });
     }
     return out;
+  }
+
+  /** train() as one PackedReports (a sub-worker's answer: shard.worker.ts transfers its buffer). */
+  trainPacked(set: number, n: number): PackedReports {
+    const reports = this.train(set, n);
+    const runs = this.set(set).runs;
+    return packReports(
+      reports,
+      reports.map((r) => runs.get(r.run)!.layout.layers.length),
+    );
   }
 
   setHyper(set: number, run: number, cfg: TrainConfig): void {

@@ -2,6 +2,14 @@
 // trains them when the training worker asks. Started by the training worker only (never by the
 // page), one per core beyond the training worker's own, and exposed with Comlink.
 import * as Comlink from 'comlink';
-import { ShardHost } from './shard';
+import { type PackedReports, ShardHost } from './shard';
 
-Comlink.expose(new ShardHost());
+/** Its train reports' one buffer is transferred to the training worker, not copied. */
+class WorkerShardHost extends ShardHost {
+  override trainPacked(set: number, n: number): PackedReports {
+    const p = super.trainPacked(set, n);
+    return Comlink.transfer(p, [p.data.buffer]);
+  }
+}
+
+Comlink.expose(new WorkerShardHost());

@@ -10,8 +10,16 @@ import type { TrainerUpdate } from '../protocol';
 import { TrainerService } from '../service';
 import { DeviceDouble, lossesOf, stepsOf } from '../testDoubles';
 import { CpuBackend } from './backend';
-import { ShardHost } from './shard';
-import { costPlacement, evenPlacement, localEndpoint, makespan, ShardedCpuBackend, ShardPool } from './sharded';
+import { packReports, ShardHost, unpackReports } from './shard';
+import {
+  CostMeter,
+  costPlacement,
+  evenPlacement,
+  localEndpoint,
+  makespan,
+  ShardedCpuBackend,
+  ShardPool,
+} from './sharded';
 
 const simulatedPool = (limit: number) => new ShardPool(() => localEndpoint(new ShardHost(), true), limit);
 
@@ -257,5 +265,51 @@ describe('a CPU race sharded over workers', () => {
     // stopped runs (cost 0) still spread by count
     const q = costPlacement([0, 0, 0, 0], 2, [0, 0, 1, 1]);
     expect(q.filter((s) => s === 0).length).toBe(2);
+  });
+});
+
+describe('CostMeter: a run cost from timed calls', () => {
+  it('pools short calls into samples of MIN_SAMPLE_MS, and keeps the least ms per step (load only slows a sample)', () => {
+    const m = new CostMeter();
+    expect(m.cost).toBeNaN();
+    m.add(0.3, 10); // below the clock's resolution alone
+    m.add(0.4, 10);
+    expect(m.cost).toBeNaN();
+    m.add(0.5, 10); // 1.2 ms over 30 steps
+    expect(m.cost).toBeCloseTo(0.04, 12);
+    m.add(9, 100); // a sample slowed by other work on the machine
+    expect(m.cost).toBeCloseTo(0.04, 12);
+    m.add(3, 100);
+    expect(m.cost).toBeCloseTo(0.03, 12);
+    m.add(0, 0); // a stopped run's empty report
+    expect(m.cost).toBeCloseTo(0.03, 12);
+  });
+});
+
+describe('a sub-worker report in one buffer', () => {
+  it('packReports/unpackReports: every column of every run through one transferred buffer, unchanged', async () => {
+    const cfgs = race().slice(0, 3);
+    const host = new ShardHost();
+    await host.init();
+    const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+    host.putDataset(1, ds);
+    host.open(7, 1, 'auto');
+    const layout = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
+    const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
+    for (const [r, c] of cfgs.entries()) await host.add(7, r + 2, c, init, null);
+    const one = await built(new CpuBackend(), cfgs);
+    const plain = await one.train(30); // epochs end within (about 10 steps per epoch): epoch rows too
+    const packed = host.trainPacked(7, 30);
+    expect(packed.data.buffer.byteLength).toBe(packed.data.byteLength);
+    const sent = structuredClone(packed, { transfer: [packed.data.buffer] });
+    expect(packed.data.length).toBe(0); // moved, not copied
+    const got = unpackReports(sent);
+    expect(got.map((g) => g.run)).toEqual([2, 3, 4]);
+    expect(got[0].progress.epochs.n).toBeGreaterThan(0);
+    expect(collect([got.map((g) => g.progress)])).toEqual(collect([plain]));
+    // a report with no rows (stopped runs) packs to an empty buffer
+    const empty = packReports([], []);
+    expect(empty.data.length).toBe(0);
+    expect(unpackReports(empty)).toEqual([]);
   });
 });

@@ -11,6 +11,12 @@
 // nothing) the longest-processing-time split of the measured costs (each run, costliest first,
 // onto the least loaded shard) replaces the current one if it shortens the slowest shard's time
 // per step by REBALANCE_GAIN at least; moved runs carry their whole state.
+// A run's cost is the least ms per step over samples of at least MIN_SAMPLE_MS (CostMeter): the
+// machine's other work only ever slows a sample down, and a shorter sample is below the clock's
+// resolution (0.1 ms in a page that is not cross-origin isolated). The first decision waits for
+// REBALANCE_EVERY_MS of training after build: it used to come on the first step's times (JIT
+// compilation charged to whichever run came first), which could leave six equal runs split 4:2
+// for the whole next second (the bench's (c-cores) window).
 //
 // Legend: R runs, W shards (workers), c_r run r's measured ms per step, load(s) = sum of c_r on s.
 import * as Comlink from 'comlink';
@@ -26,7 +32,7 @@ import {
 } from '../backend';
 import { CPU_NAME_TS, CPU_NAME_WASM, cpuNameThreads } from './backend';
 import { assertCpuCapacity } from './capacity';
-import { ShardHost, type ShardKernels, type ShardRunProgress } from './shard';
+import { ShardHost, type ShardKernels, type ShardRunProgress, unpackReports } from './shard';
 import { autoThreads } from './wasmLoad';
 
 /** A placement change must cut the slowest shard's ms per step by at least this fraction. */
@@ -35,6 +41,34 @@ export const REBALANCE_GAIN = 0.15;
 export const REBALANCE_EVERY_MS = 1000;
 /** Most shards of one race (the cap on navigator.hardwareConcurrency). */
 export const MAX_SHARDS = 16;
+/** Shortest timing a cost sample is made of, ms (calls of a run are pooled up to it). */
+export const MIN_SAMPLE_MS = 1;
+
+/**
+ * One run's cost per step from its timed train() calls: calls are pooled into samples of at least
+ * MIN_SAMPLE_MS, and the cost is the least ms per step of a sample (load only ever slows one
+ * down). NaN until the first sample is complete.
+ */
+export class CostMeter {
+  private ms = 0;
+  private steps = 0;
+  private best = Number.POSITIVE_INFINITY;
+
+  add(ms: number, steps: number): void {
+    if (!(steps > 0)) return;
+    this.ms += ms;
+    this.steps += steps;
+    if (this.ms < MIN_SAMPLE_MS) return;
+    this.best = Math.min(this.best, this.ms / this.steps);
+    this.ms = 0;
+    this.steps = 0;
+  }
+
+  /** ms per step, NaN while no sample is complete. */
+  get cost(): number {
+    return Number.isFinite(this.best) ? this.best : Number.NaN;
+  }
+}
 
 /** A ShardHost's methods as async calls: the same object in this thread, or a Comlink remote. */
 export type ShardEndpoint = {
@@ -287,9 +321,8 @@ export class ShardedCpuBackend implements TrainingBackend {
   private init: Inits = new Float32Array(0);
   private set = 0;
   private dataset = -1;
-  /** Measured ms and steps per run since the last placement decision. */
-  private spentMs: number[] = [];
-  private spentSteps: number[] = [];
+  /** Each run's measured cost since the last placement decision. */
+  private meters: CostMeter[] = [];
   private statuses: RunStatus[] = [];
   private lastPlaced = 0;
   /** GEMM threads of each shard's kernels (> 1 only with one shard). */
@@ -321,6 +354,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     this.owner = evenPlacement(cfgs.length, W);
     this.statuses = cfgs.map(() => 'ok');
     this.forgetCosts();
+    this.lastPlaced = performance.now();
     await this.all(
       endpoints.map((e) => () => e.open(this.set, this.dataset, this.opts.kernels ?? 'auto', this.threads)),
     );
@@ -340,18 +374,18 @@ export class ShardedCpuBackend implements TrainingBackend {
   async train(n: number): Promise<RunProgress[]> {
     this.rethrow();
     const R = this.cfgs.length;
-    // The sub-workers' calls go out first, then shard 0 trains here while they train there.
+    // The sub-workers' calls go out first, then shard 0 trains here while they train there. A
+    // sub-worker answers with one transferred buffer of all its runs' columns (shard.ts PackedReports).
     const calls: Promise<ShardRunProgress[]>[] = [];
-    for (let s = this.shards.length - 1; s >= 0; s--) calls[s] = this.shards[s].train(this.set, n);
+    for (let s = this.shards.length - 1; s >= 1; s--)
+      calls[s] = this.shards[s].trainPacked(this.set, n).then(unpackReports);
+    calls[0] = this.shards[0].train(this.set, n);
     const reports = (await this.pool.guard(Promise.all(calls))).flat();
     const out = new Array<RunProgress>(R);
     for (const { run, progress, ms } of reports) {
       out[run] = progress;
       this.statuses[run] = progress.status;
-      if (progress.steps.n > 0) {
-        this.spentMs[run] += ms;
-        this.spentSteps[run] += progress.steps.n;
-      }
+      this.meters[run].add(ms, progress.steps.n);
     }
     if (reports.length !== R) throw new Error(`ShardedCpuBackend: ${reports.length} of ${R} runs reported`);
     if (
@@ -363,22 +397,23 @@ export class ShardedCpuBackend implements TrainingBackend {
   }
 
   /**
-   * Reconsider the placement from the measured costs (or the given ones, ms per step; tests): a
-   * stopped run costs 0, a training run not yet measured the mean of the measured. Moves runs only
-   * when the slowest shard gets REBALANCE_GAIN faster. Returns the runs moved.
+   * Reconsider the placement from the measured costs (CostMeter; or the given ones, ms per step:
+   * tests): a stopped run costs 0; while a training run has no complete sample yet, nothing is
+   * decided (the measurements go on). Moves runs only when the slowest shard gets REBALANCE_GAIN
+   * faster. Returns the runs moved.
    */
   async rebalance(costs?: number[]): Promise<number> {
     const W = this.shards.length;
     const R = this.cfgs.length;
-    this.lastPlaced = performance.now();
     if (W < 2) return 0;
     let cost = costs;
     if (!cost) {
-      const measured = this.spentSteps.map((k, r) => (k > 0 ? this.spentMs[r] / k : Number.NaN));
-      const known = measured.filter((c, r) => Number.isFinite(c) && this.statuses[r] === 'ok');
-      const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
-      cost = measured.map((c, r) => (this.statuses[r] !== 'ok' ? 0 : Number.isFinite(c) ? c : mean));
+      const measured = this.meters.map((m, r) => (this.statuses[r] !== 'ok' ? 0 : m.cost));
+      // a training run not measured yet (too few ms so far): decide when every one is
+      if (measured.some((c) => Number.isNaN(c))) return 0;
+      cost = measured;
     }
+    this.lastPlaced = performance.now();
     this.forgetCosts();
     if (cost.length !== R) throw new Error(`rebalance: ${cost.length} costs for ${R} runs`);
     const next = costPlacement(cost, W, this.owner);
@@ -402,8 +437,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     e.setHyper(this.set, run, cfg).catch((err: unknown) => {
       this.pending ??= err;
     });
-    this.spentMs[run] = 0; // a new optimizer may cost something else
-    this.spentSteps[run] = 0;
+    this.meters[run] = new CostMeter(); // a new optimizer may cost something else
   }
 
   async reset(): Promise<void> {
@@ -455,8 +489,7 @@ export class ShardedCpuBackend implements TrainingBackend {
   }
 
   private forgetCosts(): void {
-    this.spentMs = this.cfgs.map(() => 0);
-    this.spentSteps = this.cfgs.map(() => 0);
+    this.meters = this.cfgs.map(() => new CostMeter());
   }
 
   private rethrow(): void {
