@@ -3,25 +3,17 @@
 // TrainingBackend interface exactly as the worker drives it: build(cfgs, dataset, init), train(n).
 //
 // Legend: B batch, I input features, C classes, R runs trained at once, P parameters.
-import {
-  buildLayout,
-  type ClassificationDataset,
-  defaultConfig,
-  initParams,
-  matmul,
-  Rng,
-  streamSeed,
-  type TrainConfig,
-} from '../src/engine';
+import { buildLayout, type DenseOps, initParams, matmul, Rng, streamSeed } from '../src/engine';
 import type { RunProgress, TrainingBackend } from '../workers/backend';
 import { CpuBackend } from '../workers/cpu/backend';
 import { ShardedCpuBackend, workerShardPool } from '../workers/cpu/sharded';
 import { autoThreads, wasmOps } from '../workers/cpu/wasmLoad';
 import { GpuBackend } from '../workers/gpu/backend';
 import { adapterName } from '../workers/gpu/device';
+import { benchConfig, benchDataset } from './config';
 import { gpuMatmul } from './descentGpuMatmul';
-import { benchSplit, matmulError, matmulInputs, matmulResult, stepRates, timeChunks } from './measure';
-import { type BenchOptimizer, type MatmulResult, OPT_HYPER, type TrainResult, type Workload } from './tasks';
+import { matmulError, matmulInputs, matmulResult, stepRates, timeChunks } from './measure';
+import type { MatmulResult, TrainResult, Workload } from './tasks';
 
 /** One of Descent's CPU implementations as the rows time it. */
 interface CpuImpl {
@@ -32,6 +24,19 @@ interface CpuImpl {
 }
 
 const tsMatmul: CpuImpl['matmul'] = (X, W, b, B, I, O) => matmul(X, W, b, B, I, O) as Float32Array;
+
+/**
+ * The kernels' forward product written into one output array reused from call to call, as a
+ * training step writes its activations into reused buffers (and as TF.js's product lands in its
+ * own reused wasm heap): each call still copies X and W in, packs W and copies Y out.
+ */
+function wasmMatmul(ops: DenseOps): CpuImpl['matmul'] {
+  let z = new Float32Array(0);
+  return (X, W, b, B, I, O) => {
+    if (z.length !== B * O) z = new Float32Array(B * O);
+    return ops.forward(X, W, b, B, I, O, null, { z }).z as Float32Array;
+  };
+}
 
 /**
  * Descent's CPU side by name (`npm run bench -- --cpu=NAME`): the training backend and the forward
@@ -47,7 +52,7 @@ export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
         ? `WebAssembly kernels (${w.kind}) and CpuBackend`
         : "the engine's matmul and CpuBackend (no WebAssembly SIMD)",
       backend: async () => new CpuBackend(),
-      matmul: w ? (X, W, b, B, I, O) => w.ops.forward(X, W, b, B, I, O, null).z as Float32Array : tsMatmul,
+      matmul: w ? wasmMatmul(w.ops) : tsMatmul,
     };
   },
   // the GEMMs shared by min(cores, 4) threads; needs a cross-origin isolated page (descent-threads)
@@ -62,7 +67,7 @@ export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
     return {
       label: `WebAssembly kernels (${w.kind}) on ${n} threads and CpuBackend({ threads: ${n} })`,
       backend: async () => new CpuBackend({ threads: n }),
-      matmul: (X, W, b, B, I, O) => w.ops.forward(X, W, b, B, I, O, null).z as Float32Array,
+      matmul: wasmMatmul(w.ops),
     };
   },
   typescript: async () => ({
@@ -116,56 +121,6 @@ export async function descentMatmul(
   return out;
 }
 
-/** The TrainConfig of one run of a workload: plain MLP, softmax CE, no regularization, no shuffle. */
-export function benchConfig(w: Workload, opt: BenchOptimizer, run = 0): TrainConfig {
-  const cfg = defaultConfig();
-  cfg.seed = 1;
-  cfg.data = {
-    ...cfg.data,
-    name: w.widths[0] === 2 ? 'circle' : 'digits',
-    samples: w.samples + Math.floor(w.samples / 4),
-  };
-  // The TF.js side cycles through the batches in order; so does Descent here.
-  cfg.data.shuffle = false;
-  cfg.model.hidden = w.widths
-    .slice(1, -1)
-    .map((units) => ({ units, activation: w.hiddenActivation, dropout: 0, batchNorm: false }));
-  cfg.model.loss = 'softmaxCE';
-  cfg.batchSize = w.batch;
-  cfg.optimizer = {
-    ...cfg.optimizer,
-    name: opt,
-    lr: OPT_HYPER.lr[opt] * (w.lrScale?.[run] ?? 1),
-    momentum: OPT_HYPER.mu,
-    rho: OPT_HYPER.rho,
-    beta1: OPT_HYPER.beta1,
-    beta2: OPT_HYPER.beta2,
-    eps: OPT_HYPER.eps,
-  };
-  return cfg;
-}
-
-/** The workload's synthetic set as an engine Dataset (the same arrays the TF.js side trains on). */
-export function benchDataset(w: Workload): ClassificationDataset {
-  const d = benchSplit(w);
-  return {
-    kind: 'classification',
-    name: d.I === 2 ? 'circle' : 'digits',
-    inputDim: d.I,
-    outputDim: d.C,
-    classes: d.C,
-    nTrain: d.nTrain,
-    nVal: d.nVal,
-    xTrain: d.xTrain,
-    xVal: d.xVal,
-    xTrainRaw: d.xTrain,
-    xValRaw: d.xVal,
-    preprocessor: null,
-    yTrain: d.yTrain,
-    yVal: d.yVal,
-  };
-}
-
 async function makeBackend(gpu: boolean, cpu: string, w: Workload): Promise<TrainingBackend> {
   // (c-cores): the worker's CPU backend, shard 0 in this page's thread and a sub-worker per further core
   if (!gpu && w.cpuSpread) {
@@ -207,6 +162,15 @@ export async function descentTrain(
     notes.push(`Descent backend: ${backend.info.name}`);
     const firstLoss = lastLoss(await backend.train(1), 1);
     const firstStepMs = performance.now() - t0;
+    // which GPU path trained the workload, and the fused kernel's shape (or why not fused)
+    if (backend instanceof GpuBackend) {
+      const p = backend.pathInfo;
+      const f = p.fused;
+      const shape = f
+        ? `, ${f.runs} runs in ${f.groups} workgroups of ${f.wg} invocations, scratch in ${f.scratch}`
+        : '';
+      notes.push(`Descent GPU path on ${w.short}: ${p.path}${p.reason ? ` (${p.reason})` : ''}${shape}`);
+    }
     const warm = performance.now();
     while (performance.now() - warm < warmupMs) lastLoss(await backend.train(4), 4);
     let loss = Number.NaN;

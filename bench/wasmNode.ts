@@ -1,7 +1,9 @@
 // Node, single thread: the WebAssembly SIMD dense kernels (workers/cpu/wasmOps.ts) against the
 // engine's TypeScript dense ops. Prints forward-GEMM GFLOP/s at n^3 (Y = X W^T + b, X[n, n],
-// W[n, n]; 2 n^3 flops; the wasm figure includes copying in, packing W and copying out) and
-// training steps/s of 784-256-256-10 ReLU, batch 128, SGD on a fixed batch of digits.
+// W[n, n]; 2 n^3 flops; the wasm figure includes copying in, packing W and copying out into a
+// reused array) and training steps/s of 784-256-256-10 ReLU, batch 128, SGD on a fixed batch of
+// digits (with the step's reused buffers, StepScratch, as a Run trains); then the bench's (b) and (d)
+// through the worker's CpuBackend (the Run with its per-step metrics), as the browser rows train them.
 // With --threads=N (N > 1) also the shared-memory kernels with N threads sharing each GEMM
 // (workers/cpu/gemmPool.ts, worker_threads helpers), and their ratio to one thread.
 //   npx tsx bench/wasmNode.ts [--quick] [--threads=2]
@@ -17,14 +19,18 @@ import {
   lossAndGrad,
   makeDataset,
   matmul,
+  StepScratch,
   streamSeed,
   tsDenseOps,
 } from '../src/engine';
 import { adamStep } from '../src/engine/optimizers/adam';
 import { sgdStep } from '../src/engine/optimizers/sgd';
 import { Rng } from '../src/engine/rng';
+import { CpuBackend } from '../workers/cpu/backend';
 import { wasmOps } from '../workers/cpu/wasmLoad';
 import { loadDigits } from '../workers/digits';
+import { benchConfig, benchDataset } from './config';
+import { WORKLOADS } from './tasks';
 
 const quick = process.argv.includes('--quick');
 const threads = Number(process.argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? 1);
@@ -67,8 +73,10 @@ async function main() {
     const b = new Float32Array(n);
     const flops = 2 * n * n * n;
     const ts = flops / perCall(() => matmul(X, W, b, n, n, n)) / 1e9;
-    const wa = flops / perCall(() => loaded.ops.forward(X, W, b, n, n, n, null)) / 1e9;
-    const th = pool ? flops / perCall(() => pool.ops.forward(X, W, b, n, n, n, null)) / 1e9 : 0;
+    // into one reused output array, as the bench's matmul rows (bench/descentImpl.ts wasmMatmul)
+    const out = { z: new Float32Array(n * n) };
+    const wa = flops / perCall(() => loaded.ops.forward(X, W, b, n, n, n, null, out)) / 1e9;
+    const th = pool ? flops / perCall(() => pool.ops.forward(X, W, b, n, n, n, null, out)) / 1e9 : 0;
     console.log(
       `${String(n).padEnd(5)} ${ts.toFixed(2).padStart(9)} ${wa.toFixed(2).padStart(6)} ${(wa / ts).toFixed(1).padStart(6)}x` +
         (pool ? ` ${th.toFixed(2).padStart(9)} ${(th / wa).toFixed(2).padStart(9)}x` : ''),
@@ -90,7 +98,7 @@ async function main() {
   const bn = initBnStats(layout);
   const stepsPerSec = (ops: DenseOps) => {
     const theta = initParams(layout, cfg.model, new Rng(streamSeed(cfg.seed, 'init')));
-    const opts = { train: true, model: cfg.model, dropoutSeed: 0, step: 0, ops };
+    const opts = { train: true, model: cfg.model, dropoutSeed: 0, step: 0, ops, scratch: new StepScratch() };
     const step = () => sgdStep(theta, lossAndGrad(layout, theta, bn, x, y, B, opts, cfg.reg, mask).grad, 0.05);
     step(); // warm-up
     return 1 / perCall(step);
@@ -116,8 +124,39 @@ async function main() {
     console.log(
       `wasm on ${threads} threads ${th.toFixed(1)}   ÷ 1 thread ${(th / wa).toFixed(2)}x (helpers ran ${pool.helped()} chunks)`,
     );
-    pool.dispose();
   }
+
+  // The bench's path: the worker's CpuBackend training the bench's (b) and (d) (bench/config.ts), i.e.
+  // the Run with its batch gathering, per-step metrics and update; best of 4-step chunks without an
+  // epoch end, as the browser bench rates them (bench/measure.ts).
+  console.log('\nCpuBackend.train, the bench workloads (steps/s, best 4-step chunk without an epoch end)');
+  for (const id of ['b', 'd'] as const) {
+    const w = WORKLOADS.find((x) => x.id === id)!;
+    const cfgs = w.optimizers.map((o, r) => benchConfig(w, o, r));
+    const data = benchDataset(w);
+    const l = buildLayout(cfgs[0].model, data.inputDim, data.outputDim);
+    const init = initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
+    const rate = async (n: number) => {
+      const be = new CpuBackend({ threads: n });
+      await be.build(cfgs, data, init);
+      await be.train(2);
+      let best = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < (quick ? 1500 : 4000)) {
+        const s = performance.now();
+        const p = await be.train(4);
+        if (p[0].epochs.n === 0) best = Math.max(best, 4000 / (performance.now() - s));
+      }
+      be.dispose();
+      return best;
+    };
+    const one = await rate(1);
+    const more = pool ? await rate(threads) : 0;
+    console.log(
+      `${w.title}: ${one.toFixed(1)}${pool ? `   ${threads} threads ${more.toFixed(1)}   ÷ 1 thread ${(more / one).toFixed(2)}x` : ''}`,
+    );
+  }
+  pool?.dispose();
 }
 
 main();

@@ -76,13 +76,17 @@ export const PCA_SLICE_MS = 8;
  * pcaPlane in slices of about PCA_SLICE_MS, yielding to the page between them: the Gram matrix of
  * a digits race (88 snapshots of 50,890 weights: 2e8 multiply-adds) took one 200 ms task otherwise.
  */
-export async function pcaPlaneSliced(
+export function pcaPlaneSliced(
   snapshots: readonly Float32Array[],
   origin: Float32Array,
   maxSnapshots = 200,
   sliceMs = PCA_SLICE_MS,
 ): Promise<Plane> {
-  const work = pcaWork(snapshots, origin, maxSnapshots);
+  return sliced(pcaWork(snapshots, origin, maxSnapshots), sliceMs);
+}
+
+/** Run a generator of work to its end, yielding to the page (a macrotask) every `sliceMs` of main-thread time. */
+export async function sliced<T>(work: Generator<void, T>, sliceMs = PCA_SLICE_MS): Promise<T> {
   let t0 = performance.now();
   for (;;) {
     const r = work.next();
@@ -111,16 +115,19 @@ function* pcaWork(
   // D[K, P] = snapshot - origin, then centred over the rows (PCA of the differences, as sklearn does).
   const D = new Float64Array(K * P);
   const mean = new Float64Array(P);
-  rows.forEach((r, k) => {
-    const s = snapshots[r];
+  for (let k = 0; k < K; k++) {
+    const s = snapshots[rows[k]];
     for (let i = 0; i < P; i++) {
       const d = s[i] - origin[i];
       D[k * P + i] = d;
       mean[i] += d / K;
     }
-  });
-  yield;
-  for (let k = 0; k < K; k++) for (let i = 0; i < P; i++) D[k * P + i] -= mean[i];
+    yield;
+  }
+  for (let k = 0; k < K; k++) {
+    for (let i = 0; i < P; i++) D[k * P + i] -= mean[i];
+    yield;
+  }
 
   const dirs: Float64Array[] = [];
   let values: Float64Array;
@@ -253,12 +260,22 @@ export function projectPoint(plane: Plane, theta: Float32Array): [number, number
 
 /** Projects a whole path: [K, 2] coordinates, interleaved (a0, b0, a1, b1, ...). */
 export function projectPath(plane: Plane, snapshots: readonly Float32Array[]): Float32Array {
+  const work = projectWork(plane, snapshots);
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The work of projectPath, pausing after each snapshot (O(P)); run it with `sliced` on the page. */
+export function* projectWork(plane: Plane, snapshots: readonly Float32Array[]): Generator<void, Float32Array> {
   const out = new Float32Array(snapshots.length * 2);
-  snapshots.forEach((s, k) => {
-    const [a, b] = projectPoint(plane, s);
+  for (let k = 0; k < snapshots.length; k++) {
+    const [a, b] = projectPoint(plane, snapshots[k]);
     out[2 * k] = a;
     out[2 * k + 1] = b;
-  });
+    yield;
+  }
   return out;
 }
 

@@ -35,12 +35,27 @@ function median(xs: number[]): number {
 
 /** The fit of `paths` (each a list of snapshots [P], ending at that path's final weights) to `plane`. */
 export function planeFit(plane: Plane, paths: readonly (readonly Float32Array[])[]): PlaneFit {
+  const work = planeFitWork(plane, paths);
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The work of planeFit, pausing after each snapshot (O(P)): a digits race holds hundreds of
+ * snapshots of 50,000 weights, one long task on the page unless run in slices (plane.ts `sliced`).
+ */
+export function* planeFitWork(plane: Plane, paths: readonly (readonly Float32Array[])[]): Generator<void, PlaneFit> {
   const { origin, d1, d2 } = plane;
   const P = origin.length;
   const all = paths.flat();
   const n = all.length;
   const meanX = new Float64Array(P);
-  for (const s of all) for (let i = 0; i < P; i++) meanX[i] += (s[i] - origin[i]) / n;
+  for (const s of all) {
+    for (let i = 0; i < P; i++) meanX[i] += (s[i] - origin[i]) / n;
+    yield;
+  }
   const [ma, mb] =
     n > 0
       ? projectPoint(
@@ -50,10 +65,12 @@ export function planeFit(plane: Plane, paths: readonly (readonly Float32Array[])
       : [0, 0];
   let total = 0;
   let inPlane = 0;
-  const fits = paths.map((list) => {
+  const fits: PathFit[] = [];
+  for (const list of paths) {
     const final = list[list.length - 1];
     const ratio = new Float64Array(list.length);
-    list.forEach((s, k) => {
+    for (let k = 0; k < list.length; k++) {
+      const s = list[k];
       const [a, b] = projectPoint(plane, s);
       let off = 0;
       let far = 0;
@@ -70,13 +87,14 @@ export function planeFit(plane: Plane, paths: readonly (readonly Float32Array[])
       total += dev;
       inPlane += pdev;
       ratio[k] = far > 0 ? Math.sqrt(off / far) : Number.NaN;
-    });
+      yield;
+    }
     const finite = Array.from(ratio).filter(Number.isFinite);
-    return {
+    fits.push({
       ratio,
       maxRatio: finite.length ? Math.max(...finite) : Number.NaN,
       medianRatio: median(finite),
-    };
-  });
+    });
+  }
   return { explained: total > 0 ? inPlane / total : Number.NaN, paths: fits };
 }

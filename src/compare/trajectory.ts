@@ -5,8 +5,8 @@
 // in small slices. Each slice is one lossAt call; the worker answers it between two training
 // chunks, so training continues while the surface fills in.
 import type { WeightSnapshots } from '../../workers/protocol';
-import { type Plane, pcaPlaneSliced, projectPath, randomPlane, type WeightBlock } from './plane';
-import { type PlaneFit, planeFit } from './planeFit';
+import { type Plane, pcaPlaneSliced, projectWork, randomPlane, sliced, type WeightBlock } from './plane';
+import { type PlaneFit, planeFitWork } from './planeFit';
 import { pathsExtent, SurfaceJob } from './surface';
 
 /** The part of the trainer API a trajectory needs (the bridge's remote API, or a test double). */
@@ -98,13 +98,13 @@ export async function projectRuns(src: TrajectorySource, o: TrajectoryOptions): 
   else plane = randomPlane(origin, o.blocks, o.seed);
   const paths: Trajectory['paths'] = [];
   for (let i = 0; i < snaps.length; i++) {
-    paths.push({ run: snaps[i].run, steps: snaps[i].s.steps, coords: projectPath(plane, lists[i]) });
-    await new Promise((go) => setTimeout(go, 0));
+    paths.push({ run: snaps[i].run, steps: snaps[i].s.steps, coords: await sliced(projectWork(plane, lists[i])) });
   }
   // Random directions: the paths barely leave the origin (Li et al.'s point), so show the usual
   // [-1, 1] window of the directions themselves; PCA: a square around every path.
   const extent = o.mode === 'random' ? ([-1, 1, -1, 1] as const) : pathsExtent(paths.map((p) => p.coords));
-  return { plane, fit: planeFit(plane, lists), paths, surface: new SurfaceJob(plane, [...extent], o.res) };
+  const fit = await sliced(planeFitWork(plane, lists));
+  return { plane, fit, paths, surface: new SurfaceJob(plane, [...extent], o.res) };
 }
 
 /**

@@ -102,10 +102,13 @@ export function StatusLine() {
         )}
       </span>
       <span>
-        epoch <strong>{fmt(Math.floor(run.epoch * 100) / 100, 4)}</strong>
+        epoch <strong className="live num-epoch">{fmt(Math.floor(run.epoch * 100) / 100, 4)}</strong>
       </span>
       <span>
-        step <strong data-testid="step">{run.step}</strong>
+        step{' '}
+        <strong className="live num-step" data-testid="step">
+          {run.step}
+        </strong>
       </span>
       {run.applied && (
         <span
@@ -119,7 +122,7 @@ export function StatusLine() {
         </span>
       )}
       <span>
-        <strong>{run.stepsPerSec > 0 ? Math.round(run.stepsPerSec) : 0}</strong> steps/s
+        <strong className="live num-rate">{run.stepsPerSec > 0 ? Math.round(run.stepsPerSec) : 0}</strong> steps/s
       </span>
       <span className="backend" title={run.backendDetail}>
         {run.backend || 'choosing a backend…'}

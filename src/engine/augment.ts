@@ -111,11 +111,13 @@ export function trainingBatch(
   indices: ArrayLike<number>,
   augmentSeed: number,
   step: number,
+  out?: Float32Array,
 ): { x: Float32Array; y: Int32Array | Float32Array } {
   const B = indices.length;
   const D = ds.inputDim;
   const warp = data.augmentAffine && ds.image !== undefined;
-  let x: Float32Array = new Float32Array(B * D);
+  // `out` (B*D floats): a buffer the caller reuses from step to step; every entry is written below.
+  let x: Float32Array = out && out.length === B * D ? out : new Float32Array(B * D);
   if (warp && ds.image) {
     const { height: H, width: W } = ds.image;
     for (let b = 0; b < B; b++)

@@ -32,8 +32,26 @@ export interface DenseOps {
     I: number,
     O: number,
     act: Activation | null,
+    /** Buffers [B, O] the results may be written into (a training step's reused arrays); may be ignored. */
+    out?: { z: Float32Array; h?: Float32Array },
   ): { z: FloatArray; h: FloatArray };
   backwardX(dY: FloatArray, W: FloatArray, B: number, I: number, O: number): FloatArray;
+  /**
+   * Optional: backwardX with the layer below's activation derivative applied, dZ = (dY W) * f'(u)
+   * (u[B, I] that layer's pre-activation): the same numbers as activationBackward of backwardX, in
+   * an array of the caller's (`out` when given); undefined where the implementation does not fuse
+   * `act` (the caller then takes the two steps).
+   */
+  backwardXAct?(
+    dY: FloatArray,
+    W: FloatArray,
+    B: number,
+    I: number,
+    O: number,
+    u: FloatArray,
+    act: Activation,
+    out?: Float32Array,
+  ): FloatArray | undefined;
   backwardW(dY: FloatArray, X: FloatArray, B: number, I: number, O: number): { dW: FloatArray; db: FloatArray };
   /** The same implementation's optimizer loops (a Run passes them to optimizerStep); absent: the rules' own. */
   update?: UpdateKernels;

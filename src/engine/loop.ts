@@ -115,6 +115,29 @@ export function initialLoopState(): LoopState {
   };
 }
 
+// One epoch's order serves every loop of a compare set (they share the shuffle seed and nTrain)
+// and the GPU backend's planning copies of the loops, which are made afresh for every train()
+// call: computed once and kept for the last few (seed, epoch, n, shuffle), not once per run and
+// call (64 runs on 65,536 samples spent ~60 ms per call allocating and filling the same order).
+// The arrays are shared: nobody writes into an order (nextBatch hands out read-only views).
+const ORDER_CACHE_SIZE = 4;
+const orderCache: { key: string; order: Int32Array }[] = [];
+
+function sharedEpochOrder(shuffleSeed: number, epoch: number, n: number, shuffle: boolean): Int32Array {
+  const key = `${shuffleSeed}|${epoch}|${n}|${shuffle ? 1 : 0}`;
+  const at = orderCache.findIndex((c) => c.key === key);
+  if (at >= 0) {
+    const hit = orderCache[at];
+    orderCache.splice(at, 1);
+    orderCache.unshift(hit);
+    return hit.order;
+  }
+  const order = epochOrder(shuffleSeed, epoch, n, shuffle);
+  orderCache.unshift({ key, order });
+  orderCache.length = Math.min(orderCache.length, ORDER_CACHE_SIZE);
+  return order;
+}
+
 export class TrainLoop {
   state: LoopState = initialLoopState();
   private orderEpoch = -1;
@@ -180,7 +203,7 @@ export class TrainLoop {
   nextBatch(): Int32Array {
     const { epoch, sampleInEpoch } = this.state;
     if (this.orderEpoch !== epoch) {
-      this.order = epochOrder(this.shuffleSeed, epoch, this.nTrain, this.cfg.data.shuffle);
+      this.order = sharedEpochOrder(this.shuffleSeed, epoch, this.nTrain, this.cfg.data.shuffle);
       this.orderEpoch = epoch;
     }
     // After a live batch-size increase the rest of the epoch may hold fewer than B samples: its

@@ -42,7 +42,32 @@ export interface ForwardOptions {
   step: number;
   /** The dense products (default: the engine's, dense.ts tsDenseOps). */
   ops?: DenseOps;
+  /**
+   * Buffers reused from one training step to the next (a Run keeps one): the step's activations,
+   * activation gradients and gradient are written into them instead of fresh arrays, so a step
+   * allocates (and the collector frees) almost nothing. Float32 only; the arrays of a
+   * lossAndGrad result are valid until the next call with the same scratch.
+   */
+  scratch?: StepScratch;
 }
+
+/** Float32 buffers by name, reused while the requested length stays the same (ForwardOptions.scratch). */
+export class StepScratch {
+  private readonly bufs = new Map<string, Float32Array>();
+
+  /** A buffer of n floats for `key` (its old contents, or zeros when new). */
+  take(key: string, n: number): Float32Array {
+    let b = this.bufs.get(key);
+    if (!b || b.length !== n) {
+      b = new Float32Array(n);
+      this.bufs.set(key, b);
+    }
+    return b;
+  }
+}
+
+/** The scratch when it may hold these arrays (float32 parameters), else undefined. */
+const scratchFor = (theta: FloatArray, s: StepScratch | undefined) => (theta instanceof Float32Array ? s : undefined);
 
 /** What backward needs from one dense layer's forward pass. */
 export interface LayerCache {
@@ -82,13 +107,18 @@ export function forward(
     throw new Error(`forward: X has ${X.length} entries, expected B*inputDim = ${B * layout.inputDim}`);
   const caches: LayerCache[] = [];
   const ops = opts.ops ?? tsDenseOps;
+  const scratch = scratchFor(theta, opts.scratch);
   let a: FloatArray = X;
   for (const L of layout.layers) {
     const I = L.inDim;
     const O = L.outDim;
     // The activation is fused into the product unless batch norm comes between them.
     const fused = L.hidden && !L.batchNorm ? L.activation : null;
-    const { z, h: hz } = ops.forward(a, slice(theta, L.w, O * I), slice(theta, L.b, O), B, I, O, fused);
+    const out = scratch && {
+      z: scratch.take(`z${L.index}`, B * O),
+      h: fused ? scratch.take(`h${L.index}`, B * O) : undefined,
+    };
+    const { z, h: hz } = ops.forward(a, slice(theta, L.w, O * I), slice(theta, L.b, O), B, I, O, fused, out);
     if (!L.hidden) {
       caches.push({ x: a, u: z, bn: null, h: z, mask: null });
       return { out: z, layers: caches };
@@ -132,9 +162,13 @@ export function backward(
   B: number,
   l1Act: number,
   ops: DenseOps = tsDenseOps,
+  scratchIn?: StepScratch,
 ): FloatArray {
-  const grad = allocLike(theta, layout.size);
+  const scratch = scratchFor(theta, scratchIn);
+  const grad = scratch ? scratch.take('grad', layout.size).fill(0) : allocLike(theta, layout.size);
   let d = dOut;
+  // d is already dL/du of layer l (the op applied the activation's derivative: backwardXAct)
+  let through = false;
   for (let l = layout.layers.length - 1; l >= 0; l--) {
     const L = layout.layers[l];
     const c = fwd.layers[l];
@@ -142,10 +176,13 @@ export function backward(
     const O = L.outDim;
     let dZ = d;
     if (L.hidden) {
-      // through dropout (the mask is a constant of the step), then the activation-L1 term at h
-      const dh = c.mask ? dropoutBackward(d, c.mask) : d;
-      activationL1PenaltyGrad(c.h, B, l1Act, dh);
-      dZ = activationBackward(dh, c.u, c.h, L.activation);
+      if (!through) {
+        // through dropout (the mask is a constant of the step), then the activation-L1 term at h
+        const dh = c.mask ? dropoutBackward(d, c.mask) : d;
+        activationL1PenaltyGrad(c.h, B, l1Act, dh);
+        // (dh may be the previous op's scratch view: dZ goes to a buffer of its own)
+        dZ = activationBackward(dh, c.u, c.h, L.activation, scratch?.take(`dz${l}`, B * O));
+      }
       if (L.batchNorm) {
         if (!c.bn) throw new Error('backward: batch norm needs a training-mode forward pass');
         const r = batchNormBackward(dZ, c.bn.xhat, slice(theta, L.gamma, O), c.bn.invStd, B, O);
@@ -157,7 +194,17 @@ export function backward(
     const { dW, db } = ops.backwardW(dZ, c.x, B, I, O);
     grad.set(dW, L.w);
     if (!L.batchNorm) grad.set(db, L.b); // with batch norm, dL/db = 0 exactly (header); grad is zero-filled
-    if (l > 0) d = ops.backwardX(dZ, slice(theta, L.w, O * I), B, I, O);
+    if (l === 0) break;
+    const W = slice(theta, L.w, O * I);
+    // The layer below's activation derivative fused into the product where the ops have it and
+    // nothing comes between (no dropout mask, no activation-L1 term): dL/du of that layer at once.
+    const below = fwd.layers[l - 1];
+    const fusedDz =
+      !below.mask && l1Act === 0 && ops.backwardXAct
+        ? ops.backwardXAct(dZ, W, B, I, O, below.u, layout.layers[l - 1].activation, scratch?.take(`dz${l - 1}`, B * I))
+        : undefined;
+    through = fusedDz !== undefined;
+    d = fusedDz ?? ops.backwardX(dZ, W, B, I, O);
   }
   return grad;
 }
@@ -231,7 +278,7 @@ export function lossAndGrad(
 ): LossAndGrad {
   const fwd = forward(layout, theta, bnStats, X, B, opts);
   const data = outputLoss(opts.model.loss, fwd.out, targets, B, layout.outputDim);
-  const grad = backward(layout, theta, fwd, data.dOut, B, reg.l1Act, opts.ops);
+  const grad = backward(layout, theta, fwd, data.dOut, B, reg.l1Act, opts.ops, opts.scratch);
   let regLoss = l2Penalty(theta, mask, reg.l2) + l1Penalty(theta, mask, reg.l1);
   for (let l = 0; l < layout.layers.length - 1; l++) regLoss += activationL1Penalty(fwd.layers[l].h, B, reg.l1Act);
   l2PenaltyGrad(theta, mask, reg.l2, grad);

@@ -108,6 +108,34 @@ describe('loop bookkeeping', () => {
     expect(loop.nextBatch().length).toBe(40);
   });
 
+  it('loops of a compare set share one order per epoch; other seeds, sizes and shuffle settings keep their own', () => {
+    const cfg = defaultConfig();
+    const noShuffle = { ...cfg, data: { ...cfg.data, shuffle: false } };
+    // interleaved more than the shared cache holds, so a wrong key or eviction would show
+    const loops = [
+      new TrainLoop(cfg, 100, 77),
+      new TrainLoop(cfg, 100, 77),
+      new TrainLoop(cfg, 100, 78),
+      new TrainLoop(cfg, 96, 77),
+      new TrainLoop(noShuffle, 100, 77),
+      new TrainLoop(cfg, 50, 5),
+      new TrainLoop(cfg, 100, 77),
+    ];
+    for (let step = 0; step < 30; step++) {
+      for (const l of loops) {
+        const { epoch, sampleInEpoch } = l.state;
+        const want = epochOrder(l.shuffleSeed, epoch, l.nTrain, l.cfg.data.shuffle).subarray(
+          sampleInEpoch,
+          sampleInEpoch + l.batchSize,
+        );
+        expect(Array.from(l.nextBatch())).toEqual(Array.from(want));
+        l.afterStep();
+      }
+    }
+    // same seed, size and shuffle: the very same array (computed once for the set)
+    expect(loops[0].nextBatch().buffer).toBe(loops[1].nextBatch().buffer);
+    expect(loops[0].nextBatch().buffer).not.toBe(loops[2].nextBatch().buffer);
+  });
   it('maxEpochs finishes the run after exactly that many epochs', () => {
     const cfg = defaultConfig();
     cfg.maxEpochs = 2;

@@ -34,7 +34,7 @@ import {
   STEP_METRICS,
   type StepMetrics,
 } from './metricsSchema';
-import { lossAndGrad, updateBatchNormStats } from './network';
+import { lossAndGrad, StepScratch, updateBatchNormStats } from './network';
 import {
   createOptimizerState,
   initOptimizerState,
@@ -80,12 +80,16 @@ export class Run {
   /** theta's blocks (weight matrices, vectors) for per-layer optimizer rules. */
   private readonly segments: ParamSegment[];
   private readonly prev: Float32Array;
+  /** Per-layer update ratios of the step being taken (updateRatios). */
+  private readonly ratios: Float64Array;
   private bestWeights: { theta: Float32Array; bnStats: Float32Array } | null = null;
   /** The evaluation point (evalWeights) and the `changes` count it was computed at. */
   private evalCache: { at: number; theta: Float32Array; bnStats: Float32Array } | null = null;
   /** Bumped whenever theta, the statistics, the optimizer state or the config change. */
   private changes = 0;
   private readonly ops: DenseOps | undefined;
+  /** The training step's buffers (batch, activations, gradient), reused from step to step. */
+  private readonly scratch = new StepScratch();
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
   private readonly steps: MetricColumns<StepMetrics>;
   private readonly epochs: MetricColumns<EpochMetrics>;
@@ -110,6 +114,7 @@ export class Run {
     this.init = opts.init ? opts.init.slice() : initParams(this.layout, cfg.model, new Rng(this.seeds.init));
     this.theta = this.init.slice();
     this.prev = new Float32Array(this.layout.size);
+    this.ratios = new Float64Array(this.layout.layers.length);
     this.bnStats = initBnStats(this.layout);
     this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.opt = createOptimizerState(this.layout.size);
@@ -170,8 +175,16 @@ export class Run {
     const B = idx.length;
     const step = this.loop.state.step;
     const lr = this.loop.nextLr();
-    const { x, y } = trainingBatch(ds, cfg.data, idx, this.seeds.augment, step);
-    const opts = { train: true, model: cfg.model, dropoutSeed: this.seeds.dropout, step, ops: this.ops };
+    const xBuf = this.scratch.take('x', B * ds.inputDim);
+    const { x, y } = trainingBatch(ds, cfg.data, idx, this.seeds.augment, step, xBuf);
+    const opts = {
+      train: true,
+      model: cfg.model,
+      dropoutSeed: this.seeds.dropout,
+      step,
+      ops: this.ops,
+      scratch: this.scratch,
+    };
     const r = lossAndGrad(layout, theta, this.bnStats, x, y, B, opts, cfg.reg, this.mask);
     const g = r.grad as Float32Array;
     const L = layout.layers.length;
@@ -193,21 +206,44 @@ export class Run {
     this.changes++;
     optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments, this.ops?.update);
     l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask, this.segments); // L1 weights stop at exactly 0
-    if (!allFinite(theta)) {
+    if (!this.updateRatios(this.ratios)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
       return this.diverged(i);
     }
     updateBatchNormStats(layout, this.bnStats, r.fwd, cfg.model.bnMomentum, B);
-    for (const l of layout.layers) {
-      const n = l.outDim * l.inDim;
-      let du = 0;
-      for (let k = l.w; k < l.w + n; k++) du += (theta[k] - this.prev[k]) ** 2;
-      const w = l2Norm(this.prev, l.w, n);
-      rec.updateRatio[i * L + l.index] = Math.fround(w > 0 ? Math.sqrt(du) / w : du > 0 ? Number.POSITIVE_INFINITY : 0);
-    }
+    for (const l of layout.layers) rec.updateRatio[i * L + l.index] = this.ratios[l.index];
     const epochEnded = this.loop.afterStep();
     rec.epoch[i] = this.loop.epochProgress;
     return epochEnded;
+  }
+
+  /**
+   * ratio[l] = ||W_l - W_l,before|| / ||W_l,before|| (float32) for every layer, in one pass over
+   * theta and prev; false when theta holds a non-finite entry (then ratio is not to be recorded).
+   * Each sum runs in the order of its own loop (the weights' norm as l2Norm), so the values are
+   * those of separate loops. A non-finite entry of W makes its du non-finite (prev is finite: the
+   * Run keeps no non-finite weights), so only a non-finite du, and the entries outside the weight
+   * matrices (biases, batch-norm scales), need the entry-by-entry check.
+   */
+  private updateRatios(ratio: Float64Array): boolean {
+    const { theta, prev, layout } = this;
+    for (const [j, l] of layout.layers.entries()) {
+      const end = l.w + l.outDim * l.inDim;
+      let du = 0;
+      let ww = 0;
+      for (let k = l.w; k < end; k++) {
+        const p = prev[k];
+        const d = theta[k] - p;
+        du += d * d;
+        ww += p * p;
+      }
+      const next = layout.layers[j + 1]?.w ?? layout.size;
+      if (!Number.isFinite(du) && !allFinite(theta.subarray(l.w, end))) return false;
+      if (!allFinite(theta.subarray(end, next))) return false;
+      const w = Math.sqrt(ww);
+      ratio[l.index] = Math.fround(w > 0 ? Math.sqrt(du) / w : du > 0 ? Number.POSITIVE_INFINITY : 0);
+    }
+    return true;
   }
 
   private diverged(i: number): boolean {

@@ -44,6 +44,8 @@ const VISUALS = {
   weights: true,
   intervalMs: 250,
 };
+/** A race draws each racer's boundary only (no network diagram, no histograms: not streamed, not copied). */
+const RACE_VISUALS = { ...VISUALS, histograms: false, weights: false };
 
 /** "SGD · ε 0.1": what one run is trained with. */
 const appliedOf = (c: TrainConfig) => `${OPTIMIZER_LABELS[c.optimizer.name]} · ε ${String(c.optimizer.lr)}`;
@@ -181,9 +183,14 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
         void replayPlan(s.status?.runs[0]?.step ?? 0);
     } else if (h.gen !== g) history.set({ gen: g, start: null, changes: [], branch: null });
     const c = s.configs[0];
-    if (!sending && !pending && c && !same(c, useStore.getState().config) && h.changes.some((x) => same(x.config, c)))
-      useStore.setState({ config: structuredClone(c) });
+    const config = useStore.getState().config;
+    if (sending || pending || !c) return;
+    // The same three objects as last compared (every metrics update while training): same answer.
+    if (c === seen.c && config === seen.config && h.changes === seen.changes) return;
+    seen = { c, config, changes: h.changes };
+    if (!same(c, config) && h.changes.some((x) => same(x.config, c))) useStore.setState({ config: structuredClone(c) });
   };
+  let seen: { c?: TrainConfig; config?: TrainConfig; changes?: unknown } = {};
   /** A link's change list, planned at its steps on its run from step 0 (reset first when it had trained). */
   const replayPlan = async (step: number) => {
     planning = true;
@@ -289,7 +296,8 @@ export function startTrainer(): { stop: () => void; buffers: RunBuffers } {
       void flush();
     });
 
-  const visualsFor = (view: string) => void b.setVisuals(view === 'sweep' ? NO_VISUALS : VISUALS).catch(() => {});
+  const visualsFor = (view: string) =>
+    void b.setVisuals(view === 'sweep' ? NO_VISUALS : view === 'compare' ? RACE_VISUALS : VISUALS).catch(() => {});
   visualsFor(useStore.getState().compare.view);
   const unsubVisuals = useStore.subscribe((s) => s.compare.view, visualsFor);
   void b.setSpeed(useStore.getState().ui.speed).catch(() => {});

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Activation,
+  activationBackward,
   activationForward,
   type DenseOps,
   defaultConfig,
@@ -108,6 +109,61 @@ describe.each([
       expectClose(got.dW, ref.dW, B, `dW ${B}x${I}x${O}`);
       expectClose(got.db, ref.db, B, `db ${B}x${I}x${O}`);
     }
+  });
+
+  it.skipIf(!runs)(
+    'backward X with the ReLU derivative fused: the floats of backwardX, then activationBackward',
+    () => {
+      const ops = builds[kind]!;
+      const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+      for (const [B, I, O] of SHAPES) {
+        const dY = rand(B * O);
+        const W = rand(O * I);
+        const u = rand(B * I);
+        // the kink (left derivative 0), a negative zero and NaN
+        u[0] = 0;
+        if (u.length > 2) [u[1], u[2]] = [-0, Number.NaN];
+        ops.poison();
+        const ref = activationBackward(Float32Array.from(ops.backwardX(dY, W, B, I, O)), u, u, 'relu');
+        ops.poison();
+        const out = new Float32Array(B * I);
+        const got = ops.backwardXAct!(dY, W, B, I, O, u, 'relu', out);
+        expect(got).toBe(out);
+        expect(bits(got!), `${B}x${I}x${O}`).toEqual(bits(ref));
+        // negative entries of dY W times 0 stay -0, as in the engine
+        if (B * I > 8) expect(ref.some((x, i) => Object.is(x, -0) && !(u[i] > 0))).toBe(true);
+        expect(ops.backwardXAct!(dY, W, B, I, O, u, 'tanh')).toBeUndefined();
+      }
+    },
+  );
+
+  it.skipIf(!runs)('a ReLU Run: the same losses and weights bit for bit with and without the fused derivative', () => {
+    const c = defaultConfig();
+    c.data = { ...c.data, name: 'circle', samples: 300, valFraction: 0.2, noise: 0.1 };
+    c.model.hidden = [16, 16, 8].map((units) => ({ units, activation: 'relu' as const, dropout: 0, batchNorm: false }));
+    c.optimizer.name = 'momentum';
+    c.optimizer.lr = 0.05;
+    c.batchSize = 16;
+    const ops = builds[kind]!;
+    let fused = 0;
+    const counted: DenseOps = {
+      ...ops,
+      backwardXAct: (...a: Parameters<NonNullable<DenseOps['backwardXAct']>>) => {
+        fused++;
+        return ops.backwardXAct!(...a);
+      },
+    };
+    const run = (o: DenseOps) => {
+      const r = new Run(c, makeDataset(c.data, c.seed), { ops: o });
+      const { steps } = r.step(100);
+      return { losses: steps.map((s) => s.loss), ratios: steps.map((s) => s.updateRatio), theta: r.getParams() };
+    };
+    const a = run(counted);
+    expect(fused).toBe(300); // layers 3 -> 2, 2 -> 1, 1 -> 0 on each of the 100 steps
+    const b = run({ ...ops, backwardXAct: undefined });
+    expect(a.losses).toEqual(b.losses);
+    expect(a.ratios).toEqual(b.ratios);
+    expect(Array.from(a.theta)).toEqual(Array.from(b.theta));
   });
 
   it.skipIf(!runs)('float64 operands (gradient checks) go to the engine unchanged', () => {

@@ -26,6 +26,7 @@ interface Kernels {
   gemm(a: number, rs: number, cs: number, M: number, N: number, K: number, bp: number, bias: number, c: number): void;
   activate(z: number, h: number, n: number, act: number): void;
   colSum(dy: number, B: number, O: number, db: number): void;
+  reluBackward(dx: number, u: number, n: number): void;
   adam(
     theta: number,
     grad: number,
@@ -65,7 +66,13 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
     return at;
   };
   const put = (p: number, a: FloatArray) => f32.set(a, p >> 2);
-  const get = (p: number, n: number) => f32.slice(p >> 2, (p >> 2) + n);
+  // Into the caller's buffer when it gave one (a training step's reused arrays), else a new array:
+  // allocating a large array per call costs more than the copy (V8 zero-fills it and collects it).
+  const get = (p: number, n: number, into?: Float32Array) => {
+    const a = into && into.length === n ? into : new Float32Array(n);
+    a.set(f32.subarray(p >> 2, (p >> 2) + n));
+    return a;
+  };
   // Backward results are views (DenseOps allows it): network.backward copies dW and db into the
   // gradient and reads dX before its next op call, so copying them out here would be waste.
   const view = (p: number, n: number) => f32.subarray(p >> 2, (p >> 2) + n);
@@ -73,7 +80,7 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
 
   return {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
-    forward(X, W, b, B, I, O, act) {
+    forward(X, W, b, B, I, O, act, out) {
       if (!all32(X, W, b)) return tsDenseOps.forward(X, W, b, B, I, O, act);
       const Np = up8(O);
       const [px, pw, pp, pb, pz, ph] = layout(B * I, O * I, Np * I, Np, B * O, act ? B * O : 0);
@@ -83,10 +90,10 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       f32.fill(0, (pb >> 2) + O, (pb >> 2) + Np);
       k.packT(pw, O, I, pp);
       gemm(px, I, 1, B, O, I, pp, pb, pz);
-      const z = get(pz, B * O);
+      const z = get(pz, B * O, out?.z);
       if (!act) return { z, h: z };
       k.activate(pz, ph, B * O, ACT_CODES[act]);
-      return { z, h: get(ph, B * O) };
+      return { z, h: get(ph, B * O, out?.h) };
     },
     backwardX(dY, W, B, I, O) {
       if (!all32(dY, W)) return tsDenseOps.backwardX(dY, W, B, I, O);
@@ -97,6 +104,18 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       k.pack(pw, O, I, I, pp);
       gemm(pd, O, 1, B, I, O, pp, 0, px);
       return view(px, B * I);
+    },
+    backwardXAct(dY, W, B, I, O, u, act, out) {
+      // ReLU only: its derivative is a product with 1 or 0, exact in float32 as in the engine's float64
+      if (act !== 'relu' || !all32(dY, W, u)) return undefined;
+      const [pd, pw, pp, px, pu] = layout(B * O, O * I, up8(I) * O, B * I, B * I);
+      put(pd, dY);
+      put(pw, W);
+      put(pu, u);
+      k.pack(pw, O, I, I, pp);
+      gemm(pd, O, 1, B, I, O, pp, 0, px);
+      k.reluBackward(px, pu, B * I);
+      return get(px, B * I, out);
     },
     update: {
       // Adam's loop in float64 SIMD (bit-identical to adamStep; it throws the same error for t < 1).
@@ -181,8 +200,9 @@ export async function loadWasmOps(
         small.poison();
         big.poison();
       },
-      forward: (X, W, b, B, I, O, act) => pick(B, I, O).forward(X, W, b, B, I, O, act),
+      forward: (X, W, b, B, I, O, act, out) => pick(B, I, O).forward(X, W, b, B, I, O, act, out),
       backwardX: (dY, W, B, I, O) => pick(B, I, O).backwardX(dY, W, B, I, O),
+      backwardXAct: (dY, W, B, I, O, u, act, out) => pick(B, I, O).backwardXAct!(dY, W, B, I, O, u, act, out),
       backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
       update: small.update,
     };

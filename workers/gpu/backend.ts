@@ -150,7 +150,7 @@ export class GpuBackend implements TrainingBackend {
       acts,
       slots,
     );
-    this.ring = new ReadbackRing(this.pool, this.model.plan.recSize * 4);
+    this.ring = new ReadbackRing(this.pool, (this.model.plan.recSize + 1) * 4); // + 1: metrics.ts stagingLayout
     const shuffleSeed = streamSeed(c0.seed, 'shuffle');
     this.runs = cfgs.map((cfg) => ({
       cfg,

@@ -14,7 +14,7 @@ export interface Chunk {
   /** Steps in this chunk (slots 0..S-1). */
   S: number;
   /** Per run: rows of the training split for slot s at [s * B, (s + 1) * B). */
-  rows: Int32Array[];
+  rows: Int32Array<ArrayBuffer>[];
   /** lrs[s * R + r]: the scheduled learning rate. */
   lrs: Float64Array;
   /** Per run: slots it trains in (0 when its status is not 'ok'). */

@@ -221,7 +221,8 @@ export function fusedPipeline(
 ): ['fused_mlp' | 'fused_mlp_storage', Record<string, number>] {
   return [
     storageScratch ? 'fused_mlp_storage' : 'fused_mlp',
-    { WG: wg, MEM: f.mem, XSRC: xsrc, LOSS: lossKind, OPT: opt },
+    // BN, DROP: false compiles batch norm's and dropout's code out of a set that uses neither
+    { WG: wg, MEM: f.mem, XSRC: xsrc, LOSS: lossKind, OPT: opt, BN: f.bn ? 1 : 0, DROP: f.dropout ? 1 : 0 },
   ];
 }
 
@@ -234,7 +235,7 @@ export interface FusedBinding {
   groups: number;
 }
 
-/** Pipeline (constants WG, MEM, XSRC, LOSS) and bind group for one fused layout. */
+/** Pipeline (constants WG, MEM, XSRC, LOSS, OPT, BN, DROP) and bind group for one fused layout. */
 export function bindFused(
   device: GPUDevice,
   pool: BufferPool,

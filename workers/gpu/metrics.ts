@@ -33,11 +33,30 @@ export class ReadbackRing {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Map a staging buffer (after the submission that filled it), copy out, give it back. */
-  async read(b: GPUBuffer, bytes: number): Promise<Float32Array> {
+  /**
+   * Encode the copy of what a chunk of S steps wrote into a staging buffer: the divergence track
+   * and weight flags (from trackOff on) first, then the records of slots 0..S-1 (the first S * R * M
+   * words of `rec`), so a short chunk of many runs maps and copies S slots, not all of them.
+   */
+  copyRecords(enc: GPUCommandEncoder, rec: GPUBuffer, staging: GPUBuffer, plan: GpuPlan, S: number): void {
+    const { tail, head, recAt } = stagingLayout(plan, S);
+    enc.copyBufferToBuffer(rec, plan.trackOff * 4, staging, 0, tail * 4);
+    if (head > 0) enc.copyBufferToBuffer(rec, 0, staging, recAt * 4, head * 4);
+  }
+
+  /**
+   * Map a staging buffer filled by copyRecords (after its submission), give it back, and return
+   * the words at their places in `rec` (records of slots 0..S-1, track, flags; the rest 0).
+   */
+  async read(b: GPUBuffer, plan: GpuPlan, S: number): Promise<Float32Array> {
+    const { tail, head, recAt } = stagingLayout(plan, S);
     try {
+      const bytes = (recAt + head) * 4;
       await b.mapAsync(GPUMapMode.READ, 0, bytes);
-      const out = new Float32Array(b.getMappedRange(0, bytes).slice(0));
+      const staged = new Float32Array(b.getMappedRange(0, bytes));
+      const out = new Float32Array(plan.recSize);
+      out.set(staged.subarray(0, tail), plan.trackOff);
+      out.set(staged.subarray(recAt, recAt + head), 0);
       b.unmap();
       return out;
     } finally {
@@ -46,6 +65,12 @@ export class ReadbackRing {
       else this.free.push(b);
     }
   }
+}
+
+/** Words in a staging buffer: the track and flags (tail), then from recAt (8-byte aligned) S slots of records (head). */
+function stagingLayout(plan: GpuPlan, S: number): { tail: number; head: number; recAt: number } {
+  const tail = plan.recSize - plan.trackOff;
+  return { tail, head: S * plan.R * plan.M, recAt: tail + (tail % 2) };
 }
 
 /** The GPU's own words of one (slot, run) record: the minibatch's correct count and the epoch-end evaluation sums. */

@@ -85,19 +85,25 @@ export async function submitChunk(
   const R = cfgs.length;
   const B = plan.rows;
   const q = device.queue;
-  // hyper table and batch rows
-  const hyper = new Uint32Array(hyperWords(R, model.slots));
-  const lrs = new Float64Array(model.slots * R);
-  lrs.set(chunk.lrs.subarray(0, chunk.S * R));
-  const evalFlags = new Uint8Array(model.slots * R);
+  // hyper table and batch rows: only the S slots of this chunk (the kernels read no slot beyond
+  // S; a short chunk of many runs then packs and uploads kilobytes, not the whole table)
+  const S = chunk.S;
+  const hyper = new Uint32Array(hyperWords(R, S));
+  const evalFlags = new Uint8Array(S * R);
   chunk.epochEnds.forEach((ends, r) => {
     for (const s of ends) evalFlags[s * R + r] = 1;
   });
-  packHyper(hyper, cfgs, clocks, lrs, evalFlags);
+  packHyper(hyper, cfgs, clocks, chunk.lrs.subarray(0, S * R), evalFlags);
   q.writeBuffer(res.hyper, 0, hyper);
-  const rows = new Uint32Array(R * model.slots * B);
-  for (let r = 0; r < R; r++) rows.set(chunk.rows[r].subarray(0, chunk.S * B), r * model.slots * B);
-  q.writeBuffer(res.rows, 0, rows);
+  // rows [R, slots * B]: run r's S * B rows at r * slots * B
+  const runRows = model.slots * B;
+  if (S === model.slots) {
+    const rows = new Uint32Array(R * runRows);
+    for (let r = 0; r < R; r++) rows.set(chunk.rows[r].subarray(0, S * B), r * runRows);
+    q.writeBuffer(res.rows, 0, rows);
+  } else {
+    for (let r = 0; r < R; r++) q.writeBuffer(res.rows, r * runRows * 4, chunk.rows[r], 0, S * B);
+  }
   let v = variant;
   if (variant.augmented) {
     const shared = cfgs.every(
@@ -136,8 +142,7 @@ export async function submitChunk(
     pass.end();
   }
   const staging = await ring.take();
-  const bytes = plan.recSize * 4;
-  enc.copyBufferToBuffer(res.rec, 0, staging, 0, bytes);
+  ring.copyRecords(enc, res.rec, staging, plan, S);
   q.submit([enc.finish()]);
-  return { chunk, words: ring.read(staging, bytes), dispatches };
+  return { chunk, words: ring.read(staging, plan, S), dispatches };
 }

@@ -5,7 +5,7 @@ import { useStore } from '../../state/store';
 import { useRunBuffers } from '../../trainer/runBuffers';
 import { pct } from '../format';
 import { ChartCard, useHover } from './ChartCard';
-import { useCanvasLoop } from './canvas';
+import { setText, useCanvasLoop } from './canvas';
 import { token } from './colors';
 import { drawAxes, drawDots, drawEmpty, drawLine, drawReadout, makePlot, nearest } from './plot';
 import { debiasedEma } from './smoothing';
@@ -41,7 +41,7 @@ export function AccuracyChart() {
       drawLine(ctx, p, ex, trainE, { color: train, width: 1.6, dash: [4, 3] });
       drawLine(ctx, p, ex, valE, { color: val, width: 2 });
       drawDots(ctx, p, ex, valE, val);
-      if (out.current) out.current.textContent = pct(valE[valE.length - 1] ?? Number.NaN);
+      setText(out.current, pct(valE[valE.length - 1] ?? Number.NaN));
       const hx = hover.current.x;
       if (hx !== null && ex.length > 0 && hx >= p.box.l) {
         const j = nearest(ex, p.x.invert(hx));
@@ -66,7 +66,7 @@ export function AccuracyChart() {
       tools={
         <span className="readout">
           val{' '}
-          <strong ref={out} data-testid="acc-value">
+          <strong ref={out} className="live" data-testid="acc-value">
             –
           </strong>
         </span>

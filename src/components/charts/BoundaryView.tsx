@@ -59,12 +59,17 @@ export function heatmap(g: BoundaryGrid, d: DatasetInfo, bg: [number, number, nu
       img.data[o + 2] = bg[2] + (b - bg[2]) * a;
       img.data[o + 3] = 255;
     }
-  const c = document.createElement('canvas');
-  c.width = res;
-  c.height = res;
-  c.getContext('2d')!.putImageData(img, 0, 0);
-  return c;
+  sheet ??= document.createElement('canvas');
+  if (sheet.width !== res || sheet.height !== res) {
+    sheet.width = res;
+    sheet.height = res;
+  }
+  // A small CPU-side canvas: putImageData is a copy there (on a GPU canvas, an upload and a sync).
+  sheet.getContext('2d', { willReadFrequently: true })!.putImageData(img, 0, 0);
+  return sheet;
 }
+/** The heatmap's canvas, reused: drawImage copies it at once, so the next grid may overwrite it. */
+let sheet: HTMLCanvasElement | null = null;
 
 /** The p = 0.5 line of each class (for two classes, one line: the decision boundary). */
 export function drawContours(ctx: CanvasRenderingContext2D, g: BoundaryGrid, w: number, h: number) {
@@ -138,8 +143,34 @@ export function drawBoundary(
     ctx.drawImage(heatmap(g, d, rgb(token('--panel'))), 0, 0, w, h);
     if (d.kind === 'classification') drawContours(ctx, g, w, h);
   }
-  drawPoints(ctx, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
-  if (withVal) drawPoints(ctx, d, d.xVal, d.yVal, d.nVal, w, h, true);
+  ctx.drawImage(pointsLayer(d, w, h, withVal), 0, 0, w, h);
+}
+
+/** Points layers drawn so far, per dataset, by size, theme and whether validation points are on. */
+const layers = new WeakMap<DatasetInfo, Map<string, HTMLCanvasElement>>();
+
+/**
+ * The data points as a transparent layer (hundreds of arcs), drawn once per dataset, size and
+ * theme and then composited: the boundary is redrawn several times a second, the points never move.
+ */
+function pointsLayer(d: DatasetInfo, w: number, h: number, withVal: boolean): HTMLCanvasElement {
+  const dpr = window.devicePixelRatio || 1;
+  const key = `${w}x${h}@${dpr}|${withVal}|${token('--panel')}`;
+  let byKey = layers.get(d);
+  if (!byKey) layers.set(d, (byKey = new Map()));
+  let c = byKey.get(key);
+  if (!c) {
+    if (byKey.size >= 4) byKey.clear(); // old sizes and themes
+    c = document.createElement('canvas');
+    c.width = Math.round(w * dpr);
+    c.height = Math.round(h * dpr);
+    const lc = c.getContext('2d')!;
+    lc.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawPoints(lc, d, d.xTrain, d.yTrain, d.nTrain, w, h, false);
+    if (withVal) drawPoints(lc, d, d.xVal, d.yVal, d.nVal, w, h, true);
+    byKey.set(key, c);
+  }
+  return c;
 }
 
 export function BoundaryView() {

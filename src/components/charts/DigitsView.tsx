@@ -31,30 +31,44 @@ export function confusion(truth: ArrayLike<number>, pred: Int32Array, C: number)
   return m;
 }
 
+/** The first GRID validation images side by side, grey on white (made once per dataset: they never change). */
+const sheets = new WeakMap<DatasetInfo, HTMLCanvasElement>();
+function digitSheet(d: DatasetInfo): HTMLCanvasElement {
+  let sheet = sheets.get(d);
+  if (sheet) return sheet;
+  const { width: iw, height: ih } = d.image!;
+  const n = Math.max(1, Math.min(GRID, d.nVal));
+  const img = new ImageData(iw * n, ih);
+  for (let k = 0; k < Math.min(GRID, d.nVal); k++)
+    for (let r = 0; r < ih; r++)
+      for (let c = 0; c < iw; c++) {
+        const v = 255 - Math.round(255 * d.xVal[k * iw * ih + r * iw + c]);
+        const o = 4 * (r * iw * n + k * iw + c);
+        img.data[o] = v;
+        img.data[o + 1] = v;
+        img.data[o + 2] = v;
+        img.data[o + 3] = 255;
+      }
+  sheet = document.createElement('canvas');
+  sheet.width = iw * n;
+  sheet.height = ih;
+  sheet.getContext('2d')!.putImageData(img, 0, 0);
+  sheets.set(d, sheet);
+  return sheet;
+}
+
 function drawGrid(canvas: HTMLCanvasElement, d: DatasetInfo, pred: Int32Array | null) {
   const { ctx, w, h } = prepare(canvas);
   const { width: iw, height: ih } = d.image!;
   const per = 8;
   const cell = Math.min(w / per, h / 3 - 14);
-  const img = new ImageData(iw, ih);
-  const tmp = document.createElement('canvas');
-  tmp.width = iw;
-  tmp.height = ih;
-  const tctx = tmp.getContext('2d')!;
+  const sheet = digitSheet(d);
   const good = token('--good');
   const bad = token('--bad');
   for (let k = 0; k < Math.min(GRID, d.nVal); k++) {
-    for (let p = 0; p < iw * ih; p++) {
-      const v = 255 - Math.round(255 * d.xVal[k * iw * ih + p]);
-      img.data[4 * p] = v;
-      img.data[4 * p + 1] = v;
-      img.data[4 * p + 2] = v;
-      img.data[4 * p + 3] = 255;
-    }
-    tctx.putImageData(img, 0, 0);
     const x = (w - per * cell) / 2 + (k % per) * cell;
     const y = Math.floor(k / per) * (cell + 14);
-    ctx.drawImage(tmp, x + 2, y + 2, cell - 4, cell - 4);
+    ctx.drawImage(sheet, k * iw, 0, iw, ih, x + 2, y + 2, cell - 4, cell - 4);
     if (pred) {
       const ok = pred[k] === d.yVal[k];
       ctx.fillStyle = ok ? good : bad;

@@ -15,6 +15,15 @@ import { layerNames } from './LayerCharts';
 const GAP = 8;
 const LABEL_H = 14;
 
+let sheetCanvas: HTMLCanvasElement | null = null;
+/** A reused off-screen canvas of at least w x h pixels (CPU-side: putImageData is a copy there, not an upload). */
+function scratch(w: number, h: number): HTMLCanvasElement {
+  sheetCanvas ??= document.createElement('canvas');
+  if (sheetCanvas.width < w) sheetCanvas.width = w;
+  if (sheetCanvas.height < h) sheetCanvas.height = h;
+  return sheetCanvas;
+}
+
 function drawLayer(
   ctx: CanvasRenderingContext2D,
   list: WeightHistograms[],
@@ -34,7 +43,13 @@ function drawLayer(
   const top = LABEL_H;
   const H = h - top - 12;
   const [r, g, b] = rgb(layerColor(l));
-  const colW = w / list.length;
+  // One image column per histogram, one image row per CSS pixel of height, stretched to the panel
+  // without smoothing (crisp cells, as rectangles would be): one drawImage instead of a fillRect
+  // per bin and histogram (120 x 30 per layer).
+  const rows = Math.max(1, Math.round(H));
+  const cols = list.length;
+  const img = new ImageData(cols, rows);
+  const px = img.data;
   list.forEach((hs, t) => {
     const bins = hs.bins;
     let max = 0;
@@ -44,12 +59,27 @@ function drawLayer(
       const c = hs.counts[l * bins + k];
       if (c === 0) continue;
       const a = hs.lo[l] + k * binW;
-      const yTop = top + (1 - (a + binW - lo) / (hi - lo)) * H;
-      const yBot = top + (1 - (a - lo) / (hi - lo)) * H;
-      ctx.fillStyle = `rgba(${r},${g},${b},${Math.sqrt(c / max).toFixed(3)})`;
-      ctx.fillRect(x0 + t * colW, yTop, Math.ceil(colW), Math.max(1, yBot - yTop));
+      const yTop = (1 - (a + binW - lo) / (hi - lo)) * rows;
+      const yBot = (1 - (a - lo) / (hi - lo)) * rows;
+      const alpha = Math.round(255 * Math.sqrt(c / max));
+      const r0 = Math.max(0, Math.min(rows - 1, Math.floor(yTop)));
+      const r1 = Math.max(r0 + 1, Math.min(rows, Math.round(yBot)));
+      for (let y = r0; y < r1; y++) {
+        const o = (y * cols + t) * 4;
+        if (px[o + 3] >= alpha) continue; // a shared edge row keeps the stronger bin
+        px[o] = r;
+        px[o + 1] = g;
+        px[o + 2] = b;
+        px[o + 3] = alpha;
+      }
     }
   });
+  const sheet = scratch(cols, rows);
+  sheet.getContext('2d', { willReadFrequently: true })!.putImageData(img, 0, 0);
+  ctx.save();
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(sheet, 0, 0, cols, rows, x0, top, w, H);
+  ctx.restore();
   ctx.fillStyle = token('--muted');
   ctx.font = '10px system-ui, sans-serif';
   ctx.textAlign = 'left';

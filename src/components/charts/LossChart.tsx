@@ -12,7 +12,7 @@ import { fmt } from '../format';
 import { lazyNamed, OnDemand } from '../Lazy';
 import { ChartCard, type LegendItem, useHover } from './ChartCard';
 import { ChartTools } from './ChartTools';
-import { useCanvasLoop } from './canvas';
+import { setText, useCanvasLoop } from './canvas';
 import { token } from './colors';
 import { drawAxes, drawDots, drawEmpty, drawLine, drawReadout, extent, makePlot, nearest, type Plot } from './plot';
 import { annealingEvents, debiasedEma } from './smoothing';
@@ -138,8 +138,8 @@ export function LossChart() {
       }
       if (!hist || n === 0) {
         drawEmpty(ctx, w, h, 'Press play to train: the loss appears here');
-        if (lossOut.current) lossOut.current.textContent = '–';
-        if (valOut.current) valOut.current.textContent = '–';
+        setText(lossOut.current, '–');
+        setText(valOut.current, '–');
         return;
       }
       const x = xs(hist, ui.xAxis);
@@ -169,8 +169,8 @@ export function LossChart() {
       drawDots(ctx, p, x.epoch, valE, val);
       if (earlyStop) drawBest(ctx, p, hist, x.epoch);
       const lastLoss = smooth[n - 1];
-      if (lossOut.current) lossOut.current.textContent = fmt(lastLoss, 4);
-      if (valOut.current) valOut.current.textContent = fmt(valE[valE.length - 1] ?? Number.NaN, 4);
+      setText(lossOut.current, fmt(lastLoss, 4));
+      setText(valOut.current, fmt(valE[valE.length - 1] ?? Number.NaN, 4));
       const hx = hover.current.x;
       if (hx !== null && hx >= p.box.l && hx <= p.box.r) {
         const i = nearest(x.step, p.x.invert(hx));
@@ -202,7 +202,7 @@ export function LossChart() {
       drawAxes(ctx, p, 6, 2);
       drawEvents(ctx, p, hist, ui.xAxis);
       drawLine(ctx, p, x.step, lr, { color: token('--accent'), width: 1.5 });
-      if (lrOut.current) lrOut.current.textContent = fmt(lr[lr.length - 1], 3);
+      setText(lrOut.current, fmt(lr[lr.length - 1], 3));
     },
     [ui.xAxis],
   );
@@ -221,10 +221,13 @@ export function LossChart() {
       tools={
         <span className="readout">
           loss{' '}
-          <strong ref={lossOut} data-testid="loss-value">
+          <strong ref={lossOut} className="live" data-testid="loss-value">
             –
           </strong>{' '}
-          · val <strong ref={valOut}>–</strong>
+          · val{' '}
+          <strong ref={valOut} className="live">
+            –
+          </strong>
         </span>
       }
       subTools={<ChartTools />}
@@ -238,7 +241,7 @@ export function LossChart() {
       <div className="lr-strip">
         <span className="readout">
           learning rate{' '}
-          <strong ref={lrOut} data-testid="lr-value">
+          <strong ref={lrOut} className="live" data-testid="lr-value">
             –
           </strong>
         </span>

@@ -136,8 +136,9 @@ export function NetworkDiagram() {
   const ref = useRef<HTMLCanvasElement>(null);
   const setup = useStore((s) => s.setup);
   const cfg = useStore((s) => s.config);
-  const step = useStore((s) => s.run.step);
   const anyDropout = setup?.layers.some((l) => l.dropout > 0) ?? false;
+  // The step matters only for the dropped units: without dropout the diagram follows the weights alone.
+  const step = useStore((s) => (anyDropout ? s.run.step : 0));
   const buffers = useRunBuffers();
   useCanvasLoop(
     ref,

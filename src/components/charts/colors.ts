@@ -36,9 +36,28 @@ const LAYER = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2',
 /** Colour of layer l's series (hidden layers then the output layer). */
 export const layerColor = (l: number): string => LAYER[l % LAYER.length];
 
-/** A CSS custom property of the document (theme token), e.g. token('--train'). */
+/** Tokens read so far, for the root's current theme and classes (the key below). */
+const tokens = new Map<string, string>();
+let tokensFor = '';
+
+/**
+ * A CSS custom property of the document (theme token), e.g. token('--train'). Cached per theme
+ * (`data-theme` and the classes of <html>, e.g. presenter): getComputedStyle forces a style
+ * recalculation whenever the page changed, and charts ask for tokens on every frame they draw.
+ */
 export function token(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+  const root = document.documentElement;
+  const key = `${root.dataset.theme ?? ''}|${root.className}`;
+  if (key !== tokensFor) {
+    tokens.clear();
+    tokensFor = key;
+  }
+  let v = tokens.get(name);
+  if (v === undefined) {
+    v = getComputedStyle(root).getPropertyValue(name).trim() || '#888';
+    tokens.set(name, v);
+  }
+  return v;
 }
 
 /**

@@ -123,7 +123,28 @@ export interface LineStyle {
   dash?: number[];
 }
 
-/** A polyline through (xs[i], ys[i]), broken where a value cannot be drawn. */
+/** The scale as v -> a * v + b (of log10 v on a log axis): d3's own map, without a call per point. */
+function affine(s: ScaleContinuousNumeric<number, number>, log: boolean): [number, number] {
+  const [d0, d1] = s.domain().map((v) => (log ? Math.log10(v) : v));
+  const [r0, r1] = s.range();
+  const a = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
+  return [a, r0 - a * d0];
+}
+
+/**
+ * A polyline through (xs[i], ys[i]) (xs ascending), broken where a value cannot be drawn, at a
+ * cost that does not grow with the number of points: the points are decimated per device-pixel
+ * column and every column still covers the pixels the full polyline covers there, so a spike or
+ * a divergence stays visible.
+ *   - a thin (<= 1 px: Skia's fast hairline) or translucent line: M4, the column's first,
+ *     lowest, highest and last point in their order (the same pixels as the full polyline);
+ *   - a thick opaque line: a spine through each column's last point, plus, where the column's
+ *     values spread over more than a pixel, a filled bar from its lowest to its highest value
+ *     (as wide as the line). Stroking thousands of tiny zigzags with round joins is what made a
+ *     chart cost 20-30 ms of rasterization (Chromium trace: SkCanvas::drawPath at commit); the
+ *     bars are rectangles, the spine has one point per column.
+ * A dashed line (few points: epochs) is drawn point by point, so its dash pattern is unchanged.
+ */
 export function drawLine(
   ctx: CanvasRenderingContext2D,
   p: Plot,
@@ -131,32 +152,134 @@ export function drawLine(
   ys: ArrayLike<number>,
   s: LineStyle,
 ): void {
+  const width = (s.width ?? 1.5) * presenterScale();
+  const alpha = s.alpha ?? 1;
+  const dpr = globalThis.devicePixelRatio || 1;
+  const dashed = s.dash !== undefined && s.dash.length > 0;
   ctx.save();
   ctx.beginPath();
   ctx.rect(p.box.l, p.box.t - 2, p.box.r - p.box.l, p.box.b - p.box.t + 4);
   ctx.clip();
   ctx.strokeStyle = s.color;
-  ctx.globalAlpha = s.alpha ?? 1;
-  ctx.lineWidth = (s.width ?? 1.5) * presenterScale();
+  ctx.fillStyle = s.color;
+  ctx.globalAlpha = alpha;
+  ctx.lineWidth = width;
   ctx.lineJoin = 'round';
   ctx.setLineDash(s.dash ?? []);
+  const mode: TraceMode = dashed ? 'all' : width * dpr <= 1 || alpha < 1 ? 'm4' : 'spine';
+  const bars = mode === 'spine' ? new Path2D() : null;
   ctx.beginPath();
-  let pen = false;
+  tracePath(
+    ctx,
+    p,
+    xs,
+    ys,
+    mode,
+    dpr,
+    bars ? (x, y0, y1) => bars.rect(x - width / 2, y0 - width / 2, width, y1 - y0 + width) : undefined,
+  );
+  ctx.stroke();
+  if (bars) ctx.fill(bars);
+  ctx.restore();
+}
+
+/** How tracePath decimates: every point, M4 per column, or a spine of one point per column with bars. */
+export type TraceMode = 'all' | 'm4' | 'spine';
+
+/**
+ * The polyline's path (see drawLine) into `sink`; columns are 1/perPx CSS pixels wide. In 'spine'
+ * mode `bar(x, yTop, yBottom)` receives each column whose values spread over more than one pixel.
+ */
+export function tracePath(
+  sink: { moveTo(x: number, y: number): void; lineTo(x: number, y: number): void },
+  p: Plot,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  mode: TraceMode,
+  perPx = 1,
+  bar?: (x: number, yTop: number, yBottom: number) => void,
+): void {
+  const [ax, bx] = affine(p.x, false);
+  const [ay, by] = affine(p.y, p.log);
+  const log = p.log;
   const n = Math.min(xs.length, ys.length);
+  let pen = false;
+  const put = (X: number, Y: number) => {
+    if (pen) sink.lineTo(X, Y);
+    else sink.moveTo(X, Y);
+    pen = true;
+  };
+  // The open column: its first and last point, and those of smallest and largest pixel y.
+  let col = Number.NaN;
+  let count = 0;
+  let fx = 0;
+  let fy = 0;
+  let lx = 0;
+  let ly = 0;
+  let loX = 0;
+  let loY = 0;
+  let loI = 0;
+  let hiX = 0;
+  let hiY = 0;
+  let hiI = 0;
+  const flush = () => {
+    if (count === 0) return;
+    if (mode === 'spine') {
+      put(lx, ly);
+      if (bar && hiY - loY > 1) bar((col + 0.5) / perPx, loY, hiY);
+      count = 0;
+      return;
+    }
+    put(fx, fy);
+    const inner = (k: number) => k > 0 && k < count - 1;
+    if (loI < hiI) {
+      if (inner(loI)) put(loX, loY);
+      if (inner(hiI)) put(hiX, hiY);
+    } else {
+      if (inner(hiI)) put(hiX, hiY);
+      if (inner(loI)) put(loX, loY);
+    }
+    if (count > 1) put(lx, ly);
+    count = 0;
+  };
   for (let i = 0; i < n; i++) {
     const v = ys[i];
-    if (!Number.isFinite(v) || (p.log && v <= 0)) {
+    if (!Number.isFinite(v) || (log && v <= 0)) {
+      flush();
       pen = false;
       continue;
     }
-    const X = p.x(xs[i]);
-    const Y = p.y(v);
-    if (pen) ctx.lineTo(X, Y);
-    else ctx.moveTo(X, Y);
-    pen = true;
+    const X = ax * xs[i] + bx;
+    const Y = ay * (log ? Math.log10(v) : v) + by;
+    if (mode === 'all') {
+      put(X, Y);
+      continue;
+    }
+    const c = Math.floor(X * perPx);
+    if (c !== col || count === 0) {
+      flush();
+      col = c;
+      fx = lx = loX = hiX = X;
+      fy = ly = loY = hiY = Y;
+      loI = hiI = 0;
+      count = 1;
+      continue;
+    }
+    lx = X;
+    ly = Y;
+    if (Y < loY) {
+      loX = X;
+      loY = Y;
+      loI = count;
+    }
+    if (Y > hiY) {
+      hiX = X;
+      hiY = Y;
+      hiI = count;
+    }
+    count++;
   }
-  ctx.stroke();
-  ctx.restore();
+  flush();
 }
 
 /**

@@ -8,10 +8,24 @@ import { RATIO_BAND } from '../charts/LayerCharts';
 import { debiasedEma } from '../charts/smoothing';
 import { type RunLine, RunsChart, runXs } from './RunsChart';
 
+/**
+ * A reused column of at least n values for one curve of one run (the charts redraw ~20 times a
+ * second: no new arrays per redraw). Valid until that curve of that run is drawn again.
+ */
+const scratch = new WeakMap<RunHistory, Map<string, Float64Array>>();
+function buf(h: RunHistory, key: string, n: number): Float64Array {
+  let m = scratch.get(h);
+  if (!m) scratch.set(h, (m = new Map()));
+  let a = m.get(key);
+  if (!a || a.length < n) m.set(key, (a = new Float64Array(Math.max(n, h.steps.capacity))));
+  return a.subarray(0, n);
+}
+
 function lossLines(h: RunHistory, axis: 'steps' | 'epochs', smoothing: number): RunLine[] {
   const x = runXs(h, axis);
+  const loss = h.step('loss');
   return [
-    { xs: x.step, ys: debiasedEma(h.step('loss'), smoothing), width: 1.8, readout: 'train' },
+    { xs: x.step, ys: debiasedEma(loss, smoothing, buf(h, 'loss', loss.length)), width: 1.8, readout: 'train' },
     { xs: x.epoch, ys: h.epoch('valLoss'), width: 1.4, dash: [5, 3] },
   ];
 }
@@ -28,13 +42,14 @@ function accuracyLines(h: RunHistory, axis: 'steps' | 'epochs'): RunLine[] {
 function ratioLines(h: RunHistory, axis: 'steps' | 'epochs', smoothing: number): RunLine[] {
   const x = runXs(h, axis);
   const n = h.steps.size;
-  const logMean = new Float64Array(n);
+  const logMean = buf(h, 'logRatio', n).fill(0);
   for (let l = 0; l < h.layers; l++) {
     const r = h.layer('updateRatio', l);
     for (let i = 0; i < n; i++) logMean[i] += Math.log(r[i]) / h.layers;
   }
-  const smooth = debiasedEma(logMean, smoothing);
-  return [{ xs: x.step, ys: smooth.map(Math.exp), width: 1.8, readout: 'ratio' }];
+  const ratio = debiasedEma(logMean, smoothing, buf(h, 'ratio', n));
+  for (let i = 0; i < n; i++) ratio[i] = Math.exp(ratio[i]);
+  return [{ xs: x.step, ys: ratio, width: 1.8, readout: 'ratio' }];
 }
 
 function lrLines(h: RunHistory, axis: 'steps' | 'epochs'): RunLine[] {

@@ -3,7 +3,7 @@
 // the plot shows the curve from the run's current step and epoch on at the current batch size
 // (schedulePreview.ts).
 import { line, scaleLinear } from 'd3';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { OPTIMIZER_LABELS, optimizerSpec } from '../../engine/optimizers/registry';
 import type { ScheduleConfig } from '../../engine/types';
 import { useStore } from '../../state/store';
@@ -35,10 +35,44 @@ const W = 264;
 const H = 74;
 const M = { l: 4, r: 4, t: 14, b: 14 };
 
+/** How often the preview follows a training run, ms (not at each of the ~20 metrics updates a second). */
+const FOLLOW_MS = 500;
+
+/** The run's step and epoch, read at most every FOLLOW_MS while they change (the last change always lands). */
+function readClock(): { step: number; epoch: number } {
+  const r = useStore.getState().run;
+  return { step: r.step, epoch: r.epoch };
+}
+
+function useRunClock(): { step: number; epoch: number } {
+  const [clock, setClock] = useState(readClock);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let last = 0;
+    const take = () => {
+      timer = null;
+      last = performance.now();
+      const now = readClock();
+      setClock((c) => (c.step === now.step && c.epoch === now.epoch ? c : now));
+    };
+    const unsub = useStore.subscribe(
+      (s) => s.run,
+      () => {
+        if (timer === null) timer = setTimeout(take, Math.max(0, FOLLOW_MS - (performance.now() - last)));
+      },
+    );
+    take();
+    return () => {
+      unsub();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, []);
+  return clock;
+}
+
 function SchedulePreview() {
   const cfg = useStore((s) => s.config);
-  const step = useStore((s) => s.run.step);
-  const epoch = useStore((s) => s.run.epoch);
+  const { step, epoch } = useRunClock();
   const curve = useMemo(() => previewCurve(cfg, step, epoch), [cfg, step, epoch]);
   const x = scaleLinear([0, curve.total - 1], [M.l, W - M.r]);
   const y = scaleLinear([0, cfg.optimizer.lr * 1.05], [H - M.b, M.t]);

@@ -191,6 +191,26 @@ export function activate(z: usize, h: usize, n: i32, act: i32): void {
   }
 }
 
+/**
+ * dx[k] *= (u[k] > 0 ? 1 : 0) in place over n floats: ReLU's derivative applied to the product
+ * dX = dY W just written (the chain rule into the layer below, whose pre-activation is u). A
+ * product with exactly 1 or 0, as the engine's activationBackward: the same floats, -0 and NaN included.
+ */
+export function reluBackward(dx: usize, u: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = (<usize>k) << 2;
+    const d = f32x4.mul(v128.load(dx + o), v128.bitselect(one, zero, f32x4.gt(v128.load(u + o), zero)));
+    v128.store(dx + o, d);
+  }
+  for (; k < n; k++) {
+    const o = (<usize>k) << 2;
+    store<f32>(dx + o, load<f32>(dx + o) * (load<f32>(u + o) > 0 ? <f32>1 : <f32>0));
+  }
+}
+
 /** db[o] = sum_n dY[n, o] over B rows of O floats. */
 export function colSum(dy: usize, B: i32, O: i32, db: usize): void {
   memory.fill(db, 0, (<usize>O) << 2);
