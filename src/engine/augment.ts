@@ -124,7 +124,12 @@ export function trainingBatch(
       affineWarp(ds.xTrainRaw, x, H, W, affineParams(augmentSeed, step, b), indices[b] * D, b * D);
     if (ds.preprocessor) x = applyPreprocess(ds.preprocessor, x, B);
   } else {
-    for (let b = 0; b < B; b++) x.set(ds.xTrain.subarray(indices[b] * D, indices[b] * D + D), b * D);
+    const src = ds.xTrain;
+    // A few features (the 2D sets): copied entry by entry, as a subarray per row costs more than
+    // its copy; wide rows (digits) by set().
+    if (D <= 16)
+      for (let b = 0, o = 0; b < B; b++) for (let i = indices[b] * D, e = i + D; i < e; i++, o++) x[o] = src[i];
+    else for (let b = 0; b < B; b++) x.set(src.subarray(indices[b] * D, indices[b] * D + D), b * D);
   }
   addGaussianNoise(x, B, D, data.augmentNoise, augmentSeed, step);
   if (ds.kind === 'classification') {
