@@ -63,6 +63,9 @@ async function main() {
     return;
   }
   const ratios: number[] = [];
+  // a first round of each, not counted: V8 re-optimizes after switching between the two
+  await cpuPerStep(a.be, steps);
+  await cpuPerStep(c.be, steps);
   for (let r = 0; r < rounds; r++) {
     // interleaved: odd rounds time the race first
     let ua = 0;
