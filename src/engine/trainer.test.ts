@@ -349,7 +349,7 @@ describe('divergence', () => {
   });
 });
 
-describe('a race in lockstep sharing each step\'s batch (SharedBatch)', () => {
+describe("a race in lockstep sharing each step's batch (SharedBatch)", () => {
   it('trains every run bit for bit as alone, gathering each batch once; a diverged run drops out', () => {
     const base = defaultConfig();
     base.data = { ...base.data, name: 'circle', samples: 200, valFraction: 0.2, noise: 0.1, augmentNoise: 0.05 };
@@ -375,7 +375,10 @@ describe('a race in lockstep sharing each step\'s batch (SharedBatch)', () => {
       return runs.map((r) => r.endChunk());
     });
     for (const [j, a] of alone.entries()) {
-      expect(together.map((chunk) => chunk[j]), `run ${j}`).toEqual(a.out);
+      expect(
+        together.map((chunk) => chunk[j]),
+        `run ${j}`,
+      ).toEqual(a.out);
       expect(Array.from(runs[j].getParams())).toEqual(Array.from(a.theta));
       expect(runs[j].status).toBe(a.status);
     }
