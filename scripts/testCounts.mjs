@@ -20,6 +20,49 @@ const shortPath = (p) => {
 };
 
 /**
+ * The files of a Vitest report that hold a failed test, from the repository root.
+ * @param {any} report Vitest's JSON report, or null
+ * @returns {string[]}
+ */
+export function filesWithFailedTests(report) {
+  return (report?.testResults ?? [])
+    .filter((f) => (f.assertionResults ?? []).some((a) => a.status === 'failed'))
+    .map((f) => shortPath(f.name));
+}
+
+/**
+ * The first report, with each failed test that passed when its file ran once more (test-all.mjs)
+ * marked flaky: counted as passed, as Playwright counts a test that passed on a retry, and named in
+ * a note by countUnit so the flake is seen and fixed. A test that failed twice, or did not run
+ * again, stays failed; a file that failed outside its tests stays failed.
+ * @param {any} first Vitest's JSON report of the whole run
+ * @param {any} rerun Vitest's JSON report of the rerun of the failed tests' files, or null
+ */
+export function withRerun(first, rerun) {
+  if (!first || !rerun) return first;
+  const key = (file, name) => `${shortPath(file)}\u0000${name}`;
+  const passedAgain = new Set();
+  for (const f of rerun.testResults ?? [])
+    for (const a of f.assertionResults ?? []) if (a.status === 'passed') passedAgain.add(key(f.name, a.fullName));
+  let flaky = 0;
+  const testResults = (first.testResults ?? []).map((f) => {
+    const assertionResults = (f.assertionResults ?? []).map((a) => {
+      if (a.status !== 'failed' || !passedAgain.has(key(f.name, a.fullName))) return a;
+      flaky += 1;
+      return { ...a, status: 'passed', flaky: true };
+    });
+    const settled = assertionResults.some((a) => a.flaky) && !assertionResults.some((a) => a.status === 'failed');
+    return { ...f, assertionResults, status: f.status === 'failed' && settled ? 'passed' : f.status };
+  });
+  return {
+    ...first,
+    testResults,
+    numFailedTests: (first.numFailedTests ?? 0) - flaky,
+    numPassedTests: (first.numPassedTests ?? 0) + flaky,
+  };
+}
+
+/**
  * @param {any} report Vitest's JSON report, or null when there is none
  * @returns {{ passed: number, failed: number, notes: string[] }}
  */
@@ -31,11 +74,12 @@ export function countUnit(report) {
   for (const f of files) {
     const failing = (f.assertionResults ?? []).filter((a) => a.status === 'failed');
     // Named one by one: CI shows only the end of the output, and a flaky test must be findable.
-    for (const a of failing) {
+    for (const a of (f.assertionResults ?? []).filter((a) => a.status === 'failed' || a.flaky)) {
       const why = String(a.failureMessages?.[0] ?? '')
         .split('\n')[0]
         .slice(0, 300);
-      notes.push(`unit test failed: ${shortPath(f.name)} > ${a.fullName}${why ? ` (${why})` : ''}`);
+      const what = a.flaky ? 'unit test flaky (failed, then passed when its file ran again)' : 'unit test failed';
+      notes.push(`${what}: ${shortPath(f.name)} > ${a.fullName}${why ? ` (${why})` : ''}`);
     }
     const failedTests = failing.length;
     if (f.status === 'failed' && failedTests === 0) {

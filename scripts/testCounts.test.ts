@@ -4,7 +4,7 @@
 // (port taken).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countAll, countBrowser, countUnit } from './testCounts.mjs';
+import { countAll, countBrowser, countUnit, filesWithFailedTests, withRerun } from './testCounts.mjs';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), 'utf8'));
 const unitLoadError = fixture('unit-load-error');
@@ -44,6 +44,35 @@ describe('countUnit', () => {
   it('no report, or one with no test, is a failure', () => {
     expect(countUnit(null).failed).toBe(1);
     expect(countUnit({ numPassedTests: 0, numFailedTests: 0, testResults: [] }).failed).toBe(1);
+  });
+});
+
+describe('a rerun of the files with a failed test (test-all.mjs)', () => {
+  const rerunWith = (status: 'passed' | 'failed') => {
+    const r = structuredClone(unitTestFailed);
+    for (const f of r.testResults) for (const a of f.assertionResults) a.status = status;
+    return r;
+  };
+
+  it('names the files to run again from the repository root', () => {
+    expect(filesWithFailedTests(unitTestFailed)).toEqual(['scripts/zz_fail.test.ts']);
+    expect(filesWithFailedTests(unitLoadError)).toEqual([]); // a load error has no failed test to retry
+    expect(filesWithFailedTests(null)).toEqual([]);
+  });
+
+  it('a test that passes the second time counts as passed, and is named as flaky with its first failure', () => {
+    const c = countUnit(withRerun(unitTestFailed, rerunWith('passed')));
+    expect([c.passed, c.failed]).toEqual([2, 0]);
+    expect(c.notes).toEqual([
+      'unit test flaky (failed, then passed when its file ran again): scripts/zz_fail.test.ts > fails (AssertionError: expected 1 to be 2 // Object.is equality)',
+    ]);
+  });
+
+  it('a test that fails again, or a rerun without a report, stays failed', () => {
+    expect(countUnit(withRerun(unitTestFailed, rerunWith('failed'))).failed).toBe(1);
+    expect(countUnit(withRerun(unitTestFailed, null)).failed).toBe(1);
+    // a load error is not washed out by a rerun of other files
+    expect(countUnit(withRerun(unitLoadError, rerunWith('passed'))).failed).toBe(1);
   });
 });
 
