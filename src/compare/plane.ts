@@ -12,7 +12,7 @@
 // In compare mode the PCA is taken over the snapshots of all runs at once, so every path lies on
 // one shared plane and the paths can be compared against the same contours.
 
-import { symmetricEigen } from '../engine/eigen';
+import { symmetricEigenWork } from '../engine/eigen';
 import { Rng } from '../engine/rng';
 
 export interface Plane {
@@ -98,7 +98,72 @@ export async function sliced<T>(work: Generator<void, T>, sliceMs = PCA_SLICE_MS
   }
 }
 
-/** The work of pcaPlane, pausing (yield) after each row-sized piece (O(P) to O(K P) multiply-adds). */
+// The O(P) loops of the work below live in plain functions, not in the generator's body: V8 runs
+// a generator's own loops unoptimized (no on-stack replacement there), and a loop over a digits
+// net's 50,890 weights in a generator cost 5-30 ms per pass (one pass of the old pcaWork's tail:
+// 40-114 ms of main-thread CPU in one task, measured with a Chromium CPU profile). Same operations
+// in the same order as before, so the same floats.
+
+/** Row k of D = snapshot - origin, added to the mean (divided by K as it goes). */
+function diffRow(D: Float64Array, k: number, s: Float32Array, origin: Float32Array, mean: Float64Array, K: number) {
+  const P = origin.length;
+  for (let i = 0; i < P; i++) {
+    const d = s[i] - origin[i];
+    D[k * P + i] = d;
+    mean[i] += d / K;
+  }
+}
+
+function centreRow(D: Float64Array, k: number, mean: Float64Array) {
+  const P = mean.length;
+  for (let i = 0; i < P; i++) D[k * P + i] -= mean[i];
+}
+
+/** Dot product of rows a and b of D[., P]. */
+function rowDot(D: Float64Array, a: number, b: number, P: number): number {
+  let s = 0;
+  for (let i = 0; i < P; i++) s += D[a * P + i] * D[b * P + i];
+  return s;
+}
+
+/** d += u * (row k of D). */
+function addRow(d: Float64Array, u: number, D: Float64Array, k: number) {
+  const P = d.length;
+  for (let i = 0; i < P; i++) d[i] += u * D[k * P + i];
+}
+
+/** C[i, j>=i] += D[k, i] * D[k, j] (upper triangle of the covariance). */
+function addOuter(C: Float64Array, D: Float64Array, k: number, P: number) {
+  for (let i = 0; i < P; i++) {
+    const di = D[k * P + i];
+    for (let j = i; j < P; j++) C[i * P + j] += di * D[k * P + j];
+  }
+}
+
+function unitVec(d: Float64Array): Float64Array {
+  const n = Math.sqrt(dot(d, d));
+  const out = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] / n;
+  return out;
+}
+
+/** u -= c * v. */
+function subScaled(u: Float64Array, c: number, v: Float64Array) {
+  for (let i = 0; i < u.length; i++) u[i] -= c * v[i];
+}
+
+/** (start - origin) . u */
+function offsetDot(start: Float32Array, origin: Float32Array, u: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < u.length; i++) s += (start[i] - origin[i]) * u[i];
+  return s;
+}
+
+function negate(u: Float64Array) {
+  for (let i = 0; i < u.length; i++) u[i] = -u[i];
+}
+
+/** The work of pcaPlane, pausing (yield) after each piece of at most O(P) (or O(P^2) for P < K) multiply-adds. */
 function* pcaWork(
   snapshots: readonly Float32Array[],
   origin: Float32Array,
@@ -116,16 +181,11 @@ function* pcaWork(
   const D = new Float64Array(K * P);
   const mean = new Float64Array(P);
   for (let k = 0; k < K; k++) {
-    const s = snapshots[rows[k]];
-    for (let i = 0; i < P; i++) {
-      const d = s[i] - origin[i];
-      D[k * P + i] = d;
-      mean[i] += d / K;
-    }
+    diffRow(D, k, snapshots[rows[k]], origin, mean, K);
     yield;
   }
   for (let k = 0; k < K; k++) {
-    for (let i = 0; i < P; i++) D[k * P + i] -= mean[i];
+    centreRow(D, k, mean);
     yield;
   }
 
@@ -136,32 +196,28 @@ function* pcaWork(
     const G = new Float64Array(K * K);
     for (let a = 0; a < K; a++)
       for (let b = a; b < K; b++) {
-        let s = 0;
-        for (let i = 0; i < P; i++) s += D[a * P + i] * D[b * P + i];
-        G[a * K + b] = G[b * K + a] = s;
-        if (b % 8 === 7) yield;
+        G[a * K + b] = G[b * K + a] = rowDot(D, a, b, P);
+        yield;
       }
-    const eig = symmetricEigen(G, K); // ascending: the largest is last
+    const eig = yield* symmetricEigenWork(G, K); // ascending: the largest is last
     values = eig.values.reverse();
     for (let c = K - 1; c >= Math.max(0, K - 2); c--) {
       const d = new Float64Array(P);
       for (let k = 0; k < K; k++) {
-        const u = eig.vectors[k * K + c];
-        for (let i = 0; i < P; i++) d[i] += u * D[k * P + i];
-        if (k % 8 === 7) yield;
+        addRow(d, eig.vectors[k * K + c], D, k);
+        yield;
       }
       dirs.push(d);
     }
   } else {
     // Covariance form: C = D^T D [P, P]; its eigenvectors are the directions themselves.
     const C = new Float64Array(P * P);
-    for (let k = 0; k < K; k++)
-      for (let i = 0; i < P; i++) {
-        const di = D[k * P + i];
-        for (let j = i; j < P; j++) C[i * P + j] += di * D[k * P + j];
-      }
+    for (let k = 0; k < K; k++) {
+      addOuter(C, D, k, P);
+      yield;
+    }
     for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) C[i * P + j] = C[j * P + i];
-    const eig = symmetricEigen(C, P); // ascending: the largest is last
+    const eig = yield* symmetricEigenWork(C, P); // ascending: the largest is last
     values = eig.values.reverse();
     for (let c = P - 1; c >= P - 2; c--) dirs.push(Float64Array.from({ length: P }, (_, i) => eig.vectors[i * P + c]));
   }
@@ -169,34 +225,31 @@ function* pcaWork(
   if (!(total > 0)) throw new Error('trajectory: the weights have not moved yet, so there is no plane to project on');
   const lam1 = Math.max(values[0], 0);
   const lam2 = Math.max(values[1] ?? 0, 0);
-  const unit = (d: Float64Array) => {
-    const n = Math.sqrt(dot(d, d));
-    return d.map((x) => x / n);
-  };
-  const u1 = unit(dirs[0]);
+  const u1 = unitVec(dirs[0]);
+  yield;
   // A straight path (rank 1) has no second direction: take any axis orthogonal to the first.
   let u2: Float64Array;
   if (lam2 > 1e-10 * lam1 && dirs[1]) {
-    u2 = unit(dirs[1]);
-    const c = dot(u2, u1); // re-orthogonalize against round-off in the Gram form
-    for (let i = 0; i < P; i++) u2[i] -= c * u1[i];
-    u2 = unit(u2);
+    u2 = unitVec(dirs[1]);
+    yield;
+    subScaled(u2, dot(u2, u1), u1); // re-orthogonalize against round-off in the Gram form
+    yield;
+    u2 = unitVec(u2);
   } else u2 = orthogonalTo(u1, 0x5eed);
+  yield;
   const start = snapshots[0];
-  const toStart = (u: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < P; i++) s += (start[i] - origin[i]) * u[i];
-    return s;
-  };
-  if (toStart(u1) > 0) for (let i = 0; i < P; i++) u1[i] = -u1[i];
-  if (toStart(u2) > 0) for (let i = 0; i < P; i++) u2[i] = -u2[i];
-  return {
+  if (offsetDot(start, origin, u1) > 0) negate(u1);
+  yield;
+  if (offsetDot(start, origin, u2) > 0) negate(u2);
+  yield;
+  const plane: Plane = {
     kind: 'pca',
-    origin: Float32Array.from(origin),
-    d1: Float32Array.from(u1),
-    d2: Float32Array.from(u2),
+    origin: new Float32Array(origin),
+    d1: new Float32Array(u1),
+    d2: new Float32Array(u2),
     explained: [lam1 / total, lam2 / total],
   };
+  return plane;
 }
 
 /**

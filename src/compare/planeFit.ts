@@ -42,27 +42,61 @@ export function planeFit(plane: Plane, paths: readonly (readonly Float32Array[])
   }
 }
 
+/** meanX += (s - origin) / n */
+function addMean(meanX: Float64Array, s: Float32Array, origin: Float32Array, n: number): void {
+  for (let i = 0; i < meanX.length; i++) meanX[i] += (s[i] - origin[i]) / n;
+}
+
+/** meanX + origin, as float32 weights. */
+function shifted(meanX: Float64Array, origin: Float32Array): Float32Array {
+  const out = new Float32Array(meanX.length);
+  for (let i = 0; i < out.length; i++) out[i] = meanX[i] + origin[i];
+  return out;
+}
+
+/** One snapshot's squared distances: off the plane, from the final weights, and both deviations from the mean. */
+function snapshotFit(
+  plane: Plane,
+  s: Float32Array,
+  final: Float32Array,
+  meanX: Float64Array,
+  ma: number,
+  mb: number,
+): { off: number; far: number; dev: number; pdev: number } {
+  const { origin, d1, d2 } = plane;
+  const [a, b] = projectPoint(plane, s);
+  let off = 0;
+  let far = 0;
+  let dev = 0;
+  let pdev = 0;
+  for (let i = 0; i < origin.length; i++) {
+    const x = s[i] - origin[i];
+    const p = a * d1[i] + b * d2[i];
+    off += (x - p) ** 2;
+    far += (s[i] - final[i]) ** 2;
+    dev += (x - meanX[i]) ** 2;
+    pdev += (p - (ma * d1[i] + mb * d2[i])) ** 2;
+  }
+  return { off, far, dev, pdev };
+}
+
 /**
  * The work of planeFit, pausing after each snapshot (O(P)): a digits race holds hundreds of
  * snapshots of 50,000 weights, one long task on the page unless run in slices (plane.ts `sliced`).
+ * The loops are plain functions (a generator's own loops stay unoptimized in V8: 13-50 ms a pass).
  */
 export function* planeFitWork(plane: Plane, paths: readonly (readonly Float32Array[])[]): Generator<void, PlaneFit> {
-  const { origin, d1, d2 } = plane;
+  const { origin } = plane;
   const P = origin.length;
   const all = paths.flat();
   const n = all.length;
   const meanX = new Float64Array(P);
   for (const s of all) {
-    for (let i = 0; i < P; i++) meanX[i] += (s[i] - origin[i]) / n;
+    addMean(meanX, s, origin, n);
     yield;
   }
-  const [ma, mb] =
-    n > 0
-      ? projectPoint(
-          plane,
-          Float32Array.from(meanX, (v, i) => v + origin[i]),
-        )
-      : [0, 0];
+  const [ma, mb] = n > 0 ? projectPoint(plane, shifted(meanX, origin)) : [0, 0];
+  yield;
   let total = 0;
   let inPlane = 0;
   const fits: PathFit[] = [];
@@ -70,20 +104,7 @@ export function* planeFitWork(plane: Plane, paths: readonly (readonly Float32Arr
     const final = list[list.length - 1];
     const ratio = new Float64Array(list.length);
     for (let k = 0; k < list.length; k++) {
-      const s = list[k];
-      const [a, b] = projectPoint(plane, s);
-      let off = 0;
-      let far = 0;
-      let dev = 0;
-      let pdev = 0;
-      for (let i = 0; i < P; i++) {
-        const x = s[i] - origin[i];
-        const p = a * d1[i] + b * d2[i];
-        off += (x - p) ** 2;
-        far += (s[i] - final[i]) ** 2;
-        dev += (x - meanX[i]) ** 2;
-        pdev += (p - (ma * d1[i] + mb * d2[i])) ** 2;
-      }
+      const { off, far, dev, pdev } = snapshotFit(plane, list[k], final, meanX, ma, mb);
       total += dev;
       inPlane += pdev;
       ratio[k] = far > 0 ? Math.sqrt(off / far) : Number.NaN;
