@@ -6,6 +6,7 @@
 // README) has SharedArrayBuffer, so the GEMMs are shared by min(hardwareConcurrency, MAX_THREADS)
 // threads (gemmPool.ts); any other page runs the single-threaded kernels. Node runs one thread
 // unless a caller asks for more (tests, bench).
+import type { PoolOptions } from './gemmPool';
 import { MAX_THREADS } from './wasmLimits';
 import { type LoadedWasmOps, loadWasmOps, type WasmKind } from './wasmOps';
 
@@ -44,11 +45,16 @@ const loaded = new Map<number, Promise<LoadedWasmOps | null>>();
  * The best WebAssembly build this engine runs, loaded once per worker and thread count; null
  * without WebAssembly SIMD or when the file cannot be read (the CPU backend then keeps the
  * TypeScript engine). threads > 1 whose pool does not start falls back to one thread.
- * `kinds` (tests): exactly these builds, loaded afresh (the caller disposes them).
+ * `kinds` (tests): exactly these builds, loaded afresh (the caller disposes them), with the pool's
+ * options `poolOpts`.
  */
-export function wasmOps(kinds?: WasmKind[], threads = autoThreads()): Promise<LoadedWasmOps | null> {
+export function wasmOps(
+  kinds?: WasmKind[],
+  threads = autoThreads(),
+  poolOpts?: PoolOptions,
+): Promise<LoadedWasmOps | null> {
   const load = (n: number): Promise<LoadedWasmOps | null> =>
-    loadWasmOps(readBytes, kinds, n).catch((e) => {
+    loadWasmOps(readBytes, kinds, n, kinds ? poolOpts : undefined).catch((e) => {
       if (n > 1) {
         console.warn(`WebAssembly threads not started, the CPU engine runs on one thread: ${e}`);
         return load(1);

@@ -11,8 +11,8 @@
 import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
 import { adamStep } from '../../src/engine/optimizers/adam';
 import type { Activation } from '../../src/engine/types';
-import type { GemmFn } from './gemmChunks.mjs';
-import { createGemmPool, MIN_PARALLEL } from './gemmPool';
+import { PACK, PACK_T } from './gemmChunks.mjs';
+import { createGemmPool, type GemmPool, MIN_PARALLEL, type PackGemmFn, type PoolOptions, packGemmOn } from './gemmPool';
 import { SHARED_MAX_PAGES } from './wasmLimits';
 
 /** Which build runs: relaxed SIMD (FMA) where the engine validates it, else plain SIMD. */
@@ -23,7 +23,18 @@ interface Kernels {
   heapBase(): number;
   pack(src: number, K: number, N: number, ld: number, dst: number): void;
   packT(src: number, N: number, K: number, dst: number): void;
-  gemm(a: number, rs: number, cs: number, M: number, N: number, K: number, bp: number, bias: number, c: number): void;
+  gemm(
+    a: number,
+    rs: number,
+    cs: number,
+    M: number,
+    N: number,
+    K: number,
+    bp: number,
+    bias: number,
+    c: number,
+    ldc: number,
+  ): void;
   activate(z: number, h: number, n: number, act: number): void;
   colSum(dy: number, B: number, O: number, db: number): void;
   reluBackward(dx: number, u: number, n: number): void;
@@ -47,19 +58,35 @@ const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2
 
 const up8 = (n: number) => (n + 7) & ~7;
 
-/** Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests). */
-function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison(): void } {
-  const base = k.heapBase();
+/**
+ * Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests).
+ * `gemm` packs and multiplies (on the pool's threads when shared); `recoveries` counts the pool's
+ * stall recoveries (gemmPool.ts): after one, calls are laid out above every byte used so far.
+ */
+function wasmDenseOps(
+  k: Kernels,
+  gemm: PackGemmFn = packGemmOn(k),
+  recoveries: () => number = () => 0,
+): DenseOps & { poison(): void } {
+  let base = k.heapBase();
   let f32 = new Float32Array(k.memory.buffer);
   // A bump layout of one call's arrays from `base`; the memory grows to fit (never shrinks).
   let top = base;
+  let high = base;
+  let seen = 0;
   const layout = (...counts: number[]): number[] => {
+    if (recoveries() !== seen) {
+      // a helper that stalled in an earlier product may still write there: leave it all behind
+      seen = recoveries();
+      base = high;
+    }
     top = base;
     const at = counts.map((n) => {
       const p = top;
       top += ((n * 4 + 15) >> 4) << 4;
       return p;
     });
+    high = Math.max(high, top);
     const need = top - k.memory.buffer.byteLength;
     if (need > 0) k.memory.grow(Math.ceil(need / 65536));
     if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
@@ -88,8 +115,7 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       put(pw, W);
       put(pb, b);
       f32.fill(0, (pb >> 2) + O, (pb >> 2) + Np);
-      k.packT(pw, O, I, pp);
-      gemm(px, I, 1, B, O, I, pp, pb, pz);
+      gemm(PACK_T, pw, I, px, I, 1, B, O, I, pp, pb, pz);
       const z = get(pz, B * O, out?.z);
       if (!act) return { z, h: z };
       k.activate(pz, ph, B * O, ACT_CODES[act]);
@@ -101,8 +127,7 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       const [pd, pw, pp, px] = layout(B * O, O * I, up8(I) * O, B * I);
       put(pd, dY);
       put(pw, W);
-      k.pack(pw, O, I, I, pp);
-      gemm(pd, O, 1, B, I, O, pp, 0, px);
+      gemm(PACK, pw, I, pd, O, 1, B, I, O, pp, 0, px);
       return view(px, B * I);
     },
     backwardXAct(dY, W, B, I, O, u, act, out) {
@@ -112,8 +137,7 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       put(pd, dY);
       put(pw, W);
       put(pu, u);
-      k.pack(pw, O, I, I, pp);
-      gemm(pd, O, 1, B, I, O, pp, 0, px);
+      gemm(PACK, pw, I, pd, O, 1, B, I, O, pp, 0, px);
       k.reluBackward(px, pu, B * I);
       return get(px, B * I, out);
     },
@@ -140,8 +164,7 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
       const [pd, px, pp, pw, pb] = layout(B * O, B * I, up8(I) * B, O * I, O);
       put(pd, dY);
       put(px, X);
-      k.pack(px, B, I, I, pp);
-      gemm(pd, 1, O, O, I, B, pp, 0, pw);
+      gemm(PACK, px, I, pd, 1, O, O, I, B, pp, 0, pw);
       k.colSum(pd, B, O, pb);
       return { dW: view(pw, O * I), db: view(pb, O) };
     },
@@ -155,6 +178,8 @@ export interface LoadedWasmOps {
   threads: number;
   /** Chunks of GEMMs the helper threads ran (0 with one thread). */
   helped(): number;
+  /** The pool of threads (threads > 1): how many are alive, helpers rebuilt, stalls recovered. */
+  pool?: GemmPool;
   dispose(): void;
 }
 
@@ -163,12 +188,13 @@ export interface LoadedWasmOps {
  * neither validates (no WebAssembly SIMD: the caller keeps the TypeScript ops).
  * `bytes(kind, shared)` reads one build: fetched in the worker, read from the file in Node.
  * threads > 1: the shared-memory build with a pool of threads - 1 helpers (needs SharedArrayBuffer;
- * rejects when a helper does not start).
+ * rejects when a helper does not start); poolOpts: the pool's options (tests).
  */
 export async function loadWasmOps(
   bytes: (kind: WasmKind, shared: boolean) => Promise<BufferSource>,
   kinds: WasmKind[] = ['relaxed-simd', 'simd'],
   threads = 1,
+  poolOpts: PoolOptions = {},
 ): Promise<LoadedWasmOps | null> {
   if (typeof WebAssembly === 'undefined') return null;
   const shared = threads > 1;
@@ -188,8 +214,8 @@ export async function loadWasmOps(
     const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
     const { module, instance } = await WebAssembly.instantiate(b, { env: { memory } });
     const k = instance.exports as unknown as Kernels;
-    const pool = await createGemmPool(module, memory, k.gemm, threads);
-    const big = wasmDenseOps(k, pool.gemm);
+    const pool = await createGemmPool(module, memory, k, threads, poolOpts);
+    const big = wasmDenseOps(k, pool.gemm, pool.recoveries);
     // Calls too small to share go to the same kind's single-threaded build: copies into and out of a
     // SharedArrayBuffer are slower in V8, and nothing is gained from the pool below MIN_PARALLEL.
     const one = await WebAssembly.instantiate(await bytes(kind, false), {});
@@ -206,7 +232,7 @@ export async function loadWasmOps(
       backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
       update: small.update,
     };
-    return { ops, kind, threads, helped: pool.helped, dispose: pool.dispose };
+    return { ops, kind, threads, helped: pool.helped, pool, dispose: pool.dispose };
   }
   return null;
 }
