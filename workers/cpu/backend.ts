@@ -62,6 +62,7 @@ export class CpuBackend implements TrainingBackend {
       this.threads = w?.threads ?? 1;
     }
     this.named(!this.ops ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM);
+    for (const r of this.runs) r.dispose();
     this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops }));
     // A throwaway step of each kind of run (warm.ts): the first real step pays no one-time costs.
     if (this.opts.warm !== false) warmUp(this.runs, this.ops);
@@ -126,6 +127,7 @@ export class CpuBackend implements TrainingBackend {
   }
 
   dispose(): void {
+    for (const r of this.runs) r.dispose();
     this.runs = [];
   }
 

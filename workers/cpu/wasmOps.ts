@@ -57,24 +57,58 @@ interface Kernels {
 const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, tanh: 4, sigmoid: 5 };
 
 const up8 = (n: number) => (n + 7) & ~7;
+const up16 = (bytes: number) => ((bytes + 15) >> 4) << 4;
+
+/** Bytes set aside, at the first DenseOps.alloc, for arrays the products read in place (a Run's weights). */
+export const RESIDENT_BYTES = 64 << 20;
+/**
+ * Working room reserved with them in a memory that cannot grow while they live: growing a
+ * non-shared memory detaches its buffer (every view of it, the weights too), so afterwards a call
+ * that needs more runs on a second instance (`overflow`), copying as before.
+ */
+export const SCRATCH_BYTES = 32 << 20;
+
+type WasmDenseOps = DenseOps & { poison(): void };
 
 /**
  * Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests).
  * `gemm` packs and multiplies (on the pool's threads when shared); `recoveries` counts the pool's
  * stall recoveries (gemmPool.ts): after one, calls are laid out above every byte used so far.
+ * Memory: [heap base, zone end) the resident arrays (alloc/release, first fit), then one call's
+ * arrays from `base` (a bump layout, rewritten by every call). `overflow` (non-shared memories):
+ * the ops that take a call that would have to grow the memory while resident arrays live.
  */
 function wasmDenseOps(
   k: Kernels,
   gemm: PackGemmFn = packGemmOn(k),
   recoveries: () => number = () => 0,
-): DenseOps & { poison(): void } {
-  let base = k.heapBase();
+  overflow?: WasmDenseOps,
+): WasmDenseOps {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && k.memory.buffer instanceof SharedArrayBuffer;
+  const zoneStart = k.heapBase();
+  let zoneEnd = zoneStart;
+  /** Free ranges of the zone [at, end), by address; lent ranges by address. */
+  const free: [number, number][] = [];
+  const lent = new Map<number, number>();
+  /** Every buffer this memory has had (a shared memory's old buffers still see it). */
+  const buffers = new Set<ArrayBufferLike>([k.memory.buffer]);
+  let base = zoneStart;
   let f32 = new Float32Array(k.memory.buffer);
-  // A bump layout of one call's arrays from `base`; the memory grows to fit (never shrinks).
+  const refresh = () => {
+    if (f32.buffer === k.memory.buffer) return;
+    f32 = new Float32Array(k.memory.buffer);
+    buffers.add(k.memory.buffer);
+  };
+  const grow = (end: number) => {
+    const need = end - k.memory.buffer.byteLength;
+    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+    refresh();
+  };
   let top = base;
   let high = base;
   let seen = 0;
-  const layout = (...counts: number[]): number[] => {
+  /** One call's arrays from `base` (0 floats: no slot); null when the memory may not grow to fit. */
+  const layout = (...counts: number[]): number[] | null => {
     if (recoveries() !== seen) {
       // a helper that stalled in an earlier product may still write there: leave it all behind
       seen = recoveries();
@@ -83,16 +117,45 @@ function wasmDenseOps(
     top = base;
     const at = counts.map((n) => {
       const p = top;
-      top += ((n * 4 + 15) >> 4) << 4;
+      top += up16(n * 4);
       return p;
     });
+    if (top > k.memory.buffer.byteLength && lent.size > 0 && !shared && overflow) return null;
     high = Math.max(high, top);
-    const need = top - k.memory.buffer.byteLength;
-    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
-    if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
+    grow(top);
     return at;
   };
-  const put = (p: number, a: FloatArray) => f32.set(a, p >> 2);
+  /** Byte offset of `a` when it lies in the zone of this memory (read in place), else -1. */
+  const resident = (a: FloatArray) =>
+    a instanceof Float32Array &&
+    buffers.has(a.buffer) &&
+    a.byteOffset >= zoneStart &&
+    a.byteOffset + a.byteLength <= zoneEnd
+      ? a.byteOffset
+      : -1;
+  const put = (p: number, a: FloatArray) => {
+    if (resident(a) !== p) f32.set(a, p >> 2);
+  };
+  /** Where a (n floats) is read from: in place when resident, else a slot of the layout (0 floats when resident). */
+  const slot = (a: FloatArray, n: number) => (resident(a) >= 0 ? 0 : n);
+  const place = (a: FloatArray, p: number) => {
+    const r = resident(a);
+    return r >= 0 ? r : p;
+  };
+  const giveBack = (at: number) => {
+    const bytes = lent.get(at);
+    if (bytes === undefined) return;
+    lent.delete(at);
+    free.push([at, at + bytes]);
+    free.sort((x, y) => x[0] - y[0]);
+    for (let i = free.length - 1; i > 0; i--)
+      if (free[i - 1][1] === free[i][0]) {
+        free[i - 1][1] = free[i][1];
+        free.splice(i, 1);
+      }
+  };
+  // a Run dropped without dispose() (a throwaway run) gives its range back once collected
+  const unreleased = new FinalizationRegistry<number>(giveBack);
   // Into the caller's buffer when it gave one (a training step's reused arrays), else a new array:
   // allocating a large array per call costs more than the copy (V8 zero-fills it and collects it).
   const get = (p: number, n: number, into?: Float32Array) => {
@@ -107,10 +170,37 @@ function wasmDenseOps(
 
   return {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
+    alloc(n) {
+      if (zoneEnd === zoneStart) {
+        // the zone, once; the memory grows now, while nothing lent can be detached
+        zoneEnd = zoneStart + RESIDENT_BYTES;
+        free.push([zoneStart, zoneEnd]);
+        base = high = Math.max(base, high, zoneEnd);
+        grow(base + (shared ? 0 : SCRATCH_BYTES));
+      }
+      const bytes = up16(Math.max(1, n) * 4);
+      const i = free.findIndex(([at, end]) => end - at >= bytes);
+      if (i < 0) return null;
+      const at = free[i][0];
+      if (free[i][1] - at === bytes) free.splice(i, 1);
+      else free[i][0] += bytes;
+      lent.set(at, bytes);
+      const a = new Float32Array(k.memory.buffer, at, n);
+      a.fill(0);
+      unreleased.register(a, at, a);
+      return a;
+    },
+    release(a) {
+      unreleased.unregister(a);
+      giveBack(resident(a));
+    },
     forward(X, W, b, B, I, O, act, out) {
       if (!all32(X, W, b)) return tsDenseOps.forward(X, W, b, B, I, O, act);
       const Np = up8(O);
-      const [px, pw, pp, pb, pz, ph] = layout(B * I, O * I, Np * I, Np, B * O, act ? B * O : 0);
+      const at = layout(B * I, slot(W, O * I), Np * I, Np, B * O, act ? B * O : 0);
+      if (!at) return overflow!.forward(X, W, b, B, I, O, act, out);
+      const [px, , pp, pb, pz, ph] = at;
+      const pw = place(W, at[1]);
       put(px, X);
       put(pw, W);
       put(pb, b);
@@ -124,7 +214,10 @@ function wasmDenseOps(
     backwardX(dY, W, B, I, O) {
       if (!all32(dY, W)) return tsDenseOps.backwardX(dY, W, B, I, O);
       // dX[B, I] = dY[B, O] W[O, I]: B = W as [K = O, N = I].
-      const [pd, pw, pp, px] = layout(B * O, O * I, up8(I) * O, B * I);
+      const at = layout(B * O, slot(W, O * I), up8(I) * O, B * I);
+      if (!at) return overflow!.backwardX(dY, W, B, I, O);
+      const [pd, , pp, px] = at;
+      const pw = place(W, at[1]);
       put(pd, dY);
       put(pw, W);
       gemm(PACK, pw, I, pd, O, 1, B, I, O, pp, 0, px);
@@ -133,7 +226,10 @@ function wasmDenseOps(
     backwardXAct(dY, W, B, I, O, u, act, out) {
       // ReLU only: its derivative is a product with 1 or 0, exact in float32 as in the engine's float64
       if (act !== 'relu' || !all32(dY, W, u)) return undefined;
-      const [pd, pw, pp, px, pu] = layout(B * O, O * I, up8(I) * O, B * I, B * I);
+      const at = layout(B * O, slot(W, O * I), up8(I) * O, B * I, B * I);
+      if (!at) return overflow!.backwardXAct!(dY, W, B, I, O, u, act, out);
+      const [pd, , pp, px, pu] = at;
+      const pw = place(W, at[1]);
       put(pd, dY);
       put(pw, W);
       put(pu, u);
@@ -143,25 +239,29 @@ function wasmDenseOps(
     },
     update: {
       // Adam's loop in float64 SIMD (bit-identical to adamStep; it throws the same error for t < 1).
-      // Copying the four vectors in and three out costs a few percent of the TypeScript loop.
+      // Copying the vectors in and out (those not resident) costs a few percent of the TypeScript loop.
       adam(theta, grad, m, v, t, lr, b1, b2, eps) {
         if (!(t >= 1) || !all32(theta, grad, m, v)) return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
         const P = theta.length;
-        const [pt, pg, pm, pv] = layout(P, P, P, P);
+        const at = layout(slot(theta, P), slot(grad, P), slot(m, P), slot(v, P));
+        if (!at) return overflow!.update!.adam!(theta, grad, m, v, t, lr, b1, b2, eps);
+        const [pt, pg, pm, pv] = [place(theta, at[0]), place(grad, at[1]), place(m, at[2]), place(v, at[3])];
         put(pt, theta);
         put(pg, grad);
         put(pm, m);
         put(pv, v);
         k.adam(pt, pg, pm, pv, P, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps);
-        theta.set(view(pt, P));
-        m.set(view(pm, P));
-        v.set(view(pv, P));
+        if (resident(theta) < 0) theta.set(view(pt, P));
+        if (resident(m) < 0) m.set(view(pm, P));
+        if (resident(v) < 0) v.set(view(pv, P));
       },
     },
     backwardW(dY, X, B, I, O) {
       if (!all32(dY, X)) return tsDenseOps.backwardW(dY, X, B, I, O);
       // dW[O, I] = dY^T X: A = dY read transposed (row stride 1, column stride O), B = X as [K = B, N = I].
-      const [pd, px, pp, pw, pb] = layout(B * O, B * I, up8(I) * B, O * I, O);
+      const at = layout(B * O, B * I, up8(I) * B, O * I, O);
+      if (!at) return overflow!.backwardW(dY, X, B, I, O);
+      const [pd, px, pp, pw, pb] = at;
       put(pd, dY);
       put(px, X);
       gemm(PACK, px, I, pd, 1, O, O, I, B, pp, 0, pw);
@@ -202,9 +302,10 @@ export async function loadWasmOps(
     const b = await bytes(kind, shared);
     if (!WebAssembly.validate(b)) continue;
     if (!shared) {
-      const { instance } = await WebAssembly.instantiate(b, {});
+      const { module, instance } = await WebAssembly.instantiate(b, {});
+      const overflow = wasmDenseOps((await WebAssembly.instantiate(module, {})).exports as unknown as Kernels);
       return {
-        ops: wasmDenseOps(instance.exports as unknown as Kernels),
+        ops: wasmDenseOps(instance.exports as unknown as Kernels, undefined, undefined, overflow),
         kind,
         threads: 1,
         helped: () => 0,
@@ -231,6 +332,9 @@ export async function loadWasmOps(
       backwardXAct: (dY, W, B, I, O, u, act, out) => pick(B, I, O).backwardXAct!(dY, W, B, I, O, u, act, out),
       backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
       update: small.update,
+      // a Run's weights live in the shared memory, where the products of a step read them in place
+      alloc: big.alloc,
+      release: big.release,
     };
     return { ops, kind, threads, helped: pool.helped, pool, dispose: pool.dispose };
   }
