@@ -25,12 +25,20 @@ import {
 } from '../backend';
 import { assertCpuCapacity } from './capacity';
 import { warmUp } from './warm';
-import { wasmOps } from './wasmLoad';
+import { liveThreads, wasmOps } from './wasmLoad';
 
 export const CPU_NAME_TS = 'CPU engine (TypeScript)';
 export const CPU_NAME_WASM = 'CPU engine (WebAssembly SIMD)';
 /** The name with n > 1 threads sharing the GEMMs. */
 export const cpuNameThreads = (n: number) => `CPU engine (WebAssembly SIMD, ${n} threads)`;
+/** The name while only `live` of the `n` threads serve (a GEMM helper thread ended: gemmPool.ts). */
+export const cpuNameThreadsLost = (live: number, n: number) =>
+  `CPU engine (WebAssembly SIMD, ${live} of ${n} threads: a helper thread failed)`;
+/** The name of kernels loaded for n > 1 threads, as many as serve now. */
+export function cpuNameLive(n: number): string {
+  const live = liveThreads(n);
+  return live < n ? cpuNameThreadsLost(live, n) : cpuNameThreads(n);
+}
 
 export interface CpuBackendOptions {
   /** 'typescript' keeps the engine's own dense ops even where WebAssembly SIMD runs (default 'auto'). */
@@ -74,6 +82,7 @@ export class CpuBackend implements TrainingBackend {
   }
 
   async train(n: number): Promise<RunProgress[]> {
+    if (this.ops && this.threads > 1) this.named(cpuNameLive(this.threads));
     return this.runs.map((r) => {
       const { steps, epochs } =
         r.status === 'ok' ? r.train(n) : { steps: emptySeries(STEP_METRICS), epochs: emptySeries(EPOCH_METRICS) };

@@ -11,7 +11,7 @@ import type { DigitsData } from '../../src/engine/data/digits';
 import { Rng } from '../../src/engine/rng';
 import type { TrainConfig } from '../../src/engine/types';
 import { loadDigits } from '../digits';
-import { CpuBackend, cpuNameThreads } from './backend';
+import { CpuBackend, cpuNameThreads, cpuNameThreadsLost } from './backend';
 import { MIN_PARALLEL } from './gemmPool';
 import { wasmOps } from './wasmLoad';
 import type { LoadedWasmOps } from './wasmOps';
@@ -234,5 +234,15 @@ describe('training on threads', () => {
     expect(be.info.name).toBe(cpuNameThreads(2));
     const [p] = await be.train(10);
     expect(p.steps.n).toBe(10);
+    // a helper that ends: the status line says so until it is replaced
+    const pool = (await wasmOps(undefined, 2))!.pool!; // the backend's kernels (loaded once per worker)
+    pool.kill(0);
+    // (a replacement needs a thread started, a module instantiated and a message: many event-loop turns)
+    for (let i = 0; i < 100_000 && pool.alive() === 2; i++) await new Promise((r) => setImmediate(r));
+    await be.train(1);
+    expect(be.info.name).toBe(cpuNameThreadsLost(1, 2));
+    await pool.settled();
+    await be.train(1);
+    expect(be.info.name).toBe(cpuNameThreads(2));
   }, 120_000);
 });

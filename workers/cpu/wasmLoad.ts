@@ -40,6 +40,17 @@ export function autoThreads(): number {
 }
 
 const loaded = new Map<number, Promise<LoadedWasmOps | null>>();
+/** The same, once loaded (liveThreads reads them synchronously). */
+const ready = new Map<number, LoadedWasmOps | null>();
+
+/**
+ * Threads sharing the GEMMs now of the kernels loaded for `threads` (fewer than asked while a
+ * helper thread is being replaced, or when the pool gave up on it): what the status line says.
+ */
+export function liveThreads(threads: number): number {
+  const w = ready.get(threads);
+  return w?.pool ? w.pool.alive() : (w?.threads ?? 1);
+}
 
 /**
  * The best WebAssembly build this engine runs, loaded once per worker and thread count; null
@@ -67,6 +78,7 @@ export function wasmOps(
   if (!p) {
     p = load(threads);
     loaded.set(threads, p);
+    void p.then((w) => ready.set(threads, w));
   }
   return p;
 }
