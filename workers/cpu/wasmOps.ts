@@ -2,10 +2,12 @@
 // wasm/dense.ts. Each call copies its float32 operands into the module's memory, packs the
 // right-hand matrix into 8-column panels (once per call, i.e. once per weight update in training:
 // O(O I) next to the GEMM's O(B O I)), runs the register-blocked GEMM and copies the results out.
+// A Run's weights are not copied: they live in the module's memory (DenseOps.alloc lends the Run
+// its theta there), and a call reads W, and Adam its theta, in place; the numbers are the same.
 // Float64 operands (gradient checks) go to the TypeScript ops unchanged. With threads > 1 the
-// shared-memory build runs and the GEMMs are shared by a pool of threads (gemmPool.ts); packing,
-// activations and column sums stay on the calling thread, and calls below MIN_PARALLEL multiply-adds
-// (and the optimizer loops) run on a single-threaded instance of the same build.
+// shared-memory build runs and the GEMMs, with their packing, are shared by a pool of threads
+// (gemmPool.ts); activations and column sums stay on the calling thread, and calls below
+// MIN_PARALLEL multiply-adds (and the optimizer loops) run on a single-threaded instance of the same build.
 //
 // Shapes: X[B, I], W[O, I], b[O], z = h = Y[B, O], dY[B, O], dX[B, I], dW[O, I], db[O].
 import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
@@ -68,7 +70,11 @@ export const RESIDENT_BYTES = 64 << 20;
  */
 export const SCRATCH_BYTES = 32 << 20;
 
-type WasmDenseOps = DenseOps & { poison(): void };
+type WasmDenseOps = DenseOps & {
+  poison(): void;
+  /** Whether `a` is an array these ops lent (read in place). */
+  holds(a: FloatArray): boolean;
+};
 
 /**
  * Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests).
@@ -170,13 +176,19 @@ function wasmDenseOps(
 
   return {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
+    holds: (a) => resident(a) >= 0,
     alloc(n) {
       if (zoneEnd === zoneStart) {
         // the zone, once; the memory grows now, while nothing lent can be detached
+        const from = Math.max(base, high, zoneStart + RESIDENT_BYTES);
+        try {
+          grow(from + (shared ? 0 : SCRATCH_BYTES));
+        } catch {
+          return null; // no room for it on this device: the Run keeps its own array
+        }
         zoneEnd = zoneStart + RESIDENT_BYTES;
         free.push([zoneStart, zoneEnd]);
-        base = high = Math.max(base, high, zoneEnd);
-        grow(base + (shared ? 0 : SCRATCH_BYTES));
+        base = high = from;
       }
       const bytes = up16(Math.max(1, n) * 4);
       const i = free.findIndex(([at, end]) => end - at >= bytes);
@@ -331,7 +343,10 @@ export async function loadWasmOps(
       backwardX: (dY, W, B, I, O) => pick(B, I, O).backwardX(dY, W, B, I, O),
       backwardXAct: (dY, W, B, I, O, u, act, out) => pick(B, I, O).backwardXAct!(dY, W, B, I, O, u, act, out),
       backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
-      update: small.update,
+      // Adam on the instance that holds theta (a Run's, lent by big): fewer copies
+      update: {
+        adam: (theta, ...rest) => (big.holds(theta) ? big : small).update!.adam!(theta, ...rest),
+      },
       // a Run's weights live in the shared memory, where the products of a step read them in place
       alloc: big.alloc,
       release: big.release,
