@@ -61,14 +61,17 @@ const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2
 const up8 = (n: number) => (n + 7) & ~7;
 const up16 = (bytes: number) => ((bytes + 15) >> 4) << 4;
 
-/** Bytes set aside, at the first DenseOps.alloc, for arrays the products read in place (a Run's weights). */
-export const RESIDENT_BYTES = 64 << 20;
+/**
+ * Bytes set aside, at the first DenseOps.alloc of n floats, for arrays the products read in place
+ * (Runs' weights): room for four such arrays (a race's runs), within [16, 64] MiB.
+ */
+export const residentBytes = (n: number) => Math.min(64 << 20, Math.max(16 << 20, 16 * n));
 /**
  * Working room reserved with them in a memory that cannot grow while they live: growing a
  * non-shared memory detaches its buffer (every view of it, the weights too), so afterwards a call
  * that needs more runs on a second instance (`overflow`), copying as before.
  */
-export const SCRATCH_BYTES = 32 << 20;
+export const SCRATCH_BYTES = 16 << 20;
 
 type WasmDenseOps = DenseOps & {
   poison(): void;
@@ -180,13 +183,14 @@ function wasmDenseOps(
     alloc(n) {
       if (zoneEnd === zoneStart) {
         // the zone, once; the memory grows now, while nothing lent can be detached
-        const from = Math.max(base, high, zoneStart + RESIDENT_BYTES);
+        const zone = up16(residentBytes(n));
+        const from = Math.max(base, high, zoneStart + zone);
         try {
           grow(from + (shared ? 0 : SCRATCH_BYTES));
         } catch {
           return null; // no room for it on this device: the Run keeps its own array
         }
-        zoneEnd = zoneStart + RESIDENT_BYTES;
+        zoneEnd = zoneStart + zone;
         free.push([zoneStart, zoneEnd]);
         base = high = from;
       }
