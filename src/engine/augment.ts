@@ -124,7 +124,12 @@ export function trainingBatch(
       affineWarp(ds.xTrainRaw, x, H, W, affineParams(augmentSeed, step, b), indices[b] * D, b * D);
     if (ds.preprocessor) x = applyPreprocess(ds.preprocessor, x, B);
   } else {
-    for (let b = 0; b < B; b++) x.set(ds.xTrain.subarray(indices[b] * D, indices[b] * D + D), b * D);
+    const src = ds.xTrain;
+    // A few features (the 2D sets): copied entry by entry, as a subarray per row costs more than
+    // its copy; wide rows (digits) by set().
+    if (D <= 16)
+      for (let b = 0, o = 0; b < B; b++) for (let i = indices[b] * D, e = i + D; i < e; i++, o++) x[o] = src[i];
+    else for (let b = 0; b < B; b++) x.set(src.subarray(indices[b] * D, indices[b] * D + D), b * D);
   }
   addGaussianNoise(x, B, D, data.augmentNoise, augmentSeed, step);
   if (ds.kind === 'classification') {
@@ -136,4 +141,67 @@ export function trainingBatch(
   const y = new Float32Array(B * O);
   for (let b = 0; b < B; b++) y.set(ds.yTrain.subarray(indices[b] * O, indices[b] * O + O), b * O);
   return { x, y };
+}
+
+/**
+ * One step's minibatch shared by the runs of a race that would gather the same one (same dataset
+ * object, augmentation settings and seed, step and sample indices: compare sets share all of
+ * these), so it is gathered and augmented once per step, not once per run. Runs trained in
+ * lockstep (Run.beginChunk/stepOnce/endChunk: every run's step s before any run's step s + 1)
+ * find the batch of their step here; otherwise (one run after another) the key differs and each
+ * run gathers its own, so results never depend on it. The arrays returned are the producing
+ * run's buffers: read-only for the others, and rewritten only when that run gathers again, which
+ * replaces the entry.
+ */
+export class SharedBatch {
+  private ds: Dataset | null = null;
+  private noise = 0;
+  private affine = false;
+  private seed = 0;
+  private step = -1;
+  private idx = new Int32Array(0);
+  private batch: { x: Float32Array; y: Int32Array | Float32Array } | null = null;
+  /** Gathers made and batches reused (tests). */
+  gathered = 0;
+  reused = 0;
+
+  /** trainingBatch(ds, data, indices, augmentSeed, step, out), or the same batch gathered by another run. */
+  take(
+    ds: Dataset,
+    data: Pick<DataConfig, 'augmentNoise' | 'augmentAffine'>,
+    indices: Int32Array,
+    augmentSeed: number,
+    step: number,
+    out?: Float32Array,
+  ): { x: Float32Array; y: Int32Array | Float32Array } {
+    if (
+      this.batch &&
+      this.ds === ds &&
+      this.step === step &&
+      this.seed === augmentSeed &&
+      this.noise === data.augmentNoise &&
+      this.affine === data.augmentAffine &&
+      sameInts(this.idx, indices)
+    ) {
+      this.reused++;
+      return this.batch;
+    }
+    const b = trainingBatch(ds, data, indices, augmentSeed, step, out);
+    this.gathered++;
+    this.ds = ds;
+    this.step = step;
+    this.seed = augmentSeed;
+    this.noise = data.augmentNoise;
+    this.affine = data.augmentAffine;
+    if (this.idx.length !== indices.length) this.idx = new Int32Array(indices.length);
+    this.idx.set(indices);
+    this.batch = b;
+    return b;
+  }
+}
+
+function sameInts(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -57,11 +57,13 @@ export function plateauUpdate(
   return { state: { ...state, wait }, reduced: false };
 }
 
+// (module level, not a closure in validateSchedule: that runs on every training step's learning rate)
+const bad = (field: string, v: number, rule: string) => {
+  throw new Error(`schedule.${field} ${rule}, got ${v}`);
+};
+
 /** Throws a message naming the bad field; called by learningRateAt and by config validation. */
 export function validateSchedule(s: ScheduleConfig): void {
-  const bad = (field: string, v: number, rule: string) => {
-    throw new Error(`schedule.${field} ${rule}, got ${v}`);
-  };
   switch (s.kind) {
     case 'constant':
       return;

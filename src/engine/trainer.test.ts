@@ -1,6 +1,8 @@
 // The steppable Run: determinism, bookkeeping, clipping, the per-layer metrics, live changes,
 // reset, early stopping with restore-best, and divergence detection.
 import { describe, expect, it } from 'vitest';
+import { SharedBatch } from './augment';
+import { makeDataset } from './data/dataset';
 import { defaultConfig } from './defaults';
 import { allFinite, l2Norm } from './floatArray';
 import { stepsPerEpoch, TrainLoop } from './loop';
@@ -344,5 +346,46 @@ describe('divergence', () => {
     expect(run.status).toBe('diverged');
     expect(run.statusStep).toBe(0);
     expect(Array.from(run.getParams())).toEqual(Array.from(theta));
+  });
+});
+
+describe("a race in lockstep sharing each step's batch (SharedBatch)", () => {
+  it('trains every run bit for bit as alone, gathering each batch once; a diverged run drops out', () => {
+    const base = defaultConfig();
+    base.data = { ...base.data, name: 'circle', samples: 200, valFraction: 0.2, noise: 0.1, augmentNoise: 0.05 };
+    base.data.shuffle = true;
+    base.model.hidden = [8, 8].map((units) => ({ units, activation: 'tanh' as const, dropout: 0, batchNorm: false }));
+    base.batchSize = 16; // 10 steps per epoch: the chunks below cross epoch ends
+    const cfgs = (['sgd', 'adam', 'momentum', 'sgd'] as const).map((name, r) => {
+      const c = structuredClone(base);
+      c.optimizer = { ...c.optimizer, name, lr: r === 3 ? 1e6 : 0.05 }; // run 3 diverges
+      return c;
+    });
+    const ds = makeDataset(base.data, base.seed);
+    const alone = cfgs.map((c) => {
+      const r = new Run(c, ds);
+      const out = [r.train(7), r.train(30)];
+      return { out, theta: r.getParams(), status: r.status };
+    });
+    const batches = new SharedBatch();
+    const runs = cfgs.map((c) => new Run(c, ds, { batches }));
+    const together = [7, 30].map((n) => {
+      for (const r of runs) r.beginChunk();
+      for (let i = 0; i < n; i++) for (const r of runs) r.stepOnce();
+      return runs.map((r) => r.endChunk());
+    });
+    for (const [j, a] of alone.entries()) {
+      expect(
+        together.map((chunk) => chunk[j]),
+        `run ${j}`,
+      ).toEqual(a.out);
+      expect(Array.from(runs[j].getParams())).toEqual(Array.from(a.theta));
+      expect(runs[j].status).toBe(a.status);
+    }
+    expect(alone[3].status).toBe('diverged');
+    expect(alone[0].out[1].epochs.n).toBeGreaterThan(0);
+    // one gather per step of the runs still training, the others reuse it
+    expect(batches.gathered).toBe(37);
+    expect(batches.reused).toBe(3 * 37 - 37 + runs[3].stepCount);
   });
 });

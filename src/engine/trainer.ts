@@ -15,7 +15,7 @@
 // Evaluation (evaluate, predict, the best weights) is at the rule's evaluation point: theta, or
 // Schedule-Free's average x with batch-norm statistics recomputed there (evalPoint.ts).
 
-import { trainingBatch } from './augment';
+import { type SharedBatch, trainingBatch } from './augment';
 import { type Dataset, makeDataset } from './data/dataset';
 import type { DenseOps } from './dense';
 import { preciseBnStats } from './evalPoint';
@@ -60,6 +60,8 @@ export interface RunOptions {
   seeds?: Partial<Record<StreamName, number>>;
   /** The dense products for training and evaluation (default: the engine's; the worker injects WebAssembly). */
   ops?: DenseOps;
+  /** The step's minibatch shared with the other runs of a race trained in lockstep (augment.ts SharedBatch). */
+  batches?: SharedBatch;
 }
 
 // needsRebuild lives apart (rebuild.ts) so the page can ask it without loading the Run.
@@ -88,6 +90,7 @@ export class Run {
   /** Bumped whenever theta, the statistics, the optimizer state or the config change. */
   private changes = 0;
   private readonly ops: DenseOps | undefined;
+  private readonly batches: SharedBatch | undefined;
   /** The training step's buffers (batch, activations, gradient), reused from step to step. */
   private readonly scratch = new StepScratch();
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
@@ -97,6 +100,7 @@ export class Run {
   constructor(cfg: TrainConfig, dataset?: Dataset, opts: RunOptions = {}) {
     this.cfg = cfg;
     this.ops = opts.ops;
+    this.batches = opts.batches;
     this.dataset = dataset ?? makeDataset(cfg.data, cfg.seed);
     const ds = this.dataset;
     if (cfg.model.loss === 'softmaxCE' && ds.kind !== 'classification')
@@ -154,12 +158,31 @@ export class Run {
    * early when the status leaves 'ok' (divergence, early stop, maxEpochs).
    */
   train(n: number): { steps: Series<StepMetrics>; epochs: Series<EpochMetrics> } {
+    this.beginChunk();
+    for (let i = 0; i < n; i++) if (!this.stepOnce()) break;
+    return this.endChunk();
+  }
+
+  /**
+   * train(n) in parts, so that several runs can take their steps in lockstep (a race: each run's
+   * step s before any run's step s + 1, sharing the step's batch, SharedBatch): beginChunk(), then
+   * up to n stepOnce() calls, then endChunk() hands out the rows since beginChunk. The same rows
+   * as train(n).
+   */
+  beginChunk(): void {
     this.steps.clear();
     this.epochs.clear();
-    for (let i = 0; i < n && this.status === 'ok'; i++) {
-      const epochEnded = this.trainStep();
-      if (this.status === 'ok' && epochEnded) this.endEpoch();
-    }
+  }
+
+  /** One step (and the evaluation of the epoch it ends); false, doing nothing, when the status is not 'ok'. */
+  stepOnce(): boolean {
+    if (this.status !== 'ok') return false;
+    const epochEnded = this.trainStep();
+    if (this.status === 'ok' && epochEnded) this.endEpoch();
+    return true;
+  }
+
+  endChunk(): { steps: Series<StepMetrics>; epochs: Series<EpochMetrics> } {
     return { steps: this.steps.takeSeries(), epochs: this.epochs.takeSeries() };
   }
 
@@ -178,7 +201,9 @@ export class Run {
     const step = this.loop.state.step;
     const lr = this.loop.nextLr();
     const xBuf = this.scratch.take('x', B * ds.inputDim);
-    const { x, y } = trainingBatch(ds, cfg.data, idx, this.seeds.augment, step, xBuf);
+    const { x, y } = this.batches
+      ? this.batches.take(ds, cfg.data, idx, this.seeds.augment, step, xBuf)
+      : trainingBatch(ds, cfg.data, idx, this.seeds.augment, step, xBuf);
     const opts = {
       train: true,
       model: cfg.model,

@@ -12,6 +12,7 @@ import {
   emptySeries,
   Run,
   type RunSnapshot,
+  SharedBatch,
   STEP_METRICS,
 } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
@@ -71,7 +72,9 @@ export class CpuBackend implements TrainingBackend {
     }
     this.named(!this.ops ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM);
     for (const r of this.runs) r.dispose();
-    this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops }));
+    // A race's runs share each step's batch (SharedBatch; train() steps them in lockstep).
+    const batches = new SharedBatch();
+    this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops, batches }));
     // A throwaway step of each kind of run (warm.ts): the first real step pays no one-time costs.
     if (this.opts.warm !== false) warmUp(this.runs, this.ops);
   }
@@ -83,9 +86,22 @@ export class CpuBackend implements TrainingBackend {
 
   async train(n: number): Promise<RunProgress[]> {
     if (this.ops && this.threads > 1) this.named(cpuNameLive(this.threads));
-    return this.runs.map((r) => {
+    const runs = this.runs;
+    if (runs.length === 1) {
+      const r = runs[0];
       const { steps, epochs } =
         r.status === 'ok' ? r.train(n) : { steps: emptySeries(STEP_METRICS), epochs: emptySeries(EPOCH_METRICS) };
+      return [{ steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount }];
+    }
+    // In lockstep (every run's step s before any run's step s + 1): the runs share the step's batch.
+    for (const r of runs) r.beginChunk();
+    for (let i = 0; i < n; i++) {
+      let any = false;
+      for (const r of runs) any = r.stepOnce() || any;
+      if (!any) break;
+    }
+    return runs.map((r) => {
+      const { steps, epochs } = r.endChunk();
       return { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount };
     });
   }

@@ -26,6 +26,7 @@ import {
   type RunSnapshot,
   type RunStatus,
   type Series,
+  SharedBatch,
   STEP_METRICS,
   type StepMetrics,
   widthOf,
@@ -116,6 +117,8 @@ interface ShardSet {
   kernels: ShardKernels;
   threads: number;
   runs: Map<number, Run>;
+  /** Each step's batch, shared by the set's runs here (trained in lockstep). */
+  batches: SharedBatch;
 }
 
 export class ShardHost {
@@ -154,7 +157,7 @@ export class ShardHost {
   open(set: number, dataset: number, kernels: ShardKernels, threads = 1): void {
     if (!this.datasets.has(dataset)) throw new Error(`shard: dataset ${dataset} was not sent here`);
     if (!this.loaded.has(threads)) throw new Error(`shard: kernels for ${threads} threads not loaded`);
-    this.sets.set(set, { dataset, kernels, threads, runs: new Map() });
+    this.sets.set(set, { dataset, kernels, threads, runs: new Map(), batches: new SharedBatch() });
   }
 
   close(set: number): void {
@@ -168,7 +171,7 @@ export class ShardHost {
     const ds = this.datasets.get(s.dataset);
     if (!ds) throw new Error(`shard: dataset ${s.dataset} is gone`);
     const ops = s.kernels === 'typescript' ? undefined : (await this.loaded.get(s.threads)!).ops;
-    const r = new Run(cfg, ds, { init, ops });
+    const r = new Run(cfg, ds, { init, ops, batches: s.batches });
     if (state) r.importState(state);
     s.runs.set(run, r);
   }
@@ -193,19 +196,38 @@ export class ShardHost {
   }
 
   train(set: number, n: number): ShardRunProgress[] {
-    const out: ShardRunProgress[] = [];
-    for (const [run, r] of this.set(set).runs) {
+    const runs = [...this.set(set).runs];
+    if (runs.length === 1) {
+      const [run, r] = runs[0];
       const t0 = performance.now();
       const { steps, epochs } =
         r.status === 'ok' ? r.train(n) : { steps: emptySeries(STEP_METRICS), epochs: emptySeries(EPOCH_METRICS) };
       const ms = performance.now() - t0;
-      out.push({
-        run,
-        ms,
-        progress: { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount },
-      });
+      return [
+        { run, ms, progress: { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount } },
+      ];
     }
-    return out;
+    // In lockstep, sharing each step's batch (SharedBatch); each run's time is the sum of its steps'.
+    const ms = new Float64Array(runs.length);
+    for (const [, r] of runs) r.beginChunk();
+    for (let i = 0; i < n; i++) {
+      let any = false;
+      for (let j = 0; j < runs.length; j++) {
+        const t0 = performance.now();
+        const stepped = runs[j][1].stepOnce();
+        ms[j] += performance.now() - t0;
+        any = stepped || any;
+      }
+      if (!any) break;
+    }
+    return runs.map(([run, r], j) => {
+      const { steps, epochs } = r.endChunk();
+      return {
+        run,
+        ms: ms[j],
+        progress: { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount },
+      };
+    });
   }
 
   /** train() as one PackedReports (a sub-worker's answer: shard.worker.ts transfers its buffer). */

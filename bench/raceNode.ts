@@ -1,0 +1,91 @@
+// Node, one thread: CPU time per step of one run of (a) 2-16-16-2 SGD against the race (c) (six runs
+// of (a): SGD, momentum, Nesterov, Adagrad, RMSprop, Adam), both through the worker's CpuBackend with
+// the WebAssembly kernels, as the browser bench trains them (bench/config.ts). CPU time from
+// process.cpuUsage() (user + system of this process), which load on the other cores does not inflate;
+// the two are measured in interleaved rounds and the per-round ratio is reported with its spread.
+//   npx tsx bench/raceNode.ts [--rounds=5] [--steps=4000] [--kernels=typescript]
+// With --profile the script instead trains each for a while under V8's sampling profiler
+// (node --cpu-prof) so the self time per function can be read from the .cpuprofile files:
+//   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/raceNode.ts --profile=a|c
+
+import { buildWasm } from '../scripts/buildWasm';
+import { buildLayout, initParams, Rng, streamSeed } from '../src/engine';
+import { CpuBackend } from '../workers/cpu/backend';
+import { benchConfig, benchDataset } from './config';
+import { WORKLOADS } from './tasks';
+
+const arg = (name: string, dflt: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+const rounds = Number(arg('rounds', '5'));
+const steps = Number(arg('steps', '4000'));
+const kernels = arg('kernels', 'auto') as 'auto' | 'typescript';
+const profile = arg('profile', '');
+
+async function backendFor(id: 'a-sgd' | 'c') {
+  const w = WORKLOADS.find((x) => x.id === id)!;
+  const cfgs = w.optimizers.map((o, r) => benchConfig(w, o, r));
+  const data = benchDataset(w);
+  const l = buildLayout(cfgs[0].model, data.inputDim, data.outputDim);
+  const init = initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
+  const be = new CpuBackend({ threads: 1, kernels });
+  await be.build(cfgs, data, init);
+  await be.train(2000); // past the JIT's tiers (and wasm tier-up)
+  return { be, runs: cfgs.length };
+}
+
+/**
+ * CPU microseconds per step of about `n` steps, trained in chunks of 64 (the app's chunks are
+ * similar); chunks in which an epoch ended (a whole-split evaluation, not a step) are left out,
+ * as the browser bench leaves them out.
+ */
+async function cpuPerStep(be: CpuBackend, n: number): Promise<number> {
+  let us = 0;
+  let kept = 0;
+  for (let done = 0; done < n; done += 64) {
+    const c0 = process.cpuUsage();
+    const p = await be.train(64);
+    const c = process.cpuUsage(c0);
+    if (p.some((r) => r.epochs.n > 0)) continue;
+    us += c.user + c.system;
+    kept += 64;
+  }
+  return us / kept;
+}
+
+async function main() {
+  await buildWasm();
+  const a = await backendFor('a-sgd');
+  const c = await backendFor('c');
+  console.log(`node ${process.version}; kernels ${kernels}; ${a.be.info.name}; ${steps} steps per timing`);
+  if (profile) {
+    const be = profile === 'c' ? c.be : a.be;
+    await cpuPerStep(be, steps * 4);
+    return;
+  }
+  const ratios: number[] = [];
+  // a first round of each, not counted: V8 re-optimizes after switching between the two
+  await cpuPerStep(a.be, steps);
+  await cpuPerStep(c.be, steps);
+  for (let r = 0; r < rounds; r++) {
+    // interleaved: odd rounds time the race first
+    let ua = 0;
+    let uc = 0;
+    if (r % 2) {
+      uc = await cpuPerStep(c.be, steps);
+      ua = await cpuPerStep(a.be, steps);
+    } else {
+      ua = await cpuPerStep(a.be, steps);
+      uc = await cpuPerStep(c.be, steps);
+    }
+    ratios.push(uc / ua);
+    console.log(
+      `round ${r}: one run ${ua.toFixed(1)} us/step, six runs ${uc.toFixed(1)} us/step (${(uc / 6).toFixed(1)} per run), ratio ${(uc / ua).toFixed(2)}`,
+    );
+  }
+  const s = [...ratios].sort((x, y) => x - y);
+  console.log(
+    `six runs ÷ one run, CPU time per step: median ${s[s.length >> 1].toFixed(2)} (${s[0].toFixed(2)}-${s[s.length - 1].toFixed(2)})`,
+  );
+}
+
+main();
