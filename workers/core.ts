@@ -249,7 +249,13 @@ export class TrainerCore {
       running: this.running,
       speed: this.pacer.speed,
       stepsPerSec: this.running ? this.meter.rate(t) : 0,
-      backend: s ? { ...s.backendStatus } : null,
+      // the CPU backend's name is live: it says when a GEMM helper thread failed (cpu/backend.ts cpuNameLive)
+      backend: s
+        ? {
+            ...s.backendStatus,
+            ...(s.backendStatus.kind === 'cpu' && s.backend.info.kind === 'cpu' ? { name: s.backend.info.name } : {}),
+          }
+        : null,
       runs: s ? s.tracks.map((_, r) => s.statusOf(r, this.running)) : [],
       notice: this.notice,
       regroups: this.regroups,

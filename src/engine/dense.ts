@@ -55,6 +55,13 @@ export interface DenseOps {
   backwardW(dY: FloatArray, X: FloatArray, B: number, I: number, O: number): { dW: FloatArray; db: FloatArray };
   /** The same implementation's optimizer loops (a Run passes them to optimizerStep); absent: the rules' own. */
   update?: UpdateKernels;
+  /**
+   * Optional: a zero-filled float32 array of n entries that these ops read in place (a Run keeps its
+   * weights there, so no product copies them in: the WebAssembly kernels' memory); null when there
+   * is no room (the caller then allocates its own). release() gives it back (Run.dispose).
+   */
+  alloc?(n: number): Float32Array | null;
+  release?(a: Float32Array): void;
 }
 
 /** The engine's own dense ops: matmul, then the activation; the backward products below. */

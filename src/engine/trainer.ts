@@ -74,7 +74,7 @@ export class Run {
   /** Resolved stream seeds (derived from cfg.seed unless overridden). */
   readonly seeds: Record<StreamName, number>;
   private readonly loop: TrainLoop;
-  private readonly theta: Float32Array;
+  private theta: Float32Array;
   private readonly init: Float32Array;
   private readonly bnStats: Float32Array;
   private mask: Uint8Array;
@@ -116,7 +116,9 @@ export class Run {
     if (opts.init && opts.init.length !== this.layout.size)
       throw new Error(`Run: init has ${opts.init.length} parameters, the network needs ${this.layout.size}`);
     this.init = opts.init ? opts.init.slice() : initParams(this.layout, cfg.model, new Rng(this.seeds.init));
-    this.theta = this.init.slice();
+    // where the ops read it in place when they offer that (the WebAssembly kernels' memory)
+    this.theta = opts.ops?.alloc?.(this.layout.size) ?? new Float32Array(this.layout.size);
+    this.theta.set(this.init);
     this.prev = new Float32Array(this.layout.size);
     this.ratios = new Float64Array(this.layout.layers.length);
     this.bnStats = initBnStats(this.layout);
@@ -317,6 +319,16 @@ export class Run {
     if (cfg.reg.decayBiases !== this.cfg.reg.decayBiases) this.mask = decayMask(this.layout, cfg.reg.decayBiases);
     this.loop.setConfig(cfg);
     this.cfg = cfg;
+  }
+
+  /**
+   * Gives the weights' memory back to the ops that lent it (DenseOps.alloc). The Run keeps working
+   * (on a copy of its own), it only stops reading its weights in place.
+   */
+  dispose(): void {
+    const lent = this.theta;
+    this.theta = lent.slice();
+    this.ops?.release?.(lent);
   }
 
   /** Back to the initial weights and step 0: same data, fresh optimizer state and running statistics. */

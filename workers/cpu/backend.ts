@@ -26,12 +26,20 @@ import {
 } from '../backend';
 import { assertCpuCapacity } from './capacity';
 import { warmUp } from './warm';
-import { wasmOps } from './wasmLoad';
+import { liveThreads, wasmOps } from './wasmLoad';
 
 export const CPU_NAME_TS = 'CPU engine (TypeScript)';
 export const CPU_NAME_WASM = 'CPU engine (WebAssembly SIMD)';
 /** The name with n > 1 threads sharing the GEMMs. */
 export const cpuNameThreads = (n: number) => `CPU engine (WebAssembly SIMD, ${n} threads)`;
+/** The name while only `live` of the `n` threads serve (a GEMM helper thread ended: gemmPool.ts). */
+export const cpuNameThreadsLost = (live: number, n: number) =>
+  `CPU engine (WebAssembly SIMD, ${live} of ${n} threads: a helper thread failed)`;
+/** The name of kernels loaded for n > 1 threads, as many as serve now. */
+export function cpuNameLive(n: number): string {
+  const live = liveThreads(n);
+  return live < n ? cpuNameThreadsLost(live, n) : cpuNameThreads(n);
+}
 
 export interface CpuBackendOptions {
   /** 'typescript' keeps the engine's own dense ops even where WebAssembly SIMD runs (default 'auto'). */
@@ -63,6 +71,7 @@ export class CpuBackend implements TrainingBackend {
       this.threads = w?.threads ?? 1;
     }
     this.named(!this.ops ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM);
+    for (const r of this.runs) r.dispose();
     // A race's runs share each step's batch (SharedBatch; train() steps them in lockstep).
     const batches = new SharedBatch();
     this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops, batches }));
@@ -76,6 +85,7 @@ export class CpuBackend implements TrainingBackend {
   }
 
   async train(n: number): Promise<RunProgress[]> {
+    if (this.ops && this.threads > 1) this.named(cpuNameLive(this.threads));
     const runs = this.runs;
     if (runs.length === 1) {
       const r = runs[0];
@@ -142,6 +152,7 @@ export class CpuBackend implements TrainingBackend {
   }
 
   dispose(): void {
+    for (const r of this.runs) r.dispose();
     this.runs = [];
   }
 

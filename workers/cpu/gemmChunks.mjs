@@ -2,37 +2,60 @@
 // side, gemmThread.mjs a helper's). Plain JavaScript so that a Node worker_threads helper runs the
 // very same file as a browser Worker, with no TypeScript loader; types in gemmChunks.d.mts.
 //
-// One product C[M, N] = A Bp + bias (the kernel's gemm, wasm/dense.ts) is cut into chunks of
-// `rows` rows of C (a multiple of the kernel's 4-row tile): chunk i is rows [i rows, min(M, (i+1) rows)),
-// i.e. gemm(a + 4 i rows rs, rs, cs, r, N, K, bp, bias, c + 4 i rows N). Each row of C is computed by
-// one thread with the same arithmetic as the single-threaded call, so the result is bit-identical.
+// One product C[M, N] = A Bp + bias (the kernel's gemm, wasm/dense.ts) is cut into chunks, each
+// computed by one thread with the same arithmetic as the single-threaded call (every element of C
+// sums the same terms in the same order), so the result is bit-identical:
+//   columns (split 1): chunk i is the 8-column panels [i unit, (i+1) unit) of Bp: the thread first
+//     packs those panels of B (pack: B[K, N] row-major with row stride pld; packT: B = W^T with
+//     W[N, K]), then computes every row of C in those columns. Packing is shared as the product is.
+//   rows (split 0): chunk i is the rows [i unit, (i+1) unit) of C (unit a multiple of the kernel's
+//     4-row tile), Bp packed by the caller beforehand (products with too few panels to share).
 //
-// Threads claim chunks from a shared counter (work sharing): a helper that wakes late finds
-// nothing left and sleeps again, so the caller never waits for more than the chunks in flight. The
-// counter carries the product's generation in its high 16 bits (NEXT = tag << 16 | next chunk), so a
-// claim from a helper still holding an older product's arguments fails its compare-exchange.
+// Threads claim chunks from one shared word (work sharing): a helper that wakes late finds nothing
+// left, so the caller never waits for more than the chunks in flight. The word NEXT holds
+// tag << 16 | chunks << 8 | next unclaimed chunk; a thread reads the product's arguments only after
+// its compare-exchange claimed a chunk of it, and the caller rewrites them only once every chunk
+// is done, so a thread never mixes two products' arguments. A finished chunk writes the product's
+// generation into its DONE slot (an old product's late chunk cannot pass for a new one's) and
+// bumps CNT, which the caller waits on.
 //
 // Control block (Int32Array over a SharedArrayBuffer, CTL_INTS slots):
-//   GEN   generation, bumped (and notified) once the arguments of a new product are written
-//   NEXT  tag << 16 | index of the next unclaimed chunk
-//   DONE  chunks finished (notified when it reaches the chunk count)
-//   STOP  1: helpers return (the pool is disposed)
-//   ARGS  a, rs, cs, M, N, K, bp, bias, c, rows, chunks (11 slots)
+//   GEN    generation, bumped (and notified) once a new product is published
+//   NEXT   tag << 16 | chunks << 8 | next
+//   CNT    bumped (and notified) per finished chunk
+//   STOP   1: helpers return (the pool is disposed)
 //   HELPED chunks run by helpers since the pool started (tests and the bench read it)
+//   CRASH  test hook: 1 makes the next helper that claims a chunk throw before running it
+//   ARGS   a, rs, cs, M, N, K, bp, bias, c, split, unit, chunks, pk, psrc, pld, gen (16 slots)
+//   OWNER  per chunk: id of the thread that claimed it (0 the caller, 1.. the helpers)
+//   DONE   per chunk: generation of the product whose chunk finished last there
 
 export const GEN = 0;
 export const NEXT = 1;
-export const DONE = 2;
+export const CNT = 2;
 export const STOP = 3;
-export const ARGS = 4;
-export const HELPED = 15;
-export const CTL_INTS = 16;
+export const HELPED = 4;
+export const CRASH = 5;
+export const ARGS = 8;
+/** Most chunks of one product (8 bits of NEXT; one OWNER and one DONE slot each). */
+export const MAX_CHUNKS = 64;
+export const OWNER = ARGS + 16;
+export const DONE = OWNER + MAX_CHUNKS;
+export const CTL_INTS = DONE + MAX_CHUNKS;
+
+/** How packing is done: none (Bp ready), pack(B[K, N], ld) or packT(W[N, K]). */
+export const PACK_NONE = 0;
+export const PACK = 1;
+export const PACK_T = 2;
+
+/** Spin this long (ms) for the next product or chunk before sleeping in Atomics.wait. */
+export const SPIN_MS = 0.05;
 
 /** The 15-bit tag of generation `gen` in NEXT's high half. */
 export const tagOf = (gen) => (gen & 0x7fff) << 16;
 
-/** Claims and runs chunks of generation `gen` until none is left; returns how many it ran. */
-export function runChunks(ctl, gemm, gen) {
+/** Runs chunk i of the product whose arguments are in ctl (kernels k: gemm, pack, packT). */
+export function runChunk(ctl, k, i) {
   const a = ctl[ARGS];
   const rs = ctl[ARGS + 1];
   const cs = ctl[ARGS + 2];
@@ -42,30 +65,62 @@ export function runChunks(ctl, gemm, gen) {
   const bp = ctl[ARGS + 6];
   const bias = ctl[ARGS + 7];
   const c = ctl[ARGS + 8];
-  const rows = ctl[ARGS + 9];
-  const chunks = ctl[ARGS + 10];
-  const tag = tagOf(gen);
+  const unit = ctl[ARGS + 10];
+  if (ctl[ARGS + 9] === 0) {
+    const m0 = i * unit;
+    k.gemm(a + 4 * m0 * rs, rs, cs, Math.min(unit, M - m0), N, K, bp, bias, c + 4 * m0 * N, N);
+    return;
+  }
+  const n0 = 8 * i * unit;
+  const w = Math.min(8 * unit, N - n0);
+  const pb = bp + 4 * n0 * K;
+  const pk = ctl[ARGS + 12];
+  if (pk === PACK) k.pack(ctl[ARGS + 13] + 4 * n0, K, w, ctl[ARGS + 14], pb);
+  else if (pk === PACK_T) k.packT(ctl[ARGS + 13] + 4 * n0 * K, w, K, pb);
+  k.gemm(a, rs, cs, M, w, K, pb, bias ? bias + 4 * n0 : 0, c + 4 * n0, N);
+}
+
+/** Claims and runs chunks of the published product until none is left; returns how many it ran. */
+export function runChunks(ctl, k, id) {
   let ran = 0;
   for (;;) {
     const cur = Atomics.load(ctl, NEXT);
-    // another product's counter (the arguments read above may be stale), or all chunks claimed
-    if ((cur & ~0xffff) !== tag || (cur & 0xffff) >= chunks) return ran;
+    const i = cur & 0xff;
+    if (i >= ((cur >> 8) & 0xff)) return ran;
     if (Atomics.compareExchange(ctl, NEXT, cur, cur + 1) !== cur) continue;
-    const m0 = (cur & 0xffff) * rows;
-    gemm(a + 4 * m0 * rs, rs, cs, Math.min(rows, M - m0), N, K, bp, bias, c + 4 * m0 * N);
+    // claimed: the arguments are this product's until its every chunk is done (this one included)
+    const gen = ctl[ARGS + 15];
+    Atomics.store(ctl, OWNER + i, id);
+    if (id !== 0 && Atomics.load(ctl, CRASH) === 1 && Atomics.compareExchange(ctl, CRASH, 1, 0) === 1)
+      throw new Error('GEMM helper: crashed on purpose (test hook)');
+    runChunk(ctl, k, i);
+    Atomics.store(ctl, DONE + i, gen);
+    Atomics.add(ctl, CNT, 1);
+    Atomics.notify(ctl, CNT);
     ran++;
-    if (Atomics.add(ctl, DONE, 1) + 1 === chunks) Atomics.notify(ctl, DONE);
   }
 }
 
-/** A helper's life: wait for a new generation, run its chunks, until STOP. */
-export function helperLoop(ctl, gemm) {
+/** Spins up to SPIN_MS while ctl[at] holds `value`; returns the value it last read. */
+export function spinWhile(ctl, at, value) {
+  let v = Atomics.load(ctl, at);
+  if (v !== value) return v;
+  const until = performance.now() + SPIN_MS;
+  for (let n = 1; ; n++) {
+    v = Atomics.load(ctl, at);
+    if (v !== value || ((n & 63) === 0 && performance.now() > until)) return v;
+  }
+}
+
+/** A helper's life (id >= 1): wait for a new generation, run its chunks, until STOP. */
+export function helperLoop(ctl, k, id) {
   let seen = Atomics.load(ctl, GEN);
   for (;;) {
-    Atomics.wait(ctl, GEN, seen);
+    // back-to-back products (a training step's layers) come within microseconds: spin first
+    if (spinWhile(ctl, GEN, seen) === seen) Atomics.wait(ctl, GEN, seen);
     if (Atomics.load(ctl, STOP)) return;
     seen = Atomics.load(ctl, GEN);
-    const ran = runChunks(ctl, gemm, seen);
+    const ran = runChunks(ctl, k, id);
     if (ran) Atomics.add(ctl, HELPED, ran);
   }
 }

@@ -11,7 +11,7 @@ import type { DigitsData } from '../../src/engine/data/digits';
 import { Rng } from '../../src/engine/rng';
 import type { TrainConfig } from '../../src/engine/types';
 import { loadDigits } from '../digits';
-import { CpuBackend, cpuNameThreads } from './backend';
+import { CpuBackend, cpuNameThreads, cpuNameThreadsLost } from './backend';
 import { MIN_PARALLEL } from './gemmPool';
 import { wasmOps } from './wasmLoad';
 import type { LoadedWasmOps } from './wasmOps';
@@ -140,6 +140,66 @@ describe.each([2, 3])('WebAssembly SIMD kernels on %i threads', (n) => {
   });
 });
 
+describe('a helper thread that dies is replaced', () => {
+  const B = 96;
+  const I = 200;
+  const O = 130; // 17 panels: stripes of columns; B * I * O above MIN_PARALLEL
+  const X = rand(B * I);
+  const W = rand(O * I);
+  const b = rand(O);
+  const want = () => (one.ops.forward(X, W, b, B, I, O, 'relu').h as Float32Array).slice();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /** Products on the pool until `until()` holds (at most 400), each checked against one thread. */
+  function products(p: LoadedWasmOps, ref: Float32Array, until: () => boolean) {
+    for (let i = 0; i < 400 && !until(); i++)
+      expectSame(p.ops.forward(X, W, b, B, I, O, 'relu').h as Float32Array, ref, 'h');
+    expect(until()).toBe(true);
+  }
+
+  it('killed while idle: the products stay bit-identical, the helper is started again and helps again', async () => {
+    const p = (await wasmOps(['simd'], 2))!;
+    const pool = p.pool!;
+    try {
+      const ref = want();
+      expectSame(p.ops.forward(X, W, b, B, I, O, 'relu').h as Float32Array, ref, 'h before');
+      pool.kill(0); // as a crash ends a Node helper: its 'exit' event
+      // while the helper is gone the caller claims every chunk itself
+      expectSame(p.ops.forward(X, W, b, B, I, O, 'relu').h as Float32Array, ref, 'h after the kill');
+      for (let i = 0; i < 500 && pool.rebuilds() === 0; i++) await sleep(10);
+      await pool.settled();
+      expect(pool.rebuilds()).toBeGreaterThanOrEqual(1);
+      expect(pool.alive()).toBe(2);
+      const before = pool.helped();
+      products(p, ref, () => pool.helped() > before);
+    } finally {
+      p.dispose();
+    }
+  }, 60_000);
+
+  it('crashed holding a chunk: the caller recomputes it (same numbers), the helper is replaced', async () => {
+    // a short stall limit (a helper merely slowed down by the machine's load would be recovered the
+    // same way, so the counts below are lower bounds)
+    const p = (await wasmOps(['simd'], 2, { stallMs: 200 }))!;
+    const pool = p.pool!;
+    try {
+      const ref = want();
+      pool.crashNextChunk(); // the next helper to claim a chunk throws before running it
+      products(p, ref, () => pool.recoveries() > 0);
+      // later products are laid out above the abandoned memory and still come out the same
+      expectSame(p.ops.forward(X, W, b, B, I, O, 'relu').h as Float32Array, ref, 'h after the recovery');
+      for (let i = 0; i < 500 && pool.alive() < 2; i++) await sleep(10);
+      await pool.settled();
+      expect(pool.rebuilds()).toBeGreaterThanOrEqual(1);
+      expect(pool.alive()).toBe(2);
+      const before = pool.helped();
+      products(p, ref, () => pool.helped() > before);
+    } finally {
+      p.dispose();
+    }
+  }, 60_000);
+});
+
 /** Per-step losses of a Run with the given ops. */
 function losses(cfg: TrainConfig, steps: number, ops: LoadedWasmOps['ops'], digits: DigitsData) {
   const run = new Run(cfg, makeDataset(cfg.data, cfg.seed, digits), { ops });
@@ -174,5 +234,15 @@ describe('training on threads', () => {
     expect(be.info.name).toBe(cpuNameThreads(2));
     const [p] = await be.train(10);
     expect(p.steps.n).toBe(10);
+    // a helper that ends: the status line says so until it is replaced
+    const pool = (await wasmOps(undefined, 2))!.pool!; // the backend's kernels (loaded once per worker)
+    pool.kill(0);
+    // (a replacement needs a thread started, a module instantiated and a message: many event-loop turns)
+    for (let i = 0; i < 100_000 && pool.alive() === 2; i++) await new Promise((r) => setImmediate(r));
+    await be.train(1);
+    expect(be.info.name).toBe(cpuNameThreadsLost(1, 2));
+    await pool.settled();
+    await be.train(1);
+    expect(be.info.name).toBe(cpuNameThreads(2));
   }, 120_000);
 });

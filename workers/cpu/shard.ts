@@ -161,6 +161,7 @@ export class ShardHost {
   }
 
   close(set: number): void {
+    for (const r of this.sets.get(set)?.runs.values() ?? []) r.dispose();
     this.sets.delete(set);
   }
 
@@ -187,8 +188,10 @@ export class ShardHost {
 
   /** Take run `run` out of this shard: its whole state, for the shard it moves to. */
   remove(set: number, run: number): RunSnapshot {
-    const state = this.run(set, run).exportState();
+    const r = this.run(set, run);
+    const state = r.exportState();
     this.set(set).runs.delete(run);
+    r.dispose();
     return state;
   }
 

@@ -30,7 +30,7 @@ import {
   type RunProgress,
   type TrainingBackend,
 } from '../backend';
-import { CPU_NAME_TS, CPU_NAME_WASM, cpuNameThreads } from './backend';
+import { CPU_NAME_TS, CPU_NAME_WASM, cpuNameLive, cpuNameThreads } from './backend';
 import { assertCpuCapacity } from './capacity';
 import { ShardHost, type ShardKernels, type ShardRunProgress, unpackReports } from './shard';
 import { autoThreads } from './wasmLoad';
@@ -385,6 +385,8 @@ export class ShardedCpuBackend implements TrainingBackend {
       calls[s] = this.shards[s].trainPacked(this.set, n).then(unpackReports);
     calls[0] = this.shards[0].train(this.set, n);
     const reports = (await this.pool.guard(Promise.all(calls))).flat();
+    // one shard here with a GEMM pool: the status line says so when a helper thread failed
+    if (this.threads > 1) this.info.name = cpuNameLive(this.threads);
     const out = new Array<RunProgress>(R);
     for (const { run, progress, ms } of reports) {
       out[run] = progress;

@@ -34,7 +34,12 @@ export function warmUp(runs: Iterable<Run>, ops: DenseOps | undefined): number {
     if (seen.has(key)) continue;
     seen.add(key);
     try {
-      new Run(r.cfg, r.dataset, { init: r.getParams(), ops }).train(1);
+      const copy = new Run(r.cfg, r.dataset, { init: r.getParams(), ops });
+      try {
+        copy.train(1);
+      } finally {
+        copy.dispose();
+      }
     } catch {
       // the run itself says what is wrong when it trains
     }

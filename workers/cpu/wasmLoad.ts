@@ -6,6 +6,7 @@
 // README) has SharedArrayBuffer, so the GEMMs are shared by min(hardwareConcurrency, MAX_THREADS)
 // threads (gemmPool.ts); any other page runs the single-threaded kernels. Node runs one thread
 // unless a caller asks for more (tests, bench).
+import type { PoolOptions } from './gemmPool';
 import { MAX_THREADS } from './wasmLimits';
 import { type LoadedWasmOps, loadWasmOps, type WasmKind } from './wasmOps';
 
@@ -39,16 +40,32 @@ export function autoThreads(): number {
 }
 
 const loaded = new Map<number, Promise<LoadedWasmOps | null>>();
+/** The same, once loaded (liveThreads reads them synchronously). */
+const ready = new Map<number, LoadedWasmOps | null>();
+
+/**
+ * Threads sharing the GEMMs now of the kernels loaded for `threads` (fewer than asked while a
+ * helper thread is being replaced, or when the pool gave up on it): what the status line says.
+ */
+export function liveThreads(threads: number): number {
+  const w = ready.get(threads);
+  return w?.pool ? w.pool.alive() : (w?.threads ?? 1);
+}
 
 /**
  * The best WebAssembly build this engine runs, loaded once per worker and thread count; null
  * without WebAssembly SIMD or when the file cannot be read (the CPU backend then keeps the
  * TypeScript engine). threads > 1 whose pool does not start falls back to one thread.
- * `kinds` (tests): exactly these builds, loaded afresh (the caller disposes them).
+ * `kinds` (tests): exactly these builds, loaded afresh (the caller disposes them), with the pool's
+ * options `poolOpts`.
  */
-export function wasmOps(kinds?: WasmKind[], threads = autoThreads()): Promise<LoadedWasmOps | null> {
+export function wasmOps(
+  kinds?: WasmKind[],
+  threads = autoThreads(),
+  poolOpts?: PoolOptions,
+): Promise<LoadedWasmOps | null> {
   const load = (n: number): Promise<LoadedWasmOps | null> =>
-    loadWasmOps(readBytes, kinds, n).catch((e) => {
+    loadWasmOps(readBytes, kinds, n, kinds ? poolOpts : undefined).catch((e) => {
       if (n > 1) {
         console.warn(`WebAssembly threads not started, the CPU engine runs on one thread: ${e}`);
         return load(1);
@@ -61,6 +78,7 @@ export function wasmOps(kinds?: WasmKind[], threads = autoThreads()): Promise<Lo
   if (!p) {
     p = load(threads);
     loaded.set(threads, p);
+    void p.then((w) => ready.set(threads, w));
   }
   return p;
 }

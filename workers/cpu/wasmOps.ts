@@ -2,17 +2,19 @@
 // wasm/dense.ts. Each call copies its float32 operands into the module's memory, packs the
 // right-hand matrix into 8-column panels (once per call, i.e. once per weight update in training:
 // O(O I) next to the GEMM's O(B O I)), runs the register-blocked GEMM and copies the results out.
+// A Run's weights are not copied: they live in the module's memory (DenseOps.alloc lends the Run
+// its theta there), and a call reads W, and Adam its theta, in place; the numbers are the same.
 // Float64 operands (gradient checks) go to the TypeScript ops unchanged. With threads > 1 the
-// shared-memory build runs and the GEMMs are shared by a pool of threads (gemmPool.ts); packing,
-// activations and column sums stay on the calling thread, and calls below MIN_PARALLEL multiply-adds
-// (and the optimizer loops) run on a single-threaded instance of the same build.
+// shared-memory build runs and the GEMMs, with their packing, are shared by a pool of threads
+// (gemmPool.ts); activations and column sums stay on the calling thread, and calls below
+// MIN_PARALLEL multiply-adds (and the optimizer loops) run on a single-threaded instance of the same build.
 //
 // Shapes: X[B, I], W[O, I], b[O], z = h = Y[B, O], dY[B, O], dX[B, I], dW[O, I], db[O].
 import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
 import { adamStep } from '../../src/engine/optimizers/adam';
 import type { Activation } from '../../src/engine/types';
-import type { GemmFn } from './gemmChunks.mjs';
-import { createGemmPool, MIN_PARALLEL } from './gemmPool';
+import { PACK, PACK_T } from './gemmChunks.mjs';
+import { createGemmPool, type GemmPool, MIN_PARALLEL, type PackGemmFn, type PoolOptions, packGemmOn } from './gemmPool';
 import { SHARED_MAX_PAGES } from './wasmLimits';
 
 /** Which build runs: relaxed SIMD (FMA) where the engine validates it, else plain SIMD. */
@@ -23,7 +25,18 @@ interface Kernels {
   heapBase(): number;
   pack(src: number, K: number, N: number, ld: number, dst: number): void;
   packT(src: number, N: number, K: number, dst: number): void;
-  gemm(a: number, rs: number, cs: number, M: number, N: number, K: number, bp: number, bias: number, c: number): void;
+  gemm(
+    a: number,
+    rs: number,
+    cs: number,
+    M: number,
+    N: number,
+    K: number,
+    bp: number,
+    bias: number,
+    c: number,
+    ldc: number,
+  ): void;
   activate(z: number, h: number, n: number, act: number): void;
   colSum(dy: number, B: number, O: number, db: number): void;
   reluBackward(dx: number, u: number, n: number): void;
@@ -46,26 +59,112 @@ interface Kernels {
 const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, tanh: 4, sigmoid: 5 };
 
 const up8 = (n: number) => (n + 7) & ~7;
+const up16 = (bytes: number) => ((bytes + 15) >> 4) << 4;
 
-/** Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests). */
-function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison(): void } {
-  const base = k.heapBase();
+/**
+ * Bytes set aside, at the first DenseOps.alloc of n floats, for arrays the products read in place
+ * (Runs' weights): room for four such arrays (a race's runs), within [16, 64] MiB.
+ */
+export const residentBytes = (n: number) => Math.min(64 << 20, Math.max(16 << 20, 16 * n));
+/**
+ * Working room reserved with them in a memory that cannot grow while they live: growing a
+ * non-shared memory detaches its buffer (every view of it, the weights too), so afterwards a call
+ * that needs more runs on a second instance (`overflow`), copying as before.
+ */
+export const SCRATCH_BYTES = 16 << 20;
+
+type WasmDenseOps = DenseOps & {
+  poison(): void;
+  /** Whether `a` is an array these ops lent (read in place). */
+  holds(a: FloatArray): boolean;
+};
+
+/**
+ * Dense ops over an instantiated kernel module; poison() fills its working memory with NaN (tests).
+ * `gemm` packs and multiplies (on the pool's threads when shared); `recoveries` counts the pool's
+ * stall recoveries (gemmPool.ts): after one, calls are laid out above every byte used so far.
+ * Memory: [heap base, zone end) the resident arrays (alloc/release, first fit), then one call's
+ * arrays from `base` (a bump layout, rewritten by every call). `overflow` (non-shared memories):
+ * the ops that take a call that would have to grow the memory while resident arrays live.
+ */
+function wasmDenseOps(
+  k: Kernels,
+  gemm: PackGemmFn = packGemmOn(k),
+  recoveries: () => number = () => 0,
+  overflow?: WasmDenseOps,
+): WasmDenseOps {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && k.memory.buffer instanceof SharedArrayBuffer;
+  const zoneStart = k.heapBase();
+  let zoneEnd = zoneStart;
+  /** Free ranges of the zone [at, end), by address; lent ranges by address. */
+  const free: [number, number][] = [];
+  const lent = new Map<number, number>();
+  /** Every buffer this memory has had (a shared memory's old buffers still see it). */
+  const buffers = new Set<ArrayBufferLike>([k.memory.buffer]);
+  let base = zoneStart;
   let f32 = new Float32Array(k.memory.buffer);
-  // A bump layout of one call's arrays from `base`; the memory grows to fit (never shrinks).
+  const refresh = () => {
+    if (f32.buffer === k.memory.buffer) return;
+    f32 = new Float32Array(k.memory.buffer);
+    buffers.add(k.memory.buffer);
+  };
+  const grow = (end: number) => {
+    const need = end - k.memory.buffer.byteLength;
+    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+    refresh();
+  };
   let top = base;
-  const layout = (...counts: number[]): number[] => {
+  let high = base;
+  let seen = 0;
+  /** One call's arrays from `base` (0 floats: no slot); null when the memory may not grow to fit. */
+  const layout = (...counts: number[]): number[] | null => {
+    if (recoveries() !== seen) {
+      // a helper that stalled in an earlier product may still write there: leave it all behind
+      seen = recoveries();
+      base = high;
+    }
     top = base;
     const at = counts.map((n) => {
       const p = top;
-      top += ((n * 4 + 15) >> 4) << 4;
+      top += up16(n * 4);
       return p;
     });
-    const need = top - k.memory.buffer.byteLength;
-    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
-    if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
+    if (top > k.memory.buffer.byteLength && lent.size > 0 && !shared && overflow) return null;
+    high = Math.max(high, top);
+    grow(top);
     return at;
   };
-  const put = (p: number, a: FloatArray) => f32.set(a, p >> 2);
+  /** Byte offset of `a` when it lies in the zone of this memory (read in place), else -1. */
+  const resident = (a: FloatArray) =>
+    a instanceof Float32Array &&
+    buffers.has(a.buffer) &&
+    a.byteOffset >= zoneStart &&
+    a.byteOffset + a.byteLength <= zoneEnd
+      ? a.byteOffset
+      : -1;
+  const put = (p: number, a: FloatArray) => {
+    if (resident(a) !== p) f32.set(a, p >> 2);
+  };
+  /** Where a (n floats) is read from: in place when resident, else a slot of the layout (0 floats when resident). */
+  const slot = (a: FloatArray, n: number) => (resident(a) >= 0 ? 0 : n);
+  const place = (a: FloatArray, p: number) => {
+    const r = resident(a);
+    return r >= 0 ? r : p;
+  };
+  const giveBack = (at: number) => {
+    const bytes = lent.get(at);
+    if (bytes === undefined) return;
+    lent.delete(at);
+    free.push([at, at + bytes]);
+    free.sort((x, y) => x[0] - y[0]);
+    for (let i = free.length - 1; i > 0; i--)
+      if (free[i - 1][1] === free[i][0]) {
+        free[i - 1][1] = free[i][1];
+        free.splice(i, 1);
+      }
+  };
+  // a Run dropped without dispose() (a throwaway run) gives its range back once collected
+  const unreleased = new FinalizationRegistry<number>(giveBack);
   // Into the caller's buffer when it gave one (a training step's reused arrays), else a new array:
   // allocating a large array per call costs more than the copy (V8 zero-fills it and collects it).
   const get = (p: number, n: number, into?: Float32Array) => {
@@ -80,16 +179,49 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
 
   return {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
+    holds: (a) => resident(a) >= 0,
+    alloc(n) {
+      if (zoneEnd === zoneStart) {
+        // the zone, once; the memory grows now, while nothing lent can be detached
+        const zone = up16(residentBytes(n));
+        const from = Math.max(base, high, zoneStart + zone);
+        try {
+          grow(from + (shared ? 0 : SCRATCH_BYTES));
+        } catch {
+          return null; // no room for it on this device: the Run keeps its own array
+        }
+        zoneEnd = zoneStart + zone;
+        free.push([zoneStart, zoneEnd]);
+        base = high = from;
+      }
+      const bytes = up16(Math.max(1, n) * 4);
+      const i = free.findIndex(([at, end]) => end - at >= bytes);
+      if (i < 0) return null;
+      const at = free[i][0];
+      if (free[i][1] - at === bytes) free.splice(i, 1);
+      else free[i][0] += bytes;
+      lent.set(at, bytes);
+      const a = new Float32Array(k.memory.buffer, at, n);
+      a.fill(0);
+      unreleased.register(a, at, a);
+      return a;
+    },
+    release(a) {
+      unreleased.unregister(a);
+      giveBack(resident(a));
+    },
     forward(X, W, b, B, I, O, act, out) {
       if (!all32(X, W, b)) return tsDenseOps.forward(X, W, b, B, I, O, act);
       const Np = up8(O);
-      const [px, pw, pp, pb, pz, ph] = layout(B * I, O * I, Np * I, Np, B * O, act ? B * O : 0);
+      const at = layout(B * I, slot(W, O * I), Np * I, Np, B * O, act ? B * O : 0);
+      if (!at) return overflow!.forward(X, W, b, B, I, O, act, out);
+      const [px, , pp, pb, pz, ph] = at;
+      const pw = place(W, at[1]);
       put(px, X);
       put(pw, W);
       put(pb, b);
       f32.fill(0, (pb >> 2) + O, (pb >> 2) + Np);
-      k.packT(pw, O, I, pp);
-      gemm(px, I, 1, B, O, I, pp, pb, pz);
+      gemm(PACK_T, pw, I, px, I, 1, B, O, I, pp, pb, pz);
       const z = get(pz, B * O, out?.z);
       if (!act) return { z, h: z };
       k.activate(pz, ph, B * O, ACT_CODES[act]);
@@ -98,50 +230,57 @@ function wasmDenseOps(k: Kernels, gemm: GemmFn = k.gemm): DenseOps & { poison():
     backwardX(dY, W, B, I, O) {
       if (!all32(dY, W)) return tsDenseOps.backwardX(dY, W, B, I, O);
       // dX[B, I] = dY[B, O] W[O, I]: B = W as [K = O, N = I].
-      const [pd, pw, pp, px] = layout(B * O, O * I, up8(I) * O, B * I);
+      const at = layout(B * O, slot(W, O * I), up8(I) * O, B * I);
+      if (!at) return overflow!.backwardX(dY, W, B, I, O);
+      const [pd, , pp, px] = at;
+      const pw = place(W, at[1]);
       put(pd, dY);
       put(pw, W);
-      k.pack(pw, O, I, I, pp);
-      gemm(pd, O, 1, B, I, O, pp, 0, px);
+      gemm(PACK, pw, I, pd, O, 1, B, I, O, pp, 0, px);
       return view(px, B * I);
     },
     backwardXAct(dY, W, B, I, O, u, act, out) {
       // ReLU only: its derivative is a product with 1 or 0, exact in float32 as in the engine's float64
       if (act !== 'relu' || !all32(dY, W, u)) return undefined;
-      const [pd, pw, pp, px, pu] = layout(B * O, O * I, up8(I) * O, B * I, B * I);
+      const at = layout(B * O, slot(W, O * I), up8(I) * O, B * I, B * I);
+      if (!at) return overflow!.backwardXAct!(dY, W, B, I, O, u, act, out);
+      const [pd, , pp, px, pu] = at;
+      const pw = place(W, at[1]);
       put(pd, dY);
       put(pw, W);
       put(pu, u);
-      k.pack(pw, O, I, I, pp);
-      gemm(pd, O, 1, B, I, O, pp, 0, px);
+      gemm(PACK, pw, I, pd, O, 1, B, I, O, pp, 0, px);
       k.reluBackward(px, pu, B * I);
       return get(px, B * I, out);
     },
     update: {
       // Adam's loop in float64 SIMD (bit-identical to adamStep; it throws the same error for t < 1).
-      // Copying the four vectors in and three out costs a few percent of the TypeScript loop.
+      // Copying the vectors in and out (those not resident) costs a few percent of the TypeScript loop.
       adam(theta, grad, m, v, t, lr, b1, b2, eps) {
         if (!(t >= 1) || !all32(theta, grad, m, v)) return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
         const P = theta.length;
-        const [pt, pg, pm, pv] = layout(P, P, P, P);
+        const at = layout(slot(theta, P), slot(grad, P), slot(m, P), slot(v, P));
+        if (!at) return overflow!.update!.adam!(theta, grad, m, v, t, lr, b1, b2, eps);
+        const [pt, pg, pm, pv] = [place(theta, at[0]), place(grad, at[1]), place(m, at[2]), place(v, at[3])];
         put(pt, theta);
         put(pg, grad);
         put(pm, m);
         put(pv, v);
         k.adam(pt, pg, pm, pv, P, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps);
-        theta.set(view(pt, P));
-        m.set(view(pm, P));
-        v.set(view(pv, P));
+        if (resident(theta) < 0) theta.set(view(pt, P));
+        if (resident(m) < 0) m.set(view(pm, P));
+        if (resident(v) < 0) v.set(view(pv, P));
       },
     },
     backwardW(dY, X, B, I, O) {
       if (!all32(dY, X)) return tsDenseOps.backwardW(dY, X, B, I, O);
       // dW[O, I] = dY^T X: A = dY read transposed (row stride 1, column stride O), B = X as [K = B, N = I].
-      const [pd, px, pp, pw, pb] = layout(B * O, B * I, up8(I) * B, O * I, O);
+      const at = layout(B * O, B * I, up8(I) * B, O * I, O);
+      if (!at) return overflow!.backwardW(dY, X, B, I, O);
+      const [pd, px, pp, pw, pb] = at;
       put(pd, dY);
       put(px, X);
-      k.pack(px, B, I, I, pp);
-      gemm(pd, 1, O, O, I, B, pp, 0, pw);
+      gemm(PACK, px, I, pd, 1, O, O, I, B, pp, 0, pw);
       k.colSum(pd, B, O, pb);
       return { dW: view(pw, O * I), db: view(pb, O) };
     },
@@ -155,6 +294,8 @@ export interface LoadedWasmOps {
   threads: number;
   /** Chunks of GEMMs the helper threads ran (0 with one thread). */
   helped(): number;
+  /** The pool of threads (threads > 1): how many are alive, helpers rebuilt, stalls recovered. */
+  pool?: GemmPool;
   dispose(): void;
 }
 
@@ -163,12 +304,13 @@ export interface LoadedWasmOps {
  * neither validates (no WebAssembly SIMD: the caller keeps the TypeScript ops).
  * `bytes(kind, shared)` reads one build: fetched in the worker, read from the file in Node.
  * threads > 1: the shared-memory build with a pool of threads - 1 helpers (needs SharedArrayBuffer;
- * rejects when a helper does not start).
+ * rejects when a helper does not start); poolOpts: the pool's options (tests).
  */
 export async function loadWasmOps(
   bytes: (kind: WasmKind, shared: boolean) => Promise<BufferSource>,
   kinds: WasmKind[] = ['relaxed-simd', 'simd'],
   threads = 1,
+  poolOpts: PoolOptions = {},
 ): Promise<LoadedWasmOps | null> {
   if (typeof WebAssembly === 'undefined') return null;
   const shared = threads > 1;
@@ -176,9 +318,10 @@ export async function loadWasmOps(
     const b = await bytes(kind, shared);
     if (!WebAssembly.validate(b)) continue;
     if (!shared) {
-      const { instance } = await WebAssembly.instantiate(b, {});
+      const { module, instance } = await WebAssembly.instantiate(b, {});
+      const overflow = wasmDenseOps((await WebAssembly.instantiate(module, {})).exports as unknown as Kernels);
       return {
-        ops: wasmDenseOps(instance.exports as unknown as Kernels),
+        ops: wasmDenseOps(instance.exports as unknown as Kernels, undefined, undefined, overflow),
         kind,
         threads: 1,
         helped: () => 0,
@@ -188,8 +331,8 @@ export async function loadWasmOps(
     const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
     const { module, instance } = await WebAssembly.instantiate(b, { env: { memory } });
     const k = instance.exports as unknown as Kernels;
-    const pool = await createGemmPool(module, memory, k.gemm, threads);
-    const big = wasmDenseOps(k, pool.gemm);
+    const pool = await createGemmPool(module, memory, k, threads, poolOpts);
+    const big = wasmDenseOps(k, pool.gemm, pool.recoveries);
     // Calls too small to share go to the same kind's single-threaded build: copies into and out of a
     // SharedArrayBuffer are slower in V8, and nothing is gained from the pool below MIN_PARALLEL.
     const one = await WebAssembly.instantiate(await bytes(kind, false), {});
@@ -204,9 +347,15 @@ export async function loadWasmOps(
       backwardX: (dY, W, B, I, O) => pick(B, I, O).backwardX(dY, W, B, I, O),
       backwardXAct: (dY, W, B, I, O, u, act, out) => pick(B, I, O).backwardXAct!(dY, W, B, I, O, u, act, out),
       backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
-      update: small.update,
+      // Adam on the instance that holds theta (a Run's, lent by big): fewer copies
+      update: {
+        adam: (theta, ...rest) => (big.holds(theta) ? big : small).update!.adam!(theta, ...rest),
+      },
+      // a Run's weights live in the shared memory, where the products of a step read them in place
+      alloc: big.alloc,
+      release: big.release,
     };
-    return { ops, kind, threads, helped: pool.helped, dispose: pool.dispose };
+    return { ops, kind, threads, helped: pool.helped, pool, dispose: pool.dispose };
   }
   return null;
 }

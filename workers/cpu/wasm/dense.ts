@@ -91,10 +91,23 @@ function storeRow(c: usize, lo: v128, hi: v128, w: i32): void {
 }
 
 /**
- * C[M, N] = A Bp + bias (row stride of C = N). A[m, k] at a + 4 (m rs + k cs). bias: 0 for none,
- * else N floats padded with zeros to a multiple of 8.
+ * C[M, N] = A Bp + bias with row stride ldc floats of C (N for a whole product; a thread of the pool
+ * computing a stripe of columns passes the whole C's N). A[m, k] at a + 4 (m rs + k cs). bias: 0 for
+ * none, else N floats padded with zeros to a multiple of 8.
  */
-export function gemm(a: usize, rs: i32, cs: i32, M: i32, N: i32, K: i32, bp: usize, bias: usize, c: usize): void {
+export function gemm(
+  a: usize,
+  rs: i32,
+  cs: i32,
+  M: i32,
+  N: i32,
+  K: i32,
+  bp: usize,
+  bias: usize,
+  c: usize,
+  ldc: i32,
+): void {
+  const rowC = (<usize>ldc) << 2;
   const ars = (<usize>rs) << 2;
   const acs = (<usize>cs) << 2;
   const zero = f32x4.splat(0);
@@ -133,8 +146,7 @@ export function gemm(a: usize, rs: i32, cs: i32, M: i32, N: i32, K: i32, bp: usi
         pa += acs;
         pb += 32;
       }
-      const pc = c + ((<usize>m * N + n0) << 2);
-      const rowC = (<usize>N) << 2;
+      const pc = c + <usize>m * rowC + ((<usize>n0) << 2);
       storeRow(pc, c00, c01, w);
       storeRow(pc + rowC, c10, c11, w);
       storeRow(pc + 2 * rowC, c20, c21, w);
@@ -152,7 +164,7 @@ export function gemm(a: usize, rs: i32, cs: i32, M: i32, N: i32, K: i32, bp: usi
         pa += acs;
         pb += 32;
       }
-      storeRow(c + ((<usize>m * N + n0) << 2), c00, c01, w);
+      storeRow(c + <usize>m * rowC + ((<usize>n0) << 2), c00, c01, w);
     }
   }
 }
