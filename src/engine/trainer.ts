@@ -60,6 +60,12 @@ export interface RunOptions {
   seeds?: Partial<Record<StreamName, number>>;
   /** The dense products for training and evaluation (default: the engine's; the worker injects WebAssembly). */
   ops?: DenseOps;
+  /**
+   * The training step's buffers (default: the Run's own). Only scratch: every step overwrites what
+   * it reads, so sharing them changes no number. A throwaway warm-up copy of a run trains into the
+   * run's own (workers/cpu/warm.ts), so the run's first step finds them allocated.
+   */
+  scratch?: StepScratch;
 }
 
 // needsRebuild lives apart (rebuild.ts) so the page can ask it without loading the Run.
@@ -88,8 +94,8 @@ export class Run {
   /** Bumped whenever theta, the statistics, the optimizer state or the config change. */
   private changes = 0;
   private readonly ops: DenseOps | undefined;
-  /** The training step's buffers (batch, activations, gradient), reused from step to step. */
-  private readonly scratch = new StepScratch();
+  /** The training step's buffers (batch, activations, gradient), reused from step to step (RunOptions.scratch). */
+  readonly scratch: StepScratch;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
   private readonly steps: MetricColumns<StepMetrics>;
   private readonly epochs: MetricColumns<EpochMetrics>;
@@ -97,6 +103,7 @@ export class Run {
   constructor(cfg: TrainConfig, dataset?: Dataset, opts: RunOptions = {}) {
     this.cfg = cfg;
     this.ops = opts.ops;
+    this.scratch = opts.scratch ?? new StepScratch();
     this.dataset = dataset ?? makeDataset(cfg.data, cfg.seed);
     const ds = this.dataset;
     if (cfg.model.loss === 'softmaxCE' && ds.kind !== 'classification')
