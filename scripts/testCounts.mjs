@@ -12,6 +12,13 @@
 //   - a stage that exited non-zero while its report shows no failure (lint and typecheck have
 //     no report: a failed one is one failure).
 
+/** A test file's path from the repository root (Vitest reports absolute paths). */
+const shortPath = (p) => {
+  const s = String(p ?? '');
+  const i = s.search(/(^|\/)(src|workers|scripts|test-support|bench|e2e)\//);
+  return i < 0 ? s : s.slice(s[i] === '/' ? i + 1 : i);
+};
+
 /**
  * @param {any} report Vitest's JSON report, or null when there is none
  * @returns {{ passed: number, failed: number, notes: string[] }}
@@ -22,7 +29,15 @@ export function countUnit(report) {
   let failed = report.numFailedTests ?? 0;
   const files = report.testResults ?? [];
   for (const f of files) {
-    const failedTests = (f.assertionResults ?? []).filter((a) => a.status === 'failed').length;
+    const failing = (f.assertionResults ?? []).filter((a) => a.status === 'failed');
+    // Named one by one: CI shows only the end of the output, and a flaky test must be findable.
+    for (const a of failing) {
+      const why = String(a.failureMessages?.[0] ?? '')
+        .split('\n')[0]
+        .slice(0, 300);
+      notes.push(`unit test failed: ${shortPath(f.name)} > ${a.fullName}${why ? ` (${why})` : ''}`);
+    }
+    const failedTests = failing.length;
     if (f.status === 'failed' && failedTests === 0) {
       failed += 1;
       const why = String(f.message ?? '').split('\n')[0];

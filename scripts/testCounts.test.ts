@@ -30,7 +30,10 @@ describe('countUnit', () => {
   it('a failing test counts once, not once more for its file', () => {
     const c = countUnit(unitTestFailed);
     expect([c.passed, c.failed]).toEqual([1, 1]);
-    expect(c.notes).toEqual([]);
+    // named, with its file from the repository root and its message's first line (CI shows the output's end)
+    expect(c.notes).toEqual([
+      'unit test failed: scripts/zz_fail.test.ts > fails (AssertionError: expected 1 to be 2 // Object.is equality)',
+    ]);
   });
 
   it('without per-file results, failed files beyond failed tests still count', () => {
@@ -80,6 +83,10 @@ describe('countAll', () => {
     const c = countAll({ unit: fixture('unit-test-failed'), e2e: e2ePassed, stages });
     // lint 1 + unit's failing test 1 (its stage failure is that test) + e2e's exit without a failed test 1
     expect([c.passed, c.failed]).toEqual([3, 3]);
-    expect(c.notes).toEqual(['e2e: the stage failed but its report shows no failure', 'lint: failed']);
+    expect(c.notes).toEqual([
+      'unit test failed: scripts/zz_fail.test.ts > fails (AssertionError: expected 1 to be 2 // Object.is equality)',
+      'e2e: the stage failed but its report shows no failure',
+      'lint: failed',
+    ]);
   });
 });
