@@ -29,6 +29,8 @@ export interface ServiceEnv {
    * workers a race on the CPU engine is spread over (workers/cpu/sharded.ts).
    */
   cpuWorkers?: (n: number | null) => void;
+  /** How long the 'auto' probe waits for a Play before it measures the CPU on the side (default SIDE_WAIT_MS; tests). */
+  sideWaitMs?: number;
 }
 
 export const now = () => performance.now();
@@ -111,6 +113,7 @@ export class TrainerCore {
         this.emit(null);
       },
       firstStepShown: () => this.firstStepShown(),
+      sideWaitMs: this.env.sideWaitMs,
     });
   }
 
@@ -139,14 +142,19 @@ export class TrainerCore {
     this.meter.begin(now());
     this.emit(null);
     this.firstSincePlay = true;
-    this.schedule(0, true);
+    // Play's first turn starts in this task (a microtask), not after a yield: the yield is a message
+    // to this thread, one more hop a loaded machine stretches (traced: 1-17 ms from the start message
+    // to the turn at load 8-17). What comes in meanwhile waits for that turn: one step, the pacer's
+    // first on a network (or a slice, SLICE_MS, when it knows the cost).
+    this.schedule(0, true, true);
   }
 
   /**
-   * Schedule the next turn after waitMs (0: right after pending messages). At most one turn is
-   * pending or running at a time; `restart` cancels a pending wait (a new speed, start, rebuild).
+   * Schedule the next turn after waitMs (0: right after pending messages; `now`: in this task, before
+   * them). At most one turn is pending or running at a time; `restart` cancels a pending wait (a new
+   * speed, start, rebuild).
    */
-  protected schedule(waitMs: number, restart = false): void {
+  protected schedule(waitMs: number, restart = false, now = false): void {
     if (restart && this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -167,6 +175,7 @@ export class TrainerCore {
       if (wait !== null && this.running) this.schedule(wait);
     };
     if (waitMs > 0) this.timer = setTimeout(go, waitMs);
+    else if (now) queueMicrotask(() => void go());
     else this.yieldNow(go);
   }
 

@@ -1,16 +1,32 @@
 // How the worker gets a WebGPU backend: null when this browser has no navigator.gpu at all
 // (the status then says "no WebGPU in this browser"), else a factory that loads the GPU code on
-// first use (a separate chunk: a CPU-only session never downloads it) and requests a device.
+// first use (a separate chunk: a CPU-only session never downloads it) and requests a device, and
+// the adapter's description without either (gpuAdapter: the 'auto' probe decides a software
+// adapter on a small net from it alone).
 // GpuBackend.create() throws GpuUnavailableError with `reason` when no adapter/device is had.
-import type { TrainingBackend } from './backend';
+import type { BackendInfo, TrainingBackend } from './backend';
+import { adapterName, describeAdapter, POWER_PREFERENCE } from './gpu/device';
 
-export function gpuFactory(): (() => Promise<TrainingBackend>) | null {
+export interface GpuFactories {
+  gpu: () => Promise<TrainingBackend>;
+  gpuAdapter: () => Promise<Pick<BackendInfo, 'name' | 'fallbackAdapter'> | null>;
+}
+
+export function gpuFactories(): GpuFactories | null {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return null;
-  connectEarly(gpu);
-  return async () => {
-    const { GpuBackend } = await import('./gpu/backend');
-    return GpuBackend.create();
+  const early = connectEarly(gpu);
+  return {
+    gpu: async () => {
+      const { GpuBackend } = await import('./gpu/backend');
+      return GpuBackend.create();
+    },
+    gpuAdapter: async () => {
+      const a = await early;
+      if (!a) return null;
+      const d = describeAdapter(a.info);
+      return { name: adapterName(d), fallbackAdapter: d.isFallbackAdapter };
+    },
   };
 }
 
@@ -19,13 +35,15 @@ export function gpuFactory(): (() => Promise<TrainingBackend>) | null {
  * connection (Chromium: CreateWebGPUGraphicsContextOnMainThread, a synchronous round trip; traced at
  * 26 ms of wall time, 1.5 ms of CPU, on a loaded machine). Made by the 'auto' probe right after
  * create(), it held up a Play sent at that moment. So the connection is made now, when the worker
- * starts (gpuFactory runs once, in workerEnv.ts): an adapter is asked for and dropped; the probe's
- * own request later finds the connection up. A failure here is the probe's to report, not ours.
+ * starts (gpuFactories runs once, in workerEnv.ts): an adapter is asked for (the one
+ * GpuBackend.create() gets, described by gpuAdapter); the probe's own request later finds the
+ * connection up. A failure here is the probe's to report, not ours (null).
  */
-function connectEarly(gpu: GPU): void {
+function connectEarly(gpu: GPU): Promise<GPUAdapter | null> {
   try {
-    gpu.requestAdapter().catch(() => null);
+    return gpu.requestAdapter({ powerPreference: POWER_PREFERENCE }).catch(() => null);
   } catch {
     // the probe's own request meets the same problem and reports it
+    return Promise.resolve(null);
   }
 }

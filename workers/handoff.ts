@@ -31,6 +31,13 @@ import type { Session } from './session';
 
 /** A side CPU measurement never blocks the worker (and so a training turn) longer than about this, ms. */
 export const SIDE_CALL_MS = 12;
+/**
+ * Before measuring the CPU on the side, the probe waits this long for a Play, whose run then gives its
+ * own rate for nothing, ms. A side call blocks the worker's thread for at least one step (a cold one:
+ * 31 ms of a 784-256-128-10 net at batch 1000 traced, the Play posted meanwhile read 17 ms late), and
+ * a page's create() is often followed by a Play at once (a preset, a lesson, the bench).
+ */
+export const SIDE_WAIT_MS = 500;
 
 export interface ProbeHost {
   factories: BackendFactories;
@@ -48,8 +55,12 @@ export interface ProbeHost {
    * must never pay for the probe.
    */
   firstStepShown(): Promise<void>;
+  /** Wait this long for a Play before measuring the CPU on the side, ms (default SIDE_WAIT_MS). */
+  sideWaitMs?: number;
 }
 
+const POLL_MS = 10;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function setStatus(
@@ -62,15 +73,17 @@ function setStatus(
 
 /**
  * Steps per second of the CPU engine on this config: the rate the run itself trains at when it has
- * trained (no extra work while it runs), else measured on a side backend (the session's stays
- * untouched) in calls of about SIDE_CALL_MS, each after a yield to the worker's messages
- * (host.firstStepShown): a Play that comes meanwhile trains at once, the measuring waits for its
+ * trained (no extra work while it runs; the probe waits up to SIDE_WAIT_MS for a Play to give it),
+ * else measured on a side backend (the session's stays untouched) in calls of about SIDE_CALL_MS,
+ * each after a yield to the worker's messages (host.firstStepShown): a Play that comes meanwhile trains at once, the measuring waits for its
  * first step and then gives way to the run's own rate. The CPU calls are synchronous in this
  * thread, so without the yields a Play sent during the measuring would wait for all of it
  * (measured: 274 ms of a 784-256-256-10 net's Play).
  */
 async function cpuStepsPerSec(s: Session, host: ProbeHost): Promise<number> {
   const own = () => (s.cpuRate > 0 && s.backend.info.kind === 'cpu' ? s.cpuRate : 0);
+  const until = performance.now() + (host.sideWaitMs ?? SIDE_WAIT_MS);
+  while (own() === 0 && host.alive() && performance.now() < until) await sleep(POLL_MS);
   const free = async () => {
     await host.firstStepShown();
     return own() === 0 && host.alive();
@@ -102,22 +115,31 @@ export async function probeAndMove(s: Session, host: ProbeHost): Promise<void> {
     gpu?.dispose();
     gpu = null;
   };
+  // A software adapter on a small net: compiling its kernels alone takes seconds there, and it cannot win.
+  const tooSmallFor = (a: { fallbackAdapter: boolean }) =>
+    !cached && a.fallbackAdapter && stepFlops(s.configs, s.dataset) < fallbackWorthFlops(cpuInfo);
+  const stayOnCpu = async (adapter: string) => {
+    await host.firstStepShown();
+    const cpuSpeed = await cpuStepsPerSec(s, host);
+    if (!host.alive()) return;
+    const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
+    const where = cpuInfo.name === CPU_NAME_TS ? 'on a network this small' : 'with its WebAssembly SIMD kernels';
+    const message = `CPU engine: the only WebGPU adapter is a software one (${adapter}), far slower than the CPU engine ${where} (CPU ${fmt(cpuSpeed)} steps/s).`;
+    setStatus(s, cpuInfo, { reason: 'fallback-adapter', message, calibration });
+    host.changed(null);
+  };
   try {
     if (!factories.gpu) return;
+    // Known from the adapter alone: no GPU code loaded, no device made (both load the thread and the cores).
+    const adapter = await factories.gpuAdapter?.().catch(() => null);
+    if (!host.alive()) return;
+    if (adapter && tooSmallFor(adapter)) return await stayOnCpu(adapter.name);
     gpu = await factories.gpu();
     if (!host.alive()) return giveUp();
-    if (!cached && gpu.info.fallbackAdapter && stepFlops(s.configs, s.dataset) < fallbackWorthFlops(cpuInfo)) {
-      // A software adapter on a small net: compiling its kernels alone takes seconds there, and it cannot win.
-      const info = gpu.info;
+    if (tooSmallFor(gpu.info)) {
+      const name = gpu.info.name;
       giveUp();
-      await host.firstStepShown();
-      const cpuSpeed = await cpuStepsPerSec(s, host);
-      if (!host.alive()) return;
-      const calibration = { cpuStepsPerSec: cpuSpeed, gpuStepsPerSec: null, ms: performance.now() - t0 };
-      const where = cpuInfo.name === CPU_NAME_TS ? 'on a network this small' : 'with its WebAssembly SIMD kernels';
-      const message = `CPU engine: the only WebGPU adapter is a software one (${info.name}), far slower than the CPU engine ${where} (CPU ${fmt(cpuSpeed)} steps/s).`;
-      setStatus(s, cpuInfo, { reason: 'fallback-adapter', message, calibration });
-      return host.changed(null);
+      return await stayOnCpu(name);
     }
     await host.firstStepShown();
     if (!host.alive()) return giveUp();

@@ -31,6 +31,43 @@ describe('backend choice', () => {
     expect(b.message).toMatch(/software one \(test adapter\)/);
   });
 
+  it("'auto': a software adapter known from its description alone (gpuAdapter) on a small net: no device, no GPU code", async () => {
+    let devices = 0;
+    const svc = new TrainerService({
+      factories: {
+        cpu: (o) => new CpuBackend(o),
+        gpu: async () => {
+          devices++;
+          return new DeviceDouble(5, true);
+        },
+        gpuAdapter: async () => ({ name: 'test adapter (fallback)', fallbackAdapter: true }),
+      },
+    });
+    const r = await svc.create([small()]);
+    if (!r.ok) throw new Error(r.message);
+    await svc.testProbed();
+    const b = (await svc.getStatus()).backend!;
+    expect(b).toMatchObject({ kind: 'cpu', reason: 'fallback-adapter' });
+    expect(b.message).toMatch(/software one \(test adapter \(fallback\)\)/);
+    expect(b.calibration?.cpuStepsPerSec).toBeGreaterThan(0);
+    expect(devices).toBe(0);
+    // A hardware adapter (or a net worth measuring) still gets its device, built and measured.
+    const hw = new TrainerService({
+      factories: {
+        cpu: (o) => new CpuBackend(o),
+        gpu: async () => {
+          devices++;
+          return new DeviceDouble(50, false);
+        },
+        gpuAdapter: async () => ({ name: 'test adapter', fallbackAdapter: false }),
+      },
+    });
+    await hw.create([small()]);
+    await hw.testProbed();
+    expect(devices).toBe(1);
+    expect((await hw.getStatus()).backend).toMatchObject({ kind: 'cpu', reason: 'calibrated' });
+  });
+
   it("'auto' does not build a software adapter against the WebAssembly CPU engine even on a net above FALLBACK_WORTH_FLOPS", async () => {
     const c = small();
     c.model.hidden = [512, 512].map((units) => ({ units, activation: 'tanh' as const, dropout: 0, batchNorm: false }));
@@ -156,6 +193,34 @@ describe('backend choice', () => {
     await svc.pause();
     expect(events.slice(0, 2)).toEqual(['first step', 'gpu build']);
     expect((await svc.getStatus()).backend).toMatchObject({ kind: 'webgpu', reason: 'calibrated' });
+  });
+
+  it("'auto': a Play soon after create() is not held up by a side measurement at all: the run's own rate counts", async () => {
+    // A software adapter's probe wants the CPU's rate; a side call would block the worker's thread for
+    // a step or more. It waits SIDE_WAIT_MS for a Play first (here a minute, so that the machine's load
+    // cannot make the Play late): one comes 30 ms after create(). The old probe built its side backend at once.
+    let built = 0;
+    const svc = new TrainerService({
+      sideWaitMs: 60_000,
+      factories: {
+        cpu: (o) => {
+          built++;
+          return new CpuBackend(o);
+        },
+        gpu: async () => new DeviceDouble(5, true),
+      },
+    });
+    const r = await svc.create([small()]);
+    if (!r.ok) throw new Error(r.message);
+    expect(built).toBe(1);
+    await sleep(30);
+    await svc.start();
+    await svc.testProbed();
+    await svc.pause();
+    expect(built).toBe(1); // no side backend was built
+    const b = (await svc.getStatus()).backend!;
+    expect(b).toMatchObject({ kind: 'cpu', reason: 'fallback-adapter' });
+    expect(b.calibration?.cpuStepsPerSec).toBeGreaterThan(0);
   });
 
   it("'auto': a Play sent while the CPU is measured on the side trains at once; the measuring gives way", async () => {

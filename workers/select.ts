@@ -41,6 +41,12 @@ export interface BackendFactories {
    * May throw an error carrying `reason` ('no-webgpu' | 'no-adapter' | 'device-request-failed').
    */
   gpu: (() => Promise<TrainingBackend>) | null;
+  /**
+   * The adapter `gpu` would get, described without loading the GPU code or asking for a device
+   * (null: none); optional. The 'auto' probe reads it first: a software adapter on a net too small
+   * for it (fallbackWorthFlops) is decided on at once, with no device made and no kernels loaded.
+   */
+  gpuAdapter?: () => Promise<Pick<BackendInfo, 'name' | 'fallbackAdapter'> | null>;
 }
 
 export interface Selection {

@@ -4,7 +4,7 @@
 
 import type { ServiceEnv } from './core';
 import { ShardedCpuBackend, workerShardPool } from './cpu/sharded';
-import { gpuFactory } from './gpuFactory';
+import { gpuFactories } from './gpuFactory';
 
 /** Yield with a MessageChannel rather than setTimeout(0): chained timeouts are clamped to 4 ms
  * after a few levels of nesting, which would idle the loop a quarter of the time at full speed. */
@@ -20,8 +20,9 @@ function channelYield(): (fn: () => void) => void {
 
 export function workerServiceEnv(): ServiceEnv {
   const shards = workerShardPool();
+  const gpu = gpuFactories();
   return {
-    factories: { cpu: (o) => new ShardedCpuBackend(shards, o), gpu: gpuFactory() },
+    factories: { cpu: (o) => new ShardedCpuBackend(shards, o), gpu: gpu?.gpu ?? null, gpuAdapter: gpu?.gpuAdapter },
     yieldNow: channelYield(),
     cpuWorkers: (n) => shards.setLimit(n),
   };

@@ -64,6 +64,22 @@ export class StepScratch {
     }
     return b;
   }
+
+  /** Floats held (tests). */
+  get size(): number {
+    let n = 0;
+    for (const b of this.bufs.values()) n += b.length;
+    return n;
+  }
+
+  /**
+   * Allocate here every buffer `like` holds (same names and lengths) that this one lacks, its pages
+   * written once: the first step that takes them then pays no allocation or first-touch page faults
+   * (a warm-up at build, workers/cpu/warm.ts). Contents do not matter: every step overwrites them.
+   */
+  reserveLike(like: StepScratch): void {
+    for (const [key, b] of like.bufs) if (this.bufs.get(key)?.length !== b.length) this.take(key, b.length).fill(0);
+  }
 }
 
 /** The scratch when it may hold these arrays (float32 parameters), else undefined. */

@@ -62,6 +62,12 @@ export interface RunOptions {
   ops?: DenseOps;
   /** The step's minibatch shared with the other runs of a race trained in lockstep (augment.ts SharedBatch). */
   batches?: SharedBatch;
+  /**
+   * The training step's buffers (default: the Run's own). Only scratch: every step overwrites what
+   * it reads, so sharing them changes no number. A throwaway warm-up copy of a run trains into the
+   * run's own (workers/cpu/warm.ts), so the run's first step finds them allocated.
+   */
+  scratch?: StepScratch;
 }
 
 // needsRebuild lives apart (rebuild.ts) so the page can ask it without loading the Run.
@@ -91,8 +97,8 @@ export class Run {
   private changes = 0;
   private readonly ops: DenseOps | undefined;
   private readonly batches: SharedBatch | undefined;
-  /** The training step's buffers (batch, activations, gradient), reused from step to step. */
-  private readonly scratch = new StepScratch();
+  /** The training step's buffers (batch, activations, gradient), reused from step to step (RunOptions.scratch). */
+  readonly scratch: StepScratch;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
   private readonly steps: MetricColumns<StepMetrics>;
   private readonly epochs: MetricColumns<EpochMetrics>;
@@ -101,6 +107,7 @@ export class Run {
     this.cfg = cfg;
     this.ops = opts.ops;
     this.batches = opts.batches;
+    this.scratch = opts.scratch ?? new StepScratch();
     this.dataset = dataset ?? makeDataset(cfg.data, cfg.seed);
     const ds = this.dataset;
     if (cfg.model.loss === 'softmaxCE' && ds.kind !== 'classification')

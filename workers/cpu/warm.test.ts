@@ -18,12 +18,16 @@ import { ShardHost } from './shard';
 import { localEndpoint, ShardedCpuBackend, ShardPool } from './sharded';
 import { warmKey, warmUp } from './warm';
 
-/** A race on one net with batch norm and dropout: SGD, Adam (the WebAssembly update), momentum with L2. */
+/**
+ * A race on one net with batch norm and dropout: SGD, Adam (the WebAssembly update), momentum with L2,
+ * and SGD again at another learning rate (the same kind of run as the first: one copy warms both).
+ */
 function race(): TrainConfig[] {
   const opts: [TrainConfig['optimizer']['name'], number][] = [
     ['sgd', 0.1],
     ['adam', 0.01],
     ['momentum', 0.05],
+    ['sgd', 0.03],
   ];
   return opts.map(([name, lr], r) => {
     const c = defaultConfig();
@@ -36,6 +40,7 @@ function race(): TrainConfig[] {
     ];
     c.optimizer = { ...c.optimizer, name, lr };
     if (r === 2) c.reg.l2 = 1e-3;
+    if (r === 3) c.model.hidden[0].dropout = 0;
     return c;
   });
 }
@@ -67,12 +72,19 @@ describe('warm-up at build', () => {
     const { ds, init } = setup(cfgs);
     const runs = cfgs.map((c) => new Run(c, ds, { init, ops }));
     const { ops: probe, n } = counted(ops!);
+    expect(runs.map((r) => r.scratch.size)).toEqual([0, 0, 0, 0]);
     expect(warmUp(runs, probe)).toBe(3);
     expect(n.calls).toBeGreaterThan(0); // the copies trained on these kernels
     for (const r of runs) {
       expect(r.stepCount).toBe(0);
       expect(r.getParams()).toEqual(init);
     }
+    // The copies trained into their runs' step buffers; run 3 (a kind warmed through run 0) got the same sizes.
+    const fresh = new Run(cfgs[0], ds, { init, ops });
+    fresh.train(1);
+    expect([runs[0].scratch.size, runs[3].scratch.size]).toEqual([fresh.scratch.size, fresh.scratch.size]);
+    expect(Math.min(runs[1].scratch.size, runs[2].scratch.size)).toBeGreaterThan(0);
+    expect(runs[0].scratch.take('x', 25 * 2)).not.toEqual(new Float32Array(50)); // the copy's batch
     // A sweep (learning rates of one optimizer) is one kind of run; another optimizer is another.
     const sweep = [0.01, 0.03, 0.1, 0.3].map((lr) => ({ ...cfgs[0], optimizer: { ...cfgs[0].optimizer, lr } }));
     expect(new Set(sweep.map(warmKey)).size).toBe(1);

@@ -39,7 +39,7 @@ export class GpuUnavailableError extends Error {
   }
 }
 
-function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
+export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
   const i = info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
   return {
     vendor: i?.vendor ?? '',
@@ -68,8 +68,11 @@ const WANTED_LIMITS = [
   'maxBufferSize',
 ] as const;
 
+/** The adapter asked for (the worker's early connection, gpuFactory.ts, asks for the same one). */
+export const POWER_PREFERENCE: GPUPowerPreference = 'high-performance';
+
 /** Request an adapter and a device with the limits the kernels want. Throws GpuUnavailableError. */
-export async function createGpuDevice(powerPreference: GPUPowerPreference = 'high-performance'): Promise<GpuDevice> {
+export async function createGpuDevice(powerPreference: GPUPowerPreference = POWER_PREFERENCE): Promise<GpuDevice> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) throw new GpuUnavailableError('This browser has no WebGPU (navigator.gpu is missing).', 'no-webgpu');
   const adapter = await gpu.requestAdapter({ powerPreference });
