@@ -48,6 +48,20 @@ describe('fusedLayout', () => {
     expect(f.groups).toBe(4);
   });
 
+  it('packs runs up to the workgroup budget (storage scratch), never a run over the per-run budget', () => {
+    // the bench's sweep (e): 2-16-16-2, batch 32, 64 runs, 2 workgroups wanted
+    const { layout, ds, plan } = setup([{ units: 16 }, { units: 16 }], 32);
+    const one = fusedLayout(layout, plan, ds, [false, false], 64, 2, 65536);
+    const packed = fusedLayout(layout, plan, ds, [false, false], 64, 2, 65536, 1 << 20);
+    if (typeof one === 'string' || typeof packed === 'string') throw new Error(`${one} ${packed}`);
+    expect(one.groups).toBeGreaterThan(2); // 64 KB hold only a few runs
+    expect([packed.RPW, packed.groups]).toEqual([32, 2]);
+    expect(packed.mem).toBe(packed.scOff + 32 * 16);
+    expect(packed.runMem).toBe(one.runMem);
+    const big = setup([{ units: 64 }, { units: 64 }], 64);
+    expect(fusedLayout(big.layout, big.plan, big.ds, [true, true], 2, 1, 16384, 1 << 20)).toMatch(/do not fit/);
+  });
+
   it('says why a network does not fit', () => {
     const wide = setup([{ units: 65 }]);
     expect(fusedLayout(wide.layout, wide.plan, wide.ds, [false], 1, 1, 32768)).toMatch(/wider than 64/);

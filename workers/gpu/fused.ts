@@ -59,8 +59,11 @@ export function fusedLayout(
   R: number,
   groupsWanted: number,
   maxMemBytes: number,
+  packMemBytes = maxMemBytes,
 ): FusedLayout | string {
-  // (maxMemBytes: the workgroup-memory limit, or the per-workgroup scratch budget in storage)
+  // maxMemBytes: the workgroup-memory limit, or the scratch budget of one run in storage (a run's
+  // activations must fit it); packMemBytes: what a workgroup's runs may use together (the same for
+  // workgroup memory; more in storage, where fewer, fuller workgroups pay fewer barriers per run)
   const L = layout.layers.length;
   const B = plan.rows;
   if (L > FUSED_MAX_LAYERS) return `more than ${FUSED_MAX_LAYERS} layers`;
@@ -133,11 +136,11 @@ export function fusedLayout(
   const nParamItems = items.length;
   for (const l of layout.layers) if (l.hidden) chunked(4, l.index, layerWords[l.index].hOff, B * l.outDim, ACT_CHUNK);
   if (items.length > FUSED_MAX_ITEMS) return `more than ${FUSED_MAX_ITEMS} work items`;
-  const maxFloats = Math.floor(maxMemBytes / 4);
-  const fits = (rpw: number) => rpw * (runMem + Math.max(2 * B, 4 * items.length) + SC_WORDS) <= maxFloats;
+  const fits = (rpw: number, bytes: number) =>
+    rpw * (runMem + Math.max(2 * B, 4 * items.length) + SC_WORDS) <= Math.floor(bytes / 4);
+  if (!fits(1, maxMemBytes)) return `its activations (${runMem * 4} bytes per run) do not fit in workgroup memory`;
   let RPW = Math.max(1, Math.ceil(R / Math.max(1, groupsWanted)));
-  while (RPW > 1 && !fits(RPW)) RPW--;
-  if (!fits(RPW)) return `its activations (${runMem * 4} bytes per run) do not fit in workgroup memory`;
+  while (RPW > 1 && !fits(RPW, Math.max(maxMemBytes, packMemBytes))) RPW--;
   const partOff = RPW * runMem;
   const scOff = partOff + RPW * Math.max(2 * B, 4 * items.length);
   const mem = scOff + RPW * SC_WORDS;

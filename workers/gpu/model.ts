@@ -204,8 +204,9 @@ export class GpuModel {
     groups: number,
     maxMemBytes: number,
     storageScratch: boolean,
+    packMemBytes = maxMemBytes,
   ): Promise<void> {
-    const lay = fusedLayout(this.layout, this.plan, this.ds, v.dropout, this.R, groups, maxMemBytes);
+    const lay = fusedLayout(this.layout, this.plan, this.ds, v.dropout, this.R, groups, maxMemBytes, packMemBytes);
     if (typeof lay === 'string') return;
     await this.pipes.warm([fusedPipeline(lay, wg, v.augmented ? 2 : 1, v.lossKind, v.opt, storageScratch)]);
   }
@@ -220,11 +221,12 @@ export class GpuModel {
     groups: number,
     maxMemBytes: number,
     storageScratch: boolean,
+    packMemBytes = maxMemBytes,
   ): FusedBinding | string {
     const key = `${variantKey({ ...v, augRun: 0 })}|${wg}|${groups}|${storageScratch}`;
     let f = this.fusedCache.get(key);
     if (f === undefined) {
-      const lay = fusedLayout(this.layout, this.plan, this.ds, v.dropout, this.R, groups, maxMemBytes);
+      const lay = fusedLayout(this.layout, this.plan, this.ds, v.dropout, this.R, groups, maxMemBytes, packMemBytes);
       if (typeof lay === 'string') f = lay;
       else {
         this.datasetBuf ??= uploadDataset(this.pool, this.ds);

@@ -41,8 +41,14 @@ export interface PathInfo {
 /** Encodes one chunk of S steps with the fused kernel; returns the dispatches it encoded. */
 export type FusedEncode = (enc: GPUCommandEncoder, S: number, augRun: number) => number;
 
-/** Scratch per fused workgroup when it lives in storage (the same order as a GPU's workgroup memory). */
+/** Scratch of one run of the fused kernel when it lives in storage (the same order as a GPU's workgroup memory). */
 const FUSED_STORAGE_BUDGET = 64 * 1024;
+/**
+ * Scratch of one fused workgroup's runs together in storage: there a workgroup's runs are not
+ * limited by on-chip memory, and fewer, fuller workgroups (one per core) pay the per-step barriers
+ * and bookkeeping fewer times (a 64-run sweep of a 2-16-16-2 net: 2 workgroups instead of 10).
+ */
+const FUSED_STORAGE_PACK = 1024 * 1024;
 
 export class PathChooser {
   constructor(
@@ -64,6 +70,11 @@ export class PathChooser {
     return this.storage ? FUSED_STORAGE_BUDGET : this.limits.maxComputeWorkgroupStorageSize;
   }
 
+  /** What the runs of one workgroup may use together (workgroup memory: its limit). */
+  private get packLimit(): number {
+    return this.storage ? FUSED_STORAGE_PACK : this.limits.maxComputeWorkgroupStorageSize;
+  }
+
   private get wg(): number {
     return this.opts.fusedWorkgroup ?? (this.software ? 32 : 64);
   }
@@ -78,7 +89,8 @@ export class PathChooser {
   slotsFor(layout: ParamLayout, ds: Dataset, R: number, B: number): number {
     if (this.opts.fused === 'off') return GENERAL_SLOTS;
     const noDropout = layout.layers.map(() => false);
-    const f = fusedLayout(layout, makePlan(layout, R, B, 1), ds, noDropout, R, this.groups(R), this.memLimit);
+    const plan = makePlan(layout, R, B, 1);
+    const f = fusedLayout(layout, plan, ds, noDropout, R, this.groups(R), this.memLimit, this.packLimit);
     return typeof f === 'string' ? GENERAL_SLOTS : FUSED_SLOTS;
   }
 
@@ -86,9 +98,9 @@ export class PathChooser {
   async choose(m: GpuModel, v: TrainVariant): Promise<{ encode: FusedEncode | null; path: PathInfo }> {
     if (this.opts.fused === 'off')
       return { encode: null, path: { path: 'general', reason: 'fused path switched off' } };
-    const [wg, groups, limit, storage] = [this.wg, this.groups(m.R), this.memLimit, this.storage];
-    await m.warmFused(v, wg, groups, limit, storage);
-    const probe = m.fusedFor(v, wg, groups, limit, storage);
+    const [wg, groups, limit, storage, pack] = [this.wg, this.groups(m.R), this.memLimit, this.storage, this.packLimit];
+    await m.warmFused(v, wg, groups, limit, storage, pack);
+    const probe = m.fusedFor(v, wg, groups, limit, storage, pack);
     if (typeof probe === 'string')
       return {
         encode: null,
@@ -96,7 +108,7 @@ export class PathChooser {
       };
     const encode: FusedEncode = (enc, S, augRun) => {
       // looked up again here: uploading augmented batches may have replaced a buffer it binds
-      const f = m.fusedFor(v, wg, groups, limit, storage);
+      const f = m.fusedFor(v, wg, groups, limit, storage, pack);
       if (typeof f === 'string') throw new Error(f);
       m.device.queue.writeBuffer(f.dims, uniformWord('fused_mlp', 'S') * 4, new Uint32Array([S]));
       m.device.queue.writeBuffer(f.dims, uniformWord('fused_mlp', 'dataRun') * 4, new Uint32Array([augRun]));

@@ -1,6 +1,9 @@
 // fused_mlp, part 3: backward pass of training step s for the RPW runs of this workgroup.
 // Gradients of W and b go to the grad section of state; dX of the layer below, through its dropout
 // mask, the activation-L1 term and its activation, goes to its dA in mem.
+// Both products are register-blocked in blocks of 4 x 4 entries (see forward.wgsl): each dZ, X and
+// W value loaded serves 4 products; db rides along in the dW blocks of column 0. Every entry keeps
+// the engine's order of summation.
 // reference: src/engine/network.ts backward(); dense.ts matmulBackwardW/X(); batchnorm.ts batchNormBackward()
 
 // dZ of layer l: its dA after batch norm's backward (BN), else dA itself; the output layer's dZ.
@@ -43,51 +46,90 @@ fn backward_layer(g: u32, t: u32, l: u32, s: u32) {
     sync();
   }
   let dz = dz_off(l);
-  let nW = O * I;
-  // dW[o, i] = sum_b dZ[b, o] X[b, i]  and  db[o] = sum_b dZ[b, o] (0 with BN): one invocation per (o, i) / o
-  for (var idx = t; idx < d.RPW * (nW + O); idx += WG) {
-    let j = idx / (nW + O);
-    let k = idx % (nW + O);
+  // dW[o, i] = sum_b dZ[b, o] X[b, i]  and  db[o] = sum_b dZ[b, o] (0 with BN): one invocation per
+  // block of 4 x 4 entries (o0 .. o0+3, i0 .. i0+3; indices past O or I repeat the last, not stored)
+  let nI4 = (I + 3u) / 4u;
+  let nBlk = ((O + 3u) / 4u) * nI4;
+  for (var idx = t; idx < d.RPW * nBlk; idx += WG) {
+    let j = idx / nBlk;
+    let k = idx % nBlk;
     let r = g * d.RPW + j;
     if (r >= d.R) { continue; }
+    let o0 = (k / nI4) * 4u;
+    let i0 = (k % nI4) * 4u;
+    let oc = block4(o0, O);
+    let ic = block4(i0, I);
     let zb = slot_base(j) + dz;
-    var acc = 0.0;
-    if (k < nW) {
-      let o = k / I;
-      let x = slot_base(j) + layer_input_off(r, l, true) + k % I;
-      for (var b = 0u; b < B; b++) { acc += mld(zb + b * O + o) * mld(x + b * I); }
-      state[d.gradOff + r * d.P + L.dims.z + k] = acc;
-    } else {
+    let x = slot_base(j) + layer_input_off(r, l, true);
+    // a_m[n] = dW[o0 + m, i0 + n]
+    var a0 = vec4<f32>(0.0);
+    var a1 = vec4<f32>(0.0);
+    var a2 = vec4<f32>(0.0);
+    var a3 = vec4<f32>(0.0);
+    var db = vec4<f32>(0.0);
+    for (var b = 0u; b < B; b++) {
+      let zr = zb + b * O;
+      let xr = x + b * I;
+      let zv = vec4<f32>(mld(zr + oc.x), mld(zr + oc.y), mld(zr + oc.z), mld(zr + oc.w));
+      let xv = vec4<f32>(mld(xr + ic.x), mld(xr + ic.y), mld(xr + ic.z), mld(xr + ic.w));
+      a0 += zv.x * xv;
+      a1 += zv.y * xv;
+      a2 += zv.z * xv;
+      a3 += zv.w * xv;
+      db += zv;
+    }
+    let gw = d.gradOff + r * d.P + L.dims.z;
+    for (var oo = 0u; oo < min(4u, O - o0); oo++) {
+      let row = select(select(a3, a2, oo == 2u), select(a1, a0, oo == 0u), oo < 2u);
+      for (var ii = 0u; ii < min(4u, I - i0); ii++) { state[gw + (o0 + oo) * I + i0 + ii] = row[ii]; }
       // with batch norm db = 0 exactly (the mean subtraction cancels b; src/engine/network.ts)
-      if (!has_bn(l)) { for (var b = 0u; b < B; b++) { acc += mld(zb + b * O + k - nW); } }
-      state[d.gradOff + r * d.P + L.dims.w + k - nW] = acc;
+      if (i0 == 0u) { state[d.gradOff + r * d.P + L.dims.w + o0 + oo] = select(db[oo], 0.0, has_bn(l)); }
     }
   }
   // dX[b, i] = sum_o dZ[b, o] W[o, i], then the layer below's dropout, activation L1 and activation:
-  // one invocation per row b
+  // one invocation per block of 4 rows x 4 inputs
   if (l > 0u) {
     let lb = l - 1u;
     let below = d.layers[lb];
     let kind = layer_act(lb);
-    for (var row = t; row < d.RPW * B; row += WG) {
-      let j = row / B;
-      let b = row % B;
+    let nblk = ((B + 3u) / 4u) * nI4;
+    for (var blk = t; blk < d.RPW * nblk; blk += WG) {
+      let j = blk / nblk;
+      let k = blk % nblk;
+      let b0 = (k / nI4) * 4u;
+      let i0 = (k % nI4) * 4u;
       let r = g * d.RPW + j;
       if (r >= d.R) { continue; }
       let base = slot_base(j);
-      let zb = base + dz + b * O;
-      let wb = r * d.P + L.dims.z;
+      let zr = block4(b0, B) * O + base + dz;  // the 4 rows' dZ
+      let wc = block4(i0, I) + r * d.P + L.dims.z;  // the 4 inputs' column in W
+      // a_m: input i0 + m of the 4 rows
+      var a0 = vec4<f32>(0.0);
+      var a1 = vec4<f32>(0.0);
+      var a2 = vec4<f32>(0.0);
+      var a3 = vec4<f32>(0.0);
+      for (var o = 0u; o < O; o++) {
+        let zv = vec4<f32>(mld(zr.x + o), mld(zr.y + o), mld(zr.z + o), mld(zr.w + o));
+        let w = o * I;
+        a0 += zv * state[wc.x + w];
+        a1 += zv * state[wc.y + w];
+        a2 += zv * state[wc.z + w];
+        a3 += zv * state[wc.w + w];
+      }
       let q = fused_q(r, lb);
       let l1 = hyper_f(r, H_L1_ACT);
-      let hb = base + below.act.z + b * I;
-      for (var i = 0u; i < I; i++) {
-        var acc = 0.0;
-        for (var o = 0u; o < O; o++) { acc += mld(zb + o) * state[wb + o * I + i]; }
-        let h = mld(hb + i);
-        if (q > 0.0) { acc *= dropout_mask(hyper_u(r, H_DROP_KIND), q, hyper_u(r, H_DROP_SEED), hyper_u(r, H_STEP) + s, lb, i, I, b); }
-        if (l1 != 0.0) { acc += l1 * sign(h) / f32(B); }
-        // every f' is a function of h alone here (relu, leaky relu, elu: z > 0 exactly when h > 0)
-        mst(base + below.grad.y + b * I + i, acc * act_df(kind, h, h));
+      for (var kk = 0u; kk < min(4u, B - b0); kk++) {
+        let b = b0 + kk;
+        let ab = vec4<f32>(a0[kk], a1[kk], a2[kk], a3[kk]);  // inputs i0 .. i0+3 of row b
+        for (var m = 0u; m < min(4u, I - i0); m++) {
+          let i = i0 + m;
+          var a = ab[m];
+          let h = mld(base + below.act.z + b * I + i);
+          if (q > 0.0) { a *= dropout_mask(hyper_u(r, H_DROP_KIND), q, hyper_u(r, H_DROP_SEED), hyper_u(r, H_STEP) + s, lb, i, I, b); }
+          if (l1 != 0.0) { a += l1 * sign(h) / f32(B); }
+          // every f' is a function of h alone here (relu, leaky relu, elu: z > 0 exactly when h > 0)
+          mst(base + below.grad.y + b * I + i, a * act_df(kind, h, h));
+        }
       }
     }
   }

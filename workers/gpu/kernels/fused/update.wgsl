@@ -19,17 +19,23 @@ fn norms_items(g: u32, t: u32) {
     let off = d.items[it].y;
     let len = d.items[it].z;
     var acc = vec4<f32>(0.0);
+    // a penalty of strength 0 adds nothing and reads nothing (src/engine/regularizers.ts returns
+    // early too; step_totals reads only the sums of the penalties that are on)
     if (kind == 4u) {
-      for (var e = 0u; e < len; e++) { acc.w += abs(mld(slot_base(j) + off + e)); }
+      if (hyper_f(r, H_L1_ACT) != 0.0) {
+        for (var e = 0u; e < len; e++) { acc.w += abs(mld(slot_base(j) + off + e)); }
+      }
     } else {
-      let decayed = kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u;
       let l2 = hyper_f(r, H_L2);
+      let decayed = (kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u) && (l2 != 0.0 || hyper_f(r, H_L1) != 0.0);
       for (var e = off; e < off + len; e++) {
-        let w = state[r * d.P + e];
         var gr = state[d.gradOff + r * d.P + e];
         if (decayed) {
-          gr += 2.0 * l2 * w;
-          state[d.gradOff + r * d.P + e] = gr;
+          let w = state[r * d.P + e];
+          if (l2 != 0.0) {
+            gr += 2.0 * l2 * w;
+            state[d.gradOff + r * d.P + e] = gr;
+          }
           acc.y += w * w;
           acc.z += abs(w);
         }
