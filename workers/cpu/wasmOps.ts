@@ -13,30 +13,17 @@
 import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
 import { adamStep } from '../../src/engine/optimizers/adam';
 import type { Activation } from '../../src/engine/types';
-import { PACK, PACK_T } from './gemmChunks.mjs';
+import { type ChunkKernels, PACK, PACK_T } from './gemmChunks.mjs';
 import { createGemmPool, type GemmPool, MIN_PARALLEL, type PackGemmFn, type PoolOptions, packGemmOn } from './gemmPool';
 import { SHARED_MAX_PAGES } from './wasmLimits';
 
 /** Which build runs: relaxed SIMD (FMA) where the engine validates it, else plain SIMD. */
 export type WasmKind = 'relaxed-simd' | 'simd';
 
-interface Kernels {
+/** The module's exports: the pool's gemm and packings (ChunkKernels, one declaration) and the rest. */
+interface Kernels extends ChunkKernels {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  pack(src: number, K: number, N: number, ld: number, dst: number): void;
-  packT(src: number, N: number, K: number, dst: number): void;
-  gemm(
-    a: number,
-    rs: number,
-    cs: number,
-    M: number,
-    N: number,
-    K: number,
-    bp: number,
-    bias: number,
-    c: number,
-    ldc: number,
-  ): void;
   activate(z: number, h: number, n: number, act: number): void;
   colSum(dy: number, B: number, O: number, db: number): void;
   reluBackward(dx: number, u: number, n: number): void;
