@@ -24,6 +24,21 @@ export interface ClassificationLoss {
  */
 export function softmaxCrossEntropy(logits: FloatArray, labels: Int32Array, B: number, C: number): ClassificationLoss {
   const dLogits = allocLike(logits, B * C);
+  const { loss, correct } = softmaxCrossEntropyInto(logits, labels, B, C, dLogits);
+  return { loss, dLogits, correct };
+}
+
+/**
+ * softmaxCrossEntropy with dLogits[B, C] written into the caller's array (a race's fused step,
+ * workers/cpu/raceFused.ts, writes it straight into the kernels' memory): the same numbers.
+ */
+export function softmaxCrossEntropyInto(
+  logits: FloatArray,
+  labels: Int32Array,
+  B: number,
+  C: number,
+  dLogits: FloatArray,
+): { loss: number; correct: number } {
   let total = 0;
   let correct = 0;
   for (let n = 0; n < B; n++) {
@@ -47,7 +62,7 @@ export function softmaxCrossEntropy(logits: FloatArray, labels: Int32Array, B: n
       dLogits[off + j] = (y - (j === c ? 1 : 0)) / B;
     }
   }
-  return { loss: total / B, dLogits, correct };
+  return { loss: total / B, correct };
 }
 
 /** Row-wise softmax probabilities [B, C] (stable), for predictions. */

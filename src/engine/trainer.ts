@@ -34,7 +34,7 @@ import {
   STEP_METRICS,
   type StepMetrics,
 } from './metricsSchema';
-import { lossAndGrad, StepScratch, updateBatchNormStats } from './network';
+import { type ForwardResult, lossAndGrad, StepScratch, updateBatchNormStats } from './network';
 import {
   createOptimizerState,
   initOptimizerState,
@@ -45,6 +45,7 @@ import {
 import { appliedLr, optimizerSpec } from './optimizers/registry';
 import { applyPreprocess } from './preprocess';
 import { needsRebuild } from './rebuild';
+import { l1Penalty, l2Penalty, l2PenaltyGrad } from './regularizers';
 import { initStreamSeed, Rng, streamSeed } from './rng';
 import { type RunSnapshot, SNAPSHOT_VERSION, validateSnapshot } from './snapshot';
 import type { StreamName, TrainConfig } from './types';
@@ -68,6 +69,15 @@ export interface RunOptions {
    * run's own (workers/cpu/warm.ts), so the run's first step finds them allocated.
    */
   scratch?: StepScratch;
+}
+
+/** A step begun by Run.beginStep: its batch x[B, inputDim] and labels y, global index and learning rate. */
+export interface PendingStep {
+  x: Float32Array;
+  y: Int32Array | Float32Array;
+  B: number;
+  step: number;
+  lr: number;
 }
 
 // needsRebuild lives apart (rebuild.ts) so the page can ask it without loading the Run.
@@ -97,6 +107,8 @@ export class Run {
   private changes = 0;
   private readonly ops: DenseOps | undefined;
   private readonly batches: SharedBatch | undefined;
+  /** The step between beginStep and finishStep. */
+  private pending: PendingStep | null = null;
   /** The training step's buffers (batch, activations, gradient), reused from step to step (RunOptions.scratch). */
   readonly scratch: StepScratch;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
@@ -200,9 +212,82 @@ export class Run {
     return { steps: rowsOf(STEP_METRICS, steps, L), epochs: rowsOf(EPOCH_METRICS, epochs, L) };
   }
 
+  /**
+   * Whether this run's step is exactly: forward, softmax cross-entropy, backward, weight penalties
+   * (no batch norm, no dropout, no activation L1, float32 classification), i.e. what a race's fused
+   * step computes for several runs at once (workers/cpu/raceFused.ts, through beginStep/finishStep).
+   */
+  get plainStep(): boolean {
+    const { model, reg } = this.cfg;
+    return (
+      model.loss === 'softmaxCE' &&
+      this.dataset.kind === 'classification' &&
+      reg.l1Act === 0 &&
+      this.layout.layers.every((l) => !l.batchNorm) &&
+      model.hidden.every((h) => !(h.dropout > 0))
+    );
+  }
+
+  /** The live weights (in the ops' memory when they lent it): read them, do not write (a fused race step reads them in place). */
+  get weights(): Float32Array {
+    return this.theta;
+  }
+
+  /**
+   * stepOnce() in two halves around a loss and gradient computed elsewhere (a race's fused step,
+   * workers/cpu/raceFused.ts, for runs whose plainStep holds): beginStep takes the step's batch
+   * (null, doing nothing, when the status is not 'ok'); finishStep({ dataLoss, correct, grad }) with
+   * grad = d dataLoss / d theta adds the weight penalties as lossAndGrad does and takes the rest of
+   * the step (records, divergence, update, the epoch's evaluation); finishStep() without it computes
+   * them itself (lossAndGrad, as stepOnce). The same numbers as stepOnce() either way.
+   */
+  beginStep(): PendingStep | null {
+    if (this.status !== 'ok') return null;
+    this.pending = this.prepareStep();
+    return this.pending;
+  }
+
+  finishStep(done?: { dataLoss: number; correct: number; grad: Float32Array }): void {
+    const s = this.pending;
+    if (!s) throw new Error('Run.finishStep: no step begun (beginStep)');
+    if (done && !this.plainStep)
+      throw new Error('Run.finishStep: this run needs its own lossAndGrad (plainStep is false)');
+    this.pending = null;
+    let epochEnded: boolean;
+    if (done) {
+      const { theta, mask, cfg } = this;
+      const { dataLoss, correct, grad } = done;
+      // lossAndGrad's regularization: the activation-L1 terms are 0 (plainStep), adding them changes nothing
+      const regLoss = l2Penalty(theta, mask, cfg.reg.l2) + l1Penalty(theta, mask, cfg.reg.l1);
+      l2PenaltyGrad(theta, mask, cfg.reg.l2, grad);
+      epochEnded = this.applyStep(s, dataLoss + regLoss, dataLoss, correct, grad, null);
+    } else epochEnded = this.lossAndGradStep(s);
+    if (this.status === 'ok' && epochEnded) this.endEpoch();
+  }
+
   /** One step, recorded as a new row of `steps`; true when it ended an epoch. */
   private trainStep(): boolean {
-    const { cfg, layout, theta, dataset: ds } = this;
+    return this.lossAndGradStep(this.prepareStep());
+  }
+
+  /** The begun step s with the engine's lossAndGrad (the ops' products); true when it ended an epoch. */
+  private lossAndGradStep(s: PendingStep): boolean {
+    const { cfg, layout, theta } = this;
+    const opts = {
+      train: true,
+      model: cfg.model,
+      dropoutSeed: this.seeds.dropout,
+      step: s.step,
+      ops: this.ops,
+      scratch: this.scratch,
+    };
+    const r = lossAndGrad(layout, theta, this.bnStats, s.x, s.y, s.B, opts, cfg.reg, this.mask);
+    return this.applyStep(s, r.loss, r.dataLoss, r.correct, r.grad as Float32Array, r.fwd);
+  }
+
+  /** The step's batch, learning rate and index (the loop advances its batch and schedule). */
+  private prepareStep(): PendingStep {
+    const { cfg, dataset: ds } = this;
     const idx = this.loop.nextBatch();
     const B = idx.length;
     const step = this.loop.state.step;
@@ -211,27 +296,31 @@ export class Run {
     const { x, y } = this.batches
       ? this.batches.take(ds, cfg.data, idx, this.seeds.augment, step, xBuf)
       : trainingBatch(ds, cfg.data, idx, this.seeds.augment, step, xBuf);
-    const opts = {
-      train: true,
-      model: cfg.model,
-      dropoutSeed: this.seeds.dropout,
-      step,
-      ops: this.ops,
-      scratch: this.scratch,
-    };
-    const r = lossAndGrad(layout, theta, this.bnStats, x, y, B, opts, cfg.reg, this.mask);
-    const g = r.grad as Float32Array;
+    return { x, y, B, step, lr };
+  }
+
+  /** The rest of a step after its loss and gradient g (fwd: the forward pass, for batch norm); true when it ended an epoch. */
+  private applyStep(
+    s: PendingStep,
+    loss: number,
+    dataLoss: number,
+    correct: number,
+    g: Float32Array,
+    fwd: ForwardResult | null,
+  ): boolean {
+    const { cfg, layout, theta, dataset: ds } = this;
+    const { B, step, lr } = s;
     const L = layout.layers.length;
     const i = this.steps.addRow(); // every field 0: updateRatio stays 0 when the step is not applied
     const rec = this.steps.cols;
     rec.step[i] = step;
-    rec.loss[i] = r.loss;
-    rec.dataLoss[i] = r.dataLoss;
-    rec.batchAcc[i] = ds.kind === 'classification' ? r.correct / B : Number.NaN;
+    rec.loss[i] = loss;
+    rec.dataLoss[i] = dataLoss;
+    rec.batchAcc[i] = ds.kind === 'classification' ? correct / B : Number.NaN;
     rec.lr[i] = appliedLr(cfg.optimizer, this.opt.t + 1, lr); // as applied (Schedule-Free: its warm-up lr)
     // per-layer norms are float32 values, as the GPU computes them
     for (const l of layout.layers) rec.gradNorm[i * L + l.index] = Math.fround(l2Norm(g, l.w, l.outDim * l.inDim));
-    if (this.loop.observeLoss(r.dataLoss) || !Number.isFinite(Math.fround(r.loss))) return this.diverged(i);
+    if (this.loop.observeLoss(dataLoss) || !Number.isFinite(Math.fround(loss))) return this.diverged(i);
     if (cfg.clipNorm > 0) {
       const norm = l2Norm(g);
       if (norm > cfg.clipNorm) for (let k = 0; k < g.length; k++) g[k] *= cfg.clipNorm / norm;
@@ -244,7 +333,8 @@ export class Run {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
       return this.diverged(i);
     }
-    updateBatchNormStats(layout, this.bnStats, r.fwd, cfg.model.bnMomentum, B);
+    if (fwd) updateBatchNormStats(layout, this.bnStats, fwd, cfg.model.bnMomentum, B);
+    else if (layout.statsSize > 0) throw new Error('Run: a step without its forward pass cannot update batch norm');
     for (const l of layout.layers) rec.updateRatio[i * L + l.index] = this.ratios[l.index];
     const epochEnded = this.loop.afterStep();
     rec.epoch[i] = this.loop.epochProgress;

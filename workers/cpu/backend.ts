@@ -25,8 +25,10 @@ import {
   type TrainingBackend,
 } from '../backend';
 import { assertCpuCapacity } from './capacity';
+import { FusedRace } from './raceFused';
 import { warmUp } from './warm';
 import { liveThreads, wasmOps } from './wasmLoad';
+import type { RaceLossAndGrad } from './wasmOps';
 
 export const CPU_NAME_TS = 'CPU engine (TypeScript)';
 export const CPU_NAME_WASM = 'CPU engine (WebAssembly SIMD)';
@@ -51,13 +53,17 @@ export interface CpuBackendOptions {
   threads?: number;
   /** Train a throwaway step of each kind of run at build (warm.ts; default true). A side measurement warms up itself. */
   warm?: boolean;
+  /** Fuse a race's steps (raceFused.ts; default true). false: each run steps through its own ops (tests, bench). */
+  fuse?: boolean;
 }
 
 export class CpuBackend implements TrainingBackend {
   readonly info: BackendInfo = { kind: 'cpu', name: CPU_NAME_TS, fallbackAdapter: false };
   private runs: Run[] = [];
-  private ops: DenseOps | undefined;
+  private ops: (DenseOps & { raceLossAndGrad?: RaceLossAndGrad }) | undefined;
   private threads = 1;
+  /** A race's fused step (raceFused.ts): single-threaded WebAssembly kernels and more than one run. */
+  private race: FusedRace | null = null;
 
   constructor(private readonly opts: CpuBackendOptions = {}) {}
 
@@ -71,12 +77,15 @@ export class CpuBackend implements TrainingBackend {
       this.threads = w?.threads ?? 1;
     }
     this.named(!this.ops ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM);
-    for (const r of this.runs) r.dispose();
+    this.disposeRuns();
     // A race's runs share each step's batch (SharedBatch; train() steps them in lockstep).
     const batches = new SharedBatch();
     this.runs = cfgs.map((cfg, r) => new Run(cfg, dataset, { init: initOf(init, r), ops: this.ops, batches }));
     // A throwaway step of each kind of run (warm.ts): the first real step pays no one-time costs.
     if (this.opts.warm !== false) warmUp(this.runs, this.ops);
+    const { ops } = this;
+    if (this.runs.length > 1 && this.opts.fuse !== false && ops?.raceLossAndGrad && ops.alloc && ops.release)
+      this.race = new FusedRace(ops.raceLossAndGrad, ops.alloc, ops.release);
   }
 
   /** Says which kernels run (the status line shows info.name); test doubles keep their own names. */
@@ -95,11 +104,14 @@ export class CpuBackend implements TrainingBackend {
     }
     // In lockstep (every run's step s before any run's step s + 1): the runs share the step's batch.
     for (const r of runs) r.beginChunk();
-    for (let i = 0; i < n; i++) {
-      let any = false;
-      for (const r of runs) any = r.stepOnce() || any;
-      if (!any) break;
-    }
+    const race = this.race;
+    if (race) for (let i = 0; i < n && race.step(runs); i++);
+    else
+      for (let i = 0; i < n; i++) {
+        let any = false;
+        for (const r of runs) any = r.stepOnce() || any;
+        if (!any) break;
+      }
     return runs.map((r) => {
       const { steps, epochs } = r.endChunk();
       return { steps, epochs, status: r.status, statusStep: r.statusStep, stepCount: r.stepCount };
@@ -152,6 +164,12 @@ export class CpuBackend implements TrainingBackend {
   }
 
   dispose(): void {
+    this.disposeRuns();
+  }
+
+  private disposeRuns(): void {
+    this.race?.dispose();
+    this.race = null;
     for (const r of this.runs) r.dispose();
     this.runs = [];
   }

@@ -296,3 +296,116 @@ export function adam(
     store<f32>(theta + o, <f32>(<f64>load<f32>(theta + o) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps)));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A race's step for all its runs in one call each way (workers/cpu/raceFused.ts lays it out): the
+// runs share the network's shape and the minibatch, each has its own weights. Per run and layer the
+// same calls, in the same order, as the per-run ops of wasmOps.ts make (packT + gemm + activate
+// forward; pack + gemm + colSum for dW, db; pack + gemm + the activation's derivative for dX), so
+// every float is the one that run trained alone gets; only the JS -> wasm round trips are saved.
+//
+// Descriptor (i32 words at d): R, L, B, pack, bias, dxA, dxB, then dims[0..L] (layer l maps
+// dims[l] -> dims[l + 1]), act[0..L) (codes as activate; -1 for the output layer), wOff[0..L),
+// bOff[0..L) (floats into theta), then per run: theta, grad, x, dLogits, then z_l, h_l per layer
+// (the output layer's h is its z: the logits). pack: room for the largest packed panel set;
+// bias: 8-padded bias; dxA/dxB: two [B, max I] buffers for dX (ping-pong).
+
+const HEAD: i32 = 7;
+
+@inline function word(d: usize, i: i32): i32 {
+  return load<i32>(d + ((<usize>i) << 2));
+}
+
+@inline function runBase(d: usize, L: i32, r: i32): i32 {
+  return HEAD + (L + 1) + 3 * L + r * (4 + 2 * L);
+}
+
+/** Forward pass of every run of the descriptor: z_l = h_{l-1} W_l^T + b_l, h_l = f(z_l). */
+export function raceForward(d: usize): void {
+  const R = word(d, 0);
+  const L = word(d, 1);
+  const B = word(d, 2);
+  const pp = <usize>word(d, 3);
+  const pbias = <usize>word(d, 4);
+  for (let r = 0; r < R; r++) {
+    const rb = runBase(d, L, r);
+    const theta = <usize>word(d, rb);
+    let a = <usize>word(d, rb + 2);
+    for (let l = 0; l < L; l++) {
+      const I = word(d, HEAD + l);
+      const O = word(d, HEAD + l + 1);
+      const act = word(d, HEAD + L + 1 + l);
+      const pw = theta + ((<usize>word(d, HEAD + L + 1 + L + l)) << 2);
+      const pb = theta + ((<usize>word(d, HEAD + L + 1 + 2 * L + l)) << 2);
+      const Np = (O + 7) & ~7;
+      memory.copy(pbias, pb, (<usize>O) << 2);
+      memory.fill(pbias + ((<usize>O) << 2), 0, (<usize>(Np - O)) << 2);
+      const z = <usize>word(d, rb + 4 + 2 * l);
+      const h = <usize>word(d, rb + 5 + 2 * l);
+      packT(pw, O, I, pp);
+      gemm(a, I, 1, B, O, I, pp, pbias, z, O);
+      if (act >= 0) activate(z, h, B * O, act);
+      a = h;
+    }
+  }
+}
+
+/**
+ * dZ *= f'(u) in place over n floats, as the engine's activationBackward (float64 products, one
+ * rounding): dZ = dY df(u, y) with y = f(u); ReLU as reluBackward (a float32 product with 1 or 0).
+ */
+function actBackward(dz: usize, u: usize, y: usize, n: i32, act: i32): void {
+  if (act === RELU) {
+    reluBackward(dz, u, n);
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const o = (<usize>k) << 2;
+    const g = <f64>load<f32>(dz + o);
+    const z = <f64>load<f32>(u + o);
+    const t = <f64>load<f32>(y + o);
+    let df: f64 = 1;
+    if (act === LEAKY) df = z > 0 ? 1 : 0.01;
+    else if (act === ELU) df = z > 0 ? 1 : t + 1;
+    else if (act === TANH) df = 1 - t * t;
+    else if (act === SIGMOID) df = t * (1 - t);
+    store<f32>(dz + o, <f32>(g * df));
+  }
+}
+
+/**
+ * Backward pass of every run from its dLogits[B, C] (written by the caller between the two calls)
+ * to its gradient (all of theta: W and b of each layer; the network has no other parameters here).
+ */
+export function raceBackward(d: usize): void {
+  const R = word(d, 0);
+  const L = word(d, 1);
+  const B = word(d, 2);
+  const pp = <usize>word(d, 3);
+  const dxA = <usize>word(d, 5);
+  const dxB = <usize>word(d, 6);
+  for (let r = 0; r < R; r++) {
+    const rb = runBase(d, L, r);
+    const theta = <usize>word(d, rb);
+    const grad = <usize>word(d, rb + 1);
+    let dz = <usize>word(d, rb + 3);
+    for (let l = L - 1; l >= 0; l--) {
+      const I = word(d, HEAD + l);
+      const O = word(d, HEAD + l + 1);
+      const wOff = (<usize>word(d, HEAD + L + 1 + L + l)) << 2;
+      const bOff = (<usize>word(d, HEAD + L + 1 + 2 * L + l)) << 2;
+      const x = l > 0 ? <usize>word(d, rb + 5 + 2 * (l - 1)) : <usize>word(d, rb + 2);
+      // dW[O, I] = dZ^T X, db = column sums of dZ
+      pack(x, B, I, I, pp);
+      gemm(dz, 1, O, O, I, B, pp, 0, grad + wOff, I);
+      colSum(dz, B, O, grad + bOff);
+      if (l === 0) break;
+      // dX[B, I] = dZ W, then the layer below's activation derivative at its u = z_{l-1}
+      const dx = l & 1 ? dxA : dxB;
+      pack(theta + wOff, O, I, I, pp);
+      gemm(dz, O, 1, B, I, O, pp, 0, dx, I);
+      actBackward(dx, <usize>word(d, rb + 4 + 2 * (l - 1)), <usize>word(d, rb + 5 + 2 * (l - 1)), B * I, word(d, HEAD + L + 1 + l - 1));
+      dz = dx;
+    }
+  }
+}

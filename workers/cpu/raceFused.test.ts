@@ -1,0 +1,121 @@
+// A race's fused step (raceFused.ts, wasm/dense.ts raceForward/raceBackward) against each run
+// trained alone through the same CpuBackend and kernels: every recorded number and the final
+// weights bit for bit, over epoch ends, shuffling, input noise, different optimizers, activations,
+// weight decay, L1, clipping and a diverged run; runs the fused step does not cover (dropout, batch
+// norm, activation L1) step alone in the same lockstep, and a run of another shape fuses in a group
+// of its own.
+import { describe, expect, it } from 'vitest';
+import { type Activation, defaultConfig, initParams, makeDataset, Rng, streamSeed } from '../../src/engine';
+import { buildLayout } from '../../src/engine/layout';
+import type { TrainConfig } from '../../src/engine/types';
+import { CpuBackend } from './backend';
+import type { FusedRace } from './raceFused';
+
+function base(): TrainConfig {
+  const c = defaultConfig();
+  c.data = { ...c.data, name: 'spiral', samples: 240, valFraction: 0.2, noise: 0.1, augmentNoise: 0.05 };
+  c.data.shuffle = true;
+  c.batchSize = 16; // 12 steps per epoch: the chunks below cross epoch ends
+  c.model.loss = 'softmaxCE';
+  c.model.hidden = [12, 9].map((units) => ({ units, activation: 'tanh' as Activation, dropout: 0, batchNorm: false }));
+  return c;
+}
+
+type Tweak = (c: TrainConfig) => void;
+const act =
+  (a: Activation): Tweak =>
+  (c) => {
+    for (const h of c.model.hidden) h.activation = a;
+  };
+
+async function trainAll(cfgs: TrainConfig[], fuse: boolean) {
+  const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+  const be = new CpuBackend({ threads: 1, fuse });
+  const inits = cfgs.map((c) => {
+    const l = buildLayout(c.model, ds.inputDim, ds.outputDim);
+    return initParams(l, c.model, new Rng(streamSeed(c.seed, 'init')));
+  });
+  await be.build(cfgs, ds, inits);
+  const chunks = [await be.train(7), await be.train(40)];
+  const thetas = await Promise.all(cfgs.map((_, r) => be.readParams(r)));
+  const race = (be as unknown as { race: FusedRace | null }).race;
+  const counts = race && { fused: race.fused, alone: race.alone };
+  be.dispose();
+  return { chunks, thetas, counts };
+}
+
+describe('a race fused into one kernel call per step and direction', () => {
+  it('trains every run bit for bit as alone; uncovered runs step alone, other shapes fuse apart', async () => {
+    const tweaks: [string, Tweak][] = [
+      ['sgd tanh', (c) => (c.optimizer = { ...c.optimizer, name: 'sgd', lr: 0.1 })],
+      [
+        'adam relu + decay',
+        (c) => {
+          c.optimizer = { ...c.optimizer, name: 'adam', lr: 0.01 };
+          act('relu')(c);
+          c.reg.l2 = 1e-3;
+        },
+      ],
+      [
+        'momentum sigmoid + clip',
+        (c) => {
+          c.optimizer = { ...c.optimizer, name: 'momentum', lr: 0.1 };
+          act('sigmoid')(c);
+          c.clipNorm = 0.5;
+        },
+      ],
+      [
+        'rmsprop elu + l1',
+        (c) => {
+          c.optimizer = { ...c.optimizer, name: 'rmsprop', lr: 0.005 };
+          act('elu')(c);
+          c.reg.l1 = 1e-4;
+        },
+      ],
+      [
+        'adagrad leaky',
+        (c) => {
+          c.optimizer = { ...c.optimizer, name: 'adagrad', lr: 0.05 };
+          act('leakyRelu')(c);
+        },
+      ],
+      [
+        'nesterov linear',
+        (c) => {
+          c.optimizer = { ...c.optimizer, name: 'nesterov', lr: 0.05 };
+          act('linear')(c);
+        },
+      ],
+      ['sgd diverging', (c) => (c.optimizer = { ...c.optimizer, name: 'sgd', lr: 1e6 })],
+      ['dropout (alone)', (c) => (c.model.hidden[0].dropout = 0.2)],
+      ['batch norm (alone)', (c) => (c.model.hidden[1].batchNorm = true)],
+      ['activation L1 (alone)', (c) => (c.reg.l1Act = 1e-3)],
+      ['another shape', (c) => (c.model.hidden = c.model.hidden.slice(0, 1))],
+    ];
+    const cfgs = tweaks.map(([, t]) => {
+      const c = base();
+      t(c);
+      return c;
+    });
+    const race = await trainAll(cfgs, true);
+    const unfused = await trainAll(cfgs, false);
+    expect(unfused.counts).toBeNull();
+    for (const [r, [name]] of tweaks.entries()) {
+      const alone = await trainAll([cfgs[r]], true);
+      expect(alone.counts, 'one run is not a race').toBeNull();
+      const mine = race.chunks.map((ch) => ch[r]);
+      expect(mine, name).toEqual(alone.chunks.map((ch) => ch[0]));
+      expect(Array.from(race.thetas[r]), name).toEqual(Array.from(alone.thetas[0]));
+      expect(
+        unfused.chunks.map((ch) => ch[r]),
+        name,
+      ).toEqual(mine);
+    }
+    const last = race.chunks[1];
+    expect(last[6].status).toBe('diverged');
+    expect(last[0].epochs.n).toBeGreaterThan(0);
+    // 8 covered runs (one diverges at once), 3 uncovered: 47 steps each
+    const diverged = last[6].stepCount;
+    expect(race.counts).toEqual({ fused: 7 * 47 + diverged, alone: 3 * 47 });
+  });
+});
