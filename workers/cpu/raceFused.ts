@@ -81,6 +81,13 @@ export class FusedRace {
     return any;
   }
 
+  /** Gives run r's gradient memory back (r leaves the race: moved to another shard). */
+  forget(r: Run): void {
+    const g = this.grads.get(r);
+    if (g) this.release(g);
+    this.grads.delete(r);
+  }
+
   /** Gives the gradients' memory back (the backend's runs are replaced or disposed). */
   dispose(): void {
     for (const g of this.grads.values()) this.release(g);

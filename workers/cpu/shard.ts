@@ -33,8 +33,10 @@ import {
 } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import type { RunProgress } from '../backend';
+import { FusedRace } from './raceFused';
 import { warmUp } from './warm';
 import { wasmOps } from './wasmLoad';
+import type { RaceLossAndGrad } from './wasmOps';
 
 export type ShardKernels = 'auto' | 'typescript';
 
@@ -119,11 +121,18 @@ interface ShardSet {
   runs: Map<number, Run>;
   /** Each step's batch, shared by the set's runs here (trained in lockstep). */
   batches: SharedBatch;
+  /** The set's fused step (raceFused.ts) on single-threaded WebAssembly kernels, else null. */
+  race: FusedRace | null;
 }
 
 export class ShardHost {
   /** Kernels by GEMM thread count (threads > 1 only for a race of one shard: no other worker uses the cores). */
-  private readonly loaded = new Map<number, Promise<{ kind: string; threads: number; ops: DenseOps | undefined }>>();
+  private readonly loaded = new Map<
+    number,
+    Promise<{ kind: string; threads: number; ops: (DenseOps & { raceLossAndGrad?: RaceLossAndGrad }) | undefined }>
+  >();
+  /** The same kernels once loaded (open() reads them synchronously). */
+  private readonly opsReady = new Map<number, (DenseOps & { raceLossAndGrad?: RaceLossAndGrad }) | undefined>();
   private readonly datasets = new Map<number, Dataset>();
   private readonly sets = new Map<number, ShardSet>();
 
@@ -141,7 +150,8 @@ export class ShardHost {
       }));
       this.loaded.set(threads, p);
     }
-    const { kind, threads: got } = await p;
+    const { kind, threads: got, ops } = await p;
+    this.opsReady.set(threads, ops);
     return { kind, threads: got };
   }
 
@@ -157,11 +167,16 @@ export class ShardHost {
   open(set: number, dataset: number, kernels: ShardKernels, threads = 1): void {
     if (!this.datasets.has(dataset)) throw new Error(`shard: dataset ${dataset} was not sent here`);
     if (!this.loaded.has(threads)) throw new Error(`shard: kernels for ${threads} threads not loaded`);
-    this.sets.set(set, { dataset, kernels, threads, runs: new Map(), batches: new SharedBatch() });
+    this.sets.set(set, { dataset, kernels, threads, runs: new Map(), batches: new SharedBatch(), race: null });
+    const ops = kernels === 'typescript' ? undefined : this.opsReady.get(threads);
+    if (ops?.raceLossAndGrad && ops.alloc && ops.release)
+      this.sets.get(set)!.race = new FusedRace(ops.raceLossAndGrad, ops.alloc, ops.release);
   }
 
   close(set: number): void {
-    for (const r of this.sets.get(set)?.runs.values() ?? []) r.dispose();
+    const s = this.sets.get(set);
+    s?.race?.dispose();
+    for (const r of s?.runs.values() ?? []) r.dispose();
     this.sets.delete(set);
   }
 
@@ -191,6 +206,7 @@ export class ShardHost {
     const r = this.run(set, run);
     const state = r.exportState();
     this.set(set).runs.delete(run);
+    this.set(set).race?.forget(r);
     r.dispose();
     return state;
   }
@@ -210,16 +226,31 @@ export class ShardHost {
     // In lockstep, sharing each step's batch (SharedBatch); each run's time is the sum of its steps'.
     const ms = new Float64Array(runs.length);
     for (const [, r] of runs) r.beginChunk();
-    for (let i = 0; i < n; i++) {
-      let any = false;
-      for (let j = 0; j < runs.length; j++) {
+    const race = this.set(set).race;
+    if (race) {
+      // fused (raceFused.ts): a step's time is shared equally by the runs that took it
+      const all = runs.map(([, r]) => r);
+      const ok = new Uint8Array(all.length);
+      for (let i = 0; i < n; i++) {
+        let k = 0;
+        for (let j = 0; j < all.length; j++) k += ok[j] = all[j].status === 'ok' ? 1 : 0;
+        if (k === 0) break;
         const t0 = performance.now();
-        const stepped = runs[j][1].stepOnce();
-        ms[j] += performance.now() - t0;
-        any = stepped || any;
+        race.step(all);
+        const dt = (performance.now() - t0) / k;
+        for (let j = 0; j < all.length; j++) if (ok[j]) ms[j] += dt;
       }
-      if (!any) break;
-    }
+    } else
+      for (let i = 0; i < n; i++) {
+        let any = false;
+        for (let j = 0; j < runs.length; j++) {
+          const t0 = performance.now();
+          const stepped = runs[j][1].stepOnce();
+          ms[j] += performance.now() - t0;
+          any = stepped || any;
+        }
+        if (!any) break;
+      }
     return runs.map(([run, r], j) => {
       const { steps, epochs } = r.endChunk();
       return {
