@@ -8,8 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { type Activation, defaultConfig, initParams, makeDataset, Rng, streamSeed } from '../../src/engine';
 import { buildLayout } from '../../src/engine/layout';
 import type { TrainConfig } from '../../src/engine/types';
+import type { RunProgress, TrainingBackend } from '../backend';
 import { CpuBackend } from './backend';
 import type { FusedRace } from './raceFused';
+import { ShardHost } from './shard';
+import { localEndpoint, ShardedCpuBackend, ShardPool, spreadPays } from './sharded';
 
 function base(): TrainConfig {
   const c = defaultConfig();
@@ -117,5 +120,58 @@ describe('a race fused into one kernel call per step and direction', () => {
     // 8 covered runs (one diverges at once), 3 uncovered: 47 steps each
     const diverged = last[6].stepCount;
     expect(race.counts).toEqual({ fused: 7 * 47 + diverged, alone: 3 * 47 });
+  });
+});
+
+describe('a fused race spread over shards, and back to one worker when spreading does not pay', () => {
+  const simulatedPool = (limit: number) => new ShardPool(() => localEndpoint(new ShardHost(), true), limit);
+  const plainRace = () =>
+    (['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const).map((name, r) => {
+      const c = base();
+      c.optimizer = { ...c.optimizer, name, lr: [0.1, 0.05, 0.05, 0.05, 0.005, 0.01][r] };
+      return c;
+    });
+
+  async function chunks(be: TrainingBackend, cfgs: TrainConfig[], calls: number, until?: () => boolean) {
+    const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+    const l = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
+    await be.build(cfgs, ds, initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init'))));
+    const out: RunProgress[][] = [];
+    for (let i = 0; i < calls && !until?.(); i++) out.push(await be.train(5));
+    const thetas = await Promise.all(cfgs.map((_, r) => be.readParams(r)));
+    return { out, thetas };
+  }
+
+  it('spreadPays: the spread wall time per step must be REBALANCE_GAIN below the sum of the runs costs', () => {
+    expect(spreadPays(5, [3, 3, 3, 3])).toBe(true); // 5 < 0.85 * 12
+    expect(spreadPays(11, [3, 3, 3, 3])).toBe(false);
+    expect(spreadPays(10.2, [3, 3, 3, 3])).toBe(false);
+    expect(spreadPays(1, [0, 0])).toBe(true); // nothing trains: nothing to decide
+  });
+
+  it('shards fuse their runs: 6 runs over 2 shards = the one-worker fused race, bit for bit', async () => {
+    const cfgs = plainRace();
+    const one = await chunks(new CpuBackend({ threads: 1 }), cfgs, 12);
+    const spread = new ShardedCpuBackend(simulatedPool(2), { rebalanceEveryMs: Number.POSITIVE_INFINITY });
+    const two = await chunks(spread, cfgs, 12);
+    expect(spread.workers).toBe(2);
+    expect(two.out).toEqual(one.out);
+    expect(two.thetas.map((t) => Array.from(t))).toEqual(one.thetas.map((t) => Array.from(t)));
+  });
+
+  it('shards that take turns on one thread (spreading cannot pay) go back to one worker, nothing lost; the status line says so', async () => {
+    const cfgs = plainRace();
+    const spread = new ShardedCpuBackend(simulatedPool(2), { rebalanceEveryMs: 0 });
+    const two = await chunks(spread, cfgs, 400, () => spread.workers === 1);
+    expect(spread.workers).toBe(1);
+    expect(spread.placement()).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(spread.info.name).toMatch(/1 worker: spreading over 2 did not pay\)$/);
+    // then a few more calls in one worker
+    for (let i = 0; i < 3; i++) two.out.push(await spread.train(5));
+    const calls = two.out.length;
+    const one = await chunks(new CpuBackend({ threads: 1 }), cfgs, calls);
+    expect(two.out).toEqual(one.out);
+    const after = await Promise.all(cfgs.map((_, r) => spread.readParams(r)));
+    expect(after.map((t) => Array.from(t))).toEqual(one.thetas.map((t) => Array.from(t)));
   });
 });

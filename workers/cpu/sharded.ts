@@ -39,6 +39,22 @@ import { autoThreads } from './wasmLoad';
 export const REBALANCE_GAIN = 0.15;
 /** Placement is reconsidered at most this often, ms (costs are averaged over the calls since). */
 export const REBALANCE_EVERY_MS = 1000;
+/**
+ * Whether spreading pays: the race's measured wall time per step over its shards (the coordinator's
+ * train() calls, messages and waiting included) against the sum of its runs' costs per step, i.e.
+ * about what one worker would take for all of them (a fused race in one worker takes less still).
+ * It pays when the spread time is at least REBALANCE_GAIN below that sum; on a loaded machine, where
+ * the sub-workers get no core of their own, it does not, and the race goes back to one worker.
+ */
+export function spreadPays(wallPerStep: number, costs: readonly number[]): boolean {
+  const sum = costs.reduce((a, c) => a + c, 0);
+  return !(sum > 0) || wallPerStep < (1 - REBALANCE_GAIN) * sum;
+}
+
+/** The status line's name of a race brought back to one worker from W because spreading did not pay. */
+export const unspreadName = (name: string, W: number) =>
+  name.replace(/\)$/, `, 1 worker: spreading over ${W} did not pay)`);
+
 /** Most shards of one race (the cap on navigator.hardwareConcurrency). */
 export const MAX_SHARDS = 16;
 /** Shortest timing a cost sample is made of, ms (calls of a run are pooled up to it). */
@@ -312,6 +328,8 @@ export interface ShardedCpuOptions {
   rebalanceEveryMs?: number;
   /** Train a throwaway step of each kind of run at build (warm.ts; default true). A side measurement warms up itself. */
   warm?: boolean;
+  /** Go back to one worker when spreading does not pay (spreadPays; default true). */
+  unspread?: boolean;
 }
 
 export class ShardedCpuBackend implements TrainingBackend {
@@ -325,6 +343,10 @@ export class ShardedCpuBackend implements TrainingBackend {
   private dataset = -1;
   /** Each run's measured cost since the last placement decision. */
   private meters: CostMeter[] = [];
+  /** The race's wall time per step over its shards (train() calls), since the last decision. */
+  private wall = new CostMeter();
+  /** The name before spreading was given up (unspreadName). */
+  private baseName = '';
   private statuses: RunStatus[] = [];
   private lastPlaced = 0;
   /** GEMM threads of each shard's kernels (> 1 only with one shard). */
@@ -348,6 +370,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     const name = !wasm ? CPU_NAME_TS : this.threads > 1 ? cpuNameThreads(this.threads) : CPU_NAME_WASM;
     // "CPU engine (WebAssembly SIMD, 2 workers)": the status line says how many threads train
     this.info.name = W > 1 ? name.replace(/\)$/, `, ${W} workers)`) : name;
+    this.baseName = name;
     this.shards = endpoints;
     this.cfgs = cfgs.slice();
     this.init = init;
@@ -378,6 +401,7 @@ export class ShardedCpuBackend implements TrainingBackend {
   async train(n: number): Promise<RunProgress[]> {
     this.rethrow();
     const R = this.cfgs.length;
+    const t0 = performance.now();
     // The sub-workers' calls go out first, then shard 0 trains here while they train there. A
     // sub-worker answers with one transferred buffer of all its runs' columns (shard.ts PackedReports).
     const calls: Promise<ShardRunProgress[]>[] = [];
@@ -388,11 +412,14 @@ export class ShardedCpuBackend implements TrainingBackend {
     // one shard here with a GEMM pool: the status line says so when a helper thread failed
     if (this.threads > 1) this.info.name = cpuNameLive(this.threads);
     const out = new Array<RunProgress>(R);
+    let stepped = 0;
     for (const { run, progress, ms } of reports) {
       out[run] = progress;
       this.statuses[run] = progress.status;
       this.meters[run].add(ms, progress.steps.n);
+      stepped = Math.max(stepped, progress.steps.n);
     }
+    this.wall.add(performance.now() - t0, stepped);
     if (reports.length !== R) throw new Error(`ShardedCpuBackend: ${reports.length} of ${R} runs reported`);
     if (
       this.shards.length > 1 &&
@@ -418,6 +445,12 @@ export class ShardedCpuBackend implements TrainingBackend {
       // a training run not measured yet (too few ms so far): decide when every one is
       if (measured.some((c) => Number.isNaN(c))) return 0;
       cost = measured;
+      const wall = this.wall.cost;
+      if (this.opts.unspread !== false && !Number.isNaN(wall) && !spreadPays(wall, cost)) {
+        this.lastPlaced = performance.now();
+        this.forgetCosts();
+        return this.unspread();
+      }
     }
     this.lastPlaced = performance.now();
     this.forgetCosts();
@@ -433,6 +466,28 @@ export class ShardedCpuBackend implements TrainingBackend {
       moving.map((r, i) => () => this.shards[next[r]].add(this.set, r, this.cfgs[r], initOf(this.init, r), states[i])),
     );
     for (const r of moving) this.owner[r] = next[r];
+    return moving.length;
+  }
+
+  /**
+   * Every run into shard 0 (this thread) with its whole state, the other shards closed: the race
+   * trains in one worker from now on (until the next build), and the status line says why.
+   * Returns the runs moved.
+   */
+  async unspread(): Promise<number> {
+    const W = this.shards.length;
+    if (W < 2) return 0;
+    const moving = this.owner.flatMap((s, r) => (s === 0 ? [] : [r]));
+    const states: RunSnapshot[] = await this.pool.guard(
+      Promise.all(moving.map((r) => this.shards[this.owner[r]].remove(this.set, r))),
+    );
+    await this.all(
+      moving.map((r, i) => () => this.shards[0].add(this.set, r, this.cfgs[r], initOf(this.init, r), states[i])),
+    );
+    for (const r of moving) this.owner[r] = 0;
+    for (const e of this.shards.slice(1)) e.close(this.set).catch(() => undefined);
+    this.shards = this.shards.slice(0, 1);
+    this.info.name = unspreadName(this.baseName, W);
     return moving.length;
   }
 
@@ -496,6 +551,7 @@ export class ShardedCpuBackend implements TrainingBackend {
 
   private forgetCosts(): void {
     this.meters = this.cfgs.map(() => new CostMeter());
+    this.wall = new CostMeter();
   }
 
   private rethrow(): void {
