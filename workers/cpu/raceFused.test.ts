@@ -12,7 +12,7 @@ import type { RunProgress, TrainingBackend } from '../backend';
 import { CpuBackend } from './backend';
 import type { FusedRace } from './raceFused';
 import { ShardHost } from './shard';
-import { localEndpoint, ShardedCpuBackend, ShardPool, spreadPays } from './sharded';
+import { localEndpoint, type ShardEndpoint, ShardedCpuBackend, ShardPool, spreadPays } from './sharded';
 
 function base(): TrainConfig {
   const c = defaultConfig();
@@ -174,4 +174,55 @@ describe('a fused race spread over shards, and back to one worker when spreading
     const after = await Promise.all(cfgs.map((_, r) => spread.readParams(r)));
     expect(after.map((t) => Array.from(t))).toEqual(one.thetas.map((t) => Array.from(t)));
   });
+
+  for (const every of [0, Number.POSITIVE_INFINITY])
+    it(`a sub-worker that crashes mid-call is rebuilt from the race's whole state (checkpoint every ${every} ms), nothing lost`, async () => {
+      const cfgs = plainRace();
+      cfgs[4].model.hidden[0].dropout = 0.1; // a run that steps alone too
+      let trains = 0;
+      const pool: ShardPool = new ShardPool(() => {
+        const inner = localEndpoint(new ShardHost(), true) as unknown as Record<string, (...a: unknown[]) => unknown>;
+        let dead = false;
+        const e: ShardEndpoint = new Proxy({} as ShardEndpoint, {
+          get(_, name) {
+            if (name === 'then') return undefined;
+            return (...args: unknown[]) => {
+              if (dead) return new Promise(() => {}); // a dead worker never answers
+              if (name === 'trainPacked' && ++trains === 5) {
+                dead = true;
+                setTimeout(() => pool.fail(e, 'killed in the test'), 0);
+                return new Promise(() => {});
+              }
+              return inner[name as string](...args);
+            };
+          },
+        });
+        return e;
+      }, 2);
+      const spread = new ShardedCpuBackend(pool, {
+        rebalanceEveryMs: Number.POSITIVE_INFINITY,
+        checkpointEveryMs: every,
+        unspread: false,
+      });
+      const one = new CpuBackend({ threads: 1 });
+      const live = structuredClone(cfgs[5]);
+      live.optimizer.lr = 0.002;
+      const results = [];
+      for (const be of [spread, one]) {
+        const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+        const l = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
+        await be.build(cfgs, ds, initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init'))));
+        const out: RunProgress[][] = [];
+        for (let i = 0; i < 8; i++) {
+          if (i === 3) be.setHyper(5, live); // run 5 lives in the shard that crashes at call 4
+          out.push(await be.train(5));
+        }
+        const thetas = await Promise.all(cfgs.map((_, r) => be.readParams(r)));
+        results.push({ out, thetas: thetas.map((t) => Array.from(t)) });
+      }
+      expect(spread.rebuilds).toBe(1);
+      expect(spread.workers).toBe(2);
+      expect(results[0].out).toEqual(results[1].out);
+      expect(results[0].thetas).toEqual(results[1].thetas);
+    });
 });

@@ -55,6 +55,17 @@ export function spreadPays(wallPerStep: number, costs: readonly number[]): boole
 export const unspreadName = (name: string, W: number) =>
   name.replace(/\)$/, `, 1 worker: spreading over ${W} did not pay)`);
 
+/** A spread race checkpoints every run's whole state this often, ms (a crashed sub-worker is rebuilt from it). */
+export const CHECKPOINT_EVERY_MS = 2000;
+
+/** A call since the last checkpoint that changes runs (replayed when a crashed sub-worker is rebuilt). */
+type LogOp =
+  | { kind: 'train'; n: number }
+  | { kind: 'reset' }
+  | { kind: 'setHyper'; run: number; cfg: TrainConfig }
+  | { kind: 'writeParams'; run: number; theta: Float32Array; lossBaseline?: number }
+  | { kind: 'importState'; run: number; state: RunSnapshot };
+
 /** Most shards of one race (the cap on navigator.hardwareConcurrency). */
 export const MAX_SHARDS = 16;
 /** Shortest timing a cost sample is made of, ms (calls of a run are pooled up to it). */
@@ -189,7 +200,7 @@ export class ShardPool {
   private readonly sent = new Map<ShardEndpoint, Set<number>>();
   private readonly users = new Map<number, number>();
   private nextId = 1;
-  private readonly failListeners = new Set<(e: Error) => void>();
+  private readonly failListeners = new Set<(e: Error, endpoint: ShardEndpoint) => void>();
 
   /**
    * spawn: a new sub-worker's endpoint (null: this environment has no workers, one shard only);
@@ -215,7 +226,37 @@ export class ShardPool {
     const i = this.remotes.indexOf(endpoint);
     if (i >= 0) this.remotes.splice(i, 1);
     this.sent.delete(endpoint);
-    for (const f of this.failListeners) f(err);
+    for (const f of this.failListeners) f(err, endpoint);
+  }
+
+  /** p, or a rejection as soon as `endpoint` fails while p is pending (other sub-workers' failures aside). */
+  guardOne<T>(endpoint: ShardEndpoint, p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onFail = (e: Error, which: ShardEndpoint) => {
+        if (which === endpoint) reject(e);
+      };
+      this.failListeners.add(onFail);
+      p.then(resolve, reject).finally(() => this.failListeners.delete(onFail));
+    });
+  }
+
+  /**
+   * A new sub-worker in place of a failed one, its kernels loaded (the same kind as `kernels`, or
+   * it is refused) and the dataset sent: a crashed shard is rebuilt on it (ShardedCpuBackend).
+   */
+  async replacement(ds: Dataset, kernels: string): Promise<ShardEndpoint> {
+    if (!this.spawn) throw new Error('no sub-workers here');
+    const e = this.spawn();
+    this.remotes.push(e);
+    this.ids2.set(e, this.nextEndpoint++);
+    const got = await this.guardOne(e, e.init(1));
+    this.ready.set(`${this.ids2.get(e)}:1`, Promise.resolve(got));
+    if (got.kind !== kernels) throw new Error(`the new CPU worker loaded other kernels (${got.kind}, not ${kernels})`);
+    const id = this.ids.get(ds);
+    if (id === undefined) throw new Error('replacement: the dataset was never shared');
+    this.sent.set(e, new Set([id]));
+    await this.guardOne(e, e.putDataset(id, ds));
+    return e;
   }
 
   /** A promise that rejects when a sub-worker fails while `p` is pending. */
@@ -291,6 +332,11 @@ export class ShardPool {
     return this.nextId++;
   }
 
+  /** Whether the endpoint is this thread's or a sub-worker that has not failed. */
+  alive(e: ShardEndpoint): boolean {
+    return e === this.local || this.remotes.includes(e);
+  }
+
   /** Sub-workers running now (tests, status). */
   get workers(): number {
     return this.remotes.length;
@@ -328,6 +374,8 @@ export interface ShardedCpuOptions {
   rebalanceEveryMs?: number;
   /** Train a throwaway step of each kind of run at build (warm.ts; default true). A side measurement warms up itself. */
   warm?: boolean;
+  /** How often every run's whole state is checkpointed for rebuilding a crashed sub-worker, ms (default CHECKPOINT_EVERY_MS). */
+  checkpointEveryMs?: number;
   /** Go back to one worker when spreading does not pay (spreadPays; default true). */
   unspread?: boolean;
 }
@@ -347,6 +395,18 @@ export class ShardedCpuBackend implements TrainingBackend {
   private wall = new CostMeter();
   /** The name before spreading was given up (unspreadName). */
   private baseName = '';
+  private ds: Dataset | null = null;
+  private kernels = '';
+  /**
+   * A crashed sub-worker's runs are rebuilt from these: each run's config and whole state at the
+   * last checkpoint (null: its initial weights), and every call since that changes a run, in order
+   * (replayed on the new sub-worker: the runs are deterministic, so they reach the very state lost).
+   */
+  private checkpoint: { cfg: TrainConfig; state: RunSnapshot | null }[] = [];
+  private log: LogOp[] = [];
+  private lastCheckpoint = 0;
+  /** Sub-workers rebuilt after a crash (tests, status). */
+  rebuilds = 0;
   private statuses: RunStatus[] = [];
   private lastPlaced = 0;
   /** GEMM threads of each shard's kernels (> 1 only with one shard). */
@@ -376,6 +436,11 @@ export class ShardedCpuBackend implements TrainingBackend {
     this.init = init;
     this.set = this.pool.newSet();
     this.dataset = await this.pool.share(dataset, endpoints);
+    this.ds = dataset;
+    this.kernels = kernels;
+    this.checkpoint = cfgs.map((cfg) => ({ cfg, state: null }));
+    this.log = [];
+    this.lastCheckpoint = performance.now();
     this.owner = evenPlacement(cfgs.length, W);
     this.statuses = cfgs.map(() => 'ok');
     this.forgetCosts();
@@ -405,10 +470,20 @@ export class ShardedCpuBackend implements TrainingBackend {
     // The sub-workers' calls go out first, then shard 0 trains here while they train there. A
     // sub-worker answers with one transferred buffer of all its runs' columns (shard.ts PackedReports).
     const calls: Promise<ShardRunProgress[]>[] = [];
+    const op: LogOp = { kind: 'train', n };
+    if (this.shards.length > 1) this.log.push(op);
     for (let s = this.shards.length - 1; s >= 1; s--)
-      calls[s] = this.shards[s].trainPacked(this.set, n).then(unpackReports);
+      calls[s] = this.pool.guardOne(this.shards[s], this.shards[s].trainPacked(this.set, n).then(unpackReports));
     calls[0] = this.shards[0].train(this.set, n);
-    const reports = (await this.pool.guard(Promise.all(calls))).flat();
+    const settled = await Promise.allSettled(calls);
+    const parts: ShardRunProgress[][] = [];
+    for (const [s, r] of settled.entries()) {
+      if (r.status === 'fulfilled') parts[s] = r.value;
+      // a sub-worker that crashed is rebuilt with its runs' whole state; any other error stands
+      else if (s > 0 && !this.pool.alive(this.shards[s])) parts[s] = await this.rebuild(s, op);
+      else throw r.reason;
+    }
+    const reports = parts.flat();
     // one shard here with a GEMM pool: the status line says so when a helper thread failed
     if (this.threads > 1) this.info.name = cpuNameLive(this.threads);
     const out = new Array<RunProgress>(R);
@@ -426,7 +501,48 @@ export class ShardedCpuBackend implements TrainingBackend {
       performance.now() - this.lastPlaced >= (this.opts.rebalanceEveryMs ?? REBALANCE_EVERY_MS)
     )
       await this.rebalance();
+    if (
+      this.shards.length > 1 &&
+      performance.now() - this.lastCheckpoint >= (this.opts.checkpointEveryMs ?? CHECKPOINT_EVERY_MS)
+    )
+      await this.takeCheckpoint();
     return out;
+  }
+
+  /** Every run's whole state now: a crashed sub-worker's runs are rebuilt from here (the log restarts). */
+  private async takeCheckpoint(): Promise<void> {
+    const states = await Promise.all(this.cfgs.map((_, r) => this.call(r, (e) => e.exportState(this.set, r))));
+    this.checkpoint = states.map((state, r) => ({ cfg: this.cfgs[r], state }));
+    this.log = [];
+    this.lastCheckpoint = performance.now();
+  }
+
+  /**
+   * Shard s's sub-worker crashed during the call `failed` (in the log): a new sub-worker gets its
+   * runs at the checkpoint and replays the log (train calls, live changes, resets, written weights
+   * and states, in their order), which brings every run to where it was; the reports of `failed`
+   * are this call's. Nothing is lost: the session sees the same rows as without the crash.
+   */
+  private async rebuild(s: number, failed: LogOp): Promise<ShardRunProgress[]> {
+    const e = await this.pool.replacement(this.ds!, this.kernels);
+    this.shards[s] = e;
+    await e.open(this.set, this.dataset, this.opts.kernels ?? 'auto', 1);
+    const mine = (r: number) => this.owner[r] === s;
+    for (const [r, c] of this.checkpoint.entries())
+      if (mine(r)) await e.add(this.set, r, c.cfg, initOf(this.init, r), c.state);
+    let reports: ShardRunProgress[] = [];
+    for (const op of this.log) {
+      if (op.kind === 'train') {
+        const got = await this.pool.guardOne(e, e.train(this.set, op.n));
+        if (op === failed) reports = got;
+      } else if (op.kind === 'reset') await e.reset(this.set);
+      else if (!mine(op.run)) continue;
+      else if (op.kind === 'setHyper') await e.setHyper(this.set, op.run, op.cfg);
+      else if (op.kind === 'writeParams') await e.writeParams(this.set, op.run, op.theta, op.lossBaseline);
+      else await e.importState(this.set, op.run, op.state);
+    }
+    this.rebuilds++;
+    return reports;
   }
 
   /**
@@ -494,6 +610,7 @@ export class ShardedCpuBackend implements TrainingBackend {
   setHyper(run: number, cfg: TrainConfig): void {
     const e = this.at(run);
     this.cfgs[run] = cfg;
+    if (this.shards.length > 1) this.log.push({ kind: 'setHyper', run, cfg });
     // Calls to one endpoint are served in order: the next train() sees the change.
     e.setHyper(this.set, run, cfg).catch((err: unknown) => {
       this.pending ??= err;
@@ -503,6 +620,7 @@ export class ShardedCpuBackend implements TrainingBackend {
 
   async reset(): Promise<void> {
     this.rethrow();
+    if (this.shards.length > 1) this.log.push({ kind: 'reset' });
     await this.all(this.shards.map((e) => () => e.reset(this.set)));
     this.statuses = this.cfgs.map(() => 'ok');
   }
@@ -516,6 +634,7 @@ export class ShardedCpuBackend implements TrainingBackend {
   }
 
   writeParams(run: number, theta: Float32Array, lossBaseline?: number): Promise<void> {
+    if (this.shards.length > 1) this.log.push({ kind: 'writeParams', run, theta: theta.slice(), lossBaseline });
     return this.call(run, (e) => e.writeParams(this.set, run, theta, lossBaseline));
   }
 
@@ -524,6 +643,7 @@ export class ShardedCpuBackend implements TrainingBackend {
   }
 
   async importState(run: number, snapshot: RunSnapshot): Promise<void> {
+    if (this.shards.length > 1) this.log.push({ kind: 'importState', run, state: structuredClone(snapshot) });
     await this.call(run, (e) => e.importState(this.set, run, snapshot));
     this.statuses[run] = snapshot.loop.status;
   }
