@@ -5,12 +5,21 @@
 // norm, activation L1) step alone in the same lockstep, and a run of another shape fuses in a group
 // of its own.
 import { describe, expect, it } from 'vitest';
-import { type Activation, defaultConfig, initParams, makeDataset, Rng, streamSeed } from '../../src/engine';
+import {
+  type Activation,
+  defaultConfig,
+  initParams,
+  makeDataset,
+  Rng,
+  Run,
+  SharedBatch,
+  streamSeed,
+} from '../../src/engine';
 import { buildLayout } from '../../src/engine/layout';
 import type { TrainConfig } from '../../src/engine/types';
 import type { RunProgress, TrainingBackend } from '../backend';
 import { CpuBackend } from './backend';
-import type { FusedRace } from './raceFused';
+import { FusedRace } from './raceFused';
 import { ShardHost } from './shard';
 import { localEndpoint, type ShardEndpoint, ShardedCpuBackend, ShardPool, spreadPays } from './sharded';
 
@@ -120,6 +129,49 @@ describe('a race fused into one kernel call per step and direction', () => {
     // 8 covered runs (one diverges at once), 3 uncovered: 47 steps each
     const diverged = last[6].stepCount;
     expect(race.counts).toEqual({ fused: 7 * 47 + diverged, alone: 3 * 47 });
+  });
+});
+
+describe('FusedRace falls back run by run', () => {
+  it('when the kernels have no room (raceLossAndGrad declines) or lend no gradient array: the same numbers', async () => {
+    const cfgs = (['sgd', 'adam', 'rmsprop'] as const).map((name) => {
+      const c = base();
+      c.optimizer = { ...c.optimizer, name, lr: 0.01 };
+      return c;
+    });
+    const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+    const ref = cfgs.map((c) => {
+      const r = new Run(c, ds);
+      return { out: r.train(30), theta: Array.from(r.getParams()) };
+    });
+    for (const [what, race] of [
+      [
+        'declines',
+        new FusedRace(
+          () => false,
+          (n) => new Float32Array(n),
+          () => {},
+        ),
+      ],
+      [
+        'no gradient array',
+        new FusedRace(
+          () => true,
+          () => null,
+          () => {},
+        ),
+      ],
+    ] as const) {
+      const runs = cfgs.map((c) => new Run(c, ds, { batches: new SharedBatch() }));
+      for (const r of runs) r.beginChunk();
+      for (let i = 0; i < 30; i++) race.step(runs);
+      for (const [j, r] of runs.entries()) {
+        expect(r.endChunk(), what).toEqual(ref[j].out);
+        expect(Array.from(r.getParams()), what).toEqual(ref[j].theta);
+      }
+      expect(race.fused, what).toBe(0);
+      expect(race.alone, what).toBe(90);
+    }
   });
 });
 
