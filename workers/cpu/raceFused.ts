@@ -22,9 +22,21 @@ interface Fit {
   shape: RaceShape;
 }
 
+/** A run's part of the fused call, and its result handed to Run.finishStep. */
+type Member = RaceMember & { done: { dataLoss: number; correct: number; grad: Float32Array } };
+interface Group {
+  fit: Fit;
+  B: number;
+  runs: Run[];
+  members: Member[];
+}
+const EMPTY = new Float32Array(0);
+const NO_LABELS = new Int32Array(0);
+
 export class FusedRace {
-  /** Each run's gradient, in the kernels' memory (DenseOps.alloc: read and written in place). */
-  private readonly grads = new Map<Run, Float32Array>();
+  /** Each run's gradient (in the kernels' memory: DenseOps.alloc, read and written in place) and its step's batch. */
+  private readonly members = new Map<Run, Member>();
+  private readonly groups: Group[] = [];
   private readonly fits = new WeakMap<Run, Fit>();
   private loss = new Float64Array(8);
   private correct = new Float64Array(8);
@@ -41,29 +53,37 @@ export class FusedRace {
   /** One lockstep step of every run whose status is 'ok'; false when none stepped. */
   step(runs: readonly Run[]): boolean {
     let any = false;
-    const groups = new Map<string, { fit: Fit; B: number; runs: Run[]; members: RaceMember[] }>();
+    // the groups and members are kept from step to step (no allocation per step)
+    const groups = this.groups;
+    for (const g of groups) {
+      g.runs.length = 0;
+      g.members.length = 0;
+    }
     for (const r of runs) {
       if (r.status !== 'ok') continue;
       any = true;
-      const grad = r.plainStep ? this.gradOf(r) : null;
-      if (!grad) {
+      const m = r.plainStep ? this.memberOf(r) : null;
+      if (!m) {
         r.stepOnce();
         this.alone++;
         continue;
       }
       const s = r.beginStep()!;
+      m.x = s.x;
+      m.y = s.y as Int32Array;
       const fit = this.fitOf(r);
-      const key = `${fit.key}|${s.B}`;
-      let g = groups.get(key);
+      let g: Group | undefined;
+      for (const h of groups) if (h.fit.key === fit.key && h.B === s.B) g = h;
       if (!g) {
         g = { fit, B: s.B, runs: [], members: [] };
-        groups.set(key, g);
+        groups.push(g);
       }
       g.runs.push(r);
-      g.members.push({ theta: r.weights, grad, x: s.x, y: s.y as Int32Array });
+      g.members.push(m);
     }
-    for (const g of groups.values()) {
+    for (const g of groups) {
       const n = g.runs.length;
+      if (n === 0) continue;
       if (this.loss.length < n) {
         this.loss = new Float64Array(n);
         this.correct = new Float64Array(n);
@@ -74,8 +94,12 @@ export class FusedRace {
         this.alone += n;
         continue;
       }
-      for (let i = 0; i < n; i++)
-        g.runs[i].finishStep({ dataLoss: this.loss[i], correct: this.correct[i], grad: g.members[i].grad });
+      for (let i = 0; i < n; i++) {
+        const m = g.members[i];
+        m.done.dataLoss = this.loss[i];
+        m.done.correct = this.correct[i];
+        g.runs[i].finishStep(m.done);
+      }
       this.fused += n;
     }
     return any;
@@ -83,26 +107,28 @@ export class FusedRace {
 
   /** Gives run r's gradient memory back (r leaves the race: moved to another shard). */
   forget(r: Run): void {
-    const g = this.grads.get(r);
-    if (g) this.release(g);
-    this.grads.delete(r);
+    const m = this.members.get(r);
+    if (m) this.release(m.grad);
+    this.members.delete(r);
   }
 
   /** Gives the gradients' memory back (the backend's runs are replaced or disposed). */
   dispose(): void {
-    for (const g of this.grads.values()) this.release(g);
-    this.grads.clear();
+    for (const m of this.members.values()) this.release(m.grad);
+    this.members.clear();
+    this.groups.length = 0;
   }
 
-  private gradOf(r: Run): Float32Array | null {
-    let g = this.grads.get(r);
-    if (!g) {
-      const a = this.alloc(r.layout.size);
-      if (!a) return null;
-      g = a;
-      this.grads.set(r, g);
+  private memberOf(r: Run): Member | null {
+    let m = this.members.get(r);
+    if (!m) {
+      const grad = this.alloc(r.layout.size);
+      if (!grad) return null;
+      m = { theta: r.weights, grad, x: EMPTY, y: NO_LABELS, done: { dataLoss: 0, correct: 0, grad } };
+      this.members.set(r, m);
     }
-    return g;
+    m.theta = r.weights; // a disposed Run goes on with a copy of its own
+    return m;
   }
 
   private fitOf(r: Run): Fit {
