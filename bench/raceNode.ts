@@ -3,7 +3,8 @@
 // the WebAssembly kernels, as the browser bench trains them (bench/config.ts). CPU time from
 // process.cpuUsage() (user + system of this process), which load on the other cores does not inflate;
 // the two are measured in interleaved rounds and the per-round ratio is reported with its spread.
-//   npx tsx bench/raceNode.ts [--rounds=5] [--steps=4000] [--kernels=typescript]
+//   npx tsx bench/raceNode.ts [--rounds=5] [--steps=4000] [--kernels=typescript] [--fuse=false]
+// --fuse=false steps the race's runs one by one through their own ops (no fused race step, raceFused.ts).
 // With --profile the script instead trains each for a while under V8's sampling profiler
 // (node --cpu-prof) so the self time per function can be read from the .cpuprofile files:
 //   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/raceNode.ts --profile=a|c
@@ -20,6 +21,7 @@ const rounds = Number(arg('rounds', '5'));
 const steps = Number(arg('steps', '4000'));
 const kernels = arg('kernels', 'auto') as 'auto' | 'typescript';
 const profile = arg('profile', '');
+const fuse = arg('fuse', 'true') !== 'false';
 
 async function backendFor(id: 'a-sgd' | 'c') {
   const w = WORKLOADS.find((x) => x.id === id)!;
@@ -27,7 +29,7 @@ async function backendFor(id: 'a-sgd' | 'c') {
   const data = benchDataset(w);
   const l = buildLayout(cfgs[0].model, data.inputDim, data.outputDim);
   const init = initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
-  const be = new CpuBackend({ threads: 1, kernels });
+  const be = new CpuBackend({ threads: 1, kernels, fuse });
   await be.build(cfgs, data, init);
   await be.train(2000); // past the JIT's tiers (and wasm tier-up)
   return { be, runs: cfgs.length };
@@ -56,7 +58,9 @@ async function main() {
   await buildWasm();
   const a = await backendFor('a-sgd');
   const c = await backendFor('c');
-  console.log(`node ${process.version}; kernels ${kernels}; ${a.be.info.name}; ${steps} steps per timing`);
+  console.log(
+    `node ${process.version}; kernels ${kernels}; ${a.be.info.name}; fused race ${fuse}; ${steps} steps per timing`,
+  );
   if (profile) {
     const be = profile === 'c' ? c.be : a.be;
     await cpuPerStep(be, steps * 4);
