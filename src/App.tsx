@@ -13,7 +13,7 @@ import { CONTROLS, columnLayout, isShown, type PanelSpec, panelContext } from '.
 import { ClassroomBar, PanelToggles } from './components/presenter/ClassroomBar';
 import { ClassroomOverlays } from './components/presenter/ClassroomOverlays';
 import { UpdateBanner } from './components/UpdateBanner';
-import { EMBED } from './embed/protocol';
+import { EMBED } from './embed/params';
 import { useLessonStore } from './lessons/lessonStore';
 import { useCompare } from './state/compareSlice';
 import { useStore } from './state/store';

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { prewarmLessons } from './components/lessons/prewarm';
 import { startPresenterSync } from './components/presenter/presenterStore';
-import { EMBED } from './embed/protocol';
+import { EMBED } from './embed/params';
 import { startLessonSync } from './lessons/lessonStore';
 import { startAppUpdates } from './state/appUpdate';
 import { startCompareSync } from './state/compareSync';

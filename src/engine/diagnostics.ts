@@ -15,17 +15,21 @@
 //                    about 1e-3). Suggested lr = lr x 1e-3 / ratio: at a fixed state the step of SGD,
 //                    momentum and Adam-like rules scales linearly with lr, so this moves the ratio to 1e-3.
 import type { Dataset } from './data/dataset';
+import {
+  DEAD_LIMIT,
+  EXPLODE_NORM,
+  RATIO_HIGH,
+  RATIO_LOW,
+  RATIO_TARGET,
+  SAT_LIMIT,
+  VANISH_RATIO,
+} from './diagnosticLimits';
 import type { ParamLayout } from './layout';
 import { forward } from './network';
 import type { ModelConfig } from './types';
 
-export const DEAD_LIMIT = 0.5;
-export const SAT_LIMIT = 0.5;
-export const VANISH_RATIO = 1e-3;
-export const EXPLODE_NORM = 100;
-export const RATIO_HIGH = 1e-2;
-export const RATIO_LOW = 1e-4;
-export const RATIO_TARGET = 1e-3;
+// The thresholds live in diagnosticLimits.ts (the page's update-ratio chart reads two of them).
+export { DEAD_LIMIT, EXPLODE_NORM, RATIO_HIGH, RATIO_LOW, RATIO_TARGET, SAT_LIMIT, VANISH_RATIO };
 /** Rows of the training set the activation statistics are taken on. */
 export const PROBE_ROWS = 256;
 

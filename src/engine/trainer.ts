@@ -20,7 +20,7 @@ import { type Dataset, makeDataset } from './data/dataset';
 import type { DenseOps } from './dense';
 import { preciseBnStats } from './evalPoint';
 import { evaluateSplit, predictOutputs } from './evaluate';
-import { allFinite, l2Norm } from './floatArray';
+import { l2Norm } from './floatArray';
 import { l1Prox } from './l1Prox';
 import { buildLayout, decayMask, initBnStats, initParams, type ParamLayout, paramSegments } from './layout';
 import { type RunStatus, TrainLoop } from './loop';
@@ -28,7 +28,6 @@ import {
   EPOCH_METRICS,
   type EpochMetrics,
   MetricColumns,
-  type Row,
   rowsOf,
   type Series,
   STEP_METRICS,
@@ -46,30 +45,16 @@ import { appliedLr, optimizerSpec } from './optimizers/registry';
 import { applyPreprocess } from './preprocess';
 import { needsRebuild } from './rebuild';
 import { l1Penalty, l2Penalty, l2PenaltyGrad } from './regularizers';
-import { initStreamSeed, Rng, streamSeed } from './rng';
+import { Rng } from './rng';
+import { type EpochRecord, type RunOptions, runSeeds, type StepRecord } from './runOptions';
 import { type RunSnapshot, SNAPSHOT_VERSION, validateSnapshot } from './snapshot';
 import type { StreamName, TrainConfig } from './types';
+import { updateRatios } from './updateRatio';
 
-/** One step / one epoch end as an object (engine tests, lessons, scripts); fields: metricsSchema.ts. */
-export type StepRecord = Row<StepMetrics>;
-export type EpochRecord = Row<EpochMetrics>;
-
-export interface RunOptions {
-  /** Initial parameters to start from instead of initParams (compare sets share one vector). Copied. */
-  init?: Float32Array;
-  /** Override derived stream seeds, e.g. a different dropout seed with the same data and weights. */
-  seeds?: Partial<Record<StreamName, number>>;
-  /** The dense products for training and evaluation (default: the engine's; the worker injects WebAssembly). */
-  ops?: DenseOps;
-  /** The step's minibatch shared with the other runs of a race trained in lockstep (augment.ts SharedBatch). */
-  batches?: SharedBatch;
-  /**
-   * The training step's buffers (default: the Run's own). Only scratch: every step overwrites what
-   * it reads, so sharing them changes no number. A throwaway warm-up copy of a run trains into the
-   * run's own (workers/cpu/warm.ts), so the run's first step finds them allocated.
-   */
-  scratch?: StepScratch;
-}
+// Apart, re-exported: needsRebuild (rebuild.ts, so the page can ask it without loading the Run);
+// the options, records and stream seeds (runOptions.ts).
+export type { EpochRecord, RunOptions, StepRecord };
+export { needsRebuild };
 
 /** A step begun by Run.beginStep: its batch x[B, inputDim] and labels y, global index and learning rate. */
 export interface PendingStep {
@@ -79,9 +64,6 @@ export interface PendingStep {
   step: number;
   lr: number;
 }
-
-// needsRebuild lives apart (rebuild.ts) so the page can ask it without loading the Run.
-export { needsRebuild };
 
 export class Run {
   readonly layout: ParamLayout;
@@ -124,13 +106,7 @@ export class Run {
     const ds = this.dataset;
     if (cfg.model.loss === 'softmaxCE' && ds.kind !== 'classification')
       throw new Error(`model.loss: softmaxCE needs a classification dataset, '${ds.name}' is regression (use mse)`);
-    const streams: StreamName[] = ['data', 'init', 'shuffle', 'dropout', 'augment'];
-    this.seeds = Object.fromEntries(
-      streams.map((s) => [
-        s,
-        opts.seeds?.[s] ?? (s === 'init' ? initStreamSeed(cfg.seed, cfg.model.initSeed ?? 0) : streamSeed(cfg.seed, s)),
-      ]),
-    ) as Record<StreamName, number>;
+    this.seeds = runSeeds(cfg, opts.seeds);
     this.layout = buildLayout(cfg.model, ds.inputDim, ds.outputDim);
     if (opts.init && opts.init.length !== this.layout.size)
       throw new Error(`Run: init has ${opts.init.length} parameters, the network needs ${this.layout.size}`);
@@ -329,7 +305,7 @@ export class Run {
     this.changes++;
     optimizerStep(cfg.optimizer, theta, g, this.opt, lr, this.mask, this.segments, this.ops?.update);
     l1Prox(cfg.optimizer, theta, this.opt, lr, cfg.reg.l1, this.mask, this.segments); // L1 weights stop at exactly 0
-    if (!this.updateRatios(this.ratios)) {
+    if (!updateRatios(layout, theta, this.prev, this.ratios)) {
       theta.set(this.prev); // keep the last finite weights for plots and inspection
       return this.diverged(i);
     }
@@ -339,35 +315,6 @@ export class Run {
     const epochEnded = this.loop.afterStep();
     rec.epoch[i] = this.loop.epochProgress;
     return epochEnded;
-  }
-
-  /**
-   * ratio[l] = ||W_l - W_l,before|| / ||W_l,before|| (float32) for every layer, in one pass over
-   * theta and prev; false when theta holds a non-finite entry (then ratio is not to be recorded).
-   * Each sum runs in the order of its own loop (the weights' norm as l2Norm), so the values are
-   * those of separate loops. A non-finite entry of W makes its du non-finite (prev is finite: the
-   * Run keeps no non-finite weights), so only a non-finite du, and the entries outside the weight
-   * matrices (biases, batch-norm scales), need the entry-by-entry check.
-   */
-  private updateRatios(ratio: Float64Array): boolean {
-    const { theta, prev, layout } = this;
-    for (const [j, l] of layout.layers.entries()) {
-      const end = l.w + l.outDim * l.inDim;
-      let du = 0;
-      let ww = 0;
-      for (let k = l.w; k < end; k++) {
-        const p = prev[k];
-        const d = theta[k] - p;
-        du += d * d;
-        ww += p * p;
-      }
-      const next = layout.layers[j + 1]?.w ?? layout.size;
-      if (!Number.isFinite(du) && !allFinite(theta.subarray(l.w, end))) return false;
-      if (!allFinite(theta.subarray(end, next))) return false;
-      const w = Math.sqrt(ww);
-      ratio[l.index] = Math.fround(w > 0 ? Math.sqrt(du) / w : du > 0 ? Number.POSITIVE_INFINITY : 0);
-    }
-    return true;
   }
 
   private diverged(i: number): boolean {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { LESSONS } from '../lessons';
 import { presetConfig } from '../lessons/presetConfig';
-import { decodeQuestion, encodeQuestion, questionChoices, questionText, validateQuestion } from './questions';
+import { decodeQuestion, encodeQuestion } from './askLink';
+import { questionChoices, questionText, validateQuestion } from './questions';
 
 describe('lesson questions', () => {
   it('there are lessons to check', () => expect(LESSONS.length).toBeGreaterThanOrEqual(15));

@@ -5,10 +5,9 @@
 // the momentum lesson's SGD preset at lr 0.3, 3 and 30 (the last two diverge in epoch 2).
 import { describe, expect, it } from 'vitest';
 import series from './__fixtures__/series.json';
+import { decodeQuestion, encodeQuestion, withAskParam } from './askLink';
 import {
-  decodeQuestion,
   defaultQuestion,
-  encodeQuestion,
   firstEpochAtOrBelow,
   KINDS,
   outcomeReady,
@@ -21,7 +20,6 @@ import {
   questionText,
   type RacerResult,
   verdict,
-  withAskParam,
 } from './questions';
 
 type Rec = { lr: number; status: string; trainLoss: (number | null)[]; valLoss: (number | null)[] };

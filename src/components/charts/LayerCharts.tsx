@@ -2,7 +2,7 @@
 // "should be around 1e-3", with that band shaded and a plain-words verdict) and the gradient norm.
 
 import { useRef } from 'react';
-import { RATIO_HIGH, RATIO_LOW } from '../../engine/diagnostics';
+import { RATIO_HIGH, RATIO_LOW } from '../../engine/diagnosticLimits';
 import { useStore } from '../../state/store';
 import type { RunHistory } from '../../trainer/metricsBuffer';
 import { useRunBuffers } from '../../trainer/runBuffers';

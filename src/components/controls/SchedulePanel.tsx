@@ -2,11 +2,12 @@
 // engine's scheduleCurve (the very function the run uses), plus early stopping. During training
 // the plot shows the curve from the run's current step and epoch on at the current batch size
 // (schedulePreview.ts).
-import { line, scaleLinear } from 'd3';
+import { scaleLinear } from 'd3';
 import { useEffect, useMemo, useState } from 'react';
 import { OPTIMIZER_LABELS, optimizerSpec } from '../../engine/optimizers/registry';
 import type { ScheduleConfig } from '../../engine/types';
 import { useStore } from '../../state/store';
+import { linePath } from '../charts/linePath';
 import { fmt } from '../format';
 import { NumberSlider, Section, Select, Toggle } from './Fields';
 import { previewCurve } from './schedulePreview';
@@ -76,11 +77,7 @@ function SchedulePreview() {
   const curve = useMemo(() => previewCurve(cfg, step, epoch), [cfg, step, epoch]);
   const x = scaleLinear([0, curve.total - 1], [M.l, W - M.r]);
   const y = scaleLinear([0, cfg.optimizer.lr * 1.05], [H - M.b, M.t]);
-  const path =
-    line<number>(
-      (_, i) => x(curve.steps[i]),
-      (v) => y(v),
-    )(Array.from(curve.lr)) ?? '';
+  const path = linePath(Array.from(curve.steps, x), Array.from(curve.lr, y)) ?? '';
   const epochs = curve.endEpoch;
   return (
     <figure className="sched-preview" aria-label="Learning-rate schedule preview">

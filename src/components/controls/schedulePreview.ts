@@ -3,7 +3,7 @@
 // epochs trained (engine/loop.ts), so after a live batch-size change the curve continues from
 // where the clock stands; for the rest of an epoch in which the batch size changed, the run's
 // clock runs at that epoch's own pace, the preview at the new size's (a fraction of an epoch).
-import { valCount } from '../../engine/data/dataset';
+import { valCount } from '../../engine/data/split';
 import { stepsPerEpoch } from '../../engine/loop';
 import { scheduleCurve } from '../../engine/schedules';
 import type { TrainConfig } from '../../engine/types';

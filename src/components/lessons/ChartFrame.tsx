@@ -3,13 +3,7 @@
 import { type ReactNode, useRef } from 'react';
 import { svgElementToPng, svgText } from '../../export/chartImage';
 import { downloadBlob, downloadText, slug } from '../../export/download';
-
-/** Fullscreen for one element (a single chart on the projector); Esc leaves. */
-export function toggleFullscreen(el: HTMLElement | null): void {
-  if (!el) return;
-  if (document.fullscreenElement) void document.exitFullscreen();
-  else void el.requestFullscreen?.().catch(() => el.classList.toggle('pseudo-fullscreen'));
-}
+import { toggleFullscreen } from '../presenter/fullscreen';
 
 export function ChartFrame(props: {
   title: string;

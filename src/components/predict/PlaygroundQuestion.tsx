@@ -4,8 +4,8 @@
 // (state/predictSlice.ts); then the verdict is computed from the runs' own per-epoch metrics,
 // read from the page's ring buffers, once every run has reached the question's epochs.
 import { useEffect, useMemo, useState } from 'react';
+import { decodeQuestion } from '../../predict/askLink';
 import {
-  decodeQuestion,
   type Outcome,
   outcomeReady,
   type Question,

@@ -3,10 +3,9 @@
 // students will, built from the current setup (the one run, or the compare set's racers). The
 // link then carries the question (`ask=kind:key=value…`), never its answer.
 import { useEffect, useMemo, useState } from 'react';
+import { decodeQuestion, encodeQuestion } from '../../predict/askLink';
 import {
-  decodeQuestion,
   defaultQuestion,
-  encodeQuestion,
   KINDS,
   kindParams,
   QUESTION_KINDS,

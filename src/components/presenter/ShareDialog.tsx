@@ -3,7 +3,7 @@
 // projector. Both are made in the page (qrcode-generator), offline.
 import qrcode from 'qrcode-generator';
 import { useState } from 'react';
-import { withAskParam } from '../../predict/questions';
+import { withAskParam } from '../../predict/askLink';
 import { QuestionBuilder } from '../predict/QuestionBuilder';
 import { setShare, usePresenterStore } from './presenterStore';
 

@@ -2,8 +2,8 @@
 // classroom keys are handled here.
 import { useEffect } from 'react';
 import { closeLessons, openLessons, useLessonStore } from '../../lessons/lessonStore';
-import { toggleFullscreen } from '../lessons/ChartFrame';
 import { CONTROLS } from '../panels';
+import { toggleFullscreen } from './fullscreen';
 import { setHelp, setShare, togglePanel, togglePresenter, usePresenterStore } from './presenterStore';
 
 export const SHORTCUTS: [string, string][] = [

@@ -9,6 +9,7 @@ import { Rng, shuffleInPlace, streamSeed } from '../rng';
 import type { DataConfig, DatasetName } from '../types';
 import { type DigitsData, digitsRaw } from './digits';
 import { CLASSIFICATION_2D, REGRESSION_2D } from './generators2d';
+import { valCount } from './split';
 import type { Bounds, RawData } from './types';
 
 interface DatasetBase {
@@ -54,11 +55,7 @@ export interface RegressionDataset extends DatasetBase {
 
 export type Dataset = ClassificationDataset | RegressionDataset;
 
-/** Number of validation samples for n samples at fraction f (at least 1 train and, if f > 0, 1 val). */
-export function valCount(n: number, f: number): number {
-  if (f <= 0) return 0;
-  return Math.min(n - 1, Math.max(1, Math.round(n * f)));
-}
+export { valCount } from './split';
 
 /** Checks the fields makeDataset relies on; the message names the bad field. */
 export function validateDataConfig(cfg: DataConfig): void {
