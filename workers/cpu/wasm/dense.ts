@@ -312,11 +312,11 @@ export function adam(
 
 const HEAD: i32 = 7;
 
-@inline function word(d: usize, i: i32): i32 {
+function word(d: usize, i: i32): i32 {
   return load<i32>(d + ((<usize>i) << 2));
 }
 
-@inline function runBase(d: usize, L: i32, r: i32): i32 {
+function runBase(L: i32, r: i32): i32 {
   return HEAD + (L + 1) + 3 * L + r * (4 + 2 * L);
 }
 
@@ -328,7 +328,7 @@ export function raceForward(d: usize): void {
   const pp = <usize>word(d, 3);
   const pbias = <usize>word(d, 4);
   for (let r = 0; r < R; r++) {
-    const rb = runBase(d, L, r);
+    const rb = runBase(L, r);
     const theta = <usize>word(d, rb);
     let a = <usize>word(d, rb + 2);
     for (let l = 0; l < L; l++) {
@@ -385,7 +385,7 @@ export function raceBackward(d: usize): void {
   const dxA = <usize>word(d, 5);
   const dxB = <usize>word(d, 6);
   for (let r = 0; r < R; r++) {
-    const rb = runBase(d, L, r);
+    const rb = runBase(L, r);
     const theta = <usize>word(d, rb);
     const grad = <usize>word(d, rb + 1);
     let dz = <usize>word(d, rb + 3);
@@ -404,7 +404,13 @@ export function raceBackward(d: usize): void {
       const dx = l & 1 ? dxA : dxB;
       pack(theta + wOff, O, I, I, pp);
       gemm(dz, O, 1, B, I, O, pp, 0, dx, I);
-      actBackward(dx, <usize>word(d, rb + 4 + 2 * (l - 1)), <usize>word(d, rb + 5 + 2 * (l - 1)), B * I, word(d, HEAD + L + 1 + l - 1));
+      actBackward(
+        dx,
+        <usize>word(d, rb + 4 + 2 * (l - 1)),
+        <usize>word(d, rb + 5 + 2 * (l - 1)),
+        B * I,
+        word(d, HEAD + L + 1 + l - 1),
+      );
       dz = dx;
     }
   }
