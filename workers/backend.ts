@@ -52,8 +52,13 @@ export interface TrainingBackend {
    * starts alike: one shared by all runs, or one per run (a seed band: model.initSeed differs).
    */
   build(cfgs: TrainConfig[], dataset: Dataset, init: Inits): Promise<void>;
-  /** Advance every run whose status is 'ok' by up to n steps. */
-  train(n: number): Promise<RunProgress[]>;
+  /**
+   * Advance every run whose status is 'ok' by up to n steps. `early`, when given, may be called once
+   * before the promise settles with the progress of the runs that finished first (a race spread over
+   * workers: those of this thread's shard, while the others' answers are still on their way); the
+   * result still holds every run, those same objects included.
+   */
+  train(n: number, early?: (part: (RunProgress | undefined)[]) => void): Promise<RunProgress[]>;
   /** Live change of non-architectural settings of one run. */
   setHyper(run: number, cfg: TrainConfig): void;
   /** Back to the initial weights, step 0, fresh optimizer state; same data. */

@@ -188,7 +188,16 @@ export class TrainerCore {
       await this.exclusive(async () => {
         if (!this.running || s !== this.session) return;
         const t0 = now();
-        const done = await this.guarded(() => s.train(plan.steps));
+        // Play's first step goes out as soon as any run has it (a race over workers: this thread's
+        // runs), the other runs' rows right after they come in, not at the next flush
+        let sentEarly = false;
+        const early = this.firstSincePlay
+          ? () => {
+              sentEarly = this.sendFirstStep() || sentEarly;
+            }
+          : undefined;
+        const done = await this.guarded(() => s.train(plan.steps, early));
+        if (sentEarly && s === this.session) this.emit(null);
         if (done !== null && done > 0) {
           this.pacer.observe(done, now() - t0);
           this.meter.add(now(), done);
@@ -208,13 +217,17 @@ export class TrainerCore {
   /** Set by Play: the first step taken goes to the page at once, not after FLUSH_INTERVAL_MS. */
   protected firstSincePlay = false;
 
+  /** Send the first step taken since Play at once (true), unless it went out already or none was taken. */
+  protected sendFirstStep(): boolean {
+    if (!(this.firstSincePlay && this.session?.collectors.some((c) => c.pending > 0))) return false;
+    this.firstSincePlay = false;
+    this.emit(null);
+    return true;
+  }
+
   protected async maybeEmit(): Promise<void> {
     const t = now();
-    if (this.firstSincePlay && this.session?.collectors.some((c) => c.pending > 0)) {
-      this.firstSincePlay = false;
-      this.emit(null);
-      return;
-    }
+    if (this.sendFirstStep()) return;
     if (this.wantsVisuals() && t - this.lastVisual >= this.visualOpts.intervalMs) {
       this.lastVisual = t;
       this.emit(await this.exclusive(() => this.visualsNow()));

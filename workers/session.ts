@@ -176,8 +176,12 @@ export class Session {
   }
   private readonly warmed = new WeakSet<TrainingBackend>();
 
-  /** Train up to n steps, split at snapshot boundaries so trajectories keep their early detail. */
-  async train(n: number): Promise<number> {
+  /**
+   * Train up to n steps, split at snapshot boundaries so trajectories keep their early detail.
+   * `early`: called when some runs' progress was recorded before the whole call settled (a race
+   * spread over workers: this thread's runs first, TrainingBackend.train), so their rows can go out.
+   */
+  async train(n: number, early?: () => void): Promise<number> {
     let done = 0;
     while (done < n && this.anyTraining()) {
       await this.applyPlanned();
@@ -190,13 +194,23 @@ export class Session {
       const k = Math.max(1, Math.min(n - done, Math.min(...due) - this.step));
       const backend = this.backend;
       const t0 = performance.now();
-      const progress = await within(backend.train(k), this.timeoutMs(), 'train');
+      let stepped = 0;
+      const recorded = new Set<number>();
+      const onPart = (part: (RunProgress | undefined)[]) => {
+        if (backend !== this.backend) return;
+        part.forEach((p, r) => {
+          if (!p) return;
+          recorded.add(r);
+          stepped = Math.max(stepped, this.record(r, p));
+        });
+        early?.();
+      };
+      const progress = await within(backend.train(k, early ? onPart : undefined), this.timeoutMs(), 'train');
       if (backend !== this.backend) return done; // replaced while this call was in flight
       const dt = performance.now() - t0;
       if (backend.info.kind === 'cpu' && dt > 0) this.cpuRate = Math.max(this.cpuRate, (k * 1000) / dt);
-      let stepped = 0;
       progress.forEach((p, r) => {
-        stepped = Math.max(stepped, this.record(r, p));
+        if (!recorded.has(r)) stepped = Math.max(stepped, this.record(r, p));
       });
       done += k;
       await this.snapshotIfDue();

@@ -463,7 +463,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     return this.owner.slice();
   }
 
-  async train(n: number): Promise<RunProgress[]> {
+  async train(n: number, early?: (part: (RunProgress | undefined)[]) => void): Promise<RunProgress[]> {
     this.rethrow();
     const R = this.cfgs.length;
     const t0 = performance.now();
@@ -475,6 +475,17 @@ export class ShardedCpuBackend implements TrainingBackend {
     for (let s = this.shards.length - 1; s >= 1; s--)
       calls[s] = this.pool.guardOne(this.shards[s], this.shards[s].trainPacked(this.set, n).then(unpackReports));
     calls[0] = this.shards[0].train(this.set, n);
+    // shard 0's runs are done before any sub-worker's answer can arrive (a message, one round trip
+    // away: 11-61 ms on a loaded machine): `early` hears them now (Play's first step is drawn from them)
+    if (early && this.shards.length > 1)
+      void calls[0].then(
+        (reports) => {
+          const part = new Array<RunProgress | undefined>(R);
+          for (const { run, progress } of reports) part[run] = progress;
+          early(part);
+        },
+        () => undefined, // the failure comes from the allSettled below
+      );
     const settled = await Promise.allSettled(calls);
     const parts: ShardRunProgress[][] = [];
     for (const [s, r] of settled.entries()) {
