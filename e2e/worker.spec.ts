@@ -1,5 +1,6 @@
 // The real training worker in headless Chromium, driven through the page-side bridge exactly
 // as the app drives it (e2e/pages/worker.ts). SwiftShader is this machine's WebGPU adapter.
+import { loadavg } from 'node:os';
 import { expect, type Page, test } from '@playwright/test';
 
 type Snap = Awaited<ReturnType<Window['harness']['snapshot']>>;
@@ -15,11 +16,20 @@ async function open(page: Page): Promise<void> {
 
 const snap = (page: Page): Promise<Snap> => page.evaluate(() => window.harness.snapshot());
 
-/** Train for ms, then check the stream, the falling loss, pausing and main-thread smoothness. */
+/** Steps before the loss is judged: the loss falls after enough steps, not after enough time (a loaded machine trains fewer). */
+const MIN_STEPS = 1000;
+/** Load average (2 cores) under which a page task over 50 ms is the page's fault, not the machine's (as e2e/longtasks.spec.ts). */
+const IDLE_LOAD = 1.5;
+
+/** Train for ms (and at least MIN_STEPS steps), then check the stream, the falling loss, pausing and main-thread smoothness. */
 async function trainAndCheck(page: Page, label: string, ms: number): Promise<Snap> {
   await page.evaluate(() => window.harness.clearLongTasks());
+  const load0 = loadavg()[0];
   await page.evaluate(() => window.harness.start());
   await page.waitForTimeout(ms);
+  await expect
+    .poll(async () => (await snap(page)).status?.runs[0]?.step ?? 0, { timeout: 90_000 })
+    .toBeGreaterThanOrEqual(MIN_STEPS);
   const during = await snap(page);
   await page.evaluate(() => window.harness.pause());
   const paused = await snap(page);
@@ -39,8 +49,11 @@ async function trainAndCheck(page: Page, label: string, ms: number): Promise<Sna
   // Pausing stops the stream: no update, no new point after the pause returned.
   expect(later.stateChanges).toBe(paused.stateChanges);
   expect(later.points).toBe(paused.points);
-  // Training lives in the worker: the page's main thread never blocks for more than 50 ms.
-  expect(paused.longTasks.filter((d) => d > 50)).toEqual([]);
+  // Training lives in the worker: the page's main thread never blocks for more than 50 ms. Wall time,
+  // so judged only on an idle machine (the page's own CPU per task is asserted by longtasks.spec.ts).
+  const load1 = loadavg()[0];
+  if (Math.max(load0, load1) < IDLE_LOAD) expect(paused.longTasks.filter((d) => d > 50)).toEqual([]);
+  else console.log(`[${label}] long tasks not judged: load ${load0.toFixed(1)} -> ${load1.toFixed(1)} is not idle`);
   return paused;
 }
 
