@@ -1,5 +1,5 @@
 // fused_mlp, part 4: penalties, norms, the optimizer step and the step record, for the RPW runs of
-// this workgroup. Work is split into items of at most 64 consecutive parameters (or activations),
+// this workgroup. Work is split into items of 16, 32 or 64 consecutive parameters (fused.ts PARAM_CHUNKS; 256 activations),
 // each reduced by one invocation into mld(partOff + (j * nItems + item) * 4 ..).
 // reference: src/engine/regularizers.ts, optim.ts optimizerStep(), trainer.ts Run.trainStep(),
 //            batchnorm.ts updateRunningStats()
