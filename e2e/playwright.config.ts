@@ -13,10 +13,10 @@ const OUT = `dist-e2e-${PORT}`;
 export default defineConfig({
   testDir: '.',
   testMatch: /.*\.spec\.ts/,
-  // The long-task check (no main-thread task over 50 ms while training) needs an idle machine: on
-  // this 2-core CI box, loaded by the suite itself, it fails (tasks of 250-496 ms wall, 25-54 ms of
-  // main-thread CPU). It runs alone with `npm run test:longtasks`, never inside `npm test`.
-  testIgnore: process.env.LONGTASKS ? [] : [/longtasks\.spec\.ts/],
+  // The long-task check (e2e/longtasks.spec.ts) runs in the suite: it asserts each task's main-thread
+  // CPU (at most 50 ms; measured at most 26 ms at load 16 on this 2-core machine), and the wall-time
+  // target only when the machine is idle (which the suite itself never leaves it). `npm run
+  // test:longtasks` runs it alone with source maps (LONGTASKS=1), to name the functions of a task.
   outputDir: `../test-results/e2e-${PORT}`,
   timeout: 120_000,
   expect: { timeout: 20_000 },

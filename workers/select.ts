@@ -47,6 +47,11 @@ export interface BackendFactories {
    * for it (fallbackWorthFlops) is decided on at once, with no device made and no kernels loaded.
    */
   gpuAdapter?: () => Promise<Pick<BackendInfo, 'name' | 'fallbackAdapter'> | null>;
+  /**
+   * Set up the page's GPU connection now (idempotent; optional). A worker's first WebGPU call blocks
+   * its thread until that is done, so create() makes it before building unless the CPU is forced.
+   */
+  connectGpu?: () => void;
 }
 
 export interface Selection {

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, Run } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
+import { CpuBackend } from './cpu/backend';
+import { TrainerService } from './service';
 import { backendOps, lossesOf, serviceWithLog, sleep, stepsOf, waitFor } from './testDoubles';
 
 const small = (): TrainConfig => {
@@ -35,6 +37,33 @@ describe('TrainerService over the CPU backend', () => {
     expect(r.value.dataset.bounds).not.toBeNull();
     const st = await svc.getStatus();
     expect(st.runs[0]).toMatchObject({ state: 'paused', step: 0 });
+  });
+
+  it('never touches WebGPU when the CPU engine is forced; makes the GPU connection first otherwise', async () => {
+    // A worker's first WebGPU call blocks its thread until the page's GPU connection is up (a GPU
+    // process busy with another page once held a forced-CPU sweep at "Building" for 90 s).
+    const calls: string[] = [];
+    const svc = new TrainerService({
+      factories: {
+        cpu: (o) => {
+          calls.push('cpu');
+          return new CpuBackend(o);
+        },
+        gpu: null,
+        connectGpu: () => calls.push('connect'),
+      },
+    });
+    expect((await svc.create([small()], { backend: 'cpu' })).ok).toBe(true);
+    expect(calls).toEqual(['cpu']);
+    await svc.setBackend('cpu');
+    expect(calls).not.toContain('connect');
+    calls.length = 0;
+    expect((await svc.create([small()], { backend: 'auto' })).ok).toBe(true);
+    expect(calls[0]).toBe('connect');
+    expect(calls).toContain('cpu');
+    calls.length = 0;
+    await svc.setBackend('webgpu');
+    expect(calls[0]).toBe('connect');
   });
 
   it('builds digits (images loaded in the worker) and sends only a sample of the images', async () => {

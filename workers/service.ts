@@ -68,6 +68,7 @@ export class TrainerService extends TrainerCore implements TrainerApi {
       if (problems.length > 0) return rejected(problems);
       this.env.cpuWorkers?.(w ?? null);
       this.choice = options.backend ?? this.choice;
+      if (this.choice !== 'cpu') this.env.factories.connectGpu?.();
       if (options.digitsUrl) this.digitsUrl = options.digitsUrl;
       const keptPoints = this.points;
       this.points = options.points ?? null;
@@ -283,6 +284,7 @@ export class TrainerService extends TrainerCore implements TrainerApi {
     if (!CHOICES.includes(choice))
       return Promise.reject(new Error(`backend: ${String(choice)} is not one of ${CHOICES.join(', ')}`));
     this.choice = choice;
+    if (choice !== 'cpu') this.env.factories.connectGpu?.();
     return this.exclusive(async () => {
       const s = this.session;
       if (!s) return null;

@@ -22,7 +22,12 @@ export function workerServiceEnv(): ServiceEnv {
   const shards = workerShardPool();
   const gpu = gpuFactories();
   return {
-    factories: { cpu: (o) => new ShardedCpuBackend(shards, o), gpu: gpu?.gpu ?? null, gpuAdapter: gpu?.gpuAdapter },
+    factories: {
+      cpu: (o) => new ShardedCpuBackend(shards, o),
+      gpu: gpu?.gpu ?? null,
+      gpuAdapter: gpu?.gpuAdapter,
+      connectGpu: gpu?.connect,
+    },
     yieldNow: channelYield(),
     cpuWorkers: (n) => shards.setLimit(n),
   };
