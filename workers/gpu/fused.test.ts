@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/engine/data/dataset';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
-import { fusedLayout } from './fused';
+import { FUSED_MAX_ITEMS, fusedLayout, PARAM_CHUNKS } from './fused';
 import { FUSED_DIMS, uniformWord } from './kernels';
 import { makePlan } from './plan';
 
@@ -60,6 +60,40 @@ describe('fusedLayout', () => {
     expect(packed.runMem).toBe(one.runMem);
     const big = setup([{ units: 64 }, { units: 64 }], 64);
     expect(fusedLayout(big.layout, big.plan, big.ds, [true, true], 2, 1, 16384, 1 << 20)).toMatch(/do not fit/);
+  });
+
+  it('splits parameters into the shortest items that keep within the item limit, covering theta once', () => {
+    const head = FUSED_DIMS.length + 8 * 16;
+    const lengths = (hidden: { units: number }[]) => {
+      const { layout, ds, plan } = setup(hidden, 16);
+      const f = fusedLayout(
+        layout,
+        plan,
+        ds,
+        hidden.map(() => false),
+        1,
+        1,
+        1 << 20,
+      );
+      if (typeof f === 'string') throw new Error(f);
+      const n = f.words[uniformWord('fused_mlp', 'nParamItems')];
+      const covered = new Uint8Array(layout.size);
+      const lens = [];
+      for (let k = 0; k < n; k++) {
+        const [, off, len] = f.words.subarray(head + 4 * k, head + 4 * k + 4);
+        for (let i = off; i < off + len; i++) covered[i]++;
+        lens.push(len);
+      }
+      expect(Array.from(covered).every((x) => x === 1)).toBe(true);
+      expect(f.words[uniformWord('fused_mlp', 'nItems')]).toBeLessThanOrEqual(FUSED_MAX_ITEMS);
+      return lens;
+    };
+    expect(PARAM_CHUNKS[0]).toBe(16);
+    // the sweep's 2-16-16-2 net: no item longer than 16 (one SIMD group waits for its longest item)
+    expect(Math.max(...lengths([{ units: 16 }, { units: 16 }]))).toBe(16);
+    // wider nets need longer items to stay within the limit
+    expect(Math.max(...lengths([{ units: 32 }, { units: 32 }, { units: 32 }]))).toBe(32);
+    expect(Math.max(...lengths([{ units: 64 }, { units: 64 }]))).toBe(64);
   });
 
   it('says why a network does not fit', () => {

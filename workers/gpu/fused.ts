@@ -22,7 +22,12 @@ export const FUSED_MAX_LAYERS = 8;
 export const FUSED_MAX_ITEMS = 128;
 /** Widest layer the fused path takes (one invocation loops over a layer's inputs). */
 export const FUSED_MAX_WIDTH = 64;
-const PARAM_CHUNK = 64;
+/**
+ * Parameters per work item of the update phase, tried in this order: on SwiftShader four
+ * consecutive invocations run as one SIMD group, which loops as long as its longest item; 16 keeps
+ * a 2-16-16-2 net's items (2 to 16 long) even, 64 lets the largest nets fit FUSED_MAX_ITEMS.
+ */
+export const PARAM_CHUNKS = [16, 32, 64];
 const ACT_CHUNK = 256;
 const SC_WORDS = 16;
 /** Words of the uniform's scalar head (the layer table starts after it). */
@@ -118,23 +123,29 @@ export function fusedLayout(
     };
   });
   const runMem = a;
-  // work items: parameter chunks (segments in theta order), then activation chunks
-  const items: Item[] = [];
-  let seg = 0;
-  const chunked = (kind: number, layer: number, off: number, len: number, ch: number) => {
-    for (let k = 0; k < len; k += ch) items.push({ kind, layer, off: off + k, len: Math.min(ch, len - k), seg });
-    seg++;
-  };
-  for (const l of layout.layers) {
-    chunked(0, l.index, l.w, l.outDim * l.inDim, PARAM_CHUNK);
-    chunked(1, l.index, l.b, l.outDim, PARAM_CHUNK);
-    if (l.batchNorm) {
-      chunked(2, l.index, l.gamma, l.outDim, PARAM_CHUNK);
-      chunked(3, l.index, l.beta, l.outDim, PARAM_CHUNK);
+  // work items: parameter chunks (segments in theta order), then activation chunks; the smallest
+  // chunk that keeps within FUSED_MAX_ITEMS (shorter items balance the update over the SIMD lanes)
+  let items: Item[] = [];
+  let nParamItems = 0;
+  for (const chunk of PARAM_CHUNKS) {
+    items = [];
+    let seg = 0;
+    const chunked = (kind: number, layer: number, off: number, len: number, ch: number) => {
+      for (let k = 0; k < len; k += ch) items.push({ kind, layer, off: off + k, len: Math.min(ch, len - k), seg });
+      seg++;
+    };
+    for (const l of layout.layers) {
+      chunked(0, l.index, l.w, l.outDim * l.inDim, chunk);
+      chunked(1, l.index, l.b, l.outDim, chunk);
+      if (l.batchNorm) {
+        chunked(2, l.index, l.gamma, l.outDim, chunk);
+        chunked(3, l.index, l.beta, l.outDim, chunk);
+      }
     }
+    nParamItems = items.length;
+    for (const l of layout.layers) if (l.hidden) chunked(4, l.index, layerWords[l.index].hOff, B * l.outDim, ACT_CHUNK);
+    if (items.length <= FUSED_MAX_ITEMS) break;
   }
-  const nParamItems = items.length;
-  for (const l of layout.layers) if (l.hidden) chunked(4, l.index, layerWords[l.index].hOff, B * l.outDim, ACT_CHUNK);
   if (items.length > FUSED_MAX_ITEMS) return `more than ${FUSED_MAX_ITEMS} work items`;
   const fits = (rpw: number, bytes: number) =>
     rpw * (runMem + Math.max(2 * B, 4 * items.length) + SC_WORDS) <= Math.floor(bytes / 4);

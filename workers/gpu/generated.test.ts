@@ -7,7 +7,15 @@ import { GPU_OPTIMIZER_NAMES, OPTIMIZERS } from '../../src/engine/optimizers/reg
 import { OPTIMIZER_NAMES, type TrainConfig } from '../../src/engine/types';
 import { DROP_Q_WORD, HS, HYPER_ROW, HYPER_WORD, hyperWGSL, SLOT_WORD, SLOT_WORDS } from './hyper';
 import { KERNELS } from './kernels';
-import { initialState, OPT_EACH_RUN, optimizersWGSL, optimizerVariant, orphanRules, ruleSource } from './optimizers';
+import {
+  initialState,
+  OPT_EACH_RUN,
+  OPT_RUNS_BIT,
+  optimizersWGSL,
+  optimizerVariant,
+  orphanRules,
+  ruleSource,
+} from './optimizers';
 
 /** name -> value of every `const NAME: u32 = Nu;` in a WGSL source. */
 function consts(src: string): Map<string, number> {
@@ -38,7 +46,7 @@ describe('generated WGSL constants', () => {
       const id = `OPT_${name.toUpperCase()}`;
       expect(opt.get(id), id).toBe(i);
       expect(ruleSource(name), `kernels/optimizers/${name}.wgsl`).toMatch(new RegExp(`fn ${name}_step\\(`));
-      expect(src).toContain(`case ${id}: { return ${name}_step(w, g, m, v, a); }`);
+      expect(src).toContain(`case ${id}: { if (opt_may(opt, ${id})) { return ${name}_step(w, g, m, v, a); } }`);
     });
     expect(orphanRules()).toEqual([]);
   });
@@ -85,7 +93,14 @@ describe('generated WGSL constants', () => {
     expect(opt.get('OPT_EACH_RUN')).toBe(OPT_EACH_RUN);
     expect(OPT_EACH_RUN).toBeGreaterThanOrEqual(OPTIMIZER_NAMES.length);
     expect(optimizerVariant(['adam', 'adam'])).toBe(OPTIMIZER_NAMES.indexOf('adam'));
-    expect(optimizerVariant(['sgd', 'adamw'])).toBe(OPT_EACH_RUN);
+    // a mixed set: each run's own rule, and only the rules the set uses are compiled in
+    const mixed = optimizerVariant(['sgd', 'adamw', 'sgd']);
+    expect(mixed).toBe(
+      (OPT_RUNS_BIT | (1 << OPTIMIZER_NAMES.indexOf('sgd')) | (1 << OPTIMIZER_NAMES.indexOf('adamw'))) >>> 0,
+    );
+    expect(mixed).toBeGreaterThanOrEqual(OPT_RUNS_BIT);
+    expect((OPT_EACH_RUN & OPT_RUNS_BIT) >>> 0).toBe(OPT_RUNS_BIT); // the any-rule sentinel is such a set
+    expect(opt.get('OPT_RUNS_BIT')).toBe(OPT_RUNS_BIT);
     expect(() => optimizerVariant(['sgd', 'nadam'])).toThrow(/optimizer\.name/);
   });
 

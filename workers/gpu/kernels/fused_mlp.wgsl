@@ -60,8 +60,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
       for (var l = d.L; l > 0u; l--) { backward_layer(g, t, l - 1u, s); }
       norms_items(g, t);
       step_totals(g, t, s);
-      if (OPT == OPT_LAMB || OPT == OPT_EACH_RUN) { lamb_items(g, t, s); }
-      if (OPT == OPT_MUON || OPT == OPT_EACH_RUN) { muon_items(g, t, s); }
+      if (opt_may(OPT, OPT_LAMB)) { lamb_items(g, t, s); }
+      if (opt_may(OPT, OPT_MUON)) { muon_items(g, t, s); }
       update_items(g, t, s);
       step_ratios(g, t, s);
     }

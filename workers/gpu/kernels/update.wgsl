@@ -84,13 +84,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
   let clip = hyper_f(r, H_CLIP_NORM);
   var scale = 1.0;
   if (clip > 0.0 && norm > clip) { scale = clip / norm; }
-  let kindOpt = select(OPT, hyper_u(r, H_OPTIMIZER), OPT == OPT_EACH_RUN);
+  let kindOpt = select(OPT, hyper_u(r, H_OPTIMIZER), opt_each_run(OPT));
   var args = opt_args(r, d.R, kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u);
   let w0 = r * d.P + off;
   // LAMB's trust ratio needs the whole segment's ||w|| and ||u|| before any of it moves: a first
   // pass sums w^2 and u^2 (u from the moments this step will store), reduced over the workgroup.
   // Compiled in only when LAMB can run (OPT is an override: uniform, so the barriers are allowed).
-  if (OPT == OPT_LAMB || OPT == OPT_EACH_RUN) {
+  if (opt_may(OPT, OPT_LAMB)) {
     var sums = vec3<f32>(0.0);
     if (!dead && kindOpt == OPT_LAMB) {
       for (var i = t; i < len; i += WG) {
@@ -108,7 +108,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
   // orthogonalised there by the workgroup (O = NS5(U)) before any coordinate moves. Every condition
   // is uniform (override, segment table, hyper table), so the barriers inside are allowed; a dead
   // run's matrix is orthogonalised too and then not applied.
-  let muonW = (OPT == OPT_MUON || OPT == OPT_EACH_RUN) && kindOpt == OPT_MUON && kind == 0u && layer + 1u < d.L;
+  let muonW = opt_may(OPT, OPT_MUON) && kindOpt == OPT_MUON && kind == 0u && layer + 1u < d.L;
   let rows = segs[k * 8u + 5u];
   let cols = len / max(rows, 1u);
   let nsBase = r * d.nsRun + segs[k * 8u + 7u];
@@ -128,7 +128,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
         let o = ns[nsBase + NS_RED + ns_index(rows, cols, i)];
         moved = muon_hidden_step(w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], o, muon_shape(rows, cols), args);
       } else {
-        moved = optimizer_step(kindOpt, w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], args);
+        moved = optimizer_step(OPT, kindOpt, w, g, state[d.mOff + w0 + i], state[d.vOff + w0 + i], args);
       }
       let mv = l1_prox(moved, l1, args);
       let wn = mv.w;

@@ -1,5 +1,5 @@
 // fused_mlp, part 4: penalties, norms, the optimizer step and the step record, for the RPW runs of
-// this workgroup. Work is split into items of at most 64 consecutive parameters (or activations),
+// this workgroup. Work is split into items of 16, 32 or 64 consecutive parameters (fused.ts PARAM_CHUNKS; 256 activations),
 // each reduced by one invocation into mld(partOff + (j * nItems + item) * 4 ..).
 // reference: src/engine/regularizers.ts, optim.ts optimizerStep(), trainer.ts Run.trainStep(),
 //            batchnorm.ts updateRunningStats()
@@ -160,10 +160,10 @@ fn muon_items(g: u32, t: u32, s: u32) {
   }
 }
 
-// the rule of run r: OPT, or the run's own when OPT = OPT_EACH_RUN (a constant OPT lets the
+// the rule of run r: OPT, or the run's own when OPT has OPT_RUNS_BIT (a constant OPT lets the
 // compiler drop the other rules)
 fn item_rule(r: u32) -> u32 {
-  if (OPT == OPT_EACH_RUN) { return hyper_u(r, H_OPTIMIZER); }
+  if (opt_each_run(OPT)) { return hyper_u(r, H_OPTIMIZER); }
   return OPT;
 }
 
@@ -180,9 +180,9 @@ fn update_items(g: u32, t: u32, s: u32) {
     var a = opt_args_at(r, s, kind == 0u || hyper_u(r, H_DECAY_BIASES) != 0u);
     let l1 = hyper_f(r, H_L1);
     let rule = item_rule(r);
-    if ((OPT == OPT_LAMB || OPT == OPT_EACH_RUN) && rule == OPT_LAMB) { a.trust = mld(part(j, it) + 3u); }
+    if (opt_may(OPT, OPT_LAMB) && rule == OPT_LAMB) { a.trust = mld(part(j, it) + 3u); }
     // a hidden W of a Muon run: its coordinates of O (muon_items)
-    let muonW = (OPT == OPT_MUON || OPT == OPT_EACH_RUN) && rule == OPT_MUON && kind == 0u && is_hidden(item_layer(it));
+    let muonW = opt_may(OPT, OPT_MUON) && rule == OPT_MUON && kind == 0u && is_hidden(item_layer(it));
     let Lw = d.layers[item_layer(it)];
     var acc = vec3<f32>(0.0);
     for (var e = off; e < off + len; e++) {
@@ -194,7 +194,7 @@ fn update_items(g: u32, t: u32, s: u32) {
         let o = ns[r * d.nsRun + Lw.grad.w + NS_RED + ns_index(Lw.dims.y, Lw.dims.x, e - Lw.dims.z)];
         moved = muon_hidden_step(w, g, state[d.mOff + k], state[d.vOff + k], o, muon_shape(Lw.dims.y, Lw.dims.x), a);
       } else {
-        moved = optimizer_step(rule, w, g, state[d.mOff + k], state[d.vOff + k], a);
+        moved = optimizer_step(OPT, rule, w, g, state[d.mOff + k], state[d.vOff + k], a);
       }
       let mv = l1_prox(moved, l1, a);  // L1's proximal step: stops at exactly 0
       let wn = mv.w;
