@@ -6,7 +6,8 @@
 import { buildLayout, type DenseOps, initParams, matmul, Rng, streamSeed } from '../src/engine';
 import type { RunProgress, TrainingBackend } from '../workers/backend';
 import { CpuBackend } from '../workers/cpu/backend';
-import { ShardedCpuBackend, workerShardPool } from '../workers/cpu/sharded';
+import { ShardedCpuBackend } from '../workers/cpu/sharded';
+import { workerShardPool } from '../workers/cpu/shardPool';
 import { autoThreads, wasmOps } from '../workers/cpu/wasmLoad';
 import { GpuBackend } from '../workers/gpu/backend';
 import { adapterName } from '../workers/gpu/device';

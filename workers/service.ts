@@ -17,7 +17,7 @@ import { gpuRefusal } from '../src/engine/optimizers/registry';
 import type { TrainConfig } from '../src/engine/types';
 import { moveToCpu, switchBackend } from './build';
 import { now, TrainerCore } from './core';
-import { MAX_SHARDS } from './cpu/sharded';
+import { MAX_SHARDS } from './cpu/shardPool';
 import type {
   BackendChoice,
   BackendStatus,

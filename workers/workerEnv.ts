@@ -3,7 +3,8 @@
 // idle. One place, so the test workers (e2e/pages/*.worker.ts) train exactly as the app's worker does.
 
 import type { ServiceEnv } from './core';
-import { ShardedCpuBackend, workerShardPool } from './cpu/sharded';
+import { ShardedCpuBackend } from './cpu/sharded';
+import { workerShardPool } from './cpu/shardPool';
 import { gpuFactories } from './gpuFactory';
 
 /** Yield with a MessageChannel rather than setTimeout(0): chained timeouts are clamped to 4 ms

@@ -19,9 +19,11 @@ import { buildLayout } from '../../src/engine/layout';
 import type { TrainConfig } from '../../src/engine/types';
 import type { RunProgress, TrainingBackend } from '../backend';
 import { CpuBackend } from './backend';
+import { spreadPays } from './placement';
 import { FusedRace } from './raceFused';
 import { ShardHost } from './shard';
-import { localEndpoint, type ShardEndpoint, ShardedCpuBackend, ShardPool, spreadPays } from './sharded';
+import { ShardedCpuBackend } from './sharded';
+import { localEndpoint, type ShardEndpoint, ShardPool } from './shardPool';
 
 function base(): TrainConfig {
   const c = defaultConfig();

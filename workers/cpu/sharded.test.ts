@@ -10,16 +10,10 @@ import type { TrainerUpdate } from '../protocol';
 import { TrainerService } from '../service';
 import { DeviceDouble, lossesOf, stepsOf } from '../testDoubles';
 import { CpuBackend } from './backend';
+import { CostMeter, costPlacement, evenPlacement, makespan } from './placement';
 import { packReports, ShardHost, unpackReports } from './shard';
-import {
-  CostMeter,
-  costPlacement,
-  evenPlacement,
-  localEndpoint,
-  makespan,
-  ShardedCpuBackend,
-  ShardPool,
-} from './sharded';
+import { ShardedCpuBackend } from './sharded';
+import { localEndpoint, ShardPool } from './shardPool';
 
 const simulatedPool = (limit: number) => new ShardPool(() => localEndpoint(new ShardHost(), true), limit);
 

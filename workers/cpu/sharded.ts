@@ -6,20 +6,10 @@
 // the stream, snapshots, export/import, the 'auto' move to the GPU and recovery see one backend
 // of R runs, as before. Results are those of the single-worker race bit for bit (shard.ts says why).
 //
-// Placement: runs start split evenly (contiguous blocks of ceil/floor R/W). Each shard times each
-// of its runs' steps; when the runs cost differently (Muon's Newton-Schulz, a stopped racer costs
-// nothing) the longest-processing-time split of the measured costs (each run, costliest first,
-// onto the least loaded shard) replaces the current one if it shortens the slowest shard's time
-// per step by REBALANCE_GAIN at least; moved runs carry their whole state.
-// A run's cost is the least ms per step over samples of at least MIN_SAMPLE_MS (CostMeter): the
-// machine's other work only ever slows a sample down, and a shorter sample is below the clock's
-// resolution (0.1 ms in a page that is not cross-origin isolated). The first decision waits for
-// REBALANCE_EVERY_MS of training after build: it used to come on the first step's times (JIT
-// compilation charged to whichever run came first), which could leave six equal runs split 4:2
-// for the whole next second (the bench's (c-cores) window).
-//
-// Legend: R runs, W shards (workers), c_r run r's measured ms per step, load(s) = sum of c_r on s.
-import * as Comlink from 'comlink';
+// Placement (placement.ts): runs start split evenly and move by measured cost; a race that does not
+// gain from spreading goes back to one worker. The hosts come from a ShardPool (shardPool.ts).
+// A spread race checkpoints every run's whole state and logs the calls since, so a crashed sub-worker
+// is rebuilt with its runs (rebuild).
 import type { Dataset, RunSnapshot, RunStatus } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import {
@@ -32,24 +22,18 @@ import {
 } from '../backend';
 import { CPU_NAME_TS, CPU_NAME_WASM, cpuNameLive, cpuNameThreads } from './backend';
 import { assertCpuCapacity } from './capacity';
-import { ShardHost, type ShardKernels, type ShardRunProgress, unpackReports } from './shard';
+import {
+  CostMeter,
+  costPlacement,
+  evenPlacement,
+  makespan,
+  REBALANCE_EVERY_MS,
+  REBALANCE_GAIN,
+  spreadPays,
+} from './placement';
+import { type ShardKernels, type ShardRunProgress, unpackReports } from './shard';
+import type { ShardEndpoint, ShardPool } from './shardPool';
 import { autoThreads } from './wasmLoad';
-
-/** A placement change must cut the slowest shard's ms per step by at least this fraction. */
-export const REBALANCE_GAIN = 0.15;
-/** Placement is reconsidered at most this often, ms (costs are averaged over the calls since). */
-export const REBALANCE_EVERY_MS = 1000;
-/**
- * Whether spreading pays: the race's measured wall time per step over its shards (the coordinator's
- * train() calls, messages and waiting included) against the sum of its runs' costs per step, i.e.
- * about what one worker would take for all of them (a fused race in one worker takes less still).
- * It pays when the spread time is at least REBALANCE_GAIN below that sum; on a loaded machine, where
- * the sub-workers get no core of their own, it does not, and the race goes back to one worker.
- */
-export function spreadPays(wallPerStep: number, costs: readonly number[]): boolean {
-  const sum = costs.reduce((a, c) => a + c, 0);
-  return !(sum > 0) || wallPerStep < (1 - REBALANCE_GAIN) * sum;
-}
 
 /** The status line's name of a race brought back to one worker from W because spreading did not pay. */
 export const unspreadName = (name: string, W: number) =>
@@ -65,305 +49,6 @@ type LogOp =
   | { kind: 'setHyper'; run: number; cfg: TrainConfig }
   | { kind: 'writeParams'; run: number; theta: Float32Array; lossBaseline?: number }
   | { kind: 'importState'; run: number; state: RunSnapshot };
-
-/** Most shards of one race (the cap on navigator.hardwareConcurrency). */
-export const MAX_SHARDS = 16;
-/** Shortest timing a cost sample is made of, ms (calls of a run are pooled up to it). */
-export const MIN_SAMPLE_MS = 1;
-
-/**
- * One run's cost per step from its timed train() calls: calls are pooled into samples of at least
- * MIN_SAMPLE_MS, and the cost is the least ms per step of a sample (load only ever slows one
- * down). NaN until the first sample is complete.
- */
-export class CostMeter {
-  private ms = 0;
-  private steps = 0;
-  private best = Number.POSITIVE_INFINITY;
-
-  add(ms: number, steps: number): void {
-    if (!(steps > 0)) return;
-    this.ms += ms;
-    this.steps += steps;
-    if (this.ms < MIN_SAMPLE_MS) return;
-    this.best = Math.min(this.best, this.ms / this.steps);
-    this.ms = 0;
-    this.steps = 0;
-  }
-
-  /** ms per step, NaN while no sample is complete. */
-  get cost(): number {
-    return Number.isFinite(this.best) ? this.best : Number.NaN;
-  }
-}
-
-/** A ShardHost's methods as async calls: the same object in this thread, or a Comlink remote. */
-export type ShardEndpoint = {
-  // biome-ignore lint/suspicious/noExplicitAny: a mapped type over any method signature
-  [K in keyof ShardHost as ShardHost[K] extends (...a: any[]) => any ? K : never]: ShardHost[K] extends (
-    ...a: infer A
-  ) => infer R
-    ? (...a: A) => Promise<Awaited<R>>
-    : never;
-};
-
-/**
- * A host in this thread as an endpoint. clone: copy arguments and results by structured clone, as
- * postMessage does (Node tests simulate sub-workers this way); else they are passed as they are.
- */
-export function localEndpoint(host: ShardHost, clone = false): ShardEndpoint {
-  const copy = <T>(v: T): T => (clone ? structuredClone(v) : v);
-  return new Proxy({} as ShardEndpoint, {
-    get(_, name) {
-      if (name === 'then') return undefined; // not a thenable
-      const f = (host as unknown as Record<string | symbol, unknown>)[name];
-      if (typeof f !== 'function') return undefined;
-      return (...args: unknown[]) => {
-        try {
-          return Promise.resolve(f.apply(host, copy(args))).then(copy);
-        } catch (e) {
-          return Promise.reject(e);
-        }
-      };
-    },
-  });
-}
-
-/** Shard sizes of R runs over W shards as even as can be: run r's shard. */
-export function evenPlacement(R: number, W: number): number[] {
-  const owner: number[] = [];
-  for (let s = 0; s < W; s++) {
-    const size = Math.floor(R / W) + (s < R % W ? 1 : 0);
-    for (let i = 0; i < size; i++) owner.push(s);
-  }
-  return owner;
-}
-
-/** Largest load of a placement: the time per step of the slowest shard. */
-export function makespan(owner: readonly number[], cost: readonly number[], W: number): number {
-  const load = new Array<number>(W).fill(0);
-  owner.forEach((s, r) => {
-    load[s] += cost[r];
-  });
-  return Math.max(...load);
-}
-
-/**
- * Longest processing time first: each run, costliest first, onto the least loaded shard; then the
- * new shards are matched to the current ones by the cost they already hold, so few runs move.
- */
-export function costPlacement(cost: readonly number[], W: number, current: readonly number[]): number[] {
-  const R = cost.length;
-  const order = Array.from({ length: R }, (_, r) => r).sort((a, b) => cost[b] - cost[a] || a - b);
-  const bins: number[][] = Array.from({ length: W }, () => []);
-  const load = new Array<number>(W).fill(0);
-  for (const r of order) {
-    let best = 0;
-    // ties by run count, so runs of no cost (stopped) spread too
-    for (let s = 1; s < W; s++)
-      if (load[s] < load[best] || (load[s] === load[best] && bins[s].length < bins[best].length)) best = s;
-    bins[best].push(r);
-    load[best] += cost[r];
-  }
-  const label = new Array<number>(W).fill(-1);
-  const used = new Set<number>();
-  const stays = (b: number, s: number) => bins[b].filter((r) => current[r] === s).length;
-  for (const b of [...bins.keys()].sort((x, y) => load[y] - load[x])) {
-    let pick = -1;
-    for (let s = 0; s < W; s++) if (!used.has(s) && (pick < 0 || stays(b, s) > stays(b, pick))) pick = s;
-    label[b] = pick;
-    used.add(pick);
-  }
-  const owner = new Array<number>(R);
-  bins.forEach((runs, b) => {
-    for (const r of runs) owner[r] = label[b];
-  });
-  return owner;
-}
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/**
- * The shard hosts of one training worker: its own (shard 0) and sub-workers, started when a race
- * first needs them and kept for the next (a worker starts in tens of ms, and loads its kernels).
- * Datasets are sent to a host once and dropped when no race there uses them any more.
- */
-export class ShardPool {
-  /** Most shards a race may use (CreateOptions.cpuWorkers, default navigator.hardwareConcurrency). */
-  limit: number;
-  private readonly local: ShardEndpoint;
-  private readonly remotes: ShardEndpoint[] = [];
-  private readonly ready = new Map<string, Promise<{ kind: string; threads: number }>>();
-  private readonly ids2 = new WeakMap<ShardEndpoint, number>();
-  private nextEndpoint = 0;
-  private readonly ids = new WeakMap<Dataset, number>();
-  private readonly sent = new Map<ShardEndpoint, Set<number>>();
-  private readonly users = new Map<number, number>();
-  private nextId = 1;
-  private readonly failListeners = new Set<(e: Error, endpoint: ShardEndpoint) => void>();
-
-  /**
-   * spawn: a new sub-worker's endpoint (null: this environment has no workers, one shard only);
-   * the spawner reports a sub-worker's crash with fail().
-   */
-  constructor(
-    private readonly spawn: (() => ShardEndpoint) | null,
-    limit = defaultShardLimit(),
-    local: ShardHost = new ShardHost(),
-  ) {
-    this.limit = limit;
-    this.local = localEndpoint(local);
-  }
-
-  /** The most shards a race may use; null: the default (navigator.hardwareConcurrency). */
-  setLimit(n: number | null): void {
-    this.limit = n === null ? defaultShardLimit() : Math.max(1, Math.min(MAX_SHARDS, Math.floor(n)));
-  }
-
-  /** A sub-worker crashed: every race waiting on the pool rejects, and the next build starts new ones. */
-  fail(endpoint: ShardEndpoint, e: unknown): void {
-    const err = new Error(`a CPU worker of the race failed (${errText(e)})`);
-    const i = this.remotes.indexOf(endpoint);
-    if (i >= 0) this.remotes.splice(i, 1);
-    this.sent.delete(endpoint);
-    for (const f of this.failListeners) f(err, endpoint);
-  }
-
-  /** p, or a rejection as soon as `endpoint` fails while p is pending (other sub-workers' failures aside). */
-  guardOne<T>(endpoint: ShardEndpoint, p: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const onFail = (e: Error, which: ShardEndpoint) => {
-        if (which === endpoint) reject(e);
-      };
-      this.failListeners.add(onFail);
-      p.then(resolve, reject).finally(() => this.failListeners.delete(onFail));
-    });
-  }
-
-  /**
-   * A new sub-worker in place of a failed one, its kernels loaded (the same kind as `kernels`, or
-   * it is refused) and the dataset sent: a crashed shard is rebuilt on it (ShardedCpuBackend).
-   */
-  async replacement(ds: Dataset, kernels: string): Promise<ShardEndpoint> {
-    if (!this.spawn) throw new Error('no sub-workers here');
-    const e = this.spawn();
-    this.remotes.push(e);
-    this.ids2.set(e, this.nextEndpoint++);
-    const got = await this.guardOne(e, e.init(1));
-    this.ready.set(`${this.ids2.get(e)}:1`, Promise.resolve(got));
-    if (got.kind !== kernels) throw new Error(`the new CPU worker loaded other kernels (${got.kind}, not ${kernels})`);
-    const id = this.ids.get(ds);
-    if (id === undefined) throw new Error('replacement: the dataset was never shared');
-    this.sent.set(e, new Set([id]));
-    await this.guardOne(e, e.putDataset(id, ds));
-    return e;
-  }
-
-  /** A promise that rejects when a sub-worker fails while `p` is pending. */
-  guard<T>(p: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const onFail = (e: Error) => reject(e);
-      this.failListeners.add(onFail);
-      p.then(resolve, reject).finally(() => this.failListeners.delete(onFail));
-    });
-  }
-
-  /**
-   * n endpoints (this thread's first), each with its kernels loaded; returns the kernels' kind and
-   * the GEMM threads of each shard: `threads` (autoThreads(): several on a cross-origin isolated
-   * page) for a race of one shard, 1 when several shards already use the cores.
-   */
-  async endpoints(n: number, threads = 1): Promise<{ endpoints: ShardEndpoint[]; kernels: string; threads: number }> {
-    const want = this.spawn ? Math.max(1, Math.min(n, this.limit)) : 1;
-    while (this.remotes.length < want - 1) this.remotes.push(this.spawn!());
-    const endpoints = [this.local, ...this.remotes.slice(0, want - 1)];
-    const t = want === 1 ? threads : 1;
-    const got = await this.guard(
-      Promise.all(
-        endpoints.map((e) => {
-          let id = this.ids2.get(e);
-          if (id === undefined) this.ids2.set(e, (id = this.nextEndpoint++));
-          const key = `${id}:${t}`;
-          if (!this.ready.has(key)) this.ready.set(key, e.init(t));
-          return this.ready.get(key)!;
-        }),
-      ),
-    );
-    const kinds = got.map((g) => g.kind);
-    // Every shard must run the same arithmetic, or the race would not be the single-worker race.
-    if (new Set(kinds).size > 1) throw new Error(`the CPU workers loaded different kernels (${kinds.join(', ')})`);
-    return { endpoints, kernels: kinds[0], threads: got[0].threads };
-  }
-
-  /** The dataset's id on these endpoints (sent to those that lack it); release() when done. */
-  async share(ds: Dataset, endpoints: ShardEndpoint[]): Promise<number> {
-    let id = this.ids.get(ds);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.ids.set(ds, id);
-    }
-    this.users.set(id, (this.users.get(id) ?? 0) + 1);
-    const k = id;
-    await this.guard(
-      Promise.all(
-        endpoints.map((e) => {
-          let s = this.sent.get(e);
-          if (!s) this.sent.set(e, (s = new Set()));
-          if (s.has(k)) return undefined;
-          s.add(k);
-          return e.putDataset(k, ds);
-        }),
-      ),
-    );
-    return id;
-  }
-
-  release(id: number): void {
-    const n = (this.users.get(id) ?? 0) - 1;
-    if (n > 0) {
-      this.users.set(id, n);
-      return;
-    }
-    this.users.delete(id);
-    for (const [e, s] of this.sent) if (s.delete(id)) e.dropDataset(id).catch(() => undefined); // a dead worker took it along
-  }
-
-  newSet(): number {
-    return this.nextId++;
-  }
-
-  /** Whether the endpoint is this thread's or a sub-worker that has not failed. */
-  alive(e: ShardEndpoint): boolean {
-    return e === this.local || this.remotes.includes(e);
-  }
-
-  /** Sub-workers running now (tests, status). */
-  get workers(): number {
-    return this.remotes.length;
-  }
-}
-
-/** navigator.hardwareConcurrency (capped at MAX_SHARDS), 1 where it is unknown. */
-export function defaultShardLimit(): number {
-  const n = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency;
-  return Number.isInteger(n) && n! > 0 ? Math.min(MAX_SHARDS, n!) : 1;
-}
-
-/** The pool of the browser's training worker: sub-workers from shard.worker.ts. */
-export function workerShardPool(): ShardPool {
-  const pool: ShardPool = new ShardPool(() => {
-    const w = new Worker(new URL('./shard.worker.ts', import.meta.url), { type: 'module', name: 'descent-shard' });
-    const e = Comlink.wrap<ShardHost>(w) as unknown as ShardEndpoint;
-    w.addEventListener('error', (ev: ErrorEvent) => {
-      ev.preventDefault();
-      pool.fail(e, ev.message || 'unknown error');
-      w.terminate();
-    });
-    w.addEventListener('messageerror', () => pool.fail(e, 'a message could not be read'));
-    return e;
-  });
-  return pool;
-}
 
 export interface ShardedCpuOptions {
   /** 'typescript' keeps the engine's own dense ops in every shard (default 'auto': WebAssembly SIMD where it runs). */

@@ -15,7 +15,8 @@ import type { TrainConfig } from '../../src/engine/types';
 import { backendOps } from '../testDoubles';
 import { CpuBackend } from './backend';
 import { ShardHost } from './shard';
-import { localEndpoint, ShardedCpuBackend, ShardPool } from './sharded';
+import { ShardedCpuBackend } from './sharded';
+import { localEndpoint, ShardPool } from './shardPool';
 import { warmKey, warmUp } from './warm';
 
 /**
