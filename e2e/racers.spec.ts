@@ -53,8 +53,15 @@ test.describe('compare race on the CPU over the cores', () => {
     console.log(`[racers] ${spread.backend} vs ${one.backend}; ${spread.cores} cores`);
     // one worker: its GEMMs may be shared by threads on this cross-origin isolated page (gemmPool.ts)
     expect(one.backend).toMatch(ONE_WORKER);
+    // Spread over W workers at build. On a loaded machine, where the sub-workers get no core of their
+    // own, the race goes back to one worker mid-race (placement.ts spreadPays) carrying every run's
+    // whole state, and says so; either way its curves must equal the one-worker race's.
+    const W = Math.min(6, spread.cores);
     if (spread.cores >= 2)
-      expect(spread.backend).toBe(`CPU engine (WebAssembly SIMD, ${Math.min(6, spread.cores)} workers)`);
+      expect([
+        `CPU engine (WebAssembly SIMD, ${W} workers)`,
+        `CPU engine (WebAssembly SIMD, 1 worker: spreading over ${W} did not pay)`,
+      ]).toContain(spread.backend);
     expect(spread.steps).toEqual([300, 300, 300, 300, 300, 300]);
     expect(spread.losses.map((l) => l.length)).toEqual([300, 300, 300, 300, 300, 300]);
     expect(spread.losses.every((l) => l.every(Number.isFinite))).toBe(true);
