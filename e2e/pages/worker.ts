@@ -81,8 +81,17 @@ const harness = {
     });
     return true;
   },
-  async create(backend?: BackendChoice) {
-    const r = await b().create([xor()], backend ? { backend } : {});
+  /**
+   * XOR with Adam (the default), or the spiral at a small lr, whose loss stays far from 0 for
+   * thousands of steps, so a relative loss gap means the same whenever a move happens.
+   */
+  async create(backend?: BackendChoice, data: 'xor' | 'spiral' = 'xor') {
+    const cfg = xor((c) => {
+      if (data !== 'spiral') return;
+      c.data.name = 'spiral';
+      c.optimizer.lr = 0.003;
+    });
+    const r = await b().create([cfg], backend ? { backend } : {});
     if (!r.ok) throw new Error(r.message);
     return r.value.backend;
   },
