@@ -23,6 +23,26 @@ class GpuDecidedService extends TrainerService {
     const get = cache.get.bind(cache);
     cache.get = (key: string) => get(key) ?? DECIDED;
   }
+
+  /**
+   * The move also waits until the run has trained on the CPU (at most 30 s), as on a machine whose
+   * GPU build takes longer than the page's Play (1.5-6 s of compiling on SwiftShader): pipelines an
+   * earlier test left in Chromium's cache can make the build quicker than Playwright's next call,
+   * and a run moved at step 0, before Play, is not the running run this page tests.
+   */
+  protected override firstStepShown(): Promise<void> {
+    const t0 = performance.now();
+    return super.firstStepShown().then(
+      () =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if ((this.session?.step ?? 0) > 0 || performance.now() - t0 > 30_000) resolve();
+            else setTimeout(check, 4);
+          };
+          check();
+        }),
+    );
+  }
 }
 
 Comlink.expose(new GpuDecidedService(workerServiceEnv()));
