@@ -14,7 +14,11 @@
 // that distance of a float32 rounding midpoint: there the low 29 bits of t's float64 significand
 // (the bits the rounding drops) are within NEAR = 2^13 ulps of 2^28. Such a lane takes the scalar
 // path, as do NaN and 0 < a < 2^-125 (results at or near float32's subnormals, whose rounding grid
-// is coarser than the 23-bit one the test assumes). About 3e-5 of lanes fall back (2 NEAR / 2^29).
+// is coarser than the 23-bit one the test assumes). Over all 2^31 non-negative float32 inputs, 3,886
+// are near a midpoint (about 3e-5 of those in [2^-12, 9], 2 NEAR / 2^29), besides the 2^24 - 1 tiny
+// ones and the 2^23 - 1 NaNs; no input gives another float32 than the scalar path
+// (scripts/tanhExhaustive.ts, both builds). 5.7 ns per element against the scalar path's 19.5
+// (Node, load 8).
 
 const INV_LN2: f64 = Math.LOG2E;
 const LN2_HI: f64 = 0.6931471803691238; // 0x3fe62e42fee00000: low 32 significand bits zero
