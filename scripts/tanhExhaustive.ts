@@ -2,7 +2,7 @@
 // the float32 the scalar path gives (tanhScalar: <f32>Math.tanh(<f64>x) in AssemblyScript, the kernels'
 // tanh before), and that this equals the engine's Math.fround(Math.tanh(x)) (src/engine/activations.ts,
 // V8's tanh). Run once by hand, not in npm test (minutes):
-//   npx tsx scripts/tanhExhaustive.ts [--build=simd|relaxed] [--from=0] [--count=2147483648] [--engine=false]
+//   npx tsx scripts/tanhExhaustive.ts [--build=simd|relaxed] [--from=0] [--count=2147483648] [--engine=false] [--wasm=path]
 // For each non-negative float32 bit pattern b (0 .. 0x7fffffff: +0, subnormals, normals, +Inf, NaNs)
 // and its negative b | 0x80000000, the SIMD result must equal the scalar one bit for bit (NaN: both
 // NaN, payloads aside), and tanh(-x) must be -tanh(x) bit for bit. Reports mismatches (must be 0),
@@ -31,7 +31,8 @@ async function main() {
   await buildWasm();
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const file = build === 'relaxed' ? 'dense-relaxed.wasm' : 'dense-simd.wasm';
-  const bytes = readFileSync(resolve(root, 'workers/cpu/wasm/build', file));
+  // --wasm=path: another build of the kernels (e.g. one with a fallback disabled, to see what it guards)
+  const bytes = readFileSync(arg('wasm', '') || resolve(root, 'workers/cpu/wasm/build', file));
   const { instance } = await WebAssembly.instantiate(bytes, {});
   const k = instance.exports as unknown as TanhKernels;
   const base = k.heapBase();
