@@ -1,16 +1,18 @@
-// Compiles the WebAssembly SIMD kernels (workers/cpu/wasm/dense.ts, AssemblyScript) into its build/: a
-// plain-SIMD build and a relaxed-SIMD (FMA) build, each also as a shared-memory build (-shared: the
+// Compiles the WebAssembly SIMD kernels (workers/cpu/wasm/dense.ts and the files it imports,
+// AssemblyScript) into its build/: a plain-SIMD build and a relaxed-SIMD (FMA) build, each also as a shared-memory build (-shared: the
 // memory is imported as env.memory, shared, at most MAX_PAGES, for the thread pool of
 // workers/cpu/gemmPool.ts; only cross-origin isolated pages and Node get SharedArrayBuffer). The .wasm files are build outputs, not
 // committed: they are rebuilt whenever the source is newer (a second or two), by the Vite plugin
 // below (npm run dev / build / the e2e build), by Vitest's global setup (npm test, npx vitest) and by
 // `npm run build:wasm`. The compiler is the assemblyscript devDependency: nothing is downloaded.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE = resolve(root, 'workers/cpu/wasm/dense.ts');
+/** dense.ts and the files it imports (activations.ts, tanh.ts): a change to any rebuilds. */
+const SOURCE_DIR = dirname(SOURCE);
 const OUT = resolve(root, 'workers/cpu/wasm/build');
 /** Largest shared memory in 64 KiB pages (1 GiB): a shared memory cannot grow past the maximum it declares. */
 export const MAX_PAGES = 16384;
@@ -25,7 +27,11 @@ const BUILDS: [file: string, features: string[], extra: string[]][] = [
 /** Builds the kernels when a .wasm is missing or older than its source; returns the rebuilt files. */
 export async function buildWasm(force = false): Promise<string[]> {
   mkdirSync(OUT, { recursive: true });
-  const srcTime = statSync(SOURCE).mtimeMs;
+  const srcTime = Math.max(
+    ...readdirSync(SOURCE_DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => statSync(resolve(SOURCE_DIR, f)).mtimeMs),
+  );
   const stale = BUILDS.filter(
     ([f]) => force || !existsSync(resolve(OUT, f)) || statSync(resolve(OUT, f)).mtimeMs < srcTime,
   );
