@@ -20,7 +20,11 @@ export function initOf(init: Inits, r: number): Float32Array {
 
 export interface BackendInfo {
   kind: 'cpu' | 'webgpu';
-  /** Human-readable: "CPU engine (WebAssembly SIMD)" / "CPU engine (TypeScript)" or the adapter's vendor/architecture/description. */
+  /**
+   * Human-readable: "CPU engine (WebAssembly SIMD)" / "CPU engine (TypeScript)" or the adapter's vendor/architecture/description.
+   * A reason goes last inside the parentheses after ": " ("..., 1 worker: spreading over 2 did not pay)"): the top bar
+   * shows the name without it and the reason in its tooltip (src/state/backendLabel.ts).
+   */
   name: string;
   /** True for software adapters such as SwiftShader (isFallbackAdapter). */
   fallbackAdapter: boolean;

@@ -1,10 +1,11 @@
 // Every lesson's claim, checked by training its demo headlessly the way the page trains it: the
 // lesson runner over the worker's service (test-support/lessonRun.ts, CPU engine), judged by the
 // same checks the demo shows under its charts (workers/lessons/checks.ts). Each claim is also
-// checked for other seeds, so a lesson does not hold only by luck of one seed. Numbers a lesson's
-// text states (ln C, the 1e-3 band) are the thresholds there.
+// checked for other seeds, so a lesson does not hold only by luck of one seed, and with its numbers
+// moved at float32 level (lessonsRobust.test.ts). Numbers a lesson's text states (ln C, the 1e-3
+// band) are the thresholds there.
 import { describe, expect, it } from 'vitest';
-import { runLessonHeadless } from '../../test-support/lessonRun';
+import { runLessonHeadless, LESSON_SEEDS as SEEDS } from '../../test-support/lessonRun';
 import { CHECKED_LESSONS, lessonChecks } from '../../workers/lessons/checks';
 import { groupPresets, jobConfigs } from '../../workers/lessons/runner';
 import { runArena } from '../engine/arena';
@@ -20,29 +21,6 @@ const lesson = (id: string): Lesson => {
   const l = lessonById(id);
   if (!l) throw new Error(`no lesson ${id}`);
   return l;
-};
-
-/** The seeds each lesson's claim is checked for (undefined: the lesson's own). */
-const SEEDS: Record<string, (number | undefined)[]> = {
-  softmax: [undefined, 2, 3],
-  'early-stopping': [undefined, 1, 2],
-  augmentation: [undefined, 1, 2],
-  'augmentation-digits': [undefined, 2],
-  'l2-l1': [undefined, 1, 2],
-  dropout: [undefined, 4],
-  annealing: [undefined, 11, 12],
-  momentum: [undefined, 11, 12],
-  adaptive: [undefined, 1, 3],
-  normalization: [undefined, 2],
-  'update-ratio': [undefined, 11],
-  shuffle: [undefined, 3, 5],
-  'momentum-off': [undefined, 11, 12],
-  'lower-regularization': [undefined, 11, 12],
-  'batch-norm': [undefined, 11],
-  lion: [undefined, 5],
-  lamb: [undefined, 11],
-  muon: [undefined, 3, 4],
-  'schedule-free': [undefined, 11, 12],
 };
 
 describe('lesson catalogue', () => {

@@ -3,7 +3,7 @@ import type { TrainerStatus } from '../../workers/protocol';
 import { defaultSweepConfig, sweepConfigs } from '../compare/sweep';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { TrainConfig } from '../engine/types';
-import type { BridgeState } from '../trainer/bridge';
+import type { BridgeState } from '../trainer/bridgeState';
 import { raceStatus, runFromBridge } from './trainerSync';
 
 function status(state: TrainerStatus['runs'][number]['state'], running: boolean): TrainerStatus {

@@ -10,9 +10,12 @@ import type { Notice } from '../config/schema';
 import type { ImportedPoints } from '../engine/data/points';
 import { needsRebuild } from '../engine/rebuild';
 import type { TrainConfig } from '../engine/types';
-import { type BridgeState, backendFromUrl, cpuWorkersFromUrl, TrainerBridge } from '../trainer/bridge';
+import { TrainerBridge } from '../trainer/bridge';
+import type { BridgeState } from '../trainer/bridgeState';
 import type { RunBuffers } from '../trainer/runBuffers';
+import { backendFromUrl, cpuWorkersFromUrl } from '../trainer/urlSwitches';
 import { setRun } from './actions';
+import { backendLine } from './backendLabel';
 import { runConfigs } from './compareSlice';
 import { isLocked } from './predictSlice';
 import { type RunPhase, type RunSlice, sliceAccess, useStore } from './store';
@@ -63,8 +66,7 @@ export function runFromBridge(s: BridgeState): Partial<RunSlice> {
     stepsPerSec: st.stepsPerSec,
     generation: st.generation,
     event: st.notice,
-    backend: b ? (b.kind === 'webgpu' ? `WebGPU · ${b.name}${b.fallbackAdapter ? ' (software)' : ''}` : b.name) : '',
-    backendDetail: b?.message ?? '',
+    ...backendLine(b),
     backendChoice: s.backendChoice,
     runs: Math.max(1, s.configs.length),
     applied: race ? raceSize(s.configs) : s.configs[0] ? appliedOf(s.configs[0]) : '',

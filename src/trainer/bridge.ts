@@ -28,47 +28,10 @@ import type { ActivationStats } from '../engine/diagnostics';
 import type { RangeTestOptions, RangeTestResult } from '../engine/lrRange';
 import type { RunSnapshot } from '../engine/snapshot';
 import type { TrainConfig } from '../engine/types';
+import type { BridgeOptions, BridgeState } from './bridgeState';
 import { createTrainerClient, type TrainerClient } from './client';
 import { MetricsBuffer } from './metricsBuffer';
 import { VisualStore } from './visualStore';
-
-export type WorkerHealth = 'starting' | 'ready' | 'failed';
-
-/** The coarse state subscribers see (a new object on every change). */
-export interface BridgeState {
-  worker: WorkerHealth;
-  /** Why the worker failed (plain text), else null. */
-  error: string | null;
-  status: TrainerStatus | null;
-  setup: RunSetup | null;
-  /** Configs of the current runs as last sent (restored by restart()). */
-  configs: TrainConfig[];
-  backendChoice: BackendChoice;
-}
-
-export interface BridgeOptions {
-  /** Default backend choice (e.g. from `backendFromUrl(location.search)`). */
-  backend?: BackendChoice;
-  /** Heartbeat period, ms (default 1000); no reply within `heartbeatTimeoutMs` marks the worker failed. */
-  heartbeatMs?: number;
-  heartbeatTimeoutMs?: number;
-  /** CreateOptions.cpuWorkers of every create (e.g. from `cpuWorkersFromUrl(location.search)`); default one per core. */
-  cpuWorkers?: number;
-  /** Factory for the worker client (tests inject their own). */
-  createClient?: () => TrainerClient;
-}
-
-/** `?backend=cpu|webgpu|auto` in the page's query string: the switch that forces a backend. */
-export function backendFromUrl(search: string): BackendChoice | null {
-  const v = new URLSearchParams(search).get('backend');
-  return v === 'cpu' || v === 'webgpu' || v === 'auto' ? v : null;
-}
-
-/** `?workers=N` in the page's query string: spread a CPU race over at most N workers (1 = one worker). */
-export function cpuWorkersFromUrl(search: string): number | undefined {
-  const v = new URLSearchParams(search).get('workers');
-  return v !== null && /^\d+$/.test(v) ? Number(v) : undefined;
-}
 
 type Listener = (state: BridgeState) => void;
 

@@ -17,13 +17,14 @@ import {
 } from '../../src/engine';
 import { buildLayout } from '../../src/engine/layout';
 import type { TrainConfig } from '../../src/engine/types';
+import { killablePool } from '../../test-support/killableShards';
 import type { RunProgress, TrainingBackend } from '../backend';
 import { CpuBackend } from './backend';
 import { spreadPays } from './placement';
 import { FusedRace } from './raceFused';
 import { ShardHost } from './shard';
 import { ShardedCpuBackend } from './sharded';
-import { localEndpoint, type ShardEndpoint, ShardPool } from './shardPool';
+import { localEndpoint, ShardPool } from './shardPool';
 
 function base(): TrainConfig {
   const c = defaultConfig();
@@ -234,25 +235,7 @@ describe('a fused race spread over shards, and back to one worker when spreading
       const cfgs = plainRace();
       cfgs[4].model.hidden[0].dropout = 0.1; // a run that steps alone too
       let trains = 0;
-      const pool: ShardPool = new ShardPool(() => {
-        const inner = localEndpoint(new ShardHost(), true) as unknown as Record<string, (...a: unknown[]) => unknown>;
-        let dead = false;
-        const e: ShardEndpoint = new Proxy({} as ShardEndpoint, {
-          get(_, name) {
-            if (name === 'then') return undefined;
-            return (...args: unknown[]) => {
-              if (dead) return new Promise(() => {}); // a dead worker never answers
-              if (name === 'trainPacked' && ++trains === 5) {
-                dead = true;
-                setTimeout(() => pool.fail(e, 'killed in the test'), 0);
-                return new Promise(() => {});
-              }
-              return inner[name as string](...args);
-            };
-          },
-        });
-        return e;
-      }, 2);
+      const pool = killablePool((name) => name === 'trainPacked' && ++trains === 5);
       const spread = new ShardedCpuBackend(pool, {
         rebalanceEveryMs: Number.POSITIVE_INFINITY,
         checkpointEveryMs: every,

@@ -32,23 +32,13 @@ import {
   spreadPays,
 } from './placement';
 import { type ShardKernels, type ShardRunProgress, unpackReports } from './shard';
+import { CHECKPOINT_EVERY_MS, callOn, eachRun, type LogOp, type RaceShards, replayOnto, type Saved } from './shardLog';
 import type { ShardEndpoint, ShardPool } from './shardPool';
 import { autoThreads } from './wasmLoad';
 
 /** The status line's name of a race brought back to one worker from W because spreading did not pay. */
 export const unspreadName = (name: string, W: number) =>
   name.replace(/\)$/, `, 1 worker: spreading over ${W} did not pay)`);
-
-/** A spread race checkpoints every run's whole state this often, ms (a crashed sub-worker is rebuilt from it). */
-export const CHECKPOINT_EVERY_MS = 2000;
-
-/** A call since the last checkpoint that changes runs (replayed when a crashed sub-worker is rebuilt). */
-type LogOp =
-  | { kind: 'train'; n: number }
-  | { kind: 'reset' }
-  | { kind: 'setHyper'; run: number; cfg: TrainConfig }
-  | { kind: 'writeParams'; run: number; theta: Float32Array; lossBaseline?: number }
-  | { kind: 'importState'; run: number; state: RunSnapshot };
 
 export interface ShardedCpuOptions {
   /** 'typescript' keeps the engine's own dense ops in every shard (default 'auto': WebAssembly SIMD where it runs). */
@@ -87,8 +77,10 @@ export class ShardedCpuBackend implements TrainingBackend {
    * last checkpoint (null: its initial weights), and every call since that changes a run, in order
    * (replayed on the new sub-worker: the runs are deterministic, so they reach the very state lost).
    */
-  private checkpoint: { cfg: TrainConfig; state: RunSnapshot | null }[] = [];
+  private checkpoint: Saved[] = [];
   private log: LogOp[] = [];
+  /** A rebuild under way or done, by the crashed endpoint (calls failing together rebuild it once). */
+  private rebuilding = new Map<ShardEndpoint, Promise<ShardRunProgress[]>>();
   private lastCheckpoint = 0;
   /** Sub-workers rebuilt after a crash (tests, status). */
   rebuilds = 0;
@@ -125,6 +117,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     this.kernels = kernels;
     this.checkpoint = cfgs.map((cfg) => ({ cfg, state: null }));
     this.log = [];
+    this.rebuilding.clear();
     this.lastCheckpoint = performance.now();
     this.owner = evenPlacement(cfgs.length, W);
     this.statuses = cfgs.map(() => 'ok');
@@ -219,24 +212,19 @@ export class ShardedCpuBackend implements TrainingBackend {
    * and states, in their order), which brings every run to where it was; the reports of `failed`
    * are this call's. Nothing is lost: the session sees the same rows as without the crash.
    */
-  private async rebuild(s: number, failed: LogOp): Promise<ShardRunProgress[]> {
+  private rebuild(s: number, failed: LogOp | null): Promise<ShardRunProgress[]> {
+    const dead = this.shards[s]; // calls that fail together rebuild it once
+    const p = this.rebuilding.get(dead) ?? this.rebuildOn(s, failed);
+    this.rebuilding.set(dead, p);
+    return p;
+  }
+
+  private async rebuildOn(s: number, failed: LogOp | null): Promise<ShardRunProgress[]> {
     const e = await this.pool.replacement(this.ds!, this.kernels);
     this.shards[s] = e;
     await e.open(this.set, this.dataset, this.opts.kernels ?? 'auto', 1);
     const mine = (r: number) => this.owner[r] === s;
-    for (const [r, c] of this.checkpoint.entries())
-      if (mine(r)) await e.add(this.set, r, c.cfg, initOf(this.init, r), c.state);
-    let reports: ShardRunProgress[] = [];
-    for (const op of this.log) {
-      if (op.kind === 'train') {
-        const got = await this.pool.guardOne(e, e.train(this.set, op.n));
-        if (op === failed) reports = got;
-      } else if (op.kind === 'reset') await e.reset(this.set);
-      else if (!mine(op.run)) continue;
-      else if (op.kind === 'setHyper') await e.setHyper(this.set, op.run, op.cfg);
-      else if (op.kind === 'writeParams') await e.writeParams(this.set, op.run, op.theta, op.lossBaseline);
-      else await e.importState(this.set, op.run, op.state);
-    }
+    const reports = await replayOnto(e, this.set, this.init, this.checkpoint, this.log, failed, mine, this.pool);
     this.rebuilds++;
     return reports;
   }
@@ -271,13 +259,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     if (!(makespan(next, cost, W) <= (1 - REBALANCE_GAIN) * makespan(this.owner, cost, W))) return 0;
     // All moves at once: one round trip per shard to take the runs out, one to put them in.
     const moving = next.flatMap((to, r) => (to === this.owner[r] ? [] : [r]));
-    const states: RunSnapshot[] = await this.pool.guard(
-      Promise.all(moving.map((r) => this.shards[this.owner[r]].remove(this.set, r))),
-    );
-    await this.all(
-      moving.map((r, i) => () => this.shards[next[r]].add(this.set, r, this.cfgs[r], initOf(this.init, r), states[i])),
-    );
-    for (const r of moving) this.owner[r] = next[r];
+    await this.move(moving, next);
     return moving.length;
   }
 
@@ -290,17 +272,31 @@ export class ShardedCpuBackend implements TrainingBackend {
     const W = this.shards.length;
     if (W < 2) return 0;
     const moving = this.owner.flatMap((s, r) => (s === 0 ? [] : [r]));
-    const states: RunSnapshot[] = await this.pool.guard(
-      Promise.all(moving.map((r) => this.shards[this.owner[r]].remove(this.set, r))),
+    await this.move(
+      moving,
+      this.owner.map(() => 0),
     );
-    await this.all(
-      moving.map((r, i) => () => this.shards[0].add(this.set, r, this.cfgs[r], initOf(this.init, r), states[i])),
-    );
-    for (const r of moving) this.owner[r] = 0;
     for (const e of this.shards.slice(1)) e.close(this.set).catch(() => undefined);
     this.shards = this.shards.slice(0, 1);
     this.info.name = unspreadName(this.baseName, W);
     return moving.length;
+  }
+
+  /**
+   * Runs `moving` to shard to[r] with their whole state: all taken out, then all put in. A crashed
+   * sub-worker is rebuilt (its runs as before the move) and its part done again (eachRun).
+   */
+  private async move(moving: number[], to: number[]): Promise<void> {
+    const states = await eachRun(
+      this.race,
+      moving,
+      (r) => this.owner[r],
+      (e, r) => e.remove(this.set, r),
+    );
+    const put = (e: ShardEndpoint, r: number, i: number) =>
+      e.add(this.set, r, this.cfgs[r], initOf(this.init, r), states[i]);
+    await eachRun(this.race, moving, (r) => to[r], put);
+    for (const r of moving) this.owner[r] = to[r];
   }
 
   setHyper(run: number, cfg: TrainConfig): void {
@@ -331,7 +327,7 @@ export class ShardedCpuBackend implements TrainingBackend {
 
   writeParams(run: number, theta: Float32Array, lossBaseline?: number): Promise<void> {
     if (this.shards.length > 1) this.log.push({ kind: 'writeParams', run, theta: theta.slice(), lossBaseline });
-    return this.call(run, (e) => e.writeParams(this.set, run, theta, lossBaseline));
+    return this.call(run, (e) => e.writeParams(this.set, run, theta, lossBaseline), this.shards.length > 1);
   }
 
   exportState(run: number): Promise<RunSnapshot> {
@@ -340,7 +336,7 @@ export class ShardedCpuBackend implements TrainingBackend {
 
   async importState(run: number, snapshot: RunSnapshot): Promise<void> {
     if (this.shards.length > 1) this.log.push({ kind: 'importState', run, state: structuredClone(snapshot) });
-    await this.call(run, (e) => e.importState(this.set, run, snapshot));
+    await this.call(run, (e) => e.importState(this.set, run, snapshot), this.shards.length > 1);
     this.statuses[run] = snapshot.loop.status;
   }
 
@@ -384,9 +380,16 @@ export class ShardedCpuBackend implements TrainingBackend {
     return this.shards[s];
   }
 
-  private async call<T>(run: number, fn: (e: ShardEndpoint) => Promise<T>): Promise<T> {
+  /** fn on run's shard, surviving a crashed sub-worker (callOn; a logged write is not made again). */
+  private call<T>(run: number, fn: (e: ShardEndpoint) => Promise<T>, logged = false): Promise<T> {
     this.rethrow();
-    return this.pool.guard(fn(this.at(run)));
+    this.at(run); // names a run that does not exist
+    return callOn(this.race, this.owner[run], fn, !logged);
+  }
+
+  /** The shards as eachRun and callOn see them. */
+  private get race(): RaceShards {
+    return { shard: (k) => this.shards[k], pool: this.pool, rebuild: (k) => this.rebuild(k, null) };
   }
 
   private async all(fns: (() => Promise<unknown>)[]): Promise<void> {

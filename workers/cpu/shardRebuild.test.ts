@@ -1,0 +1,87 @@
+// A sub-worker of a spread race (sharded.ts) that crashes outside train(): while runs move between
+// shards (a rebalance: taken out of one, put into another; going back to one worker) or while a
+// run's weights or whole state are read (readParams, exportState, also the checkpoint's own
+// export). The crashed sub-worker is rebuilt from the checkpoint and the call log (shardLog.ts) and
+// the call is done again; the race then goes on exactly as the one-worker race, bit for bit.
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, initParams, makeDataset, Rng, streamSeed } from '../../src/engine';
+import { buildLayout } from '../../src/engine/layout';
+import type { TrainConfig } from '../../src/engine/types';
+import { killablePool } from '../../test-support/killableShards';
+import type { RunProgress, TrainingBackend } from '../backend';
+import { CpuBackend } from './backend';
+import { ShardedCpuBackend } from './sharded';
+
+function race(): TrainConfig[] {
+  return (['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const).map((name, r) => {
+    const c = defaultConfig();
+    c.data = { ...c.data, name: 'spiral', samples: 240, valFraction: 0.2, noise: 0.1 };
+    c.batchSize = 16;
+    c.model.hidden = [12, 9].map((units) => ({ units, activation: 'tanh' as const, dropout: 0, batchNorm: false }));
+    c.optimizer = { ...c.optimizer, name, lr: [0.1, 0.05, 0.05, 0.05, 0.005, 0.01][r] };
+    return c;
+  });
+}
+
+/** Sub-workers of which the first to get `method` once armed dies on it. */
+function killingPool(method: string) {
+  const kill = { armed: false, killed: 0 };
+  const pool = killablePool((name) => {
+    if (!kill.armed || name !== method) return false;
+    kill.armed = false;
+    kill.killed++;
+    return true;
+  });
+  return { pool, kill };
+}
+
+type Act = (be: TrainingBackend) => Promise<unknown>;
+
+/** build, train 3 calls (a live change), act, train 3 more, read every run's weights. */
+async function session(be: TrainingBackend, act: Act, arm: () => void) {
+  const cfgs = race();
+  const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+  const l = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
+  await be.build(cfgs, ds, initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init'))));
+  const out: RunProgress[][] = [];
+  for (let i = 0; i < 3; i++) out.push(await be.train(5));
+  const live = structuredClone(cfgs[4]);
+  live.optimizer.lr = 0.002;
+  be.setHyper(4, live); // run 4 lives in the sub-worker
+  arm();
+  const acted = await act(be);
+  for (let i = 0; i < 3; i++) out.push(await be.train(5));
+  const thetas = await Promise.all(cfgs.map((_, r) => be.readParams(r)));
+  return { out, acted, thetas: thetas.map((t) => Array.from(t)) };
+}
+
+const cases: [string, string, Act][] = [
+  ['a rebalance takes a run out of it', 'remove', (be) => (be as ShardedCpuBackend).rebalance([1, 1, 1, 5, 5, 5])],
+  ['a rebalance puts a run into it', 'add', (be) => (be as ShardedCpuBackend).rebalance([5, 5, 5, 1, 1, 1])],
+  ['the race goes back to one worker', 'remove', (be) => (be as ShardedCpuBackend).unspread()],
+  ['its run’s weights are read', 'readParams', (be) => be.readParams(4).then((t) => Array.from(t))],
+  ['its run’s whole state is exported', 'exportState', (be) => be.exportState(5)],
+];
+
+describe('a sub-worker that crashes outside train() is rebuilt, nothing lost', () => {
+  for (const every of [0, Number.POSITIVE_INFINITY])
+    for (const [when, method, act] of cases)
+      it(`when it crashes while ${when} (${method}; checkpoint every ${every} ms)`, async () => {
+        const { pool, kill } = killingPool(method);
+        const spread = new ShardedCpuBackend(pool, {
+          rebalanceEveryMs: Number.POSITIVE_INFINITY,
+          checkpointEveryMs: every,
+          unspread: false,
+        });
+        const two = await session(spread, act, () => (kill.armed = true));
+        expect(kill.killed).toBe(1);
+        expect(spread.rebuilds).toBe(1);
+        const moved = method === 'remove' || method === 'add';
+        if (moved) expect(two.acted).toBe(method === 'add' ? 1 : 3 - (when.includes('one worker') ? 0 : 2));
+        // the one-worker race: the same calls, nothing moved (a move is not a call on a run's numbers)
+        const one = await session(new CpuBackend({ threads: 1 }), moved ? async () => two.acted : act, () => {});
+        expect(two.out).toEqual(one.out);
+        expect(two.acted).toEqual(one.acted);
+        expect(two.thetas).toEqual(one.thetas);
+      });
+});
