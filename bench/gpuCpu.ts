@@ -5,16 +5,19 @@
 // shared. The GPU process is looked up among the descendants of the browser this script launched
 // (never by name alone: other engineers' and CI's Chromiums run beside it), and its threads are
 // reported (THREADS=1) to show where the time goes (SwiftShader runs workgroups on worker threads).
+// Each build gets its own server on a free port: a port still served by an earlier run would
+// silently give the page that run's build (the script exits instead).
 //
 //   E2E_PAGES=1 npx vite build --outDir /tmp/a   (one build per variant, the e2e pages included)
 //   npx tsx bench/gpuCpu.ts /tmp/a,/tmp/b PORT ROUNDS 0@e 1@e '0@c:{"fusedGroups":1}' ...
 // A set is [build index@]name[:GpuBackendOptions JSON]; names: a-sgd, a-adam, c, e, sgd*N, adam*N.
-// K=steps per train() call (default 128). TIMESTAMPS=1 also reports the GPU-side time of each compute
+// Build i > 0 is served on PORT2 when set (one extra port), else on PORT + i. K=steps per train() call (default 128). TIMESTAMPS=1 also reports the GPU-side time of each compute
 // pass (timestamp-query, patched into the page's WebGPU prototypes before the backend makes its
 // device; on SwiftShader a timestamp is the CPU clock when the pass starts and ends). Linux only.
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium';
 
@@ -142,15 +145,24 @@ if (!distsArg || sets.length === 0) {
   process.exit(2);
 }
 const dists = distsArg.split(',');
-const servers: ChildProcess[] = dists.map((dist, i) =>
-  spawn(
-    'npx',
-    ['vite', 'preview', '--outDir', dist, '--port', String(Number(portArg) + i), '--strictPort', '--host', '127.0.0.1'],
-    {
-      stdio: 'ignore',
-    },
-  ),
-);
+// vite itself (not through npx, whose kill would leave it serving the port), and a port already
+// served means an error: --strictPort makes a second server exit, and the page would load the
+// first server's build instead of the one named
+let done = false;
+const vite = resolve(import.meta.dirname, '../node_modules/.bin/vite');
+const servers: ChildProcess[] = dists.map((dist, i) => {
+  const port = i === 0 ? portArg : String(process.env.PORT2 ?? Number(portArg) + i);
+  const s = spawn(vite, ['preview', '--outDir', dist, '--port', port, '--strictPort', '--host', '127.0.0.1'], {
+    stdio: 'ignore',
+  });
+  s.on('exit', (code) => {
+    if (!done) {
+      console.error(`gpuCpu: the server of ${dist} on port ${port} exited (${code}): port in use?`);
+      process.exit(1);
+    }
+  });
+  return s;
+});
 await new Promise((r) => setTimeout(r, 4000));
 const server = await chromium.launchServer({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
 const browser = await chromium.connect(server.wsEndpoint());
@@ -159,7 +171,9 @@ const pages: Page[] = [];
 for (let i = 0; i < dists.length; i++) {
   const page = await browser.newPage();
   if (process.env.TIMESTAMPS) await page.addInitScript(timestampPasses);
-  await page.goto(`http://127.0.0.1:${Number(portArg) + i}/e2e/pages/gpu.html`);
+  await page.goto(
+    `http://127.0.0.1:${i === 0 ? portArg : (process.env.PORT2 ?? Number(portArg) + i)}/e2e/pages/gpu.html`,
+  );
   await page.waitForFunction(() => document.body.dataset.ready === '1');
   pages.push(page);
 }
@@ -214,4 +228,5 @@ for (const [spec, v] of results) {
 }
 await browser.close();
 await server.close();
+done = true;
 for (const s of servers) s.kill();
