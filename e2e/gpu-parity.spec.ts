@@ -98,6 +98,7 @@ test.describe('GPU training parity (200 steps, GPU vs engine Run, same seeds)', 
     ['fused-hardware', representative],
     ['fused-wg64', ['adam', 'batchnorm', 'compare']],
     ['fused-per-run', ['compare', 'divergence']],
+    ['fused-act-table', ['sgd', 'adam', 'dropout', 'batchnorm', 'compare', 'regression']],
   ];
   // The shape each forced variant must have run with (invocations, workgroups for R runs, scratch).
   const shape: Partial<Record<FusedVariant, (R: number) => TrainingParityReport['fused']>> = {

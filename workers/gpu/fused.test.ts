@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/engine/data/dataset';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
-import { FUSED_MAX_ITEMS, fusedLayout, PARAM_CHUNKS } from './fused';
+import { ACTIVATION_NAMES } from '../../src/engine/types';
+import { ACT_EACH_LAYER, FUSED_MAX_ITEMS, fusedLayout, fusedPipeline, PARAM_CHUNKS } from './fused';
 import { FUSED_DIMS, uniformWord } from './kernels';
 import { makePlan } from './plan';
 
@@ -20,6 +21,21 @@ function setup(hidden: { units: number; batchNorm?: boolean }[], B = 16) {
 }
 
 describe('fusedLayout', () => {
+  it('compiles in the activation all hidden layers share, and reads the table when they differ', () => {
+    const { layout, ds, plan } = setup([{ units: 8 }, { units: 8 }]);
+    const same = fusedLayout(layout, plan, ds, [false, false, false], 1, 1, 32768);
+    if (typeof same === 'string') throw new Error(same);
+    expect(same.act).toBe(ACTIVATION_NAMES.indexOf('relu'));
+    expect(fusedPipeline(same, 32, 1, 0, 0, true)[1].ACT).toBe(same.act);
+    const mixed = {
+      ...layout,
+      layers: layout.layers.map((l, i) => (i === 1 ? { ...l, activation: 'tanh' as const } : l)),
+    };
+    const f = fusedLayout(mixed, plan, ds, [false, false, false], 1, 1, 32768);
+    if (typeof f === 'string') throw new Error(f);
+    expect(f.act).toBe(ACT_EACH_LAYER);
+  });
+
   it('fits a playground net, runs spread over the workgroups wanted, items covering theta once', () => {
     const { layout, ds, plan } = setup([{ units: 16 }, { units: 16, batchNorm: true }]);
     const f = fusedLayout(layout, plan, ds, [false, true], 6, 2, 32768);

@@ -29,6 +29,8 @@ export const FUSED_MAX_WIDTH = 64;
  */
 export const PARAM_CHUNKS = [16, 32, 64];
 const ACT_CHUNK = 256;
+/** The ACT constant of fused/common.wgsl when the hidden layers' activations differ: each layer's own. */
+export const ACT_EACH_LAYER = 255;
 const SC_WORDS = 16;
 /** Words of the uniform's scalar head (the layer table starts after it). */
 const DIMS_WORDS = FUSED_DIMS.length;
@@ -37,6 +39,12 @@ export interface FusedLayout {
   /** Some layer has batch norm / some run may drop units (the kernel compiles the rest out). */
   bn: boolean;
   dropout: boolean;
+  /**
+   * The activation (index in ACTIVATION_NAMES) every hidden layer shares, compiled in as a constant,
+   * or ACT_EACH_LAYER: read per layer from the table (SwiftShader then evaluates every activation's
+   * formula for each element, under a lane mask).
+   */
+  act: number;
   RPW: number;
   groups: number;
   mem: number;
@@ -205,7 +213,9 @@ export function fusedLayout(
     words.set([it.kind | (it.layer << 8), it.off, it.len, it.seg], DIMS_WORDS + FUSED_MAX_LAYERS * 16 + k * 4);
   });
   const bn = layout.layers.some((l) => l.batchNorm);
-  return { bn, dropout: dropout.some((x) => x), RPW, groups: Math.ceil(R / RPW), mem, runMem, partOff, scOff, words };
+  const acts = new Set(layout.layers.filter((l) => l.hidden).map((l) => ACTIVATION_NAMES.indexOf(l.activation)));
+  const act = acts.size === 1 ? [...acts][0] : ACT_EACH_LAYER;
+  return { bn, dropout: dropout.some((x) => x), act, RPW, groups: Math.ceil(R / RPW), mem, runMem, partOff, scOff, words };
 }
 
 /** xTrain | xVal | yTrain | yVal in one buffer (labels as u32 bits), as fused/common.wgsl reads it. */
@@ -236,7 +246,8 @@ export function fusedPipeline(
   return [
     storageScratch ? 'fused_mlp_storage' : 'fused_mlp',
     // BN, DROP: false compiles batch norm's and dropout's code out of a set that uses neither
-    { WG: wg, MEM: f.mem, XSRC: xsrc, LOSS: lossKind, OPT: opt, BN: f.bn ? 1 : 0, DROP: f.dropout ? 1 : 0 },
+    // ACT: the hidden layers' shared activation, else each layer's own (ACT_EACH_LAYER)
+    { WG: wg, MEM: f.mem, XSRC: xsrc, LOSS: lossKind, OPT: opt, BN: f.bn ? 1 : 0, DROP: f.dropout ? 1 : 0, ACT: f.act },
   ];
 }
 
@@ -249,7 +260,7 @@ export interface FusedBinding {
   groups: number;
 }
 
-/** Pipeline (constants WG, MEM, XSRC, LOSS, OPT, BN, DROP) and bind group for one fused layout. */
+/** Pipeline (constants WG, MEM, XSRC, LOSS, OPT, BN, DROP, ACT) and bind group for one fused layout. */
 export function bindFused(
   device: GPUDevice,
   pool: BufferPool,

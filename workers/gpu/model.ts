@@ -5,7 +5,7 @@ import type { Dataset } from '../../src/engine/data/dataset';
 import { initBnStats, type ParamLayout } from '../../src/engine/layout';
 import type { TrainConfig } from '../../src/engine/types';
 import type { BufferPool } from './buffers';
-import { bindFused, type FusedBinding, fusedLayout, fusedPipeline, uploadDataset } from './fused';
+import { ACT_EACH_LAYER, bindFused, type FusedBinding, fusedLayout, fusedPipeline, uploadDataset } from './fused';
 import { type EvalTarget, evalOps, type TrainVariant, trainOps, variantKey } from './general';
 import { hyperWords } from './hyper';
 import type { OptimizerStart } from './optimizers';
@@ -205,15 +205,18 @@ export class GpuModel {
     maxMemBytes: number,
     storageScratch: boolean,
     packMemBytes = maxMemBytes,
+    actTable = false,
   ): Promise<void> {
     const lay = fusedLayout(this.layout, this.plan, this.ds, v.dropout, this.R, groups, maxMemBytes, packMemBytes);
     if (typeof lay === 'string') return;
+    if (actTable) lay.act = ACT_EACH_LAYER;
     await this.pipes.warm([fusedPipeline(lay, wg, v.augmented ? 2 : 1, v.lossKind, v.opt, storageScratch)]);
   }
 
   /**
    * The fused small-net dispatch for this variant, or why the network does not fit it.
-   * wg: invocations per workgroup; groups: workgroups wanted (runs are spread over them).
+   * wg: invocations per workgroup; groups: workgroups wanted (runs are spread over them);
+   * actTable: read the hidden activations from the layer table even when they share one.
    */
   fusedFor(
     v: TrainVariant,
@@ -222,13 +225,15 @@ export class GpuModel {
     maxMemBytes: number,
     storageScratch: boolean,
     packMemBytes = maxMemBytes,
+    actTable = false,
   ): FusedBinding | string {
-    const key = `${variantKey({ ...v, augRun: 0 })}|${wg}|${groups}|${storageScratch}`;
+    const key = `${variantKey({ ...v, augRun: 0 })}|${wg}|${groups}|${storageScratch}|${actTable}`;
     let f = this.fusedCache.get(key);
     if (f === undefined) {
       const lay = fusedLayout(this.layout, this.plan, this.ds, v.dropout, this.R, groups, maxMemBytes, packMemBytes);
       if (typeof lay === 'string') f = lay;
       else {
+        if (actTable) lay.act = ACT_EACH_LAYER;
         this.datasetBuf ??= uploadDataset(this.pool, this.ds);
         const r = this.res;
         f = bindFused(

@@ -23,6 +23,12 @@ export interface GpuBackendOptions {
   /** Where the fused kernel keeps its scratch (default: storage on a software adapter, else workgroup memory). */
   fusedScratch?: 'workgroup' | 'storage';
   /**
+   * How the fused kernel knows the hidden activations: 'auto' compiles in the one all hidden layers
+   * share (else reads each layer's from the table); 'table' always reads the table, as for mixed
+   * activations (forced by the parity suite so both forms are checked on the same nets).
+   */
+  fusedActivation?: 'auto' | 'table';
+  /**
    * Choose every adapter-dependent setting (fused workgroup size, group count, scratch location) as
    * for this kind of adapter instead of the one present: lets the parity suite run what a hardware
    * GPU executes on SwiftShader. The three options above still override single settings.
@@ -99,8 +105,9 @@ export class PathChooser {
     if (this.opts.fused === 'off')
       return { encode: null, path: { path: 'general', reason: 'fused path switched off' } };
     const [wg, groups, limit, storage, pack] = [this.wg, this.groups(m.R), this.memLimit, this.storage, this.packLimit];
-    await m.warmFused(v, wg, groups, limit, storage, pack);
-    const probe = m.fusedFor(v, wg, groups, limit, storage, pack);
+    const table = this.opts.fusedActivation === 'table';
+    await m.warmFused(v, wg, groups, limit, storage, pack, table);
+    const probe = m.fusedFor(v, wg, groups, limit, storage, pack, table);
     if (typeof probe === 'string')
       return {
         encode: null,
@@ -108,7 +115,7 @@ export class PathChooser {
       };
     const encode: FusedEncode = (enc, S, augRun) => {
       // looked up again here: uploading augmented batches may have replaced a buffer it binds
-      const f = m.fusedFor(v, wg, groups, limit, storage, pack);
+      const f = m.fusedFor(v, wg, groups, limit, storage, pack, table);
       if (typeof f === 'string') throw new Error(f);
       m.device.queue.writeBuffer(f.dims, uniformWord('fused_mlp', 'S') * 4, new Uint32Array([S]));
       m.device.queue.writeBuffer(f.dims, uniformWord('fused_mlp', 'dataRun') * 4, new Uint32Array([augRun]));

@@ -113,6 +113,9 @@ export const FUSED_VARIANTS = {
   'fused-wg64': { fusedWorkgroup: 64, fusedGroups: 2, fusedScratch: 'storage' },
   // one workgroup per run with 32 invocations and storage scratch
   'fused-per-run': { adapterKind: 'hardware', fusedWorkgroup: 32, fusedScratch: 'storage' },
+  // the hidden activations read from the layer table, as for mixed activations, where 'auto'
+  // compiles in the one they share
+  'fused-act-table': { fusedScratch: 'storage', fusedActivation: 'table' },
 } satisfies Record<string, GpuBackendOptions>;
 export type FusedVariant = keyof typeof FUSED_VARIANTS;
 

@@ -13,6 +13,11 @@ override OPT: u32 = OPT_EACH_RUN;  // the optimizer of every run (an OPT_<NAME> 
 // Features the network can do without: false compiles their code out (a smaller kernel compiles faster).
 override BN: bool = true;       // some layer has batch norm
 override DROP: bool = true;     // some run may drop units
+// The activation of every hidden layer (its index in ACTIVATION_NAMES) when they share one, else
+// ACT_EACH_LAYER: each layer's own from the layer table. SwiftShader evaluates every case of a
+// switch on a runtime value (exp, tanh, ...) for each element; a constant folds it to one case.
+override ACT: u32 = ACT_EACH_LAYER;
+const ACT_EACH_LAYER: u32 = 255u;  // fused.ts ACT_EACH_LAYER
 
 struct Layer {
   dims: vec4<u32>,   // I, O, theta offset of W, of b
@@ -59,7 +64,10 @@ const SC_SKIP: u32 = 4u;      // 1 when this step is not applied (inactive slot,
 
 fn sc(j: u32, k: u32) -> u32 { return d.scOff + j * 16u + k; }
 fn slot_base(j: u32) -> u32 { return j * d.runMem; }
-fn layer_act(l: u32) -> u32 { return (d.layers[l].bn.w >> 8u) & 255u; }
+fn layer_act(l: u32) -> u32 {
+  if (ACT != ACT_EACH_LAYER) { return ACT; }
+  return (d.layers[l].bn.w >> 8u) & 255u;
+}
 fn is_hidden(l: u32) -> bool { return (d.layers[l].bn.w & 1u) != 0u; }
 fn has_bn(l: u32) -> bool { return BN && (d.layers[l].bn.w & 2u) != 0u; }
 fn fused_q(r: u32, l: u32) -> f32 {
