@@ -215,7 +215,18 @@ export function fusedLayout(
   const bn = layout.layers.some((l) => l.batchNorm);
   const acts = new Set(layout.layers.filter((l) => l.hidden).map((l) => ACTIVATION_NAMES.indexOf(l.activation)));
   const act = acts.size === 1 ? [...acts][0] : ACT_EACH_LAYER;
-  return { bn, dropout: dropout.some((x) => x), act, RPW, groups: Math.ceil(R / RPW), mem, runMem, partOff, scOff, words };
+  return {
+    bn,
+    dropout: dropout.some((x) => x),
+    act,
+    RPW,
+    groups: Math.ceil(R / RPW),
+    mem,
+    runMem,
+    partOff,
+    scOff,
+    words,
+  };
 }
 
 /** xTrain | xVal | yTrain | yVal in one buffer (labels as u32 bits), as fused/common.wgsl reads it. */
