@@ -85,12 +85,18 @@ export function useSweepResults(configs: readonly TrainConfig[], s: SweepConfig)
   useEffect(() => {
     let lastV = -1;
     let lastStatus: unknown = null;
+    let lastSent: unknown = null;
     const tick = () => {
       const v = b?.metrics.version ?? -1;
-      const status = b?.getState().status ?? null;
-      if (v === lastV && status === lastStatus) return;
+      const st = b?.getState();
+      const status = st?.status ?? null;
+      // the configs too: a live change (the link's epochs applied while the runs were being built)
+      // changes them with no new status or metrics while paused, and the sweep must see it
+      const sent = st?.configs ?? null;
+      if (v === lastV && status === lastStatus && sent === lastSent) return;
       lastV = v;
       lastStatus = status;
+      lastSent = sent;
       setRead(readSweep(b, configs, s));
     };
     tick();
