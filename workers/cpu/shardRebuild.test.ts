@@ -58,6 +58,8 @@ async function session(be: TrainingBackend, act: Act, arm: () => void) {
 const cases: [string, string, Act][] = [
   ['a rebalance takes a run out of it', 'remove', (be) => (be as ShardedCpuBackend).rebalance([1, 1, 1, 5, 5, 5])],
   ['a rebalance puts a run into it', 'add', (be) => (be as ShardedCpuBackend).rebalance([5, 5, 5, 1, 1, 1])],
+  // runs 1 (0 -> 1) and 4 (1 -> 0) swap: the rebuilt sub-worker must not get run 4 back
+  ['a rebalance swaps runs with it', 'add', (be) => (be as ShardedCpuBackend).rebalance([9, 9, 1, 1, 1, 1])],
   ['the race goes back to one worker', 'remove', (be) => (be as ShardedCpuBackend).unspread()],
   ['its run’s weights are read', 'readParams', (be) => be.readParams(4).then((t) => Array.from(t))],
   ['its run’s whole state is exported', 'exportState', (be) => be.exportState(5)],
@@ -77,7 +79,10 @@ describe('a sub-worker that crashes outside train() is rebuilt, nothing lost', (
         expect(kill.killed).toBe(1);
         expect(spread.rebuilds).toBe(1);
         const moved = method === 'remove' || method === 'add';
-        if (moved) expect(two.acted).toBe(method === 'add' ? 1 : 3 - (when.includes('one worker') ? 0 : 2));
+        if (moved)
+          expect(two.acted).toBe(
+            when.includes('swaps') ? 2 : method === 'add' ? 1 : 3 - (when.includes('one worker') ? 0 : 2),
+          );
         // the one-worker race: the same calls, nothing moved (a move is not a call on a run's numbers)
         const one = await session(new CpuBackend({ threads: 1 }), moved ? async () => two.acted : act, () => {});
         expect(two.out).toEqual(one.out);

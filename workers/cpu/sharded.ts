@@ -295,6 +295,8 @@ export class ShardedCpuBackend implements TrainingBackend {
     );
     const put = (e: ShardEndpoint, r: number, i: number) =>
       e.add(this.set, r, this.cfgs[r], initOf(this.init, r), states[i]);
+    // in transit (owned by no shard): a sub-worker rebuilt meanwhile must not get back a run it gave
+    for (const r of moving) this.owner[r] = -1;
     await eachRun(this.race, moving, (r) => to[r], put);
     for (const r of moving) this.owner[r] = to[r];
   }
