@@ -9,56 +9,22 @@
 // as the same run. A state older than the page's last step (a device loss continues from the
 // last checkpoint) is brought forward by re-doing the steps since (catchUp), whose rows the page
 // already has and does not get twice: the charts neither rewind nor jump.
+// Apart: a run's track and how progress folds into it (runTrack.ts); the setup the page is told (setupInfo.ts).
 import {
   type Dataset,
   EPOCH_METRICS,
   emptySeries,
   type ParamLayout,
   type RunSnapshot,
-  type RunStatus,
   STEP_METRICS,
 } from '../src/engine';
 import type { TrainConfig } from '../src/engine/types';
 import { type Inits, initOf, type RunProgress, type TrainingBackend } from './backend';
-import {
-  type BackendStatus,
-  type DatasetInfo,
-  IMAGE_ROWS_SHOWN,
-  type LayerInfo,
-  type PlannedChange,
-  type RunSetup,
-  type RunStatusInfo,
-} from './protocol';
+import type { BackendStatus, PlannedChange, RunSetup, RunStatusInfo } from './protocol';
+import { freshTrack, type RunTrack, recordProgress, runStatusInfo } from './runTrack';
+import { datasetInfo, layerInfos } from './setupInfo';
 import { RunCollector } from './stream';
 import { SnapshotStore } from './visuals';
-
-/** What the page sees of one run; numbers include the offsets of earlier backends. */
-export interface RunTrack {
-  status: RunStatus;
-  statusStep: number;
-  statusEpoch: number;
-  step: number;
-  epoch: number;
-  completedEpochs: number;
-  bestEpoch: number;
-  bestValLoss: number;
-  /** Stopped before a backend change that could not carry its state: the new backend's fresh run must not resume it. */
-  frozen: boolean;
-}
-
-function freshTrack(): RunTrack {
-  return {
-    status: 'ok',
-    statusStep: -1,
-    statusEpoch: -1,
-    step: 0,
-    epoch: 0,
-    completedEpochs: 0,
-    bestEpoch: 0,
-    bestValLoss: Number.NaN,
-    frozen: false,
-  };
-}
 
 /** GPU run states are read back this often (ms) so a lost device can be replaced without starting over. */
 export const CHECKPOINT_MS = 500;
@@ -238,34 +204,9 @@ export class Session {
     this.plans[r] = this.plans[r].slice(0, this.planApplied[r]);
   }
 
-  /** Fold one backend progress report into the run's track and collector; returns steps taken. */
+  /** Fold one backend progress report into the run's track and collector (runTrack.ts); returns steps taken. */
   private record(r: number, p: RunProgress): number {
-    const t = this.tracks[r];
-    if (t.frozen) return 0;
-    const c = this.collectors[r];
-    const kept = c.add(p.steps, p.epochs);
-    const n = kept.steps.n;
-    if (n > 0) {
-      t.step = p.stepCount;
-      t.epoch = kept.steps.epoch[n - 1];
-    }
-    const e = kept.epochs;
-    for (let i = 0; i < e.n; i++) {
-      t.completedEpochs = e.epoch[i];
-      if (e.improved[i]) {
-        t.bestEpoch = e.bestEpoch[i];
-        t.bestValLoss = this.dataset.nVal > 0 ? e.valLoss[i] : e.trainLoss[i];
-      }
-    }
-    if (p.status === 'ok') {
-      t.statusStep = -1;
-      t.statusEpoch = -1;
-    } else if (t.status === 'ok') {
-      t.statusStep = p.statusStep;
-      t.statusEpoch = p.status === 'diverged' ? -1 : t.completedEpochs;
-    }
-    t.status = p.status;
-    return p.steps.n;
+    return recordProgress(this.tracks[r], this.collectors[r], p, this.dataset.nVal);
   }
 
   /** Steps the imported states are behind the page (a device loss resumed from a checkpoint), re-done by catchUp(). */
@@ -386,63 +327,17 @@ export class Session {
   }
 
   statusOf(r: number, running: boolean): RunStatusInfo {
-    const t = this.tracks[r];
-    const state = t.status === 'ok' && !t.frozen ? (running ? 'training' : 'paused') : t.status;
-    return {
-      state: state === 'ok' ? 'paused' : state,
-      step: t.step,
-      epoch: t.epoch,
-      statusStep: t.statusStep,
-      statusEpoch: t.statusEpoch,
-      bestValLoss: t.bestValLoss,
-      bestEpoch: t.bestEpoch,
-      planApplied: this.planApplied[r],
-    };
+    return runStatusInfo(this.tracks[r], running, this.planApplied[r]);
   }
 
   setup(generation: number): RunSetup {
-    const cfg = this.configs[0];
-    const layers: LayerInfo[] = this.layout.layers.map((l) => ({
-      inputs: l.inDim,
-      units: l.outDim,
-      activation: l.activation,
-      batchNorm: l.batchNorm,
-      dropout: l.hidden ? cfg.model.hidden[l.index].dropout : 0,
-      wOffset: l.w,
-      bOffset: l.b,
-    }));
     return {
       generation,
       runs: this.runs,
       params: this.layout.size,
-      layers,
+      layers: layerInfos(this.layout, this.configs[0]),
       dataset: datasetInfo(this.dataset),
       backend: this.backendStatus,
     };
   }
-}
-
-export function datasetInfo(ds: Dataset): DatasetInfo {
-  const b = ds.bounds;
-  const D = ds.inputDim;
-  const shownTrain = ds.image ? Math.min(ds.nTrain, IMAGE_ROWS_SHOWN) : ds.nTrain;
-  const shownVal = ds.image ? Math.min(ds.nVal, IMAGE_ROWS_SHOWN) : ds.nVal;
-  return {
-    name: ds.name,
-    kind: ds.kind,
-    inputDim: ds.inputDim,
-    outputDim: ds.outputDim,
-    classes: ds.classes,
-    nTrain: ds.nTrain,
-    nVal: ds.nVal,
-    bounds: b ? [b.xMin, b.xMax, b.yMin, b.yMax] : null,
-    image: ds.image ?? null,
-    shownTrain,
-    shownVal,
-    // slice, not subarray: structured clone would copy a view's whole buffer.
-    xTrain: shownTrain < ds.nTrain ? ds.xTrainRaw.slice(0, shownTrain * D) : ds.xTrainRaw,
-    yTrain: ds.yTrain,
-    xVal: shownVal < ds.nVal ? ds.xValRaw.slice(0, shownVal * D) : ds.xValRaw,
-    yVal: ds.yVal,
-  };
 }

@@ -4,7 +4,7 @@ import { defaultSweepConfig, sweepConfigs } from '../compare/sweep';
 import { DEFAULT_CONFIG } from '../engine/defaults';
 import type { TrainConfig } from '../engine/types';
 import type { BridgeState } from '../trainer/bridgeState';
-import { raceStatus, runFromBridge } from './trainerSync';
+import { raceStatus, runFromBridge } from './runStatus';
 
 function status(state: TrainerStatus['runs'][number]['state'], running: boolean): TrainerStatus {
   return {
