@@ -23,6 +23,19 @@ export function gatherTargets(y: Targets, outputDim: number, idx: ArrayLike<numb
   return gatherRows(y, outputDim, idx);
 }
 
+/** The forward pass of rows xb[B, D] in evaluation mode (no dropout, running batch-norm statistics). */
+function evalForward(
+  layout: ParamLayout,
+  theta: FloatArray,
+  bnStats: FloatArray,
+  model: ModelConfig,
+  xb: FloatArray,
+  B: number,
+  ops?: DenseOps,
+) {
+  return forward(layout, theta, bnStats, xb, B, { train: false, model, dropoutSeed: 0, step: 0, ops });
+}
+
 /**
  * Mean data loss (no regularization) and accuracy (NaN for regression) of x[n, D] against y,
  * in evaluation mode. NaN loss for n = 0.
@@ -44,13 +57,7 @@ export function evaluateSplit(
   let correct = 0;
   for (let start = 0; start < n; start += CHUNK) {
     const B = Math.min(CHUNK, n - start);
-    const fwd = forward(layout, theta, bnStats, x.subarray(start * D, (start + B) * D), B, {
-      train: false,
-      model,
-      dropoutSeed: 0,
-      step: 0,
-      ops,
-    });
+    const fwd = evalForward(layout, theta, bnStats, model, x.subarray(start * D, (start + B) * D), B, ops);
     const t = y instanceof Int32Array ? y.subarray(start, start + B) : y.subarray(start * O, (start + B) * O);
     const r = outputLoss(model.loss, fwd.out, t, B, O);
     loss += r.loss * B;
@@ -78,13 +85,7 @@ export function predictOutputs(
   const out = new Float32Array(n * O);
   for (let start = 0; start < n; start += CHUNK) {
     const B = Math.min(CHUNK, n - start);
-    const fwd = forward(layout, theta, bnStats, x.subarray(start * D, (start + B) * D), B, {
-      train: false,
-      model,
-      dropoutSeed: 0,
-      step: 0,
-      ops,
-    });
+    const fwd = evalForward(layout, theta, bnStats, model, x.subarray(start * D, (start + B) * D), B, ops);
     out.set(model.loss === 'softmaxCE' ? softmax(fwd.out, B, O) : fwd.out, start * O);
   }
   return out;

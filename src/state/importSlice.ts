@@ -3,7 +3,7 @@
 // the config's split and preprocessing, whatever generator data.name names. They are not in the
 // link (a link cannot carry a file); the kept-runs storage keeps them with a kept run.
 import type { ImportedPoints } from '../engine/data/points';
-import { type ImportState, sliceAccess, useStore } from './store';
+import { type ImportState, INITIAL_IMPORT, sliceAccess, useStore } from './store';
 import { sendPoints } from './trainerSync';
 
 export type { ImportState };
@@ -65,15 +65,7 @@ export async function importCsvFile(file: File): Promise<boolean> {
 /** Back to the generated data named by the config. */
 export async function clearImport(): Promise<void> {
   const trainerError = await sendToTrainer(null);
-  imported.set({
-    points: null,
-    fileName: null,
-    refusedName: null,
-    errors: [],
-    more: 0,
-    warnings: [],
-    trainerError,
-  });
+  imported.set({ ...INITIAL_IMPORT, trainerError });
 }
 
 /** Train on points kept earlier (a kept run's imported data). */

@@ -17,6 +17,12 @@ import {
   W,
 } from './SweepChart';
 
+/** The best cell's outline: [stroke, width], a dark line drawn over a wider white one, visible on any colour. */
+const BEST_OUTLINE: [string, number][] = [
+  ['#ffffff', 5],
+  ['#10131a', 2.2],
+];
+
 export function SweepHeatmap(p: SweepChartProps) {
   const { sweep: s, cells, results } = p;
   const pal = palette(p.dark);
@@ -206,26 +212,19 @@ export function SweepHeatmap(p: SweepChartProps) {
           .filter(([i]) => best.has(i))
           .map(([i, c]) => (
             <g key={`best${i}`} data-testid="sweep-best" data-i={i} pointerEvents="none">
-              <rect
-                x={left + c * cellW + 1}
-                y={top + r * rowH + 1}
-                width={cellW - 2}
-                height={rowH - 2}
-                rx={2}
-                fill="none"
-                stroke="#ffffff"
-                strokeWidth={5}
-              />
-              <rect
-                x={left + c * cellW + 1}
-                y={top + r * rowH + 1}
-                width={cellW - 2}
-                height={rowH - 2}
-                rx={2}
-                fill="none"
-                stroke="#10131a"
-                strokeWidth={2.2}
-              />
+              {BEST_OUTLINE.map(([stroke, strokeWidth]) => (
+                <rect
+                  key={stroke}
+                  x={left + c * cellW + 1}
+                  y={top + r * rowH + 1}
+                  width={cellW - 2}
+                  height={rowH - 2}
+                  rx={2}
+                  fill="none"
+                  stroke={stroke}
+                  strokeWidth={strokeWidth}
+                />
+              ))}
             </g>
           )),
       )}
