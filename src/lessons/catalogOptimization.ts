@@ -26,8 +26,12 @@ export const slow = (optimizer: ConfigPatch): ConfigPatch => ({
  * Annealing: plain SGD at a rate that is too high to settle. 1000 noisy points (not memorized, so
  * the constant rate cannot end up sitting in a flat, memorized corner) and gradients clipped to
  * norm 3 (a rare huge minibatch gradient does not blow the run up): the constant rate keeps
- * bouncing and every schedule settles under half its loss, for every seed the tests try and with
- * the numbers moved at float32 level (lessons.test.ts).
+ * bouncing, and every schedule settles under half the level it bounces at (its mean over the
+ * second half: its last few epochs alone are a draw, a bouncing run can end on a calm stretch),
+ * for every seed the tests try and with the numbers moved at float32 level (lessons.test.ts,
+ * lessonsRobust.test.ts; workers/lessons/checks.ts). Cooled too fast, a run can freeze on the 0.29
+ * plateau: with smooth decay K = 0.1 the inverse schedule stayed there at seeds 20 and 31 (10 of
+ * 200 cases over seeds 1-40 x 5 perturbations); K = 0.05 cools slowly enough (0 of 200).
  */
 const HOT_LR = 1.75;
 const HOT_CLIP = 3;
@@ -42,7 +46,7 @@ const HOT: ConfigPatch = {
 const hot = (schedule: ConfigPatch): ConfigPatch => ({ ...HOT, schedule });
 const STEP = { every: 5, factor: 0.5 };
 const ETA = 0.95;
-const K = 0.1;
+const K = 0.05;
 
 export const LESSONS_OPTIMIZATION: Lesson[] = [
   {
@@ -77,7 +81,7 @@ export const LESSONS_OPTIMIZATION: Lesson[] = [
     ],
     watch: [
       'The red curve stays noisy at a high level: the constant rate keeps bouncing.',
-      'Each annealed run drops as its rate drops, and ends lower.',
+      'Each annealed run drops as its rate drops and settles under half the level the red curve bounces at (its mean over the second half).',
     ],
     views: ['loss', 'lr'],
     epochs: 40,
