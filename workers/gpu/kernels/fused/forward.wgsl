@@ -45,18 +45,16 @@ fn forward_layer(g: u32, t: u32, l: u32, s: u32, evalSplit: u32, nrows: u32) {
       z2 += xv * state[wr.z + i];
       z3 += xv * state[wr.w + i];
     }
-    let zr = slot_base(j) + L.act.x;
-    for (var kk = 0u; kk < min(4u, nrows - b0); kk++) {
-      let zb = vec4<f32>(z0[kk], z1[kk], z2[kk], z3[kk]);  // units o0 .. o0+3 of row b0 + kk
-      for (var m = 0u; m < min(4u, O - o0); m++) {
-        // a plain hidden layer keeps h where z would be (fused.ts): only h is stored
-        if (plain) {
-          activate(j, r, l, b0 + kk, o0 + m, zb[m], s, train);
-        } else {
-          mst(zr + (b0 + kk) * O + o0 + m, zb[m]);
-        }
-      }
-    }
+    // the block transposed: column kk holds units o0 .. o0+3 of row b0 + kk. Constant indices only:
+    // SwiftShader indexes a vector by a runtime value per element, for every element stored
+    let zt = transpose(mat4x4<f32>(z0, z1, z2, z3));
+    let nk = min(4u, nrows - b0);
+    let nm = min(4u, O - o0);
+    let q = fused_q(r, l);
+    forward_out4(j, r, L, l, b0, o0, zt[0], nm, plain, q, s, train);
+    if (nk > 1u) { forward_out4(j, r, L, l, b0 + 1u, o0, zt[1], nm, plain, q, s, train); }
+    if (nk > 2u) { forward_out4(j, r, L, l, b0 + 2u, o0, zt[2], nm, plain, q, s, train); }
+    if (nk > 3u) { forward_out4(j, r, L, l, b0 + 3u, o0, zt[3], nm, plain, q, s, train); }
   }
   sync();
   if (!has_bn(l)) { return; }
@@ -85,6 +83,7 @@ fn forward_layer(g: u32, t: u32, l: u32, s: u32, evalSplit: u32, nrows: u32) {
     let r = g * d.RPW + j;
     if (r >= d.R) { continue; }
     let eps = hyper_f(r, H_BN_EPS);
+    let q = fused_q(r, l);
     for (var o = 0u; o < O; o++) {
       var mean: f32;
       var invStd: f32;
@@ -98,19 +97,34 @@ fn forward_layer(g: u32, t: u32, l: u32, s: u32, evalSplit: u32, nrows: u32) {
       let e = slot_base(j) + b * O + o;
       let u = state[r * d.P + L.bn.x + o] * ((mld(e + L.act.x) - mean) * invStd) + state[r * d.P + L.bn.y + o];
       mst(e + L.act.y, u);
-      activate(j, r, l, b, o, u, s, train);
+      activate(j, r, L, l, b, o, u, q, s, train);
     }
   }
   sync();
 }
 
-// h = f(a), and o = h * mask when run r drops units of layer l (training only)
-fn activate(j: u32, r: u32, l: u32, b: u32, o: u32, a: f32, s: u32, train: bool) {
-  let L = d.layers[l];
+// units o0 .. o0+nm-1 (nm <= 4) of row b of layer l: h = f(z) of a plain hidden layer (activate), else z
+fn forward_out4(j: u32, r: u32, L: Layer, l: u32, b: u32, o0: u32, z: vec4<f32>, nm: u32, plain: bool, q: f32, s: u32, train: bool) {
+  forward_out(j, r, L, l, b, o0, z.x, plain, q, s, train);
+  if (nm > 1u) { forward_out(j, r, L, l, b, o0 + 1u, z.y, plain, q, s, train); }
+  if (nm > 2u) { forward_out(j, r, L, l, b, o0 + 2u, z.z, plain, q, s, train); }
+  if (nm > 3u) { forward_out(j, r, L, l, b, o0 + 3u, z.w, plain, q, s, train); }
+}
+fn forward_out(j: u32, r: u32, L: Layer, l: u32, b: u32, o: u32, z: f32, plain: bool, q: f32, s: u32, train: bool) {
+  // a plain hidden layer keeps h where z would be (fused.ts): only h is stored
+  if (plain) {
+    activate(j, r, L, l, b, o, z, q, s, train);
+  } else {
+    mst(slot_base(j) + L.act.x + b * L.dims.y + o, z);
+  }
+}
+
+// h = f(a), and o = h * mask when run r drops units of layer l (q = fused_q(r, l); training only).
+// The layer's entry L is the caller's copy: read once per block, not per element.
+fn activate(j: u32, r: u32, L: Layer, l: u32, b: u32, o: u32, a: f32, q: f32, s: u32, train: bool) {
   let e = slot_base(j) + b * L.dims.y + o;
   let h = act_f(layer_act(l), a);
   mst(e + L.act.z, h);
-  let q = fused_q(r, l);
   if (train && q > 0.0) {
     mst(e + L.act.w, h * dropout_mask(hyper_u(r, H_DROP_KIND), q, hyper_u(r, H_DROP_SEED), hyper_u(r, H_STEP) + s, l, o, L.dims.y, b));
   }
