@@ -11,7 +11,9 @@
 //
 // Shapes: X[B, I], W[O, I], b[O], z = h = Y[B, O], dY[B, O], dX[B, I], dW[O, I], db[O].
 import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
+import { adagradStep } from '../../src/engine/optimizers/adagrad';
 import { adamStep } from '../../src/engine/optimizers/adam';
+import { rmspropStep } from '../../src/engine/optimizers/rmsprop';
 import { type ChunkKernels, PACK, PACK_T } from './gemmChunks.mjs';
 import { createGemmPool, type GemmPool, MIN_PARALLEL, type PackGemmFn, type PoolOptions, packGemmOn } from './gemmPool';
 import { ACT_CODES, type RaceLossAndGrad, raceLossAndGradOn } from './racePlan';
@@ -42,6 +44,7 @@ interface Kernels extends ChunkKernels {
     c2: number,
     eps: number,
   ): void;
+  rootStep(theta: number, grad: number, cache: number, n: number, lr: number, a: number, b: number, eps: number): void;
   raceForward(desc: number): void;
   raceBackward(desc: number): void;
 }
@@ -167,6 +170,23 @@ function wasmDenseOps(
   const view = (p: number, n: number) => f32.subarray(p >> 2, (p >> 2) + n);
   const all32 = (...a: FloatArray[]) => a.every((x) => x instanceof Float32Array);
 
+  /**
+   * An optimizer loop over float32 vectors of one length: each read in place when resident, else
+   * copied in, and copied back out after `loop` (the grad, arrays[1], is only read); false when the
+   * memory has no room (the caller goes to `overflow`).
+   */
+  const inPlace = (arrays: FloatArray[], loop: (p: number[]) => void): boolean => {
+    const P = arrays[0].length;
+    const at = layout(...arrays.map((a) => slot(a, P)));
+    if (!at) return false;
+    const p = arrays.map((a, i) => place(a, at[i]));
+    for (let i = 0; i < arrays.length; i++) put(p[i], arrays[i]);
+    loop(p);
+    for (let i = 0; i < arrays.length; i++)
+      if (i !== 1 && resident(arrays[i]) < 0) (arrays[i] as Float32Array).set(view(p[i], P));
+    return true;
+  };
+
   const ops: WasmDenseOps = {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
     holds: (a) => resident(a) >= 0,
@@ -249,17 +269,23 @@ function wasmDenseOps(
       adam(theta, grad, m, v, t, lr, b1, b2, eps) {
         if (!(t >= 1) || !all32(theta, grad, m, v)) return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
         const P = theta.length;
-        const at = layout(slot(theta, P), slot(grad, P), slot(m, P), slot(v, P));
-        if (!at) return overflow!.update!.adam!(theta, grad, m, v, t, lr, b1, b2, eps);
-        const [pt, pg, pm, pv] = [place(theta, at[0]), place(grad, at[1]), place(m, at[2]), place(v, at[3])];
-        put(pt, theta);
-        put(pg, grad);
-        put(pm, m);
-        put(pv, v);
-        k.adam(pt, pg, pm, pv, P, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps);
-        if (resident(theta) < 0) theta.set(view(pt, P));
-        if (resident(m) < 0) m.set(view(pm, P));
-        if (resident(v) < 0) v.set(view(pv, P));
+        const done = inPlace([theta, grad, m, v], ([pt, pg, pm, pv]) =>
+          k.adam(pt, pg, pm, pv, P, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps),
+        );
+        if (!done) overflow!.update!.adam!(theta, grad, m, v, t, lr, b1, b2, eps);
+      },
+      // Adagrad's and RMSprop's loops: one kernel, c = a c + (b g) g (wasm/rootStep.ts), bit-identical
+      adagrad(theta, grad, cache, lr, eps) {
+        if (!all32(theta, grad, cache)) return adagradStep(theta, grad, cache, lr, eps);
+        const P = theta.length;
+        const done = inPlace([theta, grad, cache], ([pt, pg, pc]) => k.rootStep(pt, pg, pc, P, lr, 1, 1, eps));
+        if (!done) overflow!.update!.adagrad!(theta, grad, cache, lr, eps);
+      },
+      rmsprop(theta, grad, cache, lr, rho, eps) {
+        if (!all32(theta, grad, cache)) return rmspropStep(theta, grad, cache, lr, rho, eps);
+        const P = theta.length;
+        const done = inPlace([theta, grad, cache], ([pt, pg, pc]) => k.rootStep(pt, pg, pc, P, lr, rho, 1 - rho, eps));
+        if (!done) overflow!.update!.rmsprop!(theta, grad, cache, lr, rho, eps);
       },
     },
     backwardW(dY, X, B, I, O) {
@@ -350,6 +376,8 @@ export async function loadWasmOps(
       // Adam on the instance that holds theta (a Run's, lent by big): fewer copies
       update: {
         adam: (theta, ...rest) => (big.holds(theta) ? big : small).update!.adam!(theta, ...rest),
+        adagrad: (theta, ...rest) => (big.holds(theta) ? big : small).update!.adagrad!(theta, ...rest),
+        rmsprop: (theta, ...rest) => (big.holds(theta) ? big : small).update!.rmsprop!(theta, ...rest),
       },
       // a Run's weights live in the shared memory, where the products of a step read them in place
       alloc: big.alloc,
