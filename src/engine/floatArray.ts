@@ -17,8 +17,8 @@ export function l2Norm(a: FloatArray, off = 0, n = a.length - off): number {
   return Math.sqrt(s);
 }
 
-/** True when every entry is finite (no NaN, no ±Infinity). */
-export function allFinite(a: FloatArray): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+/** True when every entry of a[from, to) (all of a by default) is finite (no NaN, no ±Infinity). */
+export function allFinite(a: FloatArray, from = 0, to = a.length): boolean {
+  for (let i = from; i < to; i++) if (!Number.isFinite(a[i])) return false;
   return true;
 }

@@ -21,7 +21,10 @@ export function updateRatios(
   prev: Float32Array,
   ratio: Float64Array,
 ): boolean {
-  for (const [j, l] of layout.layers.entries()) {
+  // index ranges, not subarrays: this runs every step of every run (no allocation per step)
+  const layers = layout.layers;
+  for (let j = 0; j < layers.length; j++) {
+    const l = layers[j];
     const end = l.w + l.outDim * l.inDim;
     let du = 0;
     let ww = 0;
@@ -31,9 +34,9 @@ export function updateRatios(
       du += d * d;
       ww += p * p;
     }
-    const next = layout.layers[j + 1]?.w ?? layout.size;
-    if (!Number.isFinite(du) && !allFinite(theta.subarray(l.w, end))) return false;
-    if (!allFinite(theta.subarray(end, next))) return false;
+    const next = j + 1 < layers.length ? layers[j + 1].w : layout.size;
+    if (!Number.isFinite(du) && !allFinite(theta, l.w, end)) return false;
+    if (!allFinite(theta, end, next)) return false;
     const w = Math.sqrt(ww);
     ratio[l.index] = Math.fround(w > 0 ? Math.sqrt(du) / w : du > 0 ? Number.POSITIVE_INFINITY : 0);
   }

@@ -1,20 +1,21 @@
 // A race's lockstep step with the runs' forward and backward passes fused: the runs that share a
 // network shape and the step's batch size take their loss and gradient from ONE call each way into
-// the WebAssembly kernels (wasmOps.ts RaceLossAndGrad -> wasm/dense.ts raceForward/raceBackward) and
+// the WebAssembly kernels (racePlan.ts RaceLossAndGrad -> wasm/dense.ts raceForward/raceBackward) and
 // one JavaScript loop for their softmax cross-entropy, instead of six dense-op calls (each laying
 // out, copying in and out) plus the engine's per-layer glue per run. The kernels make, per run, the
 // same calls as that run's own ops, so every number is the one the run gets trained alone
 // (trainer.test.ts / raceFused.test.ts check bit for bit).
 //
 // Per step:  for each run: Run.beginStep()          (batch, learning rate; SharedBatch gathers once)
-//            per group (shape, B): raceLossAndGrad  (x copied in once per distinct batch)
+//            per group (shape, B): raceLossAndGrad  (x copied in once per distinct batch; the group's
+//                                                     layout in the kernels' memory kept, racePlan.ts)
 //            for each run: Run.finishStep({ dataLoss, correct, grad })   (penalties, update, records)
 // Covered (Run.plainStep): softmax cross-entropy on a classification set, any activations, any
 // optimizer, weight decay / L1, clipping, schedules. Not covered, stepped alone by the engine as
 // before: batch norm, dropout, activation L1, MSE, runs whose weights the kernels do not hold.
 import type { Run } from '../../src/engine';
 import type { Activation } from '../../src/engine/types';
-import type { RaceLossAndGrad, RaceMember, RaceShape } from './wasmOps';
+import type { RaceCache, RaceLossAndGrad, RaceMember, RaceShape } from './wasmOps';
 
 interface Fit {
   /** The shape's key (widths, activations): runs with equal keys fuse. */
@@ -29,6 +30,8 @@ interface Group {
   B: number;
   runs: Run[];
   members: Member[];
+  /** The kernels' layout of the group's step, kept from step to step (racePlan.ts). */
+  cache: RaceCache;
 }
 const EMPTY = new Float32Array(0);
 const NO_LABELS = new Int32Array(0);
@@ -75,7 +78,7 @@ export class FusedRace {
       let g: Group | undefined;
       for (const h of groups) if (h.fit.key === fit.key && h.B === s.B) g = h;
       if (!g) {
-        g = { fit, B: s.B, runs: [], members: [] };
+        g = { fit, B: s.B, runs: [], members: [], cache: {} };
         groups.push(g);
       }
       g.runs.push(r);
@@ -88,7 +91,7 @@ export class FusedRace {
         this.loss = new Float64Array(n);
         this.correct = new Float64Array(n);
       }
-      if (!this.lossAndGrad(g.fit.shape, g.B, g.members, this.loss, this.correct)) {
+      if (!this.lossAndGrad(g.fit.shape, g.B, g.members, this.loss, this.correct, g.cache)) {
         // no room in the kernels' memory: each run computes its own (the same numbers)
         for (const r of g.runs) r.finishStep();
         this.alone += n;
@@ -116,6 +119,7 @@ export class FusedRace {
   dispose(): void {
     for (const m of this.members.values()) this.release(m.grad);
     this.members.clear();
+    for (const g of this.groups) g.cache.plan?.dispose();
     this.groups.length = 0;
   }
 

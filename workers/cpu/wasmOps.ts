@@ -10,12 +10,16 @@
 // MIN_PARALLEL multiply-adds (and the optimizer loops) run on a single-threaded instance of the same build.
 //
 // Shapes: X[B, I], W[O, I], b[O], z = h = Y[B, O], dY[B, O], dX[B, I], dW[O, I], db[O].
-import { type DenseOps, type FloatArray, softmaxCrossEntropyInto, tsDenseOps } from '../../src/engine';
+import { type DenseOps, type FloatArray, tsDenseOps } from '../../src/engine';
+import { adagradStep } from '../../src/engine/optimizers/adagrad';
 import { adamStep } from '../../src/engine/optimizers/adam';
-import type { Activation } from '../../src/engine/types';
+import { rmspropStep } from '../../src/engine/optimizers/rmsprop';
 import { type ChunkKernels, PACK, PACK_T } from './gemmChunks.mjs';
 import { createGemmPool, type GemmPool, MIN_PARALLEL, type PackGemmFn, type PoolOptions, packGemmOn } from './gemmPool';
+import { ACT_CODES, type RaceLossAndGrad, raceLossAndGradOn } from './racePlan';
 import { SHARED_MAX_PAGES } from './wasmLimits';
+
+export type { RaceCache, RaceLossAndGrad, RaceMember, RaceShape } from './racePlan';
 
 /** Which build runs: relaxed SIMD (FMA) where the engine validates it, else plain SIMD. */
 export type WasmKind = 'relaxed-simd' | 'simd';
@@ -40,47 +44,10 @@ interface Kernels extends ChunkKernels {
     c2: number,
     eps: number,
   ): void;
+  rootStep(theta: number, grad: number, cache: number, n: number, lr: number, a: number, b: number, eps: number): void;
   raceForward(desc: number): void;
   raceBackward(desc: number): void;
 }
-
-/**
- * One run of a race's fused step (raceFused.ts): its weights and gradient (both arrays these ops
- * lent, read and written in place), the step's batch x[B, I] and labels y[B].
- */
-export interface RaceMember {
-  theta: Float32Array;
-  grad: Float32Array;
-  x: Float32Array;
-  y: Int32Array;
-}
-
-/** The network shape the runs of a fused step share: widths[0..L], activations of the L - 1 hidden layers, W and b offsets into theta. */
-export interface RaceShape {
-  widths: number[];
-  acts: Activation[];
-  wOff: number[];
-  bOff: number[];
-}
-
-/**
- * The forward pass, softmax cross-entropy and backward pass of several runs of one shape on one
- * batch size, in one call each way into the kernels (wasm/dense.ts raceForward / raceBackward: per
- * run the same kernel calls as the per-run ops, so the same floats). Writes each run's gradient of
- * the data loss into its `grad` and its data loss and correct count into loss[r], correct[r];
- * false (nothing done) when an array is not these ops' own or the memory has no room (the caller
- * then steps the runs one by one).
- */
-export type RaceLossAndGrad = (
-  shape: RaceShape,
-  B: number,
-  runs: RaceMember[],
-  loss: Float64Array,
-  correct: Float64Array,
-) => boolean;
-
-/** The kernel's activation codes (wasm/dense.ts, beside this file). */
-const ACT_CODES: Record<Activation, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, tanh: 4, sigmoid: 5 };
 
 const up8 = (n: number) => (n + 7) & ~7;
 const up16 = (bytes: number) => ((bytes + 15) >> 4) << 4;
@@ -203,7 +170,24 @@ function wasmDenseOps(
   const view = (p: number, n: number) => f32.subarray(p >> 2, (p >> 2) + n);
   const all32 = (...a: FloatArray[]) => a.every((x) => x instanceof Float32Array);
 
-  return {
+  /**
+   * An optimizer loop over float32 vectors of one length: each read in place when resident, else
+   * copied in, and copied back out after `loop` (the grad, arrays[1], is only read); false when the
+   * memory has no room (the caller goes to `overflow`).
+   */
+  const inPlace = (arrays: FloatArray[], loop: (p: number[]) => void): boolean => {
+    const P = arrays[0].length;
+    const at = layout(...arrays.map((a) => slot(a, P)));
+    if (!at) return false;
+    const p = arrays.map((a, i) => place(a, at[i]));
+    for (let i = 0; i < arrays.length; i++) put(p[i], arrays[i]);
+    loop(p);
+    for (let i = 0; i < arrays.length; i++)
+      if (i !== 1 && resident(arrays[i]) < 0) (arrays[i] as Float32Array).set(view(p[i], P));
+    return true;
+  };
+
+  const ops: WasmDenseOps = {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
     holds: (a) => resident(a) >= 0,
     alloc(n) {
@@ -285,86 +269,24 @@ function wasmDenseOps(
       adam(theta, grad, m, v, t, lr, b1, b2, eps) {
         if (!(t >= 1) || !all32(theta, grad, m, v)) return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
         const P = theta.length;
-        const at = layout(slot(theta, P), slot(grad, P), slot(m, P), slot(v, P));
-        if (!at) return overflow!.update!.adam!(theta, grad, m, v, t, lr, b1, b2, eps);
-        const [pt, pg, pm, pv] = [place(theta, at[0]), place(grad, at[1]), place(m, at[2]), place(v, at[3])];
-        put(pt, theta);
-        put(pg, grad);
-        put(pm, m);
-        put(pv, v);
-        k.adam(pt, pg, pm, pv, P, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps);
-        if (resident(theta) < 0) theta.set(view(pt, P));
-        if (resident(m) < 0) m.set(view(pm, P));
-        if (resident(v) < 0) v.set(view(pv, P));
+        const done = inPlace([theta, grad, m, v], ([pt, pg, pm, pv]) =>
+          k.adam(pt, pg, pm, pv, P, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps),
+        );
+        if (!done) overflow!.update!.adam!(theta, grad, m, v, t, lr, b1, b2, eps);
       },
-    },
-    raceLossAndGrad(shape, B, runs, loss, correct) {
-      const { widths, acts, wOff, bOff } = shape;
-      const L = widths.length - 1;
-      const R = runs.length;
-      for (const m of runs) if (resident(m.theta) < 0 || resident(m.grad) < 0) return false;
-      let maxPack = 0;
-      let maxI = 0;
-      for (let l = 0; l < L; l++) {
-        const I = widths[l];
-        const O = widths[l + 1];
-        maxPack = Math.max(maxPack, up8(O) * I, up8(I) * B, up8(I) * O);
-        if (l > 0) maxI = Math.max(maxI, I);
-      }
-      const C = widths[L];
-      // the batches: one slot per distinct x (a race's runs share one)
-      const xs: Float32Array[] = [];
-      const xOf = runs.map((m) => {
-        const j = xs.indexOf(m.x);
-        if (j >= 0) return j;
-        xs.push(m.x);
-        return xs.length - 1;
-      });
-      const words = 7 + (L + 1) + 3 * L + R * (4 + 2 * L);
-      const counts = [words, maxPack, up8(Math.max(...widths)), B * maxI, B * maxI];
-      for (let j = 0; j < xs.length; j++) counts.push(B * widths[0]);
-      for (let r = 0; r < R; r++) {
-        counts.push(B * C); // dLogits
-        for (let l = 0; l < L; l++) counts.push(B * widths[l + 1], l < L - 1 ? B * widths[l + 1] : 0);
-      }
-      const at = layout(...counts);
-      if (!at) return false;
-      const d = new Int32Array(k.memory.buffer, at[0], words);
-      d.set([R, L, B, at[1], at[2], at[3], at[4]]);
-      d.set(widths, 7);
-      for (let l = 0; l < L; l++) {
-        d[7 + L + 1 + l] = l < L - 1 ? ACT_CODES[acts[l]] : -1;
-        d[7 + L + 1 + L + l] = wOff[l];
-        d[7 + L + 1 + 2 * L + l] = bOff[l];
-      }
-      const px = at.slice(5, 5 + xs.length);
-      for (let j = 0; j < xs.length; j++) f32.set(xs[j], px[j] >> 2);
-      let q = 5 + xs.length;
-      const logits: number[] = [];
-      const dLogits: number[] = [];
-      for (let r = 0; r < R; r++) {
-        const base = 7 + (L + 1) + 3 * L + r * (4 + 2 * L);
-        d[base] = resident(runs[r].theta);
-        d[base + 1] = resident(runs[r].grad);
-        d[base + 2] = px[xOf[r]];
-        d[base + 3] = at[q++];
-        dLogits.push(d[base + 3]);
-        for (let l = 0; l < L; l++) {
-          const z = at[q++];
-          const h = at[q++];
-          d[base + 4 + 2 * l] = z;
-          d[base + 5 + 2 * l] = l < L - 1 ? h : z;
-        }
-        logits.push(d[base + 4 + 2 * (L - 1)]);
-      }
-      k.raceForward(at[0]);
-      for (let r = 0; r < R; r++) {
-        const e = softmaxCrossEntropyInto(view(logits[r], B * C), runs[r].y, B, C, view(dLogits[r], B * C));
-        loss[r] = e.loss;
-        correct[r] = e.correct;
-      }
-      k.raceBackward(at[0]);
-      return true;
+      // Adagrad's and RMSprop's loops: one kernel, c = a c + (b g) g (wasm/rootStep.ts), bit-identical
+      adagrad(theta, grad, cache, lr, eps) {
+        if (!all32(theta, grad, cache)) return adagradStep(theta, grad, cache, lr, eps);
+        const P = theta.length;
+        const done = inPlace([theta, grad, cache], ([pt, pg, pc]) => k.rootStep(pt, pg, pc, P, lr, 1, 1, eps));
+        if (!done) overflow!.update!.adagrad!(theta, grad, cache, lr, eps);
+      },
+      rmsprop(theta, grad, cache, lr, rho, eps) {
+        if (!all32(theta, grad, cache)) return rmspropStep(theta, grad, cache, lr, rho, eps);
+        const P = theta.length;
+        const done = inPlace([theta, grad, cache], ([pt, pg, pc]) => k.rootStep(pt, pg, pc, P, lr, rho, 1 - rho, eps));
+        if (!done) overflow!.update!.rmsprop!(theta, grad, cache, lr, rho, eps);
+      },
     },
     backwardW(dY, X, B, I, O) {
       if (!all32(dY, X)) return tsDenseOps.backwardW(dY, X, B, I, O);
@@ -379,6 +301,16 @@ function wasmDenseOps(
       return { dW: view(pw, O * I), db: view(pb, O) };
     },
   };
+  ops.raceLossAndGrad = raceLossAndGradOn({
+    forward: (d) => k.raceForward(d),
+    backward: (d) => k.raceBackward(d),
+    memory: k.memory,
+    resident,
+    layout: (counts) => layout(...counts),
+    alloc: ops.alloc!,
+    release: ops.release!,
+  });
+  return ops;
 }
 
 /** Loaded kernels: the ops, which build, how many threads share a GEMM; dispose() ends the helpers. */
@@ -444,6 +376,8 @@ export async function loadWasmOps(
       // Adam on the instance that holds theta (a Run's, lent by big): fewer copies
       update: {
         adam: (theta, ...rest) => (big.holds(theta) ? big : small).update!.adam!(theta, ...rest),
+        adagrad: (theta, ...rest) => (big.holds(theta) ? big : small).update!.adagrad!(theta, ...rest),
+        rmsprop: (theta, ...rest) => (big.holds(theta) ? big : small).update!.rmsprop!(theta, ...rest),
       },
       // a Run's weights live in the shared memory, where the products of a step read them in place
       alloc: big.alloc,

@@ -40,7 +40,8 @@ export const adagrad: OptimizerSpec<'adagrad'> = {
   init: (state, _theta, hp) => {
     state.v.fill(hp.initialAccumulator);
   },
-  step: ({ theta, grad, state, lr, hp }) => adagradStep(theta, grad, state.v, lr, hp.eps),
+  step: ({ theta, grad, state, lr, hp, kernels }) =>
+    (kernels?.adagrad ?? adagradStep)(theta, grad, state.v, lr, hp.eps),
   proxScale: (state, hp) => rootScale(state.v, hp.eps),
   terms: ({ g, v, lr, hp }) =>
     scaledGradientTerms(

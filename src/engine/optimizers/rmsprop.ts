@@ -30,7 +30,8 @@ export const rmsprop: OptimizerSpec<'rmsprop'> = {
   help: 'Like Adagrad, but over a moving average of squared gradients, so old history is forgotten.',
   hypers: ['rho', 'eps'],
   adaptive: true,
-  step: ({ theta, grad, state, lr, hp }) => rmspropStep(theta, grad, state.v, lr, hp.rho, hp.eps),
+  step: ({ theta, grad, state, lr, hp, kernels }) =>
+    (kernels?.rmsprop ?? rmspropStep)(theta, grad, state.v, lr, hp.rho, hp.eps),
   proxScale: (state, hp) => rootScale(state.v, hp.eps),
   terms: ({ g, v, lr, hp }) =>
     scaledGradientTerms(

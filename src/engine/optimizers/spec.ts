@@ -66,6 +66,10 @@ export interface UpdateKernels {
     b2: number,
     eps: number,
   ): void;
+  /** Adagrad's loop, the arguments of adagrad.ts adagradStep (theta, grad, cache, lr, eps). */
+  adagrad?(theta: FloatArray, grad: FloatArray, cache: FloatArray, lr: number, eps: number): void;
+  /** RMSprop's loop, the arguments of rmsprop.ts rmspropStep (theta, grad, cache, lr, rho, eps). */
+  rmsprop?(theta: FloatArray, grad: FloatArray, cache: FloatArray, lr: number, rho: number, eps: number): void;
 }
 
 /** What a step reads. `lr` is already scheduled; `mask[P]` = 1 where weight decay applies, null = all. */

@@ -22,6 +22,7 @@
 import { actBackward, activate } from './activations';
 
 export { activate, reluBackward } from './activations';
+export { rootStep } from './rootStep';
 export { setTanhSimd, tanh1, tanhScalar, tanhSimd } from './tanh';
 
 /** First free byte after the module's static data: the caller lays its arrays out from here. */
