@@ -55,13 +55,17 @@ export const PACK = 1;
 export const PACK_T = 2;
 
 /**
- * A helper spins this long (µs) for the next product before sleeping in Atomics.wait: the products
- * of a training step, and the bench's back-to-back products, come within it, so they find the
- * helper awake (waking one from Atomics.wait takes tens of µs, a tenth of a 256³ product's half).
+ * A helper spins this long (µs) for the next product before sleeping in Atomics.wait: back-to-back
+ * products with their copies in and out between them (~0.1 ms at 256³) find it awake, not asleep
+ * (waking it takes tens of µs on an idle machine, more on a loaded one).
  */
-export const HELPER_SPIN_US = 500;
-/** The caller spins this long (µs) for a helper's last chunk before waiting in Atomics.wait. */
-export const JOIN_SPIN_US = 1000;
+export const HELPER_SPIN_US = 200;
+/**
+ * The caller spins this long (µs) for a helper's last chunk before waiting in Atomics.wait. Short:
+ * the chunks at the end are single panels; a longer wait means the helper was preempted, and a
+ * spinning caller would only hold a core the helper could use.
+ */
+export const JOIN_SPIN_US = 50;
 
 /** The 15-bit tag of generation `gen` in NEXT's high half. */
 export const tagOf = (gen) => (gen & 0x7fff) << 16;

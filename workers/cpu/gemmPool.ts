@@ -7,7 +7,7 @@
 // A product is split into chunks claimed from a shared counter by whichever thread is free
 // (gemmChunks.mjs): stripes of 8-column panels when B has at least 2 panels per thread (each
 // thread packs its own panels, so packing is shared too), else rows of C (the caller packs).
-// Chunks shrink towards the end (guidedBounds: at most 1/(4 threads) of the product, then half
+// Chunks shrink towards the end (guidedBounds: at most 1/(6 threads) of the product, then half
 // a thread's share of what is left, the last one unit), so few claims and a short tail.
 // Every element of C is computed exactly as the single-threaded call computes it, so results are
 // bit-identical to it. The caller computes its share like any helper and then waits for the
@@ -120,21 +120,22 @@ export interface PoolOptions {
 /**
  * The chunks of `units` units (8-column panels, or rows in steps of `step`) for `threads` threads:
  * bounds b[0] = 0 < b[1] < ... < b[chunks] = units, each inner bound a multiple of `step`. A chunk
- * is half a thread's share of what is left (guided self-scheduling), at most 1/(4 threads) of the
+ * is half a thread's share of what is left (guided self-scheduling), at most 1/(6 threads) of the
  * whole (a thread that is preempted holding one does not hold up much) and at least `step`, so the
  * last chunks are one step each: a helper that joins late or runs slower leaves a tail of one
  * step. At most MAX_CHUNKS chunks (the smallest size grows until they fit).
  */
 export function guidedBounds(units: number, threads: number, step = 1): number[] {
   const steps = Math.ceil(units / step);
-  const most = Math.max(1, Math.ceil(steps / (4 * threads)));
+  // the large chunks take at most half of the MAX_CHUNKS, the shrinking tail the rest
+  const most = Math.max(1, Math.ceil(steps / (6 * threads)), Math.ceil(steps / (MAX_CHUNKS / 2)));
   for (let least = 1; ; least++) {
     const b = [0];
-    for (let at = 0; at < steps; ) {
-      at = Math.min(steps, at + Math.min(most, Math.max(least, Math.ceil((steps - at) / (2 * threads)))));
+    for (let at = 0; at < steps && b.length <= MAX_CHUNKS; ) {
+      at = Math.min(steps, at + Math.max(least, Math.min(most, Math.ceil((steps - at) / (2 * threads)))));
       b.push(Math.min(units, at * step));
     }
-    if (b.length - 1 <= MAX_CHUNKS) return b;
+    if (b[b.length - 1] === units) return b; // else too many chunks: a larger least
   }
 }
 
