@@ -12,7 +12,8 @@ import { Rng } from '../../src/engine/rng';
 import type { TrainConfig } from '../../src/engine/types';
 import { loadDigits } from '../digits';
 import { CpuBackend, cpuNameThreads, cpuNameThreadsLost } from './backend';
-import { MIN_PARALLEL } from './gemmPool';
+import { MAX_CHUNKS } from './gemmChunks.mjs';
+import { guidedBounds, MIN_PARALLEL } from './gemmPool';
 import { wasmOps } from './wasmLoad';
 import type { LoadedWasmOps } from './wasmOps';
 
@@ -64,7 +65,48 @@ const SHAPES: [number, number, number][] = [
   [37, 300, 259],
   [257, 64, 17],
   [9, 1000, 33],
+  [50, 130, 1001], // 126 panels: 17 chunks from 16 panels down to 1 (guidedBounds)
 ];
+
+describe('guidedBounds: how a product is cut into chunks', () => {
+  it('covers every unit once, in steps, large chunks first and one step at the end, at most MAX_CHUNKS', () => {
+    for (const [units, threads, step] of [
+      [32, 2, 1], // 256 columns on 2 threads
+      [128, 2, 1],
+      [126, 3, 1],
+      [257, 2, 4], // rows in 4-row tiles, the last tile short
+      [130, 3, 4],
+      [4, 2, 1],
+      [5000, 4, 1], // more units than MAX_CHUNKS chunks of one
+      [1 << 20, 16, 4],
+    ]) {
+      const b = guidedBounds(units, threads, step);
+      const what = `${units} units, ${threads} threads, step ${step}: ${b.join(' ')}`;
+      const sizes = b.slice(1).map((x, i) => x - b[i]);
+      expect(b[0], what).toBe(0);
+      expect(b[b.length - 1], what).toBe(units);
+      expect(sizes.length, what).toBeLessThanOrEqual(MAX_CHUNKS);
+      expect(
+        sizes.every((d) => d > 0),
+        what,
+      ).toBe(true);
+      expect(
+        b.slice(1, -1).every((x) => x % step === 0),
+        what,
+      ).toBe(true);
+      // none larger than one before it; in products of up to 8 MAX_CHUNKS units (every real one), no
+      // chunk above 1/(6 threads) of the product (rounded up to a step) and a tail of single steps
+      expect(
+        sizes.slice(0, -1).every((d, i) => d >= sizes[i + 1]),
+        what,
+      ).toBe(true);
+      if (units / step <= 8 * MAX_CHUNKS) {
+        expect(Math.max(...sizes), what).toBeLessThanOrEqual(step * Math.ceil(Math.ceil(units / step) / (6 * threads)));
+        expect(sizes[sizes.length - 2], what).toBe(step);
+      }
+    }
+  });
+});
 
 describe.each([2, 3])('WebAssembly SIMD kernels on %i threads', (n) => {
   const threaded = () => (n === 2 ? two : three);

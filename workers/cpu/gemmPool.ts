@@ -7,11 +7,13 @@
 // A product is split into chunks claimed from a shared counter by whichever thread is free
 // (gemmChunks.mjs): stripes of 8-column panels when B has at least 2 panels per thread (each
 // thread packs its own panels, so packing is shared too), else rows of C (the caller packs).
+// Chunks shrink towards the end (guidedBounds: at most 1/(6 threads) of the product, then half
+// a thread's share of what is left, the last one unit), so few claims and a short tail.
 // Every element of C is computed exactly as the single-threaded call computes it, so results are
 // bit-identical to it. The caller computes its share like any helper and then waits for the
-// chunks still in flight (spinning briefly, then Atomics.wait); helpers spin briefly after a
-// product before sleeping, so a training step's back-to-back products find them awake. Small
-// products (fewer than MIN_PARALLEL multiply-adds) run on the caller alone.
+// chunks still in flight (spinning up to JOIN_SPIN_US, then Atomics.wait); helpers spin up to
+// HELPER_SPIN_US after a product before sleeping, so a training step's back-to-back products find
+// them awake. Small products (fewer than MIN_PARALLEL multiply-adds) run on the caller alone.
 //
 // Helpers that die are replaced: a helper that ends (Node: its 'exit' event; a browser: its
 // 'error' event or an 'error: ...' message) is started again on the same memory, up to
@@ -23,6 +25,7 @@
 // so a stalled helper that wakes up late writes only where nothing lives any more.
 import {
   ARGS,
+  BOUNDS,
   type ChunkKernels,
   CNT,
   CRASH,
@@ -30,6 +33,8 @@ import {
   DONE,
   GEN,
   HELPED,
+  HELPER_SPIN_US,
+  JOIN_SPIN_US,
   MAX_CHUNKS,
   NEXT,
   OWNER,
@@ -37,6 +42,7 @@ import {
   PACK_T,
   runChunk,
   runChunks,
+  SPIN,
   STOP,
   spinWhile,
   tagOf,
@@ -44,8 +50,6 @@ import {
 
 /** Multiply-adds below which a product runs on the calling thread only. */
 export const MIN_PARALLEL = 1 << 18;
-/** Chunks per thread: enough that a helper waking late or a thread slowed down leaves a short tail. */
-export const CHUNKS_PER_THREAD = 6;
 /** ms without any chunk finishing after which the caller recomputes the chunks in flight itself. */
 export const STALL_MS = 2000;
 /** Helpers started again over a pool's life before it gives up and runs on its live threads. */
@@ -108,6 +112,31 @@ export interface GemmPool {
 export interface PoolOptions {
   /** STALL_MS unless given (tests shorten it). */
   stallMs?: number;
+  /** HELPER_SPIN_US and JOIN_SPIN_US unless given (bench/gemmSpin.ts compares settings). */
+  helperSpinUs?: number;
+  joinSpinUs?: number;
+}
+
+/**
+ * The chunks of `units` units (8-column panels, or rows in steps of `step`) for `threads` threads:
+ * bounds b[0] = 0 < b[1] < ... < b[chunks] = units, each inner bound a multiple of `step`. A chunk
+ * is half a thread's share of what is left (guided self-scheduling), at most 1/(6 threads) of the
+ * whole (a thread that is preempted holding one does not hold up much) and at least `step`, so the
+ * last chunks are one step each: a helper that joins late or runs slower leaves a tail of one
+ * step. At most MAX_CHUNKS chunks (the smallest size grows until they fit).
+ */
+export function guidedBounds(units: number, threads: number, step = 1): number[] {
+  const steps = Math.ceil(units / step);
+  // the large chunks take at most half of the MAX_CHUNKS, the shrinking tail the rest
+  const most = Math.max(1, Math.ceil(steps / (6 * threads)), Math.ceil(steps / (MAX_CHUNKS / 2)));
+  for (let least = 1; ; least++) {
+    const b = [0];
+    for (let at = 0; at < steps && b.length <= MAX_CHUNKS; ) {
+      at = Math.min(steps, at + Math.max(least, Math.min(most, Math.ceil((steps - at) / (2 * threads)))));
+      b.push(Math.min(units, at * step));
+    }
+    if (b[b.length - 1] === units) return b; // else too many chunks: a larger least
+  }
 }
 
 interface Helper {
@@ -198,7 +227,9 @@ export async function createGemmPool(
   opts: PoolOptions = {},
 ): Promise<GemmPool> {
   const stallMs = opts.stallMs ?? STALL_MS;
+  const joinSpinUs = opts.joinSpinUs ?? JOIN_SPIN_US;
   const ctl = new Int32Array(new SharedArrayBuffer(CTL_INTS * 4));
+  ctl[SPIN] = opts.helperSpinUs ?? HELPER_SPIN_US;
   const slots: Slot[] = Array.from({ length: threads - 1 }, (_, i) => ({ id: i + 1, h: null, state: 'starting' }));
   const starting = new Set<Promise<void>>();
   let disposed = false;
@@ -262,7 +293,6 @@ export async function createGemmPool(
 
   const block = canBlock();
   const single = packGemmOn(k);
-  const parts = Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * threads);
   let gen = 0;
 
   /** Chunks of product `g` not finished yet (0..chunks). */
@@ -308,24 +338,23 @@ export async function createGemmPool(
         return single(pk, psrc, pld, a, rs, cs, M, N, K, bp, bias, c);
       const panels = (N + 7) >> 3;
       let split = 1;
-      let unit: number;
-      let chunks: number;
+      let bounds: number[];
       if (panels >= 2 * threads) {
         // stripes of panels: each thread packs the panels it computes
-        unit = Math.ceil(panels / parts);
-        chunks = Math.ceil(panels / unit);
+        bounds = guidedBounds(panels, threads);
       } else {
         // too few panels to share: the caller packs, the threads share rows (multiples of the 4-row tile)
         split = 0;
-        unit = Math.max(4, (Math.ceil(M / parts) + 3) & ~3);
-        chunks = Math.ceil(M / unit);
-        if (chunks < 2) return single(pk, psrc, pld, a, rs, cs, M, N, K, bp, bias, c);
+        bounds = guidedBounds(M, threads, 4);
+        if (bounds.length < 3) return single(pk, psrc, pld, a, rs, cs, M, N, K, bp, bias, c);
         packOn(k, pk, psrc, pld, N, K, bp);
         pk = 0;
       }
+      const chunks = bounds.length - 1;
       gen = (gen + 1) & 0x7fffffff || 1;
       const g = gen;
-      ctl.set([a, rs, cs, M, N, K, bp, bias, c, split, unit, chunks, pk, psrc, pld, g], ARGS);
+      ctl.set([a, rs, cs, M, N, K, bp, bias, c, split, 0, chunks, pk, psrc, pld, g], ARGS);
+      ctl.set(bounds, BOUNDS);
       Atomics.store(ctl, NEXT, tagOf(g) | (chunks << 8));
       Atomics.store(ctl, GEN, g);
       Atomics.notify(ctl, GEN);
@@ -344,7 +373,7 @@ export async function createGemmPool(
           recover(g, chunks);
           break;
         }
-        if (spinWhile(ctl, CNT, cnt) === cnt && block) Atomics.wait(ctl, CNT, cnt, WAIT_SLICE_MS);
+        if (spinWhile(ctl, CNT, cnt, joinSpinUs) === cnt && block) Atomics.wait(ctl, CNT, cnt, WAIT_SLICE_MS);
       }
     },
   };

@@ -155,6 +155,11 @@ export class ShardHost {
     return { kind, threads: got };
   }
 
+  /** The liveness ping (ShardPool): answered as soon as the worker is free, so it says the worker still lives. */
+  ping(): true {
+    return true;
+  }
+
   putDataset(id: number, ds: Dataset): void {
     this.datasets.set(id, ds);
   }

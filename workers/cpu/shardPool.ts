@@ -1,11 +1,13 @@
 // The shard hosts a spread race trains on (workers/cpu/sharded.ts): shard 0 in the training worker
 // itself, sub-workers from shard.worker.ts started when a race first needs them and kept for the next,
 // each as a ShardEndpoint (a ShardHost's methods as async calls: this thread or a Comlink remote).
-// A sub-worker's failure reaches the pool's listeners (sharded.ts rebuilds its runs from their state).
+// A sub-worker's failure reaches the pool's listeners (sharded.ts rebuilds its runs from their state):
+// an 'error' event (the spawner calls fail()), or silence while calls are pending (shardWatch.ts).
 
 import * as Comlink from 'comlink';
 import type { Dataset } from '../../src/engine';
 import { ShardHost } from './shard';
+import { type LivenessOptions, ShardWatch } from './shardWatch';
 
 /** Most shards of one race (the cap on navigator.hardwareConcurrency). */
 export const MAX_SHARDS = 16;
@@ -61,18 +63,39 @@ export class ShardPool {
   private readonly users = new Map<number, number>();
   private nextId = 1;
   private readonly failListeners = new Set<(e: Error, endpoint: ShardEndpoint) => void>();
+  /** Every sub-worker's calls are watched: one that falls silent with calls pending is failed. */
+  private readonly watch: ShardWatch;
+  /** The watched endpoint of each spawned one (the spawner reports a crash with its own), and back. */
+  private readonly watchedOf = new WeakMap<ShardEndpoint, ShardEndpoint>();
+  private readonly rawOf = new WeakMap<ShardEndpoint, ShardEndpoint>();
 
   /**
    * spawn: a new sub-worker's endpoint (null: this environment has no workers, one shard only);
-   * the spawner reports a sub-worker's crash with fail().
+   * the spawner reports a sub-worker's crash with fail(). opts.liveness: when a silent one is
+   * taken for dead (shardWatch.ts); opts.end(e): end the sub-worker behind e (it was taken for dead).
    */
   constructor(
     private readonly spawn: (() => ShardEndpoint) | null,
     limit = defaultShardLimit(),
     local: ShardHost = new ShardHost(),
+    opts: { liveness?: LivenessOptions; end?: (e: ShardEndpoint) => void } = {},
   ) {
     this.limit = limit;
     this.local = localEndpoint(local);
+    this.watch = new ShardWatch((e, why) => {
+      this.fail(e, `no answer: ${why}`);
+      const raw = this.rawOf.get(e);
+      if (raw) opts.end?.(raw);
+    }, opts.liveness);
+  }
+
+  /** A new sub-worker, its calls watched. */
+  private start(): ShardEndpoint {
+    const raw = this.spawn!();
+    const e = this.watch.watch(raw);
+    this.watchedOf.set(raw, e);
+    this.rawOf.set(e, raw);
+    return e;
   }
 
   /** The most shards a race may use; null: the default (navigator.hardwareConcurrency). */
@@ -81,8 +104,10 @@ export class ShardPool {
   }
 
   /** A sub-worker crashed: every race waiting on the pool rejects, and the next build starts new ones. */
-  fail(endpoint: ShardEndpoint, e: unknown): void {
+  fail(which: ShardEndpoint, e: unknown): void {
+    const endpoint = this.watchedOf.get(which) ?? which;
     const err = new Error(`a CPU worker of the race failed (${errText(e)})`);
+    this.watch.forget(endpoint);
     const i = this.remotes.indexOf(endpoint);
     if (i >= 0) this.remotes.splice(i, 1);
     this.sent.delete(endpoint);
@@ -106,7 +131,7 @@ export class ShardPool {
    */
   async replacement(ds: Dataset, kernels: string): Promise<ShardEndpoint> {
     if (!this.spawn) throw new Error('no sub-workers here');
-    const e = this.spawn();
+    const e = this.start();
     this.remotes.push(e);
     this.ids2.set(e, this.nextEndpoint++);
     const got = await this.guardOne(e, e.init(1));
@@ -135,7 +160,7 @@ export class ShardPool {
    */
   async endpoints(n: number, threads = 1): Promise<{ endpoints: ShardEndpoint[]; kernels: string; threads: number }> {
     const want = this.spawn ? Math.max(1, Math.min(n, this.limit)) : 1;
-    while (this.remotes.length < want - 1) this.remotes.push(this.spawn!());
+    while (this.remotes.length < want - 1) this.remotes.push(this.start());
     const endpoints = [this.local, ...this.remotes.slice(0, want - 1)];
     const t = want === 1 ? threads : 1;
     const got = await this.guard(
@@ -211,16 +236,24 @@ export function defaultShardLimit(): number {
 
 /** The pool of the browser's training worker: sub-workers from shard.worker.ts. */
 export function workerShardPool(): ShardPool {
-  const pool: ShardPool = new ShardPool(() => {
-    const w = new Worker(new URL('./shard.worker.ts', import.meta.url), { type: 'module', name: 'descent-shard' });
-    const e = Comlink.wrap<ShardHost>(w) as unknown as ShardEndpoint;
-    w.addEventListener('error', (ev: ErrorEvent) => {
-      ev.preventDefault();
-      pool.fail(e, ev.message || 'unknown error');
-      w.terminate();
-    });
-    w.addEventListener('messageerror', () => pool.fail(e, 'a message could not be read'));
-    return e;
-  });
+  const workers = new WeakMap<ShardEndpoint, Worker>();
+  const pool: ShardPool = new ShardPool(
+    () => {
+      const w = new Worker(new URL('./shard.worker.ts', import.meta.url), { type: 'module', name: 'descent-shard' });
+      const e = Comlink.wrap<ShardHost>(w) as unknown as ShardEndpoint;
+      workers.set(e, w);
+      w.addEventListener('error', (ev: ErrorEvent) => {
+        ev.preventDefault();
+        pool.fail(e, ev.message || 'unknown error');
+        w.terminate();
+      });
+      w.addEventListener('messageerror', () => pool.fail(e, 'a message could not be read'));
+      return e;
+    },
+    undefined,
+    undefined,
+    // one taken for dead may merely hang: it is ended, so that it frees its core
+    { end: (e) => workers.get(e)?.terminate() },
+  );
   return pool;
 }

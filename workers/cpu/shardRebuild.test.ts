@@ -1,8 +1,11 @@
-// A sub-worker of a spread race (sharded.ts) that crashes outside train(): while runs move between
+// A sub-worker of a spread race (sharded.ts) that crashes: while it trains, while runs move between
 // shards (a rebalance: taken out of one, put into another; going back to one worker) or while a
 // run's weights or whole state are read (readParams, exportState, also the checkpoint's own
 // export). The crashed sub-worker is rebuilt from the checkpoint and the call log (shardLog.ts) and
-// the call is done again; the race then goes on exactly as the one-worker race, bit for bit.
+// the call is done again; the race then goes on exactly as the one-worker race, bit for bit. Each
+// crash twice: with an 'error' event, and silent (it just stops answering, as a worker the browser
+// ends or that calls close()): the pool's liveness watch (shardWatch.ts) must notice it, with its
+// bound made small here; a worker that is merely slow must not be taken for dead.
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, initParams, makeDataset, Rng, streamSeed } from '../../src/engine';
 import { buildLayout } from '../../src/engine/layout';
@@ -11,6 +14,7 @@ import { killablePool } from '../../test-support/killableShards';
 import type { RunProgress, TrainingBackend } from '../backend';
 import { CpuBackend } from './backend';
 import { ShardedCpuBackend } from './sharded';
+import type { ShardPool } from './shardPool';
 
 function race(): TrainConfig[] {
   return (['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const).map((name, r) => {
@@ -23,17 +27,31 @@ function race(): TrainConfig[] {
   });
 }
 
-/** Sub-workers of which the first to get `method` once armed dies on it. */
-function killingPool(method: string) {
+/** A sub-worker that hears nothing for 5 pings 1 ms apart is dead (the default: 30 s). */
+const liveness = { pingEveryMs: 1, deadAfterMs: 5 };
+
+/** Sub-workers of which the first to get `method` once armed dies on it (silent: no 'error' event). */
+function killingPool(method: string, silent: boolean) {
   const kill = { armed: false, killed: 0 };
-  const pool = killablePool((name) => {
-    if (!kill.armed || name !== method) return false;
-    kill.armed = false;
-    kill.killed++;
-    return true;
-  });
+  const pool = killablePool(
+    (name) => {
+      if (!kill.armed || name !== method) return false;
+      kill.armed = false;
+      kill.killed++;
+      return true;
+    },
+    2,
+    { silent, liveness },
+  );
   return { pool, kill };
 }
+
+const spreadRace = (pool: ShardPool, every: number) =>
+  new ShardedCpuBackend(pool, {
+    rebalanceEveryMs: Number.POSITIVE_INFINITY,
+    checkpointEveryMs: every,
+    unspread: false,
+  });
 
 type Act = (be: TrainingBackend) => Promise<unknown>;
 
@@ -56,6 +74,7 @@ async function session(be: TrainingBackend, act: Act, arm: () => void) {
 }
 
 const cases: [string, string, Act][] = [
+  ['it trains', 'trainPacked', (be) => be.train(5)],
   ['a rebalance takes a run out of it', 'remove', (be) => (be as ShardedCpuBackend).rebalance([1, 1, 1, 5, 5, 5])],
   ['a rebalance puts a run into it', 'add', (be) => (be as ShardedCpuBackend).rebalance([5, 5, 5, 1, 1, 1])],
   // runs 1 (0 -> 1) and 4 (1 -> 0) swap: the rebuilt sub-worker must not get run 4 back
@@ -65,28 +84,40 @@ const cases: [string, string, Act][] = [
   ['its run’s whole state is exported', 'exportState', (be) => be.exportState(5)],
 ];
 
-describe('a sub-worker that crashes outside train() is rebuilt, nothing lost', () => {
-  for (const every of [0, Number.POSITIVE_INFINITY])
-    for (const [when, method, act] of cases)
-      it(`when it crashes while ${when} (${method}; checkpoint every ${every} ms)`, async () => {
-        const { pool, kill } = killingPool(method);
-        const spread = new ShardedCpuBackend(pool, {
-          rebalanceEveryMs: Number.POSITIVE_INFINITY,
-          checkpointEveryMs: every,
-          unspread: false,
+describe('a sub-worker that crashes is rebuilt, nothing lost', () => {
+  for (const silent of [false, true])
+    for (const every of [0, Number.POSITIVE_INFINITY])
+      for (const [when, method, act] of cases)
+        it(`when it ${silent ? 'falls silent' : 'crashes'} while ${when} (${method}; checkpoint every ${every} ms)`, async () => {
+          const { pool, kill } = killingPool(method, silent);
+          const spread = spreadRace(pool, every);
+          const two = await session(spread, act, () => (kill.armed = true));
+          expect(kill.killed).toBe(1);
+          expect(spread.rebuilds).toBe(1);
+          const moved = method === 'remove' || method === 'add';
+          if (moved)
+            expect(two.acted).toBe(
+              when.includes('swaps') ? 2 : method === 'add' ? 1 : 3 - (when.includes('one worker') ? 0 : 2),
+            );
+          // the one-worker race: the same calls, nothing moved (a move is not a call on a run's numbers)
+          const one = await session(new CpuBackend({ threads: 1 }), moved ? async () => two.acted : act, () => {});
+          expect(two.out).toEqual(one.out);
+          expect(two.acted).toEqual(one.acted);
+          expect(two.thetas).toEqual(one.thetas);
         });
-        const two = await session(spread, act, () => (kill.armed = true));
-        expect(kill.killed).toBe(1);
-        expect(spread.rebuilds).toBe(1);
-        const moved = method === 'remove' || method === 'add';
-        if (moved)
-          expect(two.acted).toBe(
-            when.includes('swaps') ? 2 : method === 'add' ? 1 : 3 - (when.includes('one worker') ? 0 : 2),
-          );
-        // the one-worker race: the same calls, nothing moved (a move is not a call on a run's numbers)
-        const one = await session(new CpuBackend({ threads: 1 }), moved ? async () => two.acted : act, () => {});
-        expect(two.out).toEqual(one.out);
-        expect(two.acted).toEqual(one.acted);
-        expect(two.thetas).toEqual(one.thetas);
-      });
+});
+
+describe('a slow sub-worker is not taken for dead', () => {
+  it('its train calls answer after many ping periods, its pings at once: no rebuild, the same rows', async () => {
+    // every train call takes 20 ms, four times the bound of silence (a busy worker still answers pings)
+    const pool = killablePool(() => false, 2, { liveness, slow: (m) => (m === 'trainPacked' ? 20 : 0) });
+    const spread = spreadRace(pool, Number.POSITIVE_INFINITY);
+    const train = (be: TrainingBackend) => be.train(5);
+    const two = await session(spread, train, () => {});
+    expect(spread.rebuilds).toBe(0);
+    expect(pool.workers).toBe(1);
+    const one = await session(new CpuBackend({ threads: 1 }), train, () => {});
+    expect(two.out).toEqual(one.out);
+    expect(two.thetas).toEqual(one.thetas);
+  });
 });
