@@ -183,6 +183,48 @@ describe('losses', () => {
     expect(r.correct).toBe(1);
   });
 
+  it('softmax cross-entropy: the same bits as the textbook loop (every e^(x - m) by Math.exp), ties, -0, infinities, NaN included', () => {
+    // the loop as written before it skipped Math.exp(0): the oracle, operation for operation
+    const textbook = (x: Float32Array, labels: Int32Array, B: number, C: number) => {
+      const d = new Float32Array(B * C);
+      let total = 0;
+      let correct = 0;
+      for (let n = 0; n < B; n++) {
+        const off = n * C;
+        let m = x[off];
+        let arg = 0;
+        for (let j = 1; j < C; j++) if (x[off + j] > m) [m, arg] = [x[off + j], j];
+        let sum = 0;
+        for (let j = 0; j < C; j++) sum += Math.exp(x[off + j] - m);
+        const lse = m + Math.log(sum);
+        total += lse - x[off + labels[n]];
+        if (arg === labels[n]) correct++;
+        for (let j = 0; j < C; j++) d[off + j] = (Math.exp(x[off + j] - lse) - (j === labels[n] ? 1 : 0)) / B;
+      }
+      return { loss: total / B, correct, d };
+    };
+    const special = [0, -0, 1, 1, -1, 2.5, 1e30, -1e30, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN];
+    const rng = new Rng(17);
+    for (const C of [2, 3, 5]) {
+      const B = 300;
+      const x = new Float32Array(B * C).map((_, i) =>
+        i % 7 === 0 ? special[rng.int(special.length)] : Math.round(rng.gaussian() * 4) / 2,
+      );
+      const labels = new Int32Array(B).map(() => rng.int(C));
+      const want = textbook(x, labels, B, C);
+      const got = softmaxCrossEntropy(x, labels, B, C);
+      expect(Object.is(got.loss, want.loss)).toBe(true);
+      expect(got.correct).toBe(want.correct);
+      const rowOk = (from: number) => want.d.slice(from, from + C).every((v, j) => Object.is(got.dLogits[from + j], v));
+      // rows without a NaN or infinity compared on their own: one such row makes the batch loss NaN
+      for (let n = 0; n < B; n++) expect(rowOk(n * C), `C = ${C}, row ${n}`).toBe(true);
+      const finite = x.map((v) => (Number.isFinite(v) ? v : 0));
+      const wantF = textbook(finite, labels, B, C);
+      const gotF = softmaxCrossEntropy(finite, labels, B, C);
+      expect(Object.is(gotF.loss, wantF.loss) && Number.isFinite(gotF.loss)).toBe(true);
+    }
+  });
+
   it('mean squared error: value and gradient', () => {
     const [B, O] = [4, 2];
     const pred = randn(B * O);

@@ -51,8 +51,13 @@ export function softmaxCrossEntropyInto(
         arg = j;
       }
     }
+    // e^0 = 1 exactly (Math.exp(+-0) === 1): the row's maximum, and every logit tied with it, skip
+    // the call (one of C + 1 + C per row; a NaN or infinite m gives NaN differences, never 0)
     let sum = 0;
-    for (let j = 0; j < C; j++) sum += Math.exp(logits[off + j] - m);
+    for (let j = 0; j < C; j++) {
+      const d = logits[off + j] - m;
+      sum += d === 0 ? 1 : Math.exp(d);
+    }
     const lse = m + Math.log(sum);
     const c = labels[n];
     total += lse - logits[off + c];

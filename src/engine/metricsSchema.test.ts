@@ -21,6 +21,36 @@ describe('MetricColumns', () => {
     expect(c.n).toBe(0);
   });
 
+  it('a row taken after emptying (clear, takeSeries, takeColumns, a grow) is all 0 again, per-layer fields too', () => {
+    const L = 3;
+    const c = new MetricColumns(STEP_METRICS, L, 2);
+    const names = fieldsOf(STEP_METRICS);
+    const dirty = (rows: number) => {
+      for (let r = 0; r < rows; r++) {
+        const i = c.addRow();
+        for (const k of names) {
+          const w = widthOf(STEP_METRICS[k], L);
+          c.cols[k].fill(7 + r, i * w, (i + 1) * w);
+        }
+      }
+    };
+    for (const empty of [() => c.clear(), () => c.takeSeries(), () => c.takeColumns()]) {
+      dirty(5); // grows from 2 rows to 8
+      empty();
+      // the next rows, written partly: every field not written reads 0
+      dirty(1);
+      const j = c.addRow();
+      c.cols.step[j] = 3;
+      const s = c.takeSeries();
+      expect(s.n).toBe(2);
+      for (const k of names) {
+        const w = widthOf(STEP_METRICS[k], L);
+        const row = Array.from(s[k].subarray(w, 2 * w));
+        expect(row, k).toEqual(Array(w).fill(k === 'step' ? 3 : 0));
+      }
+    }
+  });
+
   it('narrows to the wire types once, and shifts step/epoch fields by the offsets (0 = none stays 0)', () => {
     const e = new MetricColumns(EPOCH_METRICS, 1);
     const i = e.addRow();

@@ -170,21 +170,44 @@ function wasmDenseOps(
   const view = (p: number, n: number) => f32.subarray(p >> 2, (p >> 2) + n);
   const all32 = (...a: FloatArray[]) => a.every((x) => x instanceof Float32Array);
 
-  /**
-   * An optimizer loop over float32 vectors of one length: each read in place when resident, else
-   * copied in, and copied back out after `loop` (the grad, arrays[1], is only read); false when the
-   * memory has no room (the caller goes to `overflow`).
-   */
-  const inPlace = (arrays: FloatArray[], loop: (p: number[]) => void): boolean => {
-    const P = arrays[0].length;
-    const at = layout(...arrays.map((a) => slot(a, P)));
+  // An optimizer loop's float32 vectors of one length (theta, grad, the rule's state: vec[0, n)) and
+  // where the kernel reads each (vp): in place when resident, else a slot of the layout, copied in by
+  // placeVectors and back out by vectorsBack (the grad is only read). Fixed arrays, no per-call
+  // ones or closures: three of a race's six runs take this path every step.
+  const NONE = new Float32Array(0);
+  const vec: Float32Array<ArrayBufferLike>[] = [NONE, NONE, NONE, NONE];
+  const vp = [0, 0, 0, 0];
+  const copied = [false, false, false, false];
+  /** Places theta, grad and one or two state vectors; false when the memory has no room (the caller goes to `overflow`). */
+  const placeVectors = (theta: FloatArray, grad: FloatArray, s1: FloatArray, s2: FloatArray = NONE): boolean => {
+    vec[0] = theta as Float32Array;
+    vec[1] = grad as Float32Array;
+    vec[2] = s1 as Float32Array;
+    vec[3] = s2 as Float32Array;
+    const P = theta.length;
+    let copies = 0;
+    for (let i = 0; i < 4; i++) {
+      vp[i] = resident(vec[i]);
+      copied[i] = vp[i] < 0 && vec[i] !== NONE;
+      if (copied[i]) copies++;
+    }
+    if (copies === 0) return true;
+    const at = layout(slot(theta, P), slot(grad, P), slot(s1, P), s2 === NONE ? 0 : slot(s2, P));
     if (!at) return false;
-    const p = arrays.map((a, i) => place(a, at[i]));
-    for (let i = 0; i < arrays.length; i++) put(p[i], arrays[i]);
-    loop(p);
-    for (let i = 0; i < arrays.length; i++)
-      if (i !== 1 && resident(arrays[i]) < 0) (arrays[i] as Float32Array).set(view(p[i], P));
+    for (let i = 0; i < 4; i++)
+      if (copied[i]) {
+        vp[i] = at[i];
+        f32.set(vec[i], at[i] >> 2);
+      }
     return true;
+  };
+  /** Copies the vectors that were copied in back out (all but the grad), and lets go of them. */
+  const vectorsBack = () => {
+    const P = vec[0].length;
+    for (let i = 0; i < 4; i++) {
+      if (i !== 1 && copied[i]) vec[i].set(view(vp[i], P));
+      vec[i] = NONE;
+    }
   };
 
   const ops: WasmDenseOps = {
@@ -268,24 +291,22 @@ function wasmDenseOps(
       // Copying the vectors in and out (those not resident) costs a few percent of the TypeScript loop.
       adam(theta, grad, m, v, t, lr, b1, b2, eps) {
         if (!(t >= 1) || !all32(theta, grad, m, v)) return adamStep(theta, grad, m, v, t, lr, b1, b2, eps);
-        const P = theta.length;
-        const done = inPlace([theta, grad, m, v], ([pt, pg, pm, pv]) =>
-          k.adam(pt, pg, pm, pv, P, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps),
-        );
-        if (!done) overflow!.update!.adam!(theta, grad, m, v, t, lr, b1, b2, eps);
+        if (!placeVectors(theta, grad, m, v)) return overflow!.update!.adam!(theta, grad, m, v, t, lr, b1, b2, eps);
+        k.adam(vp[0], vp[1], vp[2], vp[3], theta.length, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, eps);
+        vectorsBack();
       },
       // Adagrad's and RMSprop's loops: one kernel, c = a c + (b g) g (wasm/rootStep.ts), bit-identical
       adagrad(theta, grad, cache, lr, eps) {
         if (!all32(theta, grad, cache)) return adagradStep(theta, grad, cache, lr, eps);
-        const P = theta.length;
-        const done = inPlace([theta, grad, cache], ([pt, pg, pc]) => k.rootStep(pt, pg, pc, P, lr, 1, 1, eps));
-        if (!done) overflow!.update!.adagrad!(theta, grad, cache, lr, eps);
+        if (!placeVectors(theta, grad, cache)) return overflow!.update!.adagrad!(theta, grad, cache, lr, eps);
+        k.rootStep(vp[0], vp[1], vp[2], theta.length, lr, 1, 1, eps);
+        vectorsBack();
       },
       rmsprop(theta, grad, cache, lr, rho, eps) {
         if (!all32(theta, grad, cache)) return rmspropStep(theta, grad, cache, lr, rho, eps);
-        const P = theta.length;
-        const done = inPlace([theta, grad, cache], ([pt, pg, pc]) => k.rootStep(pt, pg, pc, P, lr, rho, 1 - rho, eps));
-        if (!done) overflow!.update!.rmsprop!(theta, grad, cache, lr, rho, eps);
+        if (!placeVectors(theta, grad, cache)) return overflow!.update!.rmsprop!(theta, grad, cache, lr, rho, eps);
+        k.rootStep(vp[0], vp[1], vp[2], theta.length, lr, rho, 1 - rho, eps);
+        vectorsBack();
       },
     },
     backwardW(dY, X, B, I, O) {
