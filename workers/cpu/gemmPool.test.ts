@@ -14,8 +14,8 @@ import { loadDigits } from '../digits';
 import { CpuBackend, cpuNameThreads, cpuNameThreadsLost } from './backend';
 import { MAX_CHUNKS } from './gemmChunks.mjs';
 import { guidedBounds, MIN_PARALLEL } from './gemmPool';
+import type { LoadedWasmOps } from './wasmInstance';
 import { wasmOps } from './wasmLoad';
-import type { LoadedWasmOps } from './wasmOps';
 
 // The plain-SIMD build: every Node validates it (the relaxed build's threading is the same code).
 let one: LoadedWasmOps;

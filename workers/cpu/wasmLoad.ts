@@ -7,8 +7,9 @@
 // threads (gemmPool.ts); any other page runs the single-threaded kernels. Node runs one thread
 // unless a caller asks for more (tests, bench).
 import type { PoolOptions } from './gemmPool';
+import { type LoadedWasmOps, loadWasmOps } from './wasmInstance';
 import { MAX_THREADS } from './wasmLimits';
-import { type LoadedWasmOps, loadWasmOps, type WasmKind } from './wasmOps';
+import type { WasmKind } from './wasmOps';
 
 const URLS: Record<WasmKind, URL> = {
   'relaxed-simd': new URL('./wasm/build/dense-relaxed.wasm', import.meta.url),
