@@ -193,6 +193,8 @@ export async function descentTrain(
       },
       budgetMs,
       3,
+      // at most half an epoch (floor(nTrain / B) steps, the last partial batch dropped) per chunk
+      Math.max(1, Math.floor(Math.floor(dataset.nTrain / w.batch) / 2)),
     );
     // (c-cores): where the runs trained (run r's shard), so a lopsided split shows in the notes
     if (backend instanceof ShardedCpuBackend)

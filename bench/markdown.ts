@@ -105,7 +105,8 @@ export function renderMarkdown(r: Results): string {
     'optimizer.minimize. jax-js: valueAndGrad and the update in one jit per step. Both get their batches uploaded',
     "once before timing. Descent: the worker's TrainingBackend (build, train(n)), so its steps/s include its per-step",
     'metrics (loss, accuracy, per-layer norms). Chunks in which a Descent epoch ended (a whole-split evaluation,',
-    'which the peers do not do) are left out of steps/s. Dispatches and submissions are counted in the page by',
+    'which the peers do not do) are left out of steps/s; a chunk is at most half an epoch, so some hold none at any',
+    'budget. Dispatches and submissions are counted in the page by',
     'wrapping GPUComputePassEncoder.dispatchWorkgroups(Indirect) and GPUQueue.submit. Time to first step: from',
     "building the model (backend or device already up) to the first step's loss on the CPU.",
   ];

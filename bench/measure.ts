@@ -28,8 +28,16 @@ export interface Timed {
   submits: number;
 }
 
-/** Runs `chunk` until `budgetMs` have passed and at least `minUnits` units are done. */
-export async function timeChunks(chunk: Chunk, budgetMs: number, minUnits = 1): Promise<Timed> {
+/** A chunk this long or longer is timed well enough for the best rate (see timeChunks). */
+export const trustedChunkMs = (budgetMs: number) => Math.min(budgetMs / 50, 10);
+
+/**
+ * Runs `chunk` until `budgetMs` have passed and at least `minUnits` units are done. `maxK` caps a
+ * chunk's units: a trainer passes half its steps per epoch, so that chunks can fall between two
+ * epoch ends whatever the budget (without it, a fast CPU run's chunks at the default budget held an
+ * epoch end every time, and its "best rate" silently became the mean with the evaluations in).
+ */
+export async function timeChunks(chunk: Chunk, budgetMs: number, minUnits = 1, maxK = Infinity): Promise<Timed> {
   const c0 = gpuCounts();
   const t0 = performance.now();
   let units = 0;
@@ -45,14 +53,14 @@ export async function timeChunks(chunk: Chunk, budgetMs: number, minUnits = 1): 
     chunks++;
     if (mixed) mixedChunks++;
     // Short chunks are not trusted for the best rate: performance.now() is coarsened (~0.1 ms) in a
-    // page that is not cross-origin isolated.
-    else if (took >= budgetMs / 50) bestRate = Math.max(bestRate, k / took);
+    // page that is not cross-origin isolated, so 10 ms is timed to 1% even there.
+    else if (took >= trustedChunkMs(budgetMs)) bestRate = Math.max(bestRate, k / took);
     const elapsed = performance.now() - t0;
     if (elapsed >= budgetMs && units >= minUnits) break;
     // Aim for chunks of ~budget/25: short enough that most fall between two epoch ends, long
     // enough that the readback closing each stays a small share.
     const perUnit = Math.max(took / k, 1e-3);
-    k = Math.max(1, Math.min(k * 4, Math.round(budgetMs / 25 / perUnit)));
+    k = Math.max(1, Math.min(k * 4, Math.round(budgetMs / 25 / perUnit), maxK));
   }
   const ms = performance.now() - t0;
   if (bestRate === 0) bestRate = units / ms;
