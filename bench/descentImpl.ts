@@ -122,13 +122,23 @@ export async function descentMatmul(
   return out;
 }
 
-async function makeBackend(gpu: boolean, cpu: string, w: Workload): Promise<TrainingBackend> {
+/** The backend a row trains on, and what ends with it (a spread race's pool: its sub-workers). */
+async function makeBackend(gpu: boolean, cpu: string, w: Workload): Promise<{ be: TrainingBackend; end: () => void }> {
   // (c-cores): the worker's CPU backend, shard 0 in this page's thread and a sub-worker per further core
   if (!gpu && w.cpuSpread) {
     if (cpu !== 'engine' && cpu !== 'typescript') throw new Error(`--cpu=${cpu}: not spread over workers`);
-    return new ShardedCpuBackend(workerShardPool(), { kernels: cpu === 'typescript' ? 'typescript' : 'auto' });
+    const pool = workerShardPool();
+    const be = new ShardedCpuBackend(pool, { kernels: cpu === 'typescript' ? 'typescript' : 'auto' });
+    return {
+      be,
+      end: () => {
+        be.dispose();
+        pool.dispose();
+      },
+    };
   }
-  return gpu ? await GpuBackend.create() : await (await cpuImpl(cpu)).backend();
+  const be = gpu ? await GpuBackend.create() : await (await cpuImpl(cpu)).backend();
+  return { be, end: () => be.dispose() };
 }
 
 /** Mean loss of the last step of every run; throws if a run left 'ok' (its steps would not be done). */
@@ -155,7 +165,7 @@ export async function descentTrain(
   const layout = buildLayout(cfgs[0].model, dataset.inputDim, dataset.outputDim);
   const init = initParams(layout, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
   // Device acquisition is outside the first-step clock, as tf.setBackend() is on the TF.js side.
-  const backend = await makeBackend(gpu, cpu, w);
+  const { be: backend, end } = await makeBackend(gpu, cpu, w);
   try {
     const t0 = performance.now();
     await backend.build(cfgs, dataset, init);
@@ -213,6 +223,6 @@ export async function descentTrain(
       lastLoss: loss,
     };
   } finally {
-    backend.dispose();
+    end();
   }
 }

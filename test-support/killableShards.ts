@@ -14,6 +14,8 @@ export interface KillOptions {
   liveness?: LivenessOptions;
   /** Milliseconds before a live worker answers `method` (a slow worker; pings are answered at once). */
   slow?: (method: string) => number;
+  /** The pool ends a sub-worker (taken for dead, or the pool disposed): the test hears of it here. */
+  end?: (e: ShardEndpoint) => void;
 }
 
 export function killablePool(kills: (method: string) => boolean, limit = 2, opts: KillOptions = {}): ShardPool {
@@ -41,7 +43,7 @@ export function killablePool(kills: (method: string) => boolean, limit = 2, opts
     },
     limit,
     undefined,
-    { liveness: opts.liveness },
+    { liveness: opts.liveness, end: opts.end },
   );
   return pool;
 }

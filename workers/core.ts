@@ -31,6 +31,8 @@ export interface ServiceEnv {
   cpuWorkers?: (n: number | null) => void;
   /** How long the 'auto' probe waits for a Play before it measures the CPU on the side (default SIDE_WAIT_MS; tests). */
   sideWaitMs?: number;
+  /** The service is torn down (TrainerService.dispose, after its backend): end what the env started (the CPU sub-workers). */
+  dispose?: () => void;
 }
 
 export const now = () => performance.now();

@@ -346,6 +346,7 @@ export class TrainerService extends TrainerCore implements TrainerApi {
     return this.exclusive(async () => {
       this.session?.backend.dispose();
       this.session = null;
+      this.env.dispose?.();
     });
   }
 

@@ -31,5 +31,6 @@ export function workerServiceEnv(): ServiceEnv {
     },
     yieldNow: channelYield(),
     cpuWorkers: (n) => shards.setLimit(n),
+    dispose: () => shards.dispose(),
   };
 }

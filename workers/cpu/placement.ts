@@ -11,7 +11,8 @@
 // REBALANCE_EVERY_MS of training after build: it used to come on the first step's times (JIT
 // compilation charged to whichever run came first), which could leave six equal runs split 4:2
 // for the whole next second (the bench's (c-cores) window).
-// Whether spreading pays at all: spreadPays (else the race goes back to one worker).
+// Whether spreading pays at all: spreadPays (else, UNSPREAD_AFTER decisions in a row, the race goes
+// back to one worker).
 //
 // Legend: R runs, W shards (workers), c_r run r's measured ms per step, load(s) = sum of c_r on s.
 
@@ -30,6 +31,15 @@ export function spreadPays(wallPerStep: number, costs: readonly number[]): boole
   const sum = costs.reduce((a, c) => a + c, 0);
   return !(sum > 0) || wallPerStep < (1 - REBALANCE_GAIN) * sum;
 }
+
+/**
+ * Decisions in a row (one per REBALANCE_EVERY_MS) in which spreading must not pay before the race
+ * goes back to one worker, which it does not undo until the next build. One second of another
+ * program's load (both cores taken: the shards take turns) must not leave the race in one worker for
+ * the rest of its life; under lasting load the spread race costs about what one worker does, so
+ * waiting costs little.
+ */
+export const UNSPREAD_AFTER = 3;
 
 /** Shortest timing a cost sample is made of, ms (calls of a run are pooled up to it). */
 export const MIN_SAMPLE_MS = 1;

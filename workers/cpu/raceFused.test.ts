@@ -20,7 +20,7 @@ import type { TrainConfig } from '../../src/engine/types';
 import { killablePool } from '../../test-support/killableShards';
 import type { RunProgress, TrainingBackend } from '../backend';
 import { CpuBackend } from './backend';
-import { spreadPays } from './placement';
+import { spreadPays, UNSPREAD_AFTER } from './placement';
 import { FusedRace } from './raceFused';
 import { ShardHost } from './shard';
 import { ShardedCpuBackend } from './sharded';
@@ -217,7 +217,13 @@ describe('a fused race spread over shards, and back to one worker when spreading
   it('shards that take turns on one thread (spreading cannot pay) go back to one worker, nothing lost; the status line says so', async () => {
     const cfgs = plainRace();
     const spread = new ShardedCpuBackend(simulatedPool(2), { rebalanceEveryMs: 0 });
-    const two = await chunks(spread, cfgs, 400, () => spread.workers === 1);
+    // one decision that spreading did not pay is not enough (another program's second of load)
+    const first = await chunks(spread, cfgs, 400, () => spread.unpaid > 0);
+    expect(spread.unpaid).toBe(1);
+    expect(spread.workers).toBe(2);
+    const two = { out: first.out };
+    while (spread.workers > 1 && two.out.length < 800) two.out.push(await spread.train(5));
+    expect(spread.unpaid).toBe(UNSPREAD_AFTER);
     expect(spread.workers).toBe(1);
     expect(spread.placement()).toEqual([0, 0, 0, 0, 0, 0]);
     expect(spread.info.name).toMatch(/1 worker: spreading over 2 did not pay\)$/);

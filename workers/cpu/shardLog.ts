@@ -2,7 +2,8 @@
 // sharded.ts): every run's config and whole state at the last checkpoint, and every call since
 // that changes a run, in order. Replayed on a new sub-worker they bring its runs to the very state
 // lost: the runs are deterministic. And calls on several shards at once that survive such a crash
-// (eachRun: the moves of a rebalance), and calls on one (callOn: reads, written weights and states).
+// (eachRun: the moves of a rebalance; everyShard: a train or reset on all), and calls on one
+// (callOn: reads, written weights and states).
 import type { RunSnapshot } from '../../src/engine';
 import type { TrainConfig } from '../../src/engine/types';
 import { type Inits, initOf } from '../backend';
@@ -88,6 +89,26 @@ export async function eachRun<T>(
     for (const [i, r] of runs.entries()) if (at(r) === s) out[i] = await race.pool.guardOne(on(i), fn(on(i), r, i));
   }
   return out;
+}
+
+/**
+ * Each shard's answer to one logged call made on all of them (calls[s] on shard s: a train, a
+ * reset). A sub-worker that crashed is rebuilt with its runs' whole state (rebuild(s): its replay
+ * of the log answers for it); any other error stands.
+ */
+export async function everyShard(
+  race: RaceShards,
+  calls: Promise<ShardRunProgress[]>[],
+  rebuild: (s: number) => Promise<ShardRunProgress[]>,
+): Promise<ShardRunProgress[][]> {
+  const settled = await Promise.allSettled(calls);
+  const parts: ShardRunProgress[][] = [];
+  for (const [s, r] of settled.entries()) {
+    if (r.status === 'fulfilled') parts[s] = r.value;
+    else if (s > 0 && !race.pool.alive(race.shard(s))) parts[s] = await rebuild(s);
+    else throw r.reason;
+  }
+  return parts;
 }
 
 /**

@@ -74,6 +74,10 @@ export class ShardPool {
    * the spawner reports a sub-worker's crash with fail(). opts.liveness: when a silent one is
    * taken for dead (shardWatch.ts); opts.end(e): end the sub-worker behind e (it was taken for dead).
    */
+  /** End the sub-worker behind a raw endpoint (taken for dead, or the pool disposed). */
+  private readonly end: (e: ShardEndpoint) => void;
+  private disposed = false;
+
   constructor(
     private readonly spawn: (() => ShardEndpoint) | null,
     limit = defaultShardLimit(),
@@ -82,11 +86,31 @@ export class ShardPool {
   ) {
     this.limit = limit;
     this.local = localEndpoint(local);
+    this.end = opts.end ?? (() => undefined);
     this.watch = new ShardWatch((e, why) => {
       this.fail(e, `no answer: ${why}`);
       const raw = this.rawOf.get(e);
-      if (raw) opts.end?.(raw);
+      if (raw) this.end(raw);
     }, opts.liveness);
+  }
+
+  /**
+   * Every sub-worker ended and the liveness watch stopped (its timer with it): the training worker
+   * is torn down (TrainerService.dispose through ServiceEnv.dispose; a bench task's own pool). Call
+   * it after the backends on the pool are disposed; the pool serves no race after it.
+   */
+  dispose(): void {
+    this.disposed = true;
+    this.watch.dispose();
+    const err = new Error('a CPU worker of the race failed (the pool was disposed)');
+    for (const e of this.remotes.splice(0)) {
+      const raw = this.rawOf.get(e);
+      if (raw) this.end(raw);
+      // a call still pending on it (a race not disposed first) rejects rather than waiting forever
+      for (const f of this.failListeners) f(err, e);
+    }
+    this.sent.clear();
+    this.ready.clear();
   }
 
   /** A new sub-worker, its calls watched. */
@@ -131,6 +155,7 @@ export class ShardPool {
    */
   async replacement(ds: Dataset, kernels: string): Promise<ShardEndpoint> {
     if (!this.spawn) throw new Error('no sub-workers here');
+    if (this.disposed) throw new Error('ShardPool: disposed (the training worker is torn down)');
     const e = this.start();
     this.remotes.push(e);
     this.ids2.set(e, this.nextEndpoint++);
@@ -159,6 +184,7 @@ export class ShardPool {
    * page) for a race of one shard, 1 when several shards already use the cores.
    */
   async endpoints(n: number, threads = 1): Promise<{ endpoints: ShardEndpoint[]; kernels: string; threads: number }> {
+    if (this.disposed) throw new Error('ShardPool: disposed (the training worker is torn down)');
     const want = this.spawn ? Math.max(1, Math.min(n, this.limit)) : 1;
     while (this.remotes.length < want - 1) this.remotes.push(this.start());
     const endpoints = [this.local, ...this.remotes.slice(0, want - 1)];

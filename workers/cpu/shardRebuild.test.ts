@@ -1,8 +1,9 @@
 // A sub-worker of a spread race (sharded.ts) that crashes: while it trains, while runs move between
-// shards (a rebalance: taken out of one, put into another; going back to one worker) or while a
+// shards (a rebalance: taken out of one, put into another; going back to one worker), while a
 // run's weights or whole state are read (readParams, exportState, also the checkpoint's own
-// export). The crashed sub-worker is rebuilt from the checkpoint and the call log (shardLog.ts) and
-// the call is done again; the race then goes on exactly as the one-worker race, bit for bit. Each
+// export) or while the race is reset. The crashed sub-worker is rebuilt from the checkpoint and the
+// call log (shardLog.ts) and the call is done again (or, logged, replayed); the race then goes on
+// exactly as the one-worker race, bit for bit. Each
 // crash twice: with an 'error' event, and silent (it just stops answering, as a worker the browser
 // ends or that calls close()): the pool's liveness watch (shardWatch.ts) must notice it, with its
 // bound made small here; a worker that is merely slow must not be taken for dead.
@@ -14,7 +15,7 @@ import { killablePool } from '../../test-support/killableShards';
 import type { RunProgress, TrainingBackend } from '../backend';
 import { CpuBackend } from './backend';
 import { ShardedCpuBackend } from './sharded';
-import type { ShardPool } from './shardPool';
+import type { ShardEndpoint, ShardPool } from './shardPool';
 
 function race(): TrainConfig[] {
   return (['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const).map((name, r) => {
@@ -82,6 +83,8 @@ const cases: [string, string, Act][] = [
   ['the race goes back to one worker', 'remove', (be) => (be as ShardedCpuBackend).unspread()],
   ['its run’s weights are read', 'readParams', (be) => be.readParams(4).then((t) => Array.from(t))],
   ['its run’s whole state is exported', 'exportState', (be) => be.exportState(5)],
+  // a reset is a logged call on every shard: the rebuilt sub-worker replays it with the rest
+  ['the race is reset', 'reset', (be) => be.reset()],
 ];
 
 describe('a sub-worker that crashes is rebuilt, nothing lost', () => {
@@ -119,5 +122,32 @@ describe('a slow sub-worker is not taken for dead', () => {
     const one = await session(new CpuBackend({ threads: 1 }), train, () => {});
     expect(two.out).toEqual(one.out);
     expect(two.thetas).toEqual(one.thetas);
+  });
+});
+
+describe('a disposed pool', () => {
+  it('ends its sub-workers and stops its liveness watch; a call left pending rejects; it serves no race after', async () => {
+    const ended: ShardEndpoint[] = [];
+    let armed = false;
+    // silent: the sub-worker's train call never answers, so only the watch could end it (it must not)
+    const pool = killablePool(() => armed, 2, { silent: true, liveness, end: (e) => ended.push(e) });
+    const spread = spreadRace(pool, Number.POSITIVE_INFINITY);
+    const cfgs = race();
+    const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+    const l = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
+    const init = initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init')));
+    await spread.build(cfgs, ds, init);
+    await spread.train(5);
+    expect(pool.workers).toBe(1);
+    armed = true;
+    const pending = spread.train(5);
+    pool.dispose();
+    await expect(pending).rejects.toThrow(/disposed/);
+    expect(ended).toHaveLength(1);
+    expect(pool.workers).toBe(0);
+    // many times the watch's bound later, nothing was taken for dead (that would end it again)
+    await new Promise((r) => setTimeout(r, 40));
+    expect(ended).toHaveLength(1);
+    await expect(spreadRace(pool, 0).build(cfgs, ds, init)).rejects.toThrow(/disposed/);
   });
 });

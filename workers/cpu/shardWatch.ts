@@ -90,6 +90,13 @@ export class ShardWatch {
     this.watched.delete(e);
   }
 
+  /** Stop watching every endpoint, the timer with them (the pool is disposed: nothing is taken for dead after). */
+  dispose(): void {
+    this.watched.clear();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   private arm(): void {
     if (this.timer !== null) return;
     this.timer = setTimeout(this.tick, this.pingEveryMs);

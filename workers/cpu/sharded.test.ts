@@ -128,6 +128,7 @@ describe('a CPU race sharded over workers', () => {
       const svc = new TrainerService({
         factories: { cpu: () => new ShardedCpuBackend(pool), gpu: null },
         cpuWorkers: (n) => pool.setLimit(n ?? 8),
+        dispose: () => pool.dispose(),
       });
       const updates: Parameters<typeof lossesOf>[0] = [];
       await svc.subscribe((u) => {
@@ -147,12 +148,18 @@ describe('a CPU race sharded over workers', () => {
         lossAt: await svc.lossAt(thetas, 2, 'val'),
         predict: await svc.predictSplit(5, 'val'),
       };
-      return { name: r.value.backend.name, losses: race().map((_, k) => lossesOf(updates, k)), queries };
+      // torn down: the pool's sub-workers end with the service (ServiceEnv.dispose -> ShardPool.dispose)
+      const workers = pool.workers;
+      await svc.dispose();
+      expect(pool.workers).toBe(0);
+      await expect(pool.endpoints(2)).rejects.toThrow(/disposed/);
+      return { name: r.value.backend.name, losses: race().map((_, k) => lossesOf(updates, k)), queries, workers };
     };
     const one = await run(1);
     const two = await run(2);
     expect(one.name).not.toMatch(/workers/);
     expect(two.name).toMatch(/\(WebAssembly SIMD, 2 workers\)$/);
+    expect(two.workers).toBe(1);
     expect(two.losses.map((l) => l.length)).toEqual([120, 120, 120, 120, 120, 120]);
     expect(two.losses).toEqual(one.losses);
     expect(two.queries.snapshots.map((x) => x?.count)).toEqual(one.queries.snapshots.map((x) => x?.count));

@@ -7,7 +7,8 @@
 // of R runs, as before. Results are those of the single-worker race bit for bit (shard.ts says why).
 //
 // Placement (placement.ts): runs start split evenly and move by measured cost; a race that does not
-// gain from spreading goes back to one worker. The hosts come from a ShardPool (shardPool.ts).
+// gain from spreading (UNSPREAD_AFTER decisions in a row) goes back to one worker. The hosts come
+// from a ShardPool (shardPool.ts).
 // A spread race checkpoints every run's whole state and logs the calls since, so a crashed sub-worker
 // is rebuilt with its runs (rebuild).
 import type { Dataset, RunSnapshot, RunStatus } from '../../src/engine';
@@ -30,9 +31,19 @@ import {
   REBALANCE_EVERY_MS,
   REBALANCE_GAIN,
   spreadPays,
+  UNSPREAD_AFTER,
 } from './placement';
 import { type ShardKernels, type ShardRunProgress, unpackReports } from './shard';
-import { CHECKPOINT_EVERY_MS, callOn, eachRun, type LogOp, type RaceShards, replayOnto, type Saved } from './shardLog';
+import {
+  CHECKPOINT_EVERY_MS,
+  callOn,
+  eachRun,
+  everyShard,
+  type LogOp,
+  type RaceShards,
+  replayOnto,
+  type Saved,
+} from './shardLog';
 import type { ShardEndpoint, ShardPool } from './shardPool';
 import { autoThreads } from './wasmLoad';
 
@@ -84,6 +95,8 @@ export class ShardedCpuBackend implements TrainingBackend {
   private lastCheckpoint = 0;
   /** Sub-workers rebuilt after a crash (tests, status). */
   rebuilds = 0;
+  /** Placement decisions in a row in which spreading did not pay (UNSPREAD_AFTER of them: back to one worker). */
+  unpaid = 0;
   private statuses: RunStatus[] = [];
   private lastPlaced = 0;
   /** GEMM threads of each shard's kernels (> 1 only with one shard). */
@@ -122,6 +135,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     this.owner = evenPlacement(cfgs.length, W);
     this.statuses = cfgs.map(() => 'ok');
     this.forgetCosts();
+    this.unpaid = 0;
     this.lastPlaced = performance.now();
     await this.all(
       endpoints.map((e) => () => e.open(this.set, this.dataset, this.opts.kernels ?? 'auto', this.threads)),
@@ -164,15 +178,7 @@ export class ShardedCpuBackend implements TrainingBackend {
         },
         () => undefined, // the failure comes from the allSettled below
       );
-    const settled = await Promise.allSettled(calls);
-    const parts: ShardRunProgress[][] = [];
-    for (const [s, r] of settled.entries()) {
-      if (r.status === 'fulfilled') parts[s] = r.value;
-      // a sub-worker that crashed is rebuilt with its runs' whole state; any other error stands
-      else if (s > 0 && !this.pool.alive(this.shards[s])) parts[s] = await this.rebuild(s, op);
-      else throw r.reason;
-    }
-    const reports = parts.flat();
+    const reports = (await everyShard(this.race, calls, (s) => this.rebuild(s, op))).flat();
     // one shard here with a GEMM pool: the status line says so when a helper thread failed
     if (this.threads > 1) this.info.name = cpuNameLive(this.threads);
     const out = new Array<RunProgress>(R);
@@ -246,10 +252,14 @@ export class ShardedCpuBackend implements TrainingBackend {
       if (measured.some((c) => Number.isNaN(c))) return 0;
       cost = measured;
       const wall = this.wall.cost;
-      if (this.opts.unspread !== false && !Number.isNaN(wall) && !spreadPays(wall, cost)) {
-        this.lastPlaced = performance.now();
-        this.forgetCosts();
-        return this.unspread();
+      if (this.opts.unspread !== false && !Number.isNaN(wall)) {
+        this.unpaid = spreadPays(wall, cost) ? 0 : this.unpaid + 1;
+        if (this.unpaid > 0) {
+          // costs measured while the shards took turns move nothing; fresh ones decide again
+          this.lastPlaced = performance.now();
+          this.forgetCosts();
+          return this.unpaid >= UNSPREAD_AFTER ? this.unspread() : 0;
+        }
       }
     }
     this.lastPlaced = performance.now();
@@ -314,8 +324,11 @@ export class ShardedCpuBackend implements TrainingBackend {
 
   async reset(): Promise<void> {
     this.rethrow();
-    if (this.shards.length > 1) this.log.push({ kind: 'reset' });
-    await this.all(this.shards.map((e) => () => e.reset(this.set)));
+    const op: LogOp = { kind: 'reset' };
+    // logged: a sub-worker that crashes during it is rebuilt, and its replay of the log resets it
+    if (this.shards.length > 1) this.log.push(op);
+    const calls = this.shards.map((e) => this.pool.guardOne(e, e.reset(this.set)).then(() => []));
+    await everyShard(this.race, calls, (s) => this.rebuild(s, op));
     this.statuses = this.cfgs.map(() => 'ok');
   }
 
