@@ -4,7 +4,9 @@
 // each half of the race alone in one thread (what each shard would cost without the other).
 // Per mode and round: wall µs per step, and CPU µs per step of each thread (/proc/thread-self/stat);
 // for the spread: each shard's busy time in train() and the coordinator's wait.
-//   npx tsx bench/spreadNode.ts [--rounds=5] [--ms=1500] [--chunk=512] [--unspread=false]
+//   npx tsx bench/spreadNode.ts [--rounds=5] [--ms=1500] [--chunk=512] [--unspread=false] [--modes=one,race,half0,half1,spread]
+//   npx tsx bench/spreadNode.ts --lifecycle=N   (the bench's (c-cores) task N times each way: see lifecycle())
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { buildWasm } from '../scripts/buildWasm';
@@ -143,8 +145,51 @@ async function timed(be: TrainingBackend): Promise<Sample> {
 const med = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
 const span = (v: number[]) => `${med(v).toFixed(1)} (${Math.min(...v).toFixed(1)}-${Math.max(...v).toFixed(1)})`;
 
+/**
+ * --lifecycle=N: N trials of the bench's (c-cores) task as bench/descentImpl.ts runs it (a new
+ * spread race, 500 ms of train(4), then 2.5 s of chunks growing 4x up to ~100 ms, the best rate
+ * of a chunk of at least 50 ms in which no epoch ended), alternating unspreadAfter 1 (main before
+ * UNSPREAD_AFTER) and 3: steps/s and whether the race went back to one worker.
+ */
+async function lifecycle(trials: number) {
+  const res: Record<number, { rate: number; workers: number }[]> = { 1: [], 3: [] };
+  const s = setup('c');
+  for (let t = 0; t < 2 * trials; t++) {
+    const after = t % 4 === 0 || t % 4 === 3 ? 1 : 3; // A B B A
+    const be = new ShardedCpuBackend(pool, { unspreadAfter: after });
+    await be.build(s.cfgs, s.data, s.init);
+    const warm = performance.now();
+    while (performance.now() - warm < 500) await be.train(4);
+    let k = 1;
+    let best = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 2500) {
+      const c0 = performance.now();
+      const p = await be.train(k);
+      const took = performance.now() - c0;
+      if (!p.some((r) => r.epochs.n > 0) && took >= 50) best = Math.max(best, k / took);
+      k = Math.max(1, Math.min(k * 4, Math.round(100 / Math.max(took / k, 1e-3))));
+    }
+    res[after].push({ rate: 1000 * best, workers: be.workers });
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+    console.log(
+      `trial ${t}: unspreadAfter ${after}: ${(best).toFixed(1)}k steps/s, ${be.workers} workers at the end, load ${load}`,
+    );
+    be.dispose();
+  }
+  for (const a of [1, 3]) {
+    const v = res[a];
+    console.log(
+      `unspreadAfter ${a}: ${span(v.map((x) => x.rate / 1000))}k steps/s; went back to one worker in ${v.filter((x) => x.workers === 1).length} of ${v.length}`,
+    );
+  }
+  process.exit(0);
+}
+
 async function main() {
   await buildWasm();
+  const trials = Number(arg('lifecycle', '0'));
+  if (trials > 0) return lifecycle(trials);
   const bes = new Map<string, TrainingBackend>();
   for (const m of modes) bes.set(m, await make(m));
   for (const be of bes.values()) await be.train(2000); // past the JIT's tiers

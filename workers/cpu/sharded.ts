@@ -62,8 +62,9 @@ export interface ShardedCpuOptions {
   warm?: boolean;
   /** How often every run's whole state is checkpointed for rebuilding a crashed sub-worker, ms (default CHECKPOINT_EVERY_MS). */
   checkpointEveryMs?: number;
-  /** Go back to one worker when spreading does not pay (spreadPays; default true). */
+  /** Go back to one worker when spreading does not pay (spreadPays; default true) this many decisions in a row (default UNSPREAD_AFTER). */
   unspread?: boolean;
+  unspreadAfter?: number;
 }
 
 export class ShardedCpuBackend implements TrainingBackend {
@@ -258,7 +259,7 @@ export class ShardedCpuBackend implements TrainingBackend {
           // costs measured while the shards took turns move nothing; fresh ones decide again
           this.lastPlaced = performance.now();
           this.forgetCosts();
-          return this.unpaid >= UNSPREAD_AFTER ? this.unspread() : 0;
+          return this.unpaid >= (this.opts.unspreadAfter ?? UNSPREAD_AFTER) ? this.unspread() : 0;
         }
       }
     }
