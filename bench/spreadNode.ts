@@ -222,8 +222,15 @@ async function main() {
   const sp = res.get('spread');
   if (one && sp) {
     console.log(`spread ÷ one, wall: ${span(sp.map((s, i) => s.wall / one[i].wall))}`);
-    const be = bes.get('spread') as ShardedCpuBackend;
-    console.log(`spread placement ${be.placement().join('')}, workers ${be.workers}, name ${be.info.name}`);
+  }
+  const spreadBe = bes.get('spread') as ShardedCpuBackend | undefined;
+  if (spreadBe) {
+    console.log(
+      `spread placement ${spreadBe.placement().join('')}, workers ${spreadBe.workers}, name ${spreadBe.info.name}`,
+    );
+    const sf = sub as unknown as { fusion(): Promise<unknown> } | null;
+    const f1 = JSON.stringify(await sf?.fusion());
+    console.log(`fused/alone run-steps by run set: shard 0 ${JSON.stringify(local.fusion())}, shard 1 ${f1}`);
   }
   const race = res.get('race');
   if (one && race) console.log(`race (one worker) ÷ one, wall: ${span(race.map((s, i) => s.wall / one[i].wall))}`);

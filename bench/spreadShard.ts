@@ -54,6 +54,12 @@ export class TimedShardHost extends ShardHost {
     this.cpu.push(c1);
     return r;
   }
+  /** Run-steps of each run set taken through the fused race step and one by one (raceFused.ts). */
+  fusion(): { fused: number; alone: number }[] {
+    const sets = (this as unknown as { sets: Map<number, { race: { fused: number; alone: number } | null }> }).sets;
+    return [...sets.values()].map((x) => ({ fused: x.race?.fused ?? 0, alone: x.race?.alone ?? 0 }));
+  }
+
   stats(): { busy: number[]; inside: number[]; cpu: number[]; now: number; wait: number } {
     const s = { busy: this.busy, inside: this.inside, cpu: this.cpu, now: threadCpuMs(), wait: threadWaitMs() };
     this.busy = [];
