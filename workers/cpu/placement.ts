@@ -41,6 +41,15 @@ export function spreadPays(wallPerStep: number, costs: readonly number[]): boole
  */
 export const UNSPREAD_AFTER = 3;
 
+/**
+ * Decisions in a row that must suggest the same new placement before runs move by measured costs.
+ * Under another program's load the shards' threads lose their cores unevenly and the measured
+ * costs say so (seen: six equal runs moved to a 4:2 split, whose larger shard takes ~30% more CPU
+ * per step than a 3:3 one's); a real difference (Muon's Newton-Schulz) suggests the same
+ * placement every time.
+ */
+export const MOVE_AFTER = 2;
+
 /** Shortest timing a cost sample is made of, ms (calls of a run are pooled up to it). */
 export const MIN_SAMPLE_MS = 1;
 
@@ -120,4 +129,38 @@ export function costPlacement(cost: readonly number[], W: number, current: reado
     for (const r of runs) owner[r] = label[b];
   });
   return owner;
+}
+
+/**
+ * A spread race's placement decisions and their memory (sharded.ts rebalance): whether it goes back
+ * to one worker (spreadPays false UNSPREAD_AFTER decisions in a row) and where runs move (the
+ * costPlacement suggestion when it cuts the makespan by REBALANCE_GAIN and, for measured costs,
+ * was the same MOVE_AFTER decisions in a row).
+ */
+export class PlacementJudge {
+  /** Decisions in a row in which spreading did not pay. */
+  unpaid = 0;
+  private suggested = '';
+  private times = 0;
+
+  constructor(private readonly unspreadAfter = UNSPREAD_AFTER) {}
+
+  /** One decision on spreading: it pays; it did not ('again': fresh costs decide again); 'unspread'. */
+  spread(wallPerStep: number, costs: readonly number[]): 'pays' | 'again' | 'unspread' {
+    this.unpaid = spreadPays(wallPerStep, costs) ? 0 : this.unpaid + 1;
+    return this.unpaid === 0 ? 'pays' : this.unpaid >= this.unspreadAfter ? 'unspread' : 'again';
+  }
+
+  /** The placement to move to now, or null (stay); confirm: the costs were measured. */
+  moveTo(cost: readonly number[], W: number, owner: readonly number[], confirm: boolean): number[] | null {
+    const next = costPlacement(cost, W, owner);
+    const gains = makespan(next, cost, W) <= (1 - REBALANCE_GAIN) * makespan(owner, cost, W);
+    const key = gains ? next.join(',') : '';
+    this.times = key !== '' && key === this.suggested ? this.times + 1 : 1;
+    this.suggested = key;
+    if (!gains || (confirm && this.times < MOVE_AFTER)) return null;
+    this.suggested = '';
+    this.times = 0;
+    return next;
+  }
 }

@@ -10,7 +10,7 @@ import type { TrainerUpdate } from '../protocol';
 import { TrainerService } from '../service';
 import { DeviceDouble, lossesOf, stepsOf } from '../testDoubles';
 import { CpuBackend } from './backend';
-import { CostMeter, costPlacement, evenPlacement, makespan } from './placement';
+import { CostMeter, costPlacement, evenPlacement, MOVE_AFTER, makespan } from './placement';
 import { packReports, ShardHost, unpackReports } from './shard';
 import { ShardedCpuBackend } from './sharded';
 import { localEndpoint, ShardPool } from './shardPool';
@@ -250,6 +250,26 @@ describe('a CPU race sharded over workers', () => {
       expect(stepsOf(updates, k)).toEqual(Array.from({ length: 120 }, (_, i) => i));
       expect(lossesOf(updates, k)).toEqual(Array.from(ref[k].steps[0].loss, Math.fround));
     }
+  });
+
+  it('measured costs move runs only when MOVE_AFTER decisions in a row suggest the same placement (load is noise)', async () => {
+    const cfgs = race();
+    const ds = makeDataset(cfgs[0].data, cfgs[0].seed);
+    const l = buildLayout(cfgs[0].model, ds.inputDim, ds.outputDim);
+    const be = new ShardedCpuBackend(simulatedPool(2), { rebalanceEveryMs: Number.POSITIVE_INFINITY });
+    await be.build(cfgs, ds, initParams(l, cfgs[0].model, new Rng(streamSeed(cfgs[0].seed, 'init'))));
+    await be.train(3);
+    const a = [5, 5, 5, 1, 1, 1];
+    const b = [1, 1, 1, 5, 5, 5];
+    expect(MOVE_AFTER).toBe(2);
+    expect(await be.rebalance(a, true)).toBe(0); // once: not yet
+    expect(await be.rebalance(b, true)).toBe(0); // another suggestion: counts again from 1
+    expect(await be.rebalance(a, true)).toBe(0);
+    expect(be.placement()).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(await be.rebalance(a, true)).toBeGreaterThan(0); // the same twice in a row: moved
+    expect(be.placement()).not.toEqual([0, 0, 0, 1, 1, 1]);
+    expect(await be.rebalance(a, true)).toBe(0); // and then balanced
+    be.dispose();
   });
 
   it('placement: even blocks, then the measured costs (longest first onto the least loaded shard), few moves', () => {

@@ -23,16 +23,7 @@ import {
 } from '../backend';
 import { CPU_NAME_TS, CPU_NAME_WASM, cpuNameLive, cpuNameThreads } from './backend';
 import { assertCpuCapacity } from './capacity';
-import {
-  CostMeter,
-  costPlacement,
-  evenPlacement,
-  makespan,
-  REBALANCE_EVERY_MS,
-  REBALANCE_GAIN,
-  spreadPays,
-  UNSPREAD_AFTER,
-} from './placement';
+import { CostMeter, evenPlacement, PlacementJudge, REBALANCE_EVERY_MS } from './placement';
 import { type ShardKernels, type ShardRunProgress, unpackReports } from './shard';
 import {
   CHECKPOINT_EVERY_MS,
@@ -62,8 +53,9 @@ export interface ShardedCpuOptions {
   warm?: boolean;
   /** How often every run's whole state is checkpointed for rebuilding a crashed sub-worker, ms (default CHECKPOINT_EVERY_MS). */
   checkpointEveryMs?: number;
-  /** Go back to one worker when spreading does not pay (spreadPays; default true) this many decisions in a row (default UNSPREAD_AFTER). */
+  /** Go back to one worker when spreading does not pay (spreadPays; default true). */
   unspread?: boolean;
+  /** ... that many decisions in a row (default UNSPREAD_AFTER). */
   unspreadAfter?: number;
 }
 
@@ -96,8 +88,8 @@ export class ShardedCpuBackend implements TrainingBackend {
   private lastCheckpoint = 0;
   /** Sub-workers rebuilt after a crash (tests, status). */
   rebuilds = 0;
-  /** Placement decisions in a row in which spreading did not pay (UNSPREAD_AFTER of them: back to one worker). */
-  unpaid = 0;
+  /** Whether to go back to one worker and where runs move, from the decisions so far. */
+  private judge = new PlacementJudge();
   private statuses: RunStatus[] = [];
   private lastPlaced = 0;
   /** GEMM threads of each shard's kernels (> 1 only with one shard). */
@@ -136,7 +128,7 @@ export class ShardedCpuBackend implements TrainingBackend {
     this.owner = evenPlacement(cfgs.length, W);
     this.statuses = cfgs.map(() => 'ok');
     this.forgetCosts();
-    this.unpaid = 0;
+    this.judge = new PlacementJudge(this.opts.unspreadAfter);
     this.lastPlaced = performance.now();
     await this.all(
       endpoints.map((e) => () => e.open(this.set, this.dataset, this.opts.kernels ?? 'auto', this.threads)),
@@ -149,6 +141,11 @@ export class ShardedCpuBackend implements TrainingBackend {
   /** Shards in use (1: the plain CPU engine in this thread). */
   get workers(): number {
     return this.shards.length;
+  }
+
+  /** Placement decisions in a row in which spreading did not pay (tests). */
+  get unpaid(): number {
+    return this.judge.unpaid;
   }
 
   /** Run r's shard, per run (tests). */
@@ -240,9 +237,10 @@ export class ShardedCpuBackend implements TrainingBackend {
    * Reconsider the placement from the measured costs (CostMeter; or the given ones, ms per step:
    * tests): a stopped run costs 0; while a training run has no complete sample yet, nothing is
    * decided (the measurements go on). Moves runs only when the slowest shard gets REBALANCE_GAIN
-   * faster. Returns the runs moved.
+   * faster and (confirm: measured costs) MOVE_AFTER decisions in a row suggest the same placement.
+   * Returns the runs moved.
    */
-  async rebalance(costs?: number[]): Promise<number> {
+  async rebalance(costs?: number[], confirm = costs === undefined): Promise<number> {
     const W = this.shards.length;
     const R = this.cfgs.length;
     if (W < 2) return 0;
@@ -253,21 +251,19 @@ export class ShardedCpuBackend implements TrainingBackend {
       if (measured.some((c) => Number.isNaN(c))) return 0;
       cost = measured;
       const wall = this.wall.cost;
-      if (this.opts.unspread !== false && !Number.isNaN(wall)) {
-        this.unpaid = spreadPays(wall, cost) ? 0 : this.unpaid + 1;
-        if (this.unpaid > 0) {
-          // costs measured while the shards took turns move nothing; fresh ones decide again
-          this.lastPlaced = performance.now();
-          this.forgetCosts();
-          return this.unpaid >= (this.opts.unspreadAfter ?? UNSPREAD_AFTER) ? this.unspread() : 0;
-        }
+      const verdict = this.opts.unspread !== false && !Number.isNaN(wall) ? this.judge.spread(wall, cost) : 'pays';
+      if (verdict !== 'pays') {
+        // costs measured while the shards took turns move nothing; fresh ones decide again
+        this.lastPlaced = performance.now();
+        this.forgetCosts();
+        return verdict === 'unspread' ? this.unspread() : 0;
       }
     }
     this.lastPlaced = performance.now();
     this.forgetCosts();
     if (cost.length !== R) throw new Error(`rebalance: ${cost.length} costs for ${R} runs`);
-    const next = costPlacement(cost, W, this.owner);
-    if (!(makespan(next, cost, W) <= (1 - REBALANCE_GAIN) * makespan(this.owner, cost, W))) return 0;
+    const next = this.judge.moveTo(cost, W, this.owner, confirm);
+    if (!next) return 0;
     // All moves at once: one round trip per shard to take the runs out, one to put them in.
     const moving = next.flatMap((to, r) => (to === this.owner[r] ? [] : [r]));
     await this.move(moving, next);
