@@ -147,10 +147,13 @@ const span = (v: number[]) => `${med(v).toFixed(1)} (${Math.min(...v).toFixed(1)
 
 /**
  * --lifecycle=N: N trials of the bench's (c-cores) task as bench/descentImpl.ts runs it (a new
- * spread race, 500 ms of train(4), then 2.5 s of chunks growing 4x up to ~100 ms, the best rate
- * of a chunk of at least 50 ms in which no epoch ended), alternating unspreadAfter 1 (main before
+ * spread race, 500 ms of train(4), then 2.5 s of chunks growing 4x up to ~100 ms and half an epoch,
+ * the best rate of a chunk of at least 10 ms in which no epoch ended), alternating unspreadAfter 1 (main before
  * UNSPREAD_AFTER) and 3: steps/s and whether the race went back to one worker.
  */
+/** bench/measure.ts's chunk cap: about half the steps of an epoch of (c) (2,045 steps here). */
+const HALF_EPOCH = 1024;
+
 async function lifecycle(trials: number) {
   const res: Record<number, { rate: number; workers: number }[]> = { 1: [], 3: [] };
   const s = setup('c');
@@ -167,8 +170,8 @@ async function lifecycle(trials: number) {
       const c0 = performance.now();
       const p = await be.train(k);
       const took = performance.now() - c0;
-      if (!p.some((r) => r.epochs.n > 0) && took >= 50) best = Math.max(best, k / took);
-      k = Math.max(1, Math.min(k * 4, Math.round(100 / Math.max(took / k, 1e-3))));
+      if (!p.some((r) => r.epochs.n > 0) && took >= 10) best = Math.max(best, k / took);
+      k = Math.max(1, Math.min(k * 4, Math.round(100 / Math.max(took / k, 1e-3)), HALF_EPOCH));
     }
     res[after].push({ rate: 1000 * best, workers: be.workers });
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
