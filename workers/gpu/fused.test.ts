@@ -3,7 +3,7 @@ import { makeDataset } from '../../src/engine/data/dataset';
 import { defaultConfig } from '../../src/engine/defaults';
 import { buildLayout } from '../../src/engine/layout';
 import { ACTIVATION_NAMES } from '../../src/engine/types';
-import { ACT_EACH_LAYER, FUSED_MAX_ITEMS, fusedLayout, fusedPipeline, PARAM_CHUNKS } from './fused';
+import { ACT_EACH_LAYER, FUSED_MAX_ITEMS, fixedWords, fusedLayout, fusedPipeline, PARAM_CHUNKS } from './fused';
 import { FUSED_DIMS, uniformWord } from './kernels';
 import { makePlan } from './plan';
 
@@ -34,6 +34,24 @@ describe('fusedLayout', () => {
     const f = fusedLayout(mixed, plan, ds, [false, false, false], 1, 1, 32768);
     if (typeof f === 'string') throw new Error(f);
     expect(f.act).toBe(ACT_EACH_LAYER);
+  });
+
+  it('declares state and scratch at least as long as the plan needs, as powers of two', () => {
+    // the kernel's arrays have these fixed lengths and their buffers are allocated as long (model.ts,
+    // bindFused): shorter than the plan would clamp real indices onto the last word
+    expect([1, 4, 5, 1024, 1025].map(fixedWords)).toEqual([4, 4, 8, 1024, 2048]);
+    const { layout, ds } = setup([{ units: 16 }, { units: 16 }]);
+    for (const R of [1, 6, 64]) {
+      const plan = makePlan(layout, R, 32, 4);
+      const f = fusedLayout(layout, plan, ds, [false, false, false], R, 2, 32768, 1 << 20);
+      if (typeof f === 'string') throw new Error(f);
+      const inStorage = fusedPipeline(f, 32, 1, 0, 0, true)[1];
+      expect(inStorage.STATE_WORDS).toBeGreaterThanOrEqual(plan.stateSize);
+      expect(inStorage.SCRATCH_WORDS).toBeGreaterThanOrEqual(f.mem * f.groups);
+      for (const n of [inStorage.STATE_WORDS, inStorage.SCRATCH_WORDS]) expect(Math.log2(n) % 1).toBe(0);
+      // workgroup-memory scratch: the storage binding is a 16-byte stand-in
+      expect(fusedPipeline(f, 32, 1, 0, 0, false)[1].SCRATCH_WORDS).toBe(4);
+    }
   });
 
   it('fits a playground net, runs spread over the workgroups wanted, items covering theta once', () => {

@@ -48,6 +48,8 @@ export interface FusedLayout {
   RPW: number;
   groups: number;
   mem: number;
+  /** Length of the state array the kernel declares (fixedWords of the plan's state). */
+  stateWords: number;
   runMem: number;
   partOff: number;
   scOff: number;
@@ -222,6 +224,7 @@ export function fusedLayout(
     RPW,
     groups: Math.ceil(R / RPW),
     mem,
+    stateWords: fixedWords(plan.stateSize),
     runMem,
     partOff,
     scOff,
@@ -245,6 +248,18 @@ export function uploadDataset(pool: BufferPool, ds: Dataset): GPUBuffer {
   return pool.upload(u, 'dataset');
 }
 
+/**
+ * Length of a storage array the fused kernel declares with a fixed size (STATE_WORDS, SCRATCH_WORDS
+ * in fused/common.wgsl) for n words: n rounded up to a power of two (so that few shader texts
+ * exist), and its buffer is allocated that long. Why: WebGPU clamps every index into a storage
+ * array; for a runtime-sized array SwiftShader computes arrayLength() for that, with 4 integer
+ * divisions, in every pass of every loop that reads the buffer (about 11% of the kernel's time on
+ * the 64-run sweep); against a constant length the clamp is one min.
+ */
+export function fixedWords(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(4, n)));
+}
+
 /** The fused kernel's pipeline name and constants for a layout (for PipelineCache.warm). */
 export function fusedPipeline(
   f: FusedLayout,
@@ -258,8 +273,25 @@ export function fusedPipeline(
     storageScratch ? 'fused_mlp_storage' : 'fused_mlp',
     // BN, DROP: false compiles batch norm's and dropout's code out of a set that uses neither
     // ACT: the hidden layers' shared activation, else each layer's own (ACT_EACH_LAYER)
-    { WG: wg, MEM: f.mem, XSRC: xsrc, LOSS: lossKind, OPT: opt, BN: f.bn ? 1 : 0, DROP: f.dropout ? 1 : 0, ACT: f.act },
+    // STATE_WORDS, SCRATCH_WORDS: the fixed array lengths (written into the text: see fixedWords)
+    {
+      WG: wg,
+      MEM: f.mem,
+      XSRC: xsrc,
+      LOSS: lossKind,
+      OPT: opt,
+      BN: f.bn ? 1 : 0,
+      DROP: f.dropout ? 1 : 0,
+      ACT: f.act,
+      STATE_WORDS: f.stateWords,
+      SCRATCH_WORDS: scratchWords(f, storageScratch),
+    },
   ];
+}
+
+/** Words of the scratch buffer: every workgroup's MEM in storage, else a stand-in (4 words: 16 bytes). */
+function scratchWords(f: FusedLayout, storageScratch: boolean): number {
+  return storageScratch ? fixedWords(f.mem * f.groups) : 4;
 }
 
 export interface FusedBinding {
@@ -296,7 +328,7 @@ export function bindFused(
   const [name, constants] = fusedPipeline(f, wg, xsrc, lossKind, opt, storageScratch);
   const pipe = pipes.get(name, constants);
   const b = buffers;
-  const scratch = pool.storage(storageScratch ? f.mem * f.groups : 1, 'fused-scratch');
+  const scratch = pool.storage(scratchWords(f, storageScratch), 'fused-scratch');
   const group = pipes.bind(pipe, [dims, b.dataset, b.aug, b.rows, b.hyper, b.state, b.rec, scratch, b.ns], name);
   return { pipe, group, dims, scratch, words: f.words, groups: f.groups };
 }

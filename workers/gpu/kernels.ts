@@ -50,9 +50,17 @@ export interface KernelSpec {
   uniform?: readonly string[];
   /** Has @group(1) @binding(0): the per-step uniform with a dynamic offset (lib/step.wgsl). */
   stepUniform: boolean;
+  /**
+   * Constants that size a storage array (WGSL allows no override there), with the values used when
+   * none is given: passed among the override constants, written in front of the text as
+   * `const NAME: u32 = value;` (PipelineCache: one shader module per set of values).
+   */
+  sizes?: Readonly<Record<string, number>>;
 }
 
 const withLibs = (...parts: string[]) => parts.join('\n');
+/** The fused kernel's fixed array lengths (fused.ts fixedWords); these defaults only for a bare compile. */
+const FUSED_SIZES = { STATE_WORDS: 4, SCRATCH_WORDS: 4 };
 // Generated constants go in front of the libraries that use them: the hyper table's word names
 // (hyper.ts) and the optimizer ids, rules and dispatch (optimizers.ts).
 const hyperLib = withLibs(hyperWGSL(), hyperLibRaw);
@@ -291,6 +299,7 @@ export const KERNELS = {
     uniform: FUSED_DIMS,
     bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'storage', 'storage'],
     stepUniform: true,
+    sizes: FUSED_SIZES,
   },
   fused_mlp_storage: {
     code: withLibs(
@@ -307,6 +316,7 @@ export const KERNELS = {
     uniform: FUSED_DIMS,
     bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'storage', 'storage'],
     stepUniform: true,
+    sizes: FUSED_SIZES,
   },
 } satisfies Record<string, KernelSpec>;
 

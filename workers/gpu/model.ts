@@ -5,7 +5,15 @@ import type { Dataset } from '../../src/engine/data/dataset';
 import { initBnStats, type ParamLayout } from '../../src/engine/layout';
 import type { TrainConfig } from '../../src/engine/types';
 import type { BufferPool } from './buffers';
-import { ACT_EACH_LAYER, bindFused, type FusedBinding, fusedLayout, fusedPipeline, uploadDataset } from './fused';
+import {
+  ACT_EACH_LAYER,
+  bindFused,
+  type FusedBinding,
+  fixedWords,
+  fusedLayout,
+  fusedPipeline,
+  uploadDataset,
+} from './fused';
 import { type EvalTarget, evalOps, type TrainVariant, trainOps, variantKey } from './general';
 import { hyperWords } from './hyper';
 import type { OptimizerStart } from './optimizers';
@@ -60,7 +68,7 @@ export class GpuModel {
       plan,
       lw: layout.layers,
       data,
-      state: pool.storage(plan.stateSize, 'state'),
+      state: pool.storage(fixedWords(plan.stateSize), 'state'), // as long as the fused kernel declares it
       hyper: pool.storage(hyperWords(R, this.slots), 'hyper'),
       step,
       stepGroup: pipes.bindStep(step),

@@ -17,7 +17,7 @@ export const STEP_SLOT_BYTES = 256;
 
 export class PipelineCache {
   private readonly pipelines = new Map<string, Pipeline>();
-  private readonly modules = new Map<KernelName, GPUShaderModule>();
+  private readonly modules = new Map<string, GPUShaderModule>();
   private readonly layouts = new Map<KernelName, GPUBindGroupLayout>();
   /** @group(1) @binding(0): the per-step uniform, bound with a dynamic offset. */
   readonly stepLayout: GPUBindGroupLayout;
@@ -45,11 +45,14 @@ export class PipelineCache {
     return `${name}|${c}`;
   }
 
-  private module(name: KernelName, spec: KernelSpec): GPUShaderModule {
-    let m = this.modules.get(name);
+  /** The module of kernel `name` with its array sizes (spec.sizes) taken from `constants`. */
+  private module(name: KernelName, spec: KernelSpec, constants: Constants = {}): GPUShaderModule {
+    const sizes = Object.entries(spec.sizes ?? {}).map(([k, v]) => `const ${k}: u32 = ${constants[k] ?? v}u;\n`);
+    const key = `${name}|${sizes.join('')}`;
+    let m = this.modules.get(key);
     if (!m) {
-      m = this.device.createShaderModule({ label: name, code: spec.code });
-      this.modules.set(name, m);
+      m = this.device.createShaderModule({ label: name, code: sizes.join('') + spec.code });
+      this.modules.set(key, m);
     }
     return m;
   }
@@ -71,13 +74,15 @@ export class PipelineCache {
   }
 
   private descriptor(name: KernelName, constants: Constants): GPUComputePipelineDescriptor {
-    const spec = KERNELS[name];
+    const spec: KernelSpec = KERNELS[name];
     const group0 = this.layout(name, spec);
     const groups = spec.stepUniform ? [group0, this.stepLayout] : [group0];
+    // the array sizes are in the module's text, the rest are overrides
+    const overrides = Object.fromEntries(Object.entries(constants).filter(([k]) => !(k in (spec.sizes ?? {}))));
     return {
       label: this.key(name, constants),
       layout: this.device.createPipelineLayout({ bindGroupLayouts: groups }),
-      compute: { module: this.module(name, spec), entryPoint: 'main', constants },
+      compute: { module: this.module(name, spec, constants), entryPoint: 'main', constants: overrides },
     };
   }
 

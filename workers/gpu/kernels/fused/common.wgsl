@@ -46,11 +46,14 @@ struct Dims {
 @group(0) @binding(2) var<storage, read> aug: array<f32>;
 @group(0) @binding(3) var<storage, read> rows: array<u32>;
 @group(0) @binding(4) var<storage, read> hyper: array<u32>;
-@group(0) @binding(5) var<storage, read_write> state: array<f32>;
+// state and scratch have fixed lengths STATE_WORDS, SCRATCH_WORDS (powers of two, written in front
+// of this text: workers/gpu/fused.ts fixedWords): an index is then clamped against a constant, not
+// against arrayLength(), which SwiftShader computes with 4 divisions in every pass of a loop
+@group(0) @binding(5) var<storage, read_write> state: array<f32, STATE_WORDS>;
 @group(0) @binding(6) var<storage, read_write> rec: array<f32>;
 
 // scratch for the storage variant: MEM floats per workgroup
-@group(0) @binding(7) var<storage, read_write> scratch: array<f32>;
+@group(0) @binding(7) var<storage, read_write> scratch: array<f32, SCRATCH_WORDS>;
 // Muon's Newton-Schulz regions [R, nsRun] (lib/newton_schulz.wgsl; a 1-float stand-in without Muon)
 @group(0) @binding(8) var<storage, read_write> ns: array<f32>;
 var<workgroup> uflag: u32;
