@@ -227,7 +227,8 @@ export function backward(
 
 /**
  * The data loss of an output batch and its gradient.
- *   softmaxCE: labels Int32Array[B]; correct counts arg-max hits.
+ *   softmaxCE: labels Int32Array[B]; correct counts arg-max hits (through ops.softmaxCrossEntropy
+ *              when the ops have it: the same numbers).
  *   mse:       regression targets [B, O]; or, with Int32Array labels, one-hot targets on the raw
  *              outputs (the classic "MSE for classification"), correct by arg-max. NaN correct for regression.
  */
@@ -237,11 +238,12 @@ export function outputLoss(
   targets: Targets,
   B: number,
   O: number,
+  ops?: DenseOps,
 ): { loss: number; dOut: FloatArray; correct: number } {
   if (loss === 'softmaxCE') {
     if (!(targets instanceof Int32Array))
       throw new Error('model.loss: softmaxCE needs class labels (a classification dataset)');
-    const r = softmaxCrossEntropy(out, targets, B, O);
+    const r = ops?.softmaxCrossEntropy?.(out, targets, B, O) ?? softmaxCrossEntropy(out, targets, B, O);
     return { loss: r.loss, dOut: r.dLogits, correct: r.correct };
   }
   if (targets instanceof Int32Array) {
@@ -293,7 +295,7 @@ export function lossAndGrad(
   mask: DecayMask,
 ): LossAndGrad {
   const fwd = forward(layout, theta, bnStats, X, B, opts);
-  const data = outputLoss(opts.model.loss, fwd.out, targets, B, layout.outputDim);
+  const data = outputLoss(opts.model.loss, fwd.out, targets, B, layout.outputDim, opts.ops);
   const grad = backward(layout, theta, fwd, data.dOut, B, reg.l1Act, opts.ops, opts.scratch);
   let regLoss = l2Penalty(theta, mask, reg.l2) + l1Penalty(theta, mask, reg.l1);
   for (let l = 0; l < layout.layers.length - 1; l++) regLoss += activationL1Penalty(fwd.layers[l].h, B, reg.l1Act);

@@ -6,21 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ExpLogKernels, expLogCore } from '../../scripts/expLogCore';
-import { softmaxCrossEntropyInto } from '../../src/engine/losses';
+import { ACTIVATIONS } from '../../src/engine/activations';
+import { softmaxCrossEntropy, softmaxCrossEntropyInto } from '../../src/engine/losses';
 import { Rng } from '../../src/engine/rng';
+import { type Kernels as AllKernels, wasmDenseOps } from './wasmOps';
 
-interface Kernels extends ExpLogKernels {
-  softmaxCE(
-    logits: number,
-    labels: number,
-    B: number,
-    C: number,
-    dLogits: number,
-    scratch: number,
-    simd: number,
-  ): number;
-  softmaxCorrect(): number;
-}
+/** The kernels' exports these tests call (wasmOps.ts Kernels: softmaxCE, activate; expLogCore's exp and log). */
+type Kernels = AllKernels & ExpLogKernels;
 
 const bytesOf = (file: string) => new Uint8Array(readFileSync(new URL(`./wasm/build/${file}`, import.meta.url)));
 const relaxed = bytesOf('dense-relaxed.wasm');
@@ -101,5 +93,50 @@ describe.each(BUILDS)('exp and log, %s build', (_name, bytes) => {
         }
       }
     }
+  });
+
+  it('the ops softmaxCrossEntropy (a single run loss) equals the engine, dLogits a new array each call', async () => {
+    const ops = wasmDenseOps((await WebAssembly.instantiate(bytes, {})).instance.exports as unknown as AllKernels);
+    const rng = new Rng(9);
+    for (const [B, C] of [
+      [32, 2],
+      [5, 3],
+      [100, 10],
+    ]) {
+      for (let kind = 0; kind < 4; kind++) {
+        const { logits, labels } = batch(rng, B, C, kind);
+        const want = softmaxCrossEntropy(logits, labels, B, C);
+        ops.poison();
+        const got = ops.softmaxCrossEntropy!(logits, labels, B, C)!;
+        const again = ops.softmaxCrossEntropy!(logits, labels, B, C)!;
+        expect(again.dLogits).not.toBe(got.dLogits);
+        expect([got.loss, got.correct, bits(got.dLogits as Float32Array)]).toEqual([
+          want.loss,
+          want.correct,
+          bits(want.dLogits as Float32Array),
+        ]);
+      }
+    }
+  });
+
+  it('sigmoid (wasm/sigmoid.ts, the activation) equals the engine on random float32 bit patterns and the training range', async () => {
+    const k = await load(bytes);
+    const rng = new Rng(3);
+    const n = (1 << 18) + 1; // odd: the scalar tail
+    const z = new Float32Array(n);
+    const zb = new Uint32Array(z.buffer);
+    for (let i = 0; i < n; i++) {
+      if (i % 2) zb[i] = rng.nextU32();
+      else z[i] = (rng.uniform() * 2 - 1) * (i % 4 ? 30 : 3);
+    }
+    const want = z.map((x) => ACTIVATIONS.sigmoid.f(x));
+    const base = k.heapBase();
+    const need = base + 8 * n + 16;
+    if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
+    new Float32Array(k.memory.buffer).set(z, base >> 2);
+    const ph = base + 4 * n;
+    new Float32Array(k.memory.buffer, ph, n).fill(Number.NaN);
+    k.activate(base, ph, n, 5); // SIGMOID (wasm/activations.ts)
+    expect(bits(new Float32Array(k.memory.buffer, ph, n))).toEqual(bits(want));
   });
 });

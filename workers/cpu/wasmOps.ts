@@ -106,9 +106,11 @@ export function wasmDenseOps(
   const buffers = new Set<ArrayBufferLike>([k.memory.buffer]);
   let base = zoneStart;
   let f32 = new Float32Array(k.memory.buffer);
+  let i32 = new Int32Array(k.memory.buffer);
   const refresh = () => {
     if (f32.buffer === k.memory.buffer) return;
     f32 = new Float32Array(k.memory.buffer);
+    i32 = new Int32Array(k.memory.buffer);
     buffers.add(k.memory.buffer);
   };
   const grow = (end: number) => {
@@ -222,6 +224,17 @@ export function wasmDenseOps(
 
   const ops: WasmDenseOps = {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
+    // wasm/softmaxCE.ts: logits, labels, dLogits, the loss's float64 scratch[B C + 2 B]
+    softmaxCrossEntropy(logits, labels, B, C) {
+      if (!all32(logits)) return undefined;
+      const at = layout(slot(logits, B * C), B, B * C, 2 * (B * C + 2 * B));
+      if (!at) return undefined;
+      const pl = place(logits, at[0]);
+      put(pl, logits);
+      i32.set(labels.length === B ? labels : labels.subarray(0, B), at[1] >> 2);
+      const loss = k.softmaxCE(pl, at[1], B, C, at[2], at[3], 1);
+      return { loss, dLogits: get(at[2], B * C), correct: k.softmaxCorrect() };
+    },
     holds: (a) => resident(a) >= 0,
     alloc(n) {
       if (zoneEnd === zoneStart) {

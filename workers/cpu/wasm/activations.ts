@@ -4,6 +4,7 @@
 // tanh.ts (f64x2 SIMD with the same float32 results as the scalar float64 path), elu and sigmoid in
 // float64 like the engine (one rounding to float32 on store).
 
+import { sigmoidSimd } from './sigmoid';
 import { tanhSimd } from './tanh';
 
 // Activation codes (the order of ACT_CODES in wasmOps.ts).
@@ -27,6 +28,10 @@ export function activate(z: usize, h: usize, n: i32, act: i32): void {
     tanhSimd(z, h, n);
     return;
   }
+  if (act === SIGMOID) {
+    sigmoidSimd(z, h, n);
+    return;
+  }
   let k = 0;
   if (act === RELU || act === LEAKY) {
     const zero = f32x4.splat(0);
@@ -44,13 +49,7 @@ export function activate(z: usize, h: usize, n: i32, act: i32): void {
     else if (act === LEAKY) y = x > 0 ? x : LEAKY_SLOPE * x;
     else if (act === ELU) y = x > 0 ? x : Math.expm1(x);
     else if (act === TANH) y = Math.tanh(x);
-    else if (act === SIGMOID) {
-      if (x >= 0) y = 1 / (1 + Math.exp(-x));
-      else {
-        const e = Math.exp(x);
-        y = e / (1 + e);
-      }
-    } else y = x;
+    else y = x;
     store<f32>(h + ((<usize>k) << 2), <f32>y);
   }
 }

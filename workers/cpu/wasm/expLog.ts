@@ -328,58 +328,45 @@ export function logV(x: v128): v128 {
   return v128.bitselect(a, m, tiny);
 }
 
+/** dst[k] = exp (log = false) or log of src[k] over n float64s: expArray / logArray. */
+function mapArray(src: usize, dst: usize, n: i32, simd: i32, log: bool): i32 {
+  let fell = 0;
+  let k = 0;
+  if (simd) {
+    for (; k + 2 <= n; k += 2) {
+      const o = (<usize>k) << 3;
+      const x = v128.load(src + o);
+      const off = log ? logOff(x) : expOff(x);
+      v128.store(dst + o, log ? logV(x) : expV(x));
+      if (v128.any_true(off)) {
+        const m = i64x2.bitmask(off);
+        const x0 = f64x2.extract_lane(x, 0);
+        const x1 = f64x2.extract_lane(x, 1);
+        if (m & 1) store<f64>(dst + o, log ? logScalar(x0) : expScalar(x0));
+        if (m & 2) store<f64>(dst + o + 8, log ? logScalar(x1) : expScalar(x1));
+        fell += popcnt(m);
+      }
+    }
+  }
+  for (; k < n; k++) {
+    const o = (<usize>k) << 3;
+    const x = load<f64>(src + o);
+    store<f64>(dst + o, log ? logScalar(x) : expScalar(x));
+    fell++;
+  }
+  return fell;
+}
+
 /**
  * dst[k] = exp(src[k]) over n float64s, two per f64x2 (the lanes expOff names, and an odd tail, by
  * expScalar); simd = 0: every element by expScalar. Returns the elements on the scalar path. In
  * place (dst = src) is allowed.
  */
 export function expArray(src: usize, dst: usize, n: i32, simd: i32): i32 {
-  let fell = 0;
-  let k = 0;
-  if (simd) {
-    for (; k + 2 <= n; k += 2) {
-      const o = (<usize>k) << 3;
-      const x = v128.load(src + o);
-      const off = expOff(x);
-      v128.store(dst + o, expV(x));
-      if (v128.any_true(off)) {
-        const m = i64x2.bitmask(off);
-        if (m & 1) store<f64>(dst + o, expScalar(f64x2.extract_lane(x, 0)));
-        if (m & 2) store<f64>(dst + o + 8, expScalar(f64x2.extract_lane(x, 1)));
-        fell += popcnt(m);
-      }
-    }
-  }
-  for (; k < n; k++) {
-    const o = (<usize>k) << 3;
-    store<f64>(dst + o, expScalar(load<f64>(src + o)));
-    fell++;
-  }
-  return fell;
+  return mapArray(src, dst, n, simd, false);
 }
 
 /** dst[k] = log(src[k]) over n float64s, as expArray (logOff, logScalar). */
 export function logArray(src: usize, dst: usize, n: i32, simd: i32): i32 {
-  let fell = 0;
-  let k = 0;
-  if (simd) {
-    for (; k + 2 <= n; k += 2) {
-      const o = (<usize>k) << 3;
-      const x = v128.load(src + o);
-      const off = logOff(x);
-      v128.store(dst + o, logV(x));
-      if (v128.any_true(off)) {
-        const m = i64x2.bitmask(off);
-        if (m & 1) store<f64>(dst + o, logScalar(f64x2.extract_lane(x, 0)));
-        if (m & 2) store<f64>(dst + o + 8, logScalar(f64x2.extract_lane(x, 1)));
-        fell += popcnt(m);
-      }
-    }
-  }
-  for (; k < n; k++) {
-    const o = (<usize>k) << 3;
-    store<f64>(dst + o, logScalar(load<f64>(src + o)));
-    fell++;
-  }
-  return fell;
+  return mapArray(src, dst, n, simd, true);
 }

@@ -5,7 +5,7 @@
 //   loss = (1/B) sum_n (lse - x_c)                    dLogits[n, j] = float32((e^{x_j - lse} - [j = c]) / B)
 // The exps of a pass and the logs of the rows run two at a time (expArray, logArray) over a float64
 // scratch[B C + 2 B] of the caller's; every sum stays sequential in the engine's order. (The engine
-// skips Math.exp where x_j - m is +-0: Math.exp(+-0) = 1 exactly, as here.)
+// skips Math.exp where x_j - m is +-0, Math.exp(+-0) = 1 exactly; here the arg-max's own is skipped.)
 // Pointers are byte offsets: logits and dLogits float32 [B, C], labels int32 [B], scratch float64.
 
 import { expArray, logArray } from './expLog';
@@ -32,6 +32,10 @@ export function softmaxCE(
   const mrow = scratch + ((<usize>n) << 3);
   const srow = mrow + ((<usize>B) << 3);
   let correct = 0;
+  // pass 1: maxima, and the differences x_j - m into e, without the arg-max's own where it is 0
+  // (finite m: e^0 = 1, Math.exp(+-0) = 1 exactly): C - 1 exps a row instead of C; the row's skipped
+  // index kept in srow (-1: none, m is +-Inf or NaN and its difference NaN, as the engine's)
+  let q: usize = e;
   for (let r = 0; r < B; r++) {
     const off = (<usize>(r * C)) << 2;
     let m = <f64>load<f32>(logits + off);
@@ -45,15 +49,27 @@ export function softmaxCE(
     }
     store<f64>(mrow + ((<usize>r) << 3), m);
     if (arg === load<i32>(labels + ((<usize>r) << 2))) correct++;
-    const eo = e + (off << 1);
-    for (let j = 0; j < C; j++)
-      store<f64>(eo + ((<usize>j) << 3), <f64>load<f32>(logits + off + ((<usize>j) << 2)) - m);
+    const skip = m - m === 0 ? arg : -1;
+    store<f64>(srow + ((<usize>r) << 3), <f64>skip);
+    for (let j = 0; j < C; j++) {
+      if (j === skip) continue;
+      store<f64>(q, <f64>load<f32>(logits + off + ((<usize>j) << 2)) - m);
+      q += 8;
+    }
   }
-  expArray(e, e, n, simd);
+  expArray(e, e, <i32>((q - e) >> 3), simd);
+  // sums in the engine's order, 1 at the skipped index
+  q = e;
   for (let r = 0; r < B; r++) {
-    const eo = e + ((<usize>(r * C)) << 3);
+    const skip = <i32>load<f64>(srow + ((<usize>r) << 3));
     let sum: f64 = 0;
-    for (let j = 0; j < C; j++) sum += load<f64>(eo + ((<usize>j) << 3));
+    for (let j = 0; j < C; j++) {
+      if (j === skip) sum += 1;
+      else {
+        sum += load<f64>(q);
+        q += 8;
+      }
+    }
     store<f64>(srow + ((<usize>r) << 3), sum);
   }
   logArray(srow, srow, B, simd);
