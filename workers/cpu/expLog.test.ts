@@ -95,11 +95,13 @@ describe.each(BUILDS)('exp and log, %s build', (_name, bytes) => {
     }
   });
 
-  it('the ops softmaxCrossEntropy (a single run loss) equals the engine, dLogits a new array each call', async () => {
+  it('the ops softmaxCrossEntropy (a single run loss) equals the engine, dLogits in the given buffer or a new array', async () => {
     const ops = wasmDenseOps((await WebAssembly.instantiate(bytes, {})).instance.exports as unknown as AllKernels);
     const rng = new Rng(9);
+    // [32, 10] after [32, 2]: the kept layout must follow C, not only B
     for (const [B, C] of [
       [32, 2],
+      [32, 10],
       [5, 3],
       [100, 10],
     ]) {
@@ -108,8 +110,15 @@ describe.each(BUILDS)('exp and log, %s build', (_name, bytes) => {
         const want = softmaxCrossEntropy(logits, labels, B, C);
         ops.poison();
         const got = ops.softmaxCrossEntropy!(logits, labels, B, C)!;
-        const again = ops.softmaxCrossEntropy!(logits, labels, B, C)!;
-        expect(again.dLogits).not.toBe(got.dLogits);
+        const out = new Float32Array(B * C).fill(Number.NaN);
+        const again = ops.softmaxCrossEntropy!(logits, labels, B, C, out)!;
+        expect(again.dLogits).toBe(out);
+        expect(ops.softmaxCrossEntropy!(logits, labels, B, C)!.dLogits).not.toBe(got.dLogits);
+        expect([again.loss, again.correct, bits(out)]).toEqual([
+          want.loss,
+          want.correct,
+          bits(want.dLogits as Float32Array),
+        ]);
         expect([got.loss, got.correct, bits(got.dLogits as Float32Array)]).toEqual([
           want.loss,
           want.correct,
