@@ -13,7 +13,6 @@
 // non-finite weights).
 import { activationForward } from './activations';
 import { allocLike, type FloatArray } from './floatArray';
-import type { ClassificationLoss } from './losses';
 import type { UpdateKernels } from './optimizers/spec';
 import type { Activation } from './types';
 
@@ -54,18 +53,6 @@ export interface DenseOps {
     out?: Float32Array,
   ): FloatArray | undefined;
   backwardW(dY: FloatArray, X: FloatArray, B: number, I: number, O: number): { dW: FloatArray; db: FloatArray };
-  /**
-   * Optional: softmaxCrossEntropy (losses.ts) of logits[B, C], the same numbers bit for bit (loss,
-   * correct, every dLogits float; dLogits in `out` when given, a training step's reused buffer, else
-   * a new array); undefined where not taken (the caller runs the engine's).
-   */
-  softmaxCrossEntropy?(
-    logits: FloatArray,
-    labels: Int32Array,
-    B: number,
-    C: number,
-    out?: Float32Array,
-  ): ClassificationLoss | undefined;
   /** The same implementation's optimizer loops (a Run passes them to optimizerStep); absent: the rules' own. */
   update?: UpdateKernels;
   /**

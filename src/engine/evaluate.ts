@@ -59,7 +59,7 @@ export function evaluateSplit(
     const B = Math.min(CHUNK, n - start);
     const fwd = evalForward(layout, theta, bnStats, model, x.subarray(start * D, (start + B) * D), B, ops);
     const t = y instanceof Int32Array ? y.subarray(start, start + B) : y.subarray(start * O, (start + B) * O);
-    const r = outputLoss(model.loss, fwd.out, t, B, O, ops);
+    const r = outputLoss(model.loss, fwd.out, t, B, O);
     loss += r.loss * B;
     correct += r.correct;
   }

@@ -227,8 +227,7 @@ export function backward(
 
 /**
  * The data loss of an output batch and its gradient.
- *   softmaxCE: labels Int32Array[B]; correct counts arg-max hits (through ops.softmaxCrossEntropy
- *              when the ops have it: the same numbers).
+ *   softmaxCE: labels Int32Array[B]; correct counts arg-max hits.
  *   mse:       regression targets [B, O]; or, with Int32Array labels, one-hot targets on the raw
  *              outputs (the classic "MSE for classification"), correct by arg-max. NaN correct for regression.
  */
@@ -238,14 +237,11 @@ export function outputLoss(
   targets: Targets,
   B: number,
   O: number,
-  ops?: DenseOps,
-  /** dLogits' buffer for ops.softmaxCrossEntropy (a training step's reused array), if any. */
-  dBuf?: Float32Array,
 ): { loss: number; dOut: FloatArray; correct: number } {
   if (loss === 'softmaxCE') {
     if (!(targets instanceof Int32Array))
       throw new Error('model.loss: softmaxCE needs class labels (a classification dataset)');
-    const r = ops?.softmaxCrossEntropy?.(out, targets, B, O, dBuf) ?? softmaxCrossEntropy(out, targets, B, O);
+    const r = softmaxCrossEntropy(out, targets, B, O);
     return { loss: r.loss, dOut: r.dLogits, correct: r.correct };
   }
   if (targets instanceof Int32Array) {
@@ -297,8 +293,7 @@ export function lossAndGrad(
   mask: DecayMask,
 ): LossAndGrad {
   const fwd = forward(layout, theta, bnStats, X, B, opts);
-  const dOut = scratchFor(theta, opts.scratch)?.take('dLogits', B * layout.outputDim);
-  const data = outputLoss(opts.model.loss, fwd.out, targets, B, layout.outputDim, opts.ops, dOut);
+  const data = outputLoss(opts.model.loss, fwd.out, targets, B, layout.outputDim);
   const grad = backward(layout, theta, fwd, data.dOut, B, reg.l1Act, opts.ops, opts.scratch);
   let regLoss = l2Penalty(theta, mask, reg.l2) + l1Penalty(theta, mask, reg.l1);
   for (let l = 0; l < layout.layers.length - 1; l++) regLoss += activationL1Penalty(fwd.layers[l].h, B, reg.l1Act);

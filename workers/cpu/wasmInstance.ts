@@ -68,7 +68,6 @@ export async function loadWasmOps(
       backwardX: (dY, W, B, I, O) => pick(B, I, O).backwardX(dY, W, B, I, O),
       backwardXAct: (dY, W, B, I, O, u, act, out) => pick(B, I, O).backwardXAct!(dY, W, B, I, O, u, act, out),
       backwardW: (dY, X, B, I, O) => pick(B, I, O).backwardW(dY, X, B, I, O),
-      softmaxCrossEntropy: (logits, labels, B, C, out) => small.softmaxCrossEntropy!(logits, labels, B, C, out),
       // Adam on the instance that holds theta (a Run's, lent by big): fewer copies
       update: {
         adam: (theta, ...rest) => (big.holds(theta) ? big : small).update!.adam!(theta, ...rest),

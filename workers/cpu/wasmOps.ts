@@ -47,16 +47,6 @@ export interface Kernels extends ChunkKernels {
   rootStep(theta: number, grad: number, cache: number, n: number, lr: number, a: number, b: number, eps: number): void;
   raceForward(desc: number): void;
   raceBackward(desc: number): void;
-  softmaxCE(
-    logits: number,
-    labels: number,
-    B: number,
-    C: number,
-    dLogits: number,
-    scratch: number,
-    simd: number,
-  ): number;
-  softmaxCorrect(): number;
 }
 
 const up8 = (n: number) => (n + 7) & ~7;
@@ -106,11 +96,9 @@ export function wasmDenseOps(
   const buffers = new Set<ArrayBufferLike>([k.memory.buffer]);
   let base = zoneStart;
   let f32 = new Float32Array(k.memory.buffer);
-  let i32 = new Int32Array(k.memory.buffer);
   const refresh = () => {
     if (f32.buffer === k.memory.buffer) return;
     f32 = new Float32Array(k.memory.buffer);
-    i32 = new Int32Array(k.memory.buffer);
     buffers.add(k.memory.buffer);
   };
   const grow = (end: number) => {
@@ -222,29 +210,8 @@ export function wasmDenseOps(
     }
   };
 
-  let smx = { B: -1, C: -1, base: -1, buffer: k.memory.buffer, at: [0, 0, 0, 0] };
   const ops: WasmDenseOps = {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
-    // wasm/softmaxCE.ts: logits, labels, dLogits, the loss's float64 scratch[B C + 2 B]; the layout
-    // kept while B, C, the layout's base and the memory stay (a run's every step: no per-call arrays)
-    softmaxCrossEntropy(logits, labels, B, C, out) {
-      if (!(logits instanceof Float32Array)) return undefined;
-      if (smx.B !== B || smx.C !== C || smx.base !== base || smx.buffer !== k.memory.buffer || recoveries() !== seen) {
-        const at = layout(B * C, B, B * C, 2 * (B * C + 2 * B));
-        if (!at) return undefined;
-        smx = { B, C, base, buffer: k.memory.buffer, at };
-      }
-      const at = smx.at;
-      f32.set(logits, at[0] >> 2);
-      const y = at[1] >> 2;
-      for (let n = 0; n < B; n++) i32[y + n] = labels[n];
-      const loss = k.softmaxCE(at[0], at[1], B, C, at[2], at[3], 1);
-      // small dLogits into the step's buffer by a loop (a view to copy from costs more than the copy)
-      const n = B * C;
-      const pd = at[2] >> 2;
-      if (out?.length === n && n <= 1024) for (let j = 0; j < n; j++) out[j] = f32[pd + j];
-      return { loss, dLogits: out?.length === n && n <= 1024 ? out : get(at[2], n, out), correct: k.softmaxCorrect() };
-    },
     holds: (a) => resident(a) >= 0,
     alloc(n) {
       if (zoneEnd === zoneStart) {
@@ -358,8 +325,6 @@ export function wasmDenseOps(
   ops.raceLossAndGrad = raceLossAndGradOn({
     forward: (d) => k.raceForward(d),
     backward: (d) => k.raceBackward(d),
-    softmaxCE: (logits, labels, B, C, dLogits, scratch) => k.softmaxCE(logits, labels, B, C, dLogits, scratch, 1),
-    correct: () => k.softmaxCorrect(),
     memory: k.memory,
     resident,
     layout: (counts) => layout(...counts),

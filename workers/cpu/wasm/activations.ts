@@ -1,11 +1,9 @@
 // The activations of the dense layer and their derivatives (AssemblyScript; part of the kernels built
 // from dense.ts, which exports activate and reluBackward). The engine's src/engine/activations.ts is
 // the reference: relu and leaky ReLU in float32 SIMD (exact: a compare and a product), tanh through
-// tanh.ts (f64x2 SIMD with the same float32 results as the scalar float64 path), sigmoid through
-// sigmoid.ts (f64x2 SIMD over V8's exp, expLog.ts: the engine's float32 for every input), elu in
-// float64 like the engine (one rounding to float32 on store; AssemblyScript's expm1, not V8's).
+// tanh.ts (f64x2 SIMD with the same float32 results as the scalar float64 path), elu and sigmoid in
+// float64 like the engine (one rounding to float32 on store).
 
-import { sigmoidSimd } from './sigmoid';
 import { tanhSimd } from './tanh';
 
 // Activation codes (the order of ACT_CODES in wasmOps.ts).
@@ -19,18 +17,14 @@ export const LEAKY_SLOPE: f32 = 0.01;
 /**
  * h[k] = f(z[k]) for n floats (the activation fused after the forward GEMM, on the tile just
  * written while it is in cache). relu and leaky ReLU in float32 SIMD; tanh in f64x2 SIMD (tanh.ts:
- * the scalar path's float32 results exactly); sigmoid in f64x2 SIMD (sigmoid.ts: the engine's float32
- * exactly); elu in float64 like the engine's ACTIVATIONS (one rounding to float32 on store). (A float32 SIMD tanh, Eigen's rational form within
+ * the scalar path's float32 results exactly); elu and sigmoid in float64 like the engine's
+ * ACTIVATIONS (one rounding to float32 on store). (A float32 SIMD tanh, Eigen's rational form within
  * 7 ulp, moved recorded numbers enough to flip a lesson's claim on one seed, annealing seed 11: the
  * tanh here is exact instead.)
  */
 export function activate(z: usize, h: usize, n: i32, act: i32): void {
   if (act === TANH) {
     tanhSimd(z, h, n);
-    return;
-  }
-  if (act === SIGMOID) {
-    sigmoidSimd(z, h, n);
     return;
   }
   let k = 0;
@@ -50,7 +44,13 @@ export function activate(z: usize, h: usize, n: i32, act: i32): void {
     else if (act === LEAKY) y = x > 0 ? x : LEAKY_SLOPE * x;
     else if (act === ELU) y = x > 0 ? x : Math.expm1(x);
     else if (act === TANH) y = Math.tanh(x);
-    else y = x;
+    else if (act === SIGMOID) {
+      if (x >= 0) y = 1 / (1 + Math.exp(-x));
+      else {
+        const e = Math.exp(x);
+        y = e / (1 + e);
+      }
+    } else y = x;
     store<f32>(h + ((<usize>k) << 2), <f32>y);
   }
 }
