@@ -22,7 +22,10 @@
 import { actBackward, activate } from './activations';
 
 export { activate, reluBackward } from './activations';
+export { expArray, logArray } from './expLog';
 export { rootStep } from './rootStep';
+export { sigmoidScalar, sigmoidSimd } from './sigmoid';
+export { softmaxCE, softmaxCorrect } from './softmaxCE';
 export { setTanhSimd, tanh1, tanhScalar, tanhSimd } from './tanh';
 
 /** First free byte after the module's static data: the caller lays its arrays out from here. */
