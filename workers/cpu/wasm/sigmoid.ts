@@ -6,7 +6,7 @@
 // whose exp takes expLog's scalar path (-|z| < -708, NaN) are computed by sigmoid1. Checked over
 // all 2^32 float32 inputs against the engine (scripts/sigmoidExhaustive.ts, both builds). Not yet
 // called by activate (activations.ts): wired in, Chromium's bench race (c) ran ~4% slower for a
-// reason not isolated (the n9 exp9 report), so it waits for that.
+// reason not isolated (issue 17, closing note of 2026-12-05), so it waits for that.
 
 import { expOff, expScalar, expV } from './expLog';
 

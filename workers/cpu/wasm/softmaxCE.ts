@@ -8,7 +8,7 @@
 // skips Math.exp where x_j - m is +-0, Math.exp(+-0) = 1 exactly; here the arg-max's own is skipped.)
 // Pointers are byte offsets: logits and dLogits float32 [B, C], labels int32 [B], scratch float64.
 // Not yet called by the ops (racePlan.ts, wasmOps.ts): wired in, it made Node's race 4.6% faster but
-// Chromium's bench race ~4% slower, for a reason not isolated (the n9 exp9 report).
+// Chromium's bench race ~4% slower, for a reason not isolated (issue 17, closing note of 2026-12-05).
 
 import { expArray, logArray } from './expLog';
 
