@@ -69,15 +69,16 @@ export class ShardPool {
   private readonly watchedOf = new WeakMap<ShardEndpoint, ShardEndpoint>();
   private readonly rawOf = new WeakMap<ShardEndpoint, ShardEndpoint>();
 
-  /**
-   * spawn: a new sub-worker's endpoint (null: this environment has no workers, one shard only);
-   * the spawner reports a sub-worker's crash with fail(). opts.liveness: when a silent one is
-   * taken for dead (shardWatch.ts); opts.end(e): end the sub-worker behind e (it was taken for dead).
-   */
   /** End the sub-worker behind a raw endpoint (taken for dead, or the pool disposed). */
   private readonly end: (e: ShardEndpoint) => void;
   private disposed = false;
 
+  /**
+   * spawn: a new sub-worker's endpoint (null: this environment has no workers, one shard only);
+   * the spawner reports a sub-worker's crash with fail(). opts.liveness: when a silent one is
+   * taken for dead (shardWatch.ts); opts.end(e): end the sub-worker behind e (taken for dead, or the
+   * pool disposed).
+   */
   constructor(
     private readonly spawn: (() => ShardEndpoint) | null,
     limit = defaultShardLimit(),
