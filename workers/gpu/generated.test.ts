@@ -46,7 +46,9 @@ describe('generated WGSL constants', () => {
       const id = `OPT_${name.toUpperCase()}`;
       expect(opt.get(id), id).toBe(i);
       expect(ruleSource(name), `kernels/optimizers/${name}.wgsl`).toMatch(new RegExp(`fn ${name}_step\\(`));
-      expect(src).toContain(`case ${id}: { if (opt_may(opt, ${id})) { return ${name}_step(w, g, m, v, a); } }`);
+      expect(src).toContain(
+        `if (opt_may(opt, ${id})) { out = moved_if(out, ${name}_step(w, g, m, v, a), kind == ${id}); }`,
+      );
     });
     expect(orphanRules()).toEqual([]);
   });

@@ -78,17 +78,16 @@ fn backward_layer(g: u32, t: u32, l: u32, s: u32) {
       a3 += zv.w * xv;
       db += zv;
     }
-    // rows o0 .. o0+3 of dW, columns i0 .. i0+ni-1 (constant indices, as in forward.wgsl)
-    let no = min(4u, O - o0);
-    let ni = min(4u, I - i0);
-    let gw = d.gradOff + r * d.P + L.dims.z + o0 * I + i0;
-    dw_out4(gw, a0, ni);
-    if (no > 1u) { dw_out4(gw + I, a1, ni); }
-    if (no > 2u) { dw_out4(gw + 2u * I, a2, ni); }
-    if (no > 3u) { dw_out4(gw + 3u * I, a3, ni); }
+    // rows oc, columns ic of dW, all stored without a branch: a row or column past the end is
+    // clamped (block4) to the last one, whose sum it repeats exactly (same products, same order)
+    let gw = d.gradOff + r * d.P + L.dims.z;
+    dw_out4(gw + oc.x * I, ic, a0);
+    dw_out4(gw + oc.y * I, ic, a1);
+    dw_out4(gw + oc.z * I, ic, a2);
+    dw_out4(gw + oc.w * I, ic, a3);
     if (i0 == 0u) {
       // with batch norm db = 0 exactly (the mean subtraction cancels b; src/engine/network.ts)
-      dw_out4(d.gradOff + r * d.P + L.dims.w + o0, select(db, vec4<f32>(0.0), has_bn(l)), no);
+      dw_out4(d.gradOff + r * d.P + L.dims.w, oc, select(db, vec4<f32>(0.0), has_bn(l)));
     }
   }
   // dX[b, i] = sum_o dZ[b, o] W[o, i], then the layer below's dropout, activation L1 and activation:
@@ -123,33 +122,34 @@ fn backward_layer(g: u32, t: u32, l: u32, s: u32) {
       }
       let q = fused_q(r, lb);
       let l1 = hyper_f(r, H_L1_ACT);
-      // the block transposed: column kk holds inputs i0 .. i0+3 of row b0 + kk (constant indices)
+      // the block transposed: column kk holds inputs i0 .. i0+3 of row b0 + kk (constant indices);
+      // all 16 stored without a branch, past the end clamped as in the dW blocks
       let at = transpose(mat4x4<f32>(a0, a1, a2, a3));
-      let nk = min(4u, B - b0);
-      let ni = min(4u, I - i0);
-      dx_out4(r, base, below, lb, kind, b0, i0, at[0], ni, q, l1, s);
-      if (nk > 1u) { dx_out4(r, base, below, lb, kind, b0 + 1u, i0, at[1], ni, q, l1, s); }
-      if (nk > 2u) { dx_out4(r, base, below, lb, kind, b0 + 2u, i0, at[2], ni, q, l1, s); }
-      if (nk > 3u) { dx_out4(r, base, below, lb, kind, b0 + 3u, i0, at[3], ni, q, l1, s); }
+      let rows = block4(b0, B);
+      let ic = block4(i0, I);
+      dx_out4(r, base, below, lb, kind, rows.x, ic, at[0], q, l1, s);
+      dx_out4(r, base, below, lb, kind, rows.y, ic, at[1], q, l1, s);
+      dx_out4(r, base, below, lb, kind, rows.z, ic, at[2], q, l1, s);
+      dx_out4(r, base, below, lb, kind, rows.w, ic, at[3], q, l1, s);
     }
   }
   sync();
 }
 
-// the first n (1 to 4) of v to state[k ..]
-fn dw_out4(k: u32, v: vec4<f32>, n: u32) {
-  state[k] = v.x;
-  if (n > 1u) { state[k + 1u] = v.y; }
-  if (n > 2u) { state[k + 2u] = v.z; }
-  if (n > 3u) { state[k + 3u] = v.w; }
+// v to state[k + c.x], ... state[k + c.w]
+fn dw_out4(k: u32, c: vec4<u32>, v: vec4<f32>) {
+  state[k + c.x] = v.x;
+  state[k + c.y] = v.y;
+  state[k + c.z] = v.z;
+  state[k + c.w] = v.w;
 }
 
-// dA of inputs i0 .. i0+ni-1 (ni <= 4) of row b of layer lb (the layer below, entry `below`)
-fn dx_out4(r: u32, base: u32, below: Layer, lb: u32, kind: u32, b: u32, i0: u32, a: vec4<f32>, ni: u32, q: f32, l1: f32, s: u32) {
-  dx_out(r, base, below, lb, kind, b, i0, a.x, q, l1, s);
-  if (ni > 1u) { dx_out(r, base, below, lb, kind, b, i0 + 1u, a.y, q, l1, s); }
-  if (ni > 2u) { dx_out(r, base, below, lb, kind, b, i0 + 2u, a.z, q, l1, s); }
-  if (ni > 3u) { dx_out(r, base, below, lb, kind, b, i0 + 3u, a.w, q, l1, s); }
+// dA of inputs ic of row b of layer lb (the layer below, entry `below`)
+fn dx_out4(r: u32, base: u32, below: Layer, lb: u32, kind: u32, b: u32, ic: vec4<u32>, a: vec4<f32>, q: f32, l1: f32, s: u32) {
+  dx_out(r, base, below, lb, kind, b, ic.x, a.x, q, l1, s);
+  dx_out(r, base, below, lb, kind, b, ic.y, a.y, q, l1, s);
+  dx_out(r, base, below, lb, kind, b, ic.z, a.z, q, l1, s);
+  dx_out(r, base, below, lb, kind, b, ic.w, a.w, q, l1, s);
 }
 
 // dA[b, i] of the layer below from dX[b, i] = a: its dropout mask, the activation-L1 term, f'
@@ -158,7 +158,7 @@ fn dx_out(r: u32, base: u32, below: Layer, lb: u32, kind: u32, b: u32, i: u32, d
   var a = dx;
   let h = mld(base + below.act.z + b * I + i);
   if (q > 0.0) { a *= dropout_mask(hyper_u(r, H_DROP_KIND), q, hyper_u(r, H_DROP_SEED), hyper_u(r, H_STEP) + s, lb, i, I, b); }
-  if (l1 != 0.0) { a += l1 * sign(h) / f32(d.B); }
+  a = select(a, a + l1 * sign(h) / f32(d.B), l1 != 0.0);  // a select: no branch (see forward_out)
   // every f' is a function of h alone here (relu, leaky relu, elu: z > 0 exactly when h > 0)
   mst(base + below.grad.y + b * I + i, a * act_df(kind, h, h));
 }

@@ -48,13 +48,14 @@ fn forward_layer(g: u32, t: u32, l: u32, s: u32, evalSplit: u32, nrows: u32) {
     // the block transposed: column kk holds units o0 .. o0+3 of row b0 + kk. Constant indices only:
     // SwiftShader indexes a vector by a runtime value per element, for every element stored
     let zt = transpose(mat4x4<f32>(z0, z1, z2, z3));
-    let nk = min(4u, nrows - b0);
-    let nm = min(4u, O - o0);
+    // all 16 stored, without a branch: a row or unit past the end is clamped (block4) to the last
+    // one, whose value it repeats exactly (same inputs, same order), so it stores that value again
+    let rows = block4(b0, nrows);
     let q = fused_q(r, l);
-    forward_out4(j, r, L, l, b0, o0, zt[0], nm, plain, q, s, train);
-    if (nk > 1u) { forward_out4(j, r, L, l, b0 + 1u, o0, zt[1], nm, plain, q, s, train); }
-    if (nk > 2u) { forward_out4(j, r, L, l, b0 + 2u, o0, zt[2], nm, plain, q, s, train); }
-    if (nk > 3u) { forward_out4(j, r, L, l, b0 + 3u, o0, zt[3], nm, plain, q, s, train); }
+    forward_out4(j, r, L, l, rows.x, oc, zt[0], plain, q, s, train);
+    forward_out4(j, r, L, l, rows.y, oc, zt[1], plain, q, s, train);
+    forward_out4(j, r, L, l, rows.z, oc, zt[2], plain, q, s, train);
+    forward_out4(j, r, L, l, rows.w, oc, zt[3], plain, q, s, train);
   }
   sync();
   if (!has_bn(l)) { return; }
@@ -103,19 +104,22 @@ fn forward_layer(g: u32, t: u32, l: u32, s: u32, evalSplit: u32, nrows: u32) {
   sync();
 }
 
-// units o0 .. o0+nm-1 (nm <= 4) of row b of layer l: h = f(z) of a plain hidden layer (activate), else z
-fn forward_out4(j: u32, r: u32, L: Layer, l: u32, b: u32, o0: u32, z: vec4<f32>, nm: u32, plain: bool, q: f32, s: u32, train: bool) {
-  forward_out(j, r, L, l, b, o0, z.x, plain, q, s, train);
-  if (nm > 1u) { forward_out(j, r, L, l, b, o0 + 1u, z.y, plain, q, s, train); }
-  if (nm > 2u) { forward_out(j, r, L, l, b, o0 + 2u, z.z, plain, q, s, train); }
-  if (nm > 3u) { forward_out(j, r, L, l, b, o0 + 3u, z.w, plain, q, s, train); }
+// units oc of row b of layer l: h = f(z) of a plain hidden layer, else z
+fn forward_out4(j: u32, r: u32, L: Layer, l: u32, b: u32, oc: vec4<u32>, z: vec4<f32>, plain: bool, q: f32, s: u32, train: bool) {
+  forward_out(j, r, L, l, b, oc.x, z.x, plain, q, s, train);
+  forward_out(j, r, L, l, b, oc.y, z.y, plain, q, s, train);
+  forward_out(j, r, L, l, b, oc.z, z.z, plain, q, s, train);
+  forward_out(j, r, L, l, b, oc.w, z.w, plain, q, s, train);
 }
+// One store, no branch (SwiftShader runs both sides of a branch, each store a per-lane scatter): a
+// plain hidden layer keeps h where z would be (fused.ts: its z offset is its h offset), so h = f(z)
+// or z goes to act.x; its dropout output o in a second store, only when some run drops units.
 fn forward_out(j: u32, r: u32, L: Layer, l: u32, b: u32, o: u32, z: f32, plain: bool, q: f32, s: u32, train: bool) {
-  // a plain hidden layer keeps h where z would be (fused.ts): only h is stored
-  if (plain) {
-    activate(j, r, L, l, b, o, z, q, s, train);
-  } else {
-    mst(slot_base(j) + L.act.x + b * L.dims.y + o, z);
+  let e = slot_base(j) + b * L.dims.y + o;
+  let h = select(z, act_f(layer_act(l), z), plain);
+  mst(e + L.act.x, h);
+  if (DROP && plain && train && q > 0.0) {
+    mst(e + L.act.w, h * dropout_mask(hyper_u(r, H_DROP_KIND), q, hyper_u(r, H_DROP_SEED), hyper_u(r, H_STEP) + s, l, o, L.dims.y, b));
   }
 }
 
@@ -141,16 +145,19 @@ fn loss_rows(g: u32, t: u32, s: u32, evalSplit: u32, rowBase: u32, nrows: u32) {
     let b = idx % nrows;
     let r = g * d.RPW + j;
     if (r >= d.R) { continue; }
-    var row: u32;
-    var yOff = d.yTrain;
-    if (train) { row = rows[r * d.rowsRun + s * d.B + b]; } else { row = rowBase + b; }
-    if (evalSplit == 2u) { yOff = d.yVal; }
+    // selects, not branches (SwiftShader runs both sides of a branch; see forward_out)
+    let row = select(rowBase + b, rows[r * d.rowsRun + s * d.B + b], train);
+    let yOff = select(d.yTrain, d.yVal, evalSplit == 2u);
     let x = slot_base(j) + L.act.x + b * C;
     var label = 0u;
     if (LOSS != 1u) { label = bitcast<u32>(dataset[yOff + row]); }
     var mx = mld(x);
     var arg = 0u;
-    for (var c = 1u; c < C; c++) { if (mld(x + c) > mx) { mx = mld(x + c); arg = c; } }
+    for (var c = 1u; c < C; c++) {
+      let v = mld(x + c);
+      arg = select(arg, c, v > mx);
+      mx = select(mx, v, v > mx);
+    }
     var lossv = 0.0;
     let dz = slot_base(j) + L.grad.z + b * C;
     if (LOSS == 0u) {

@@ -21,11 +21,13 @@ struct OptArgs {
 //   tau = lr l1 s;  w = sign(w') max(0, |w'| - tau);  m <- m - k (w' - w)
 // so a weight stops at exactly 0 and stays there while |g_data| is below the penalty's pull.
 // A non-finite w' is kept for the divergence check.
+// Selects, not a branch: SwiftShader runs both sides of a branch, and a branch costs it more than
+// these few ops (workers/gpu/kernels/fused/forward.wgsl forward_out).
 fn l1_prox(mv: Moved, l1: f32, a: OptArgs) -> Moved {
-  if (!a.decayed || l1 <= 0.0 || !is_finite(mv.w)) { return mv; }
+  let on = a.decayed & (l1 > 0.0) & is_finite(mv.w);  // &, not &&: no short-circuit branch
   let tau = a.lr * l1 * mv.s;
   let w = sign(mv.w) * max(0.0, abs(mv.w) - tau);
-  return Moved(w, mv.m - mv.k * (mv.w - w), mv.v, mv.s, mv.k);
+  return Moved(select(mv.w, w, on), select(mv.m, mv.m - mv.k * (mv.w - w), on), mv.v, mv.s, mv.k);
 }
 
 // The arguments of run r at the current step (needs lib/hyper.wgsl); R = runs in the hyper table.
