@@ -61,6 +61,8 @@ export class Run extends RunCore {
   private readonly batches: SharedBatch | undefined;
   /** The step between beginStep and finishStep. */
   private pending: PendingStep | null = null;
+  /** The object prepareStep fills (fields as a step's: float lr, integer B and step). */
+  private readonly stepState: PendingStep = { x: new Float32Array(0), y: new Int32Array(0), B: 0, step: 0, lr: 0.5 };
   /** The training step's buffers (batch, activations, gradient), reused from step to step (RunOptions.scratch). */
   readonly scratch: StepScratch;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
@@ -124,13 +126,12 @@ export class Run extends RunCore {
    */
   get plainStep(): boolean {
     const { model, reg } = this.cfg;
-    return (
-      model.loss === 'softmaxCE' &&
-      this.dataset.kind === 'classification' &&
-      reg.l1Act === 0 &&
-      this.layout.layers.every((l) => !l.batchNorm) &&
-      model.hidden.every((h) => !(h.dropout > 0))
-    );
+    if (model.loss !== 'softmaxCE' || this.dataset.kind !== 'classification' || reg.l1Act !== 0) return false;
+    // loops, not every(): a race asks twice per run and step, and a callback is an allocation each time
+    const { layers } = this.layout;
+    for (let i = 0; i < layers.length; i++) if (layers[i].batchNorm) return false;
+    for (let i = 0; i < model.hidden.length; i++) if (model.hidden[i].dropout > 0) return false;
+    return true;
   }
 
   /**
@@ -185,7 +186,11 @@ export class Run extends RunCore {
     return this.applyStep(s, r.loss, r.dataLoss, r.correct, r.grad as Float32Array, r.fwd);
   }
 
-  /** The step's batch, learning rate and index (the loop advances its batch and schedule). */
+  /**
+   * The step's batch, learning rate and index (the loop advances its batch and schedule), in the
+   * Run's one PendingStep object: rewritten every step (a race begins six per step), so valid until
+   * the next prepareStep.
+   */
   private prepareStep(): PendingStep {
     const { cfg, dataset: ds } = this;
     const idx = this.loop.nextBatch();
@@ -196,7 +201,13 @@ export class Run extends RunCore {
     const { x, y } = this.batches
       ? this.batches.take(ds, cfg.data, idx, this.seeds.augment, step, xBuf)
       : trainingBatch(ds, cfg.data, idx, this.seeds.augment, step, xBuf);
-    return { x, y, B, step, lr };
+    const s = this.stepState;
+    s.x = x;
+    s.y = y;
+    s.B = B;
+    s.step = step;
+    s.lr = lr;
+    return s;
   }
 
   /** The rest of a step after its loss and gradient g (fwd: the forward pass, for batch norm); true when it ended an epoch. */
