@@ -54,6 +54,19 @@ export interface PendingStep {
   lr: number;
 }
 
+/**
+ * A step's loss and gradient computed elsewhere (Run.finishStep): the data loss, the correct count,
+ * grad = d dataLoss / d theta, and optionally each layer's weight-gradient norm as applyStep takes it
+ * (Math.fround(l2Norm(grad, l.w, l.outDim l.inDim)), same order of sums; by layer index), which a
+ * race computes for several runs at once (workers/cpu/raceFused.ts); used only when reg.l2 = 0.
+ */
+export interface FinishedStep {
+  dataLoss: number;
+  correct: number;
+  grad: Float32Array;
+  gradNorms?: Float64Array;
+}
+
 export class Run extends RunCore {
   private readonly prev: Float32Array;
   /** Per-layer update ratios of the step being taken (updateRatios). */
@@ -148,7 +161,7 @@ export class Run extends RunCore {
     return this.pending;
   }
 
-  finishStep(done?: { dataLoss: number; correct: number; grad: Float32Array }): void {
+  finishStep(done?: FinishedStep): void {
     const s = this.pending;
     if (!s) throw new Error('Run.finishStep: no step begun (beginStep)');
     if (done && !this.plainStep)
@@ -161,7 +174,9 @@ export class Run extends RunCore {
       // lossAndGrad's regularization: the activation-L1 terms are 0 (plainStep), adding them changes nothing
       const regLoss = l2Penalty(theta, mask, cfg.reg.l2) + l1Penalty(theta, mask, cfg.reg.l1);
       l2PenaltyGrad(theta, mask, cfg.reg.l2, grad);
-      epochEnded = this.applyStep(s, dataLoss + regLoss, dataLoss, correct, grad, null);
+      // norms taken before the L2 term was added hold only when there is none
+      const norms = cfg.reg.l2 === 0 ? (done.gradNorms ?? null) : null;
+      epochEnded = this.applyStep(s, dataLoss + regLoss, dataLoss, correct, grad, null, norms);
     } else epochEnded = this.lossAndGradStep(s);
     if (this.status === 'ok' && epochEnded) this.endEpoch();
   }
@@ -218,6 +233,7 @@ export class Run extends RunCore {
     correct: number,
     g: Float32Array,
     fwd: ForwardResult | null,
+    gradNorms: Float64Array | null = null,
   ): boolean {
     const { cfg, layout, theta, dataset: ds } = this;
     const { B, step, lr } = s;
@@ -230,7 +246,8 @@ export class Run extends RunCore {
     rec.batchAcc[i] = ds.kind === 'classification' ? correct / B : Number.NaN;
     rec.lr[i] = appliedLr(cfg.optimizer, this.opt.t + 1, lr); // as applied (Schedule-Free: its warm-up lr)
     // per-layer norms are float32 values, as the GPU computes them
-    for (const l of layout.layers) rec.gradNorm[i * L + l.index] = Math.fround(l2Norm(g, l.w, l.outDim * l.inDim));
+    for (const l of layout.layers)
+      rec.gradNorm[i * L + l.index] = gradNorms ? gradNorms[l.index] : Math.fround(l2Norm(g, l.w, l.outDim * l.inDim));
     if (this.loop.observeLoss(dataLoss) || !Number.isFinite(Math.fround(loss))) return this.diverged(i);
     if (cfg.clipNorm > 0) {
       const norm = l2Norm(g);
