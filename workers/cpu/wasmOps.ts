@@ -47,6 +47,16 @@ export interface Kernels extends ChunkKernels {
   rootStep(theta: number, grad: number, cache: number, n: number, lr: number, a: number, b: number, eps: number): void;
   raceForward(desc: number): void;
   raceBackward(desc: number): void;
+  softmaxCE(
+    logits: number,
+    labels: number,
+    B: number,
+    C: number,
+    dLogits: number,
+    scratch: number,
+    simd: number,
+  ): number;
+  softmaxCorrect(): number;
 }
 
 const up8 = (n: number) => (n + 7) & ~7;
@@ -331,6 +341,8 @@ export function wasmDenseOps(
   ops.raceLossAndGrad = raceLossAndGradOn({
     forward: (d) => k.raceForward(d),
     backward: (d) => k.raceBackward(d),
+    softmaxCE: (logits, labels, B, C, dLogits, scratch) => k.softmaxCE(logits, labels, B, C, dLogits, scratch, 1),
+    correct: () => k.softmaxCorrect(),
     memory: k.memory,
     resident,
     layout: (counts) => layout(...counts),
