@@ -59,8 +59,10 @@ export interface DenseOps {
    * Optional: a zero-filled float32 array of n entries that these ops read in place (a Run keeps its
    * weights there, so no product copies them in: the WebAssembly kernels' memory); null when there
    * is no room (the caller then allocates its own). release() gives it back (Run.dispose).
+   * `state`: an optimizer's state vector (Adam's m and v, a cache), which the update kernels then
+   * read in place too; the ops may refuse it sooner, keeping their room for weights and gradients.
    */
-  alloc?(n: number): Float32Array | null;
+  alloc?(n: number, state?: boolean): Float32Array | null;
   release?(a: Float32Array): void;
 }
 

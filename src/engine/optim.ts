@@ -10,16 +10,24 @@
 // Arithmetic is done in float64 and stored in the arrays' precision (float32 in training),
 // exactly what the WGSL kernels do modulo f32 rounding of intermediates.
 import { allocLike, type FloatArray } from './floatArray';
+import { defaultHypers } from './optimizers/hypers';
 import { type OptimizerConfig, optimizerSpec } from './optimizers/registry';
-import type { OptimizerState, ParamSegment, UpdateKernels } from './optimizers/spec';
+import type { OptimizerState, ParamSegment, StepContext, UpdateKernels } from './optimizers/spec';
 
 export type { OptimizerState, ParamSegment } from './optimizers/spec';
 
-/** Fresh float32 state for P parameters: t = 0, zero buffers; `initOptimizerState` sets a rule's start. */
-export function createOptimizerState(P: number): OptimizerState<Float32Array> {
+/**
+ * Fresh float32 state for P parameters: t = 0, zero buffers; `initOptimizerState` sets a rule's start.
+ * `alloc` (DenseOps.alloc): where the buffers live when the ops lend them (zero-filled), so that their
+ * update kernels read them in place instead of copying them in and out every step.
+ */
+export function createOptimizerState(
+  P: number,
+  alloc?: (n: number, state: true) => Float32Array | null,
+): OptimizerState<Float32Array> {
   if (!Number.isInteger(P) || P < 0)
     throw new Error(`createOptimizerState: P must be a non-negative integer, got ${P}`);
-  return { t: 0, m: new Float32Array(P), v: new Float32Array(P) };
+  return { t: 0, m: alloc?.(P, true) ?? new Float32Array(P), v: alloc?.(P, true) ?? new Float32Array(P) };
 }
 
 /**
@@ -65,5 +73,35 @@ export function optimizerStep(
     );
   const spec = optimizerSpec(cfg.name);
   state.t += 1;
-  spec.step({ theta, grad, state, lr, hp: cfg, mask: decayMask, segments, kernels });
+  const c = CTX;
+  c.theta = theta;
+  c.grad = grad;
+  c.state = state;
+  c.lr = lr;
+  c.hp = cfg;
+  c.mask = decayMask;
+  c.segments = segments;
+  c.kernels = kernels;
+  spec.step(c);
+  // nothing of this call kept alive by the shared object
+  c.theta = c.grad = NONE;
+  c.state = NO_STATE;
+  c.kernels = undefined;
 }
+
+// optimizerStep's one StepContext, rewritten per call (a rule reads it during its step and keeps
+// nothing): a race calls optimizerStep for every run and step, and a fresh object each time was
+// ~100 bytes of garbage per run and step for the collector (with the registry's lookup closures,
+// a quarter of a race step's allocations).
+const NONE = new Float32Array(0);
+const NO_STATE: OptimizerState = { t: 0, m: NONE, v: NONE };
+const CTX: StepContext = {
+  theta: NONE,
+  grad: NONE,
+  state: NO_STATE,
+  lr: 0,
+  hp: defaultHypers(),
+  mask: null,
+  segments: [],
+  kernels: undefined,
+};

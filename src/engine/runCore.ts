@@ -63,7 +63,7 @@ export class RunCore {
     this.theta.set(this.init);
     this.bnStats = initBnStats(this.layout);
     this.mask = decayMask(this.layout, cfg.reg.decayBiases);
-    this.opt = createOptimizerState(this.layout.size);
+    this.opt = createOptimizerState(this.layout.size, opts.ops?.alloc?.bind(opts.ops));
     initOptimizerState(this.opt, cfg.optimizer, this.theta);
     this.segments = paramSegments(this.layout);
     this.loop = new TrainLoop(cfg, ds.nTrain, this.seeds.shuffle);
@@ -114,6 +114,12 @@ export class RunCore {
     const lent = this.theta;
     this.theta = lent.slice();
     this.ops?.release?.(lent);
+    const { m, v } = this.opt;
+    this.opt.m = m.slice();
+    this.opt.v = v.slice();
+    // arrays the ops did not lend are not theirs: release ignores them
+    this.ops?.release?.(m as Float32Array);
+    this.ops?.release?.(v as Float32Array);
   }
 
   /** Back to the initial weights and step 0: same data, fresh optimizer state and running statistics. */

@@ -54,6 +54,19 @@ export interface PendingStep {
   lr: number;
 }
 
+/**
+ * A step's loss and gradient computed elsewhere (Run.finishStep): the data loss, the correct count,
+ * grad = d dataLoss / d theta, and optionally each layer's weight-gradient norm as applyStep takes it
+ * (Math.fround(l2Norm(grad, l.w, l.outDim l.inDim)), same order of sums; by layer index), which a
+ * race computes for several runs at once (workers/cpu/raceFused.ts); used only when reg.l2 = 0.
+ */
+export interface FinishedStep {
+  dataLoss: number;
+  correct: number;
+  grad: Float32Array;
+  gradNorms?: Float64Array;
+}
+
 export class Run extends RunCore {
   private readonly prev: Float32Array;
   /** Per-layer update ratios of the step being taken (updateRatios). */
@@ -61,6 +74,8 @@ export class Run extends RunCore {
   private readonly batches: SharedBatch | undefined;
   /** The step between beginStep and finishStep. */
   private pending: PendingStep | null = null;
+  /** The object prepareStep fills (fields as a step's: float lr, integer B and step). */
+  private readonly stepState: PendingStep = { x: new Float32Array(0), y: new Int32Array(0), B: 0, step: 0, lr: 0.5 };
   /** The training step's buffers (batch, activations, gradient), reused from step to step (RunOptions.scratch). */
   readonly scratch: StepScratch;
   /** Rows of the current train() call, written in place by trainStep / endEpoch. */
@@ -124,13 +139,12 @@ export class Run extends RunCore {
    */
   get plainStep(): boolean {
     const { model, reg } = this.cfg;
-    return (
-      model.loss === 'softmaxCE' &&
-      this.dataset.kind === 'classification' &&
-      reg.l1Act === 0 &&
-      this.layout.layers.every((l) => !l.batchNorm) &&
-      model.hidden.every((h) => !(h.dropout > 0))
-    );
+    if (model.loss !== 'softmaxCE' || this.dataset.kind !== 'classification' || reg.l1Act !== 0) return false;
+    // loops, not every(): a race asks twice per run and step, and a callback is an allocation each time
+    const { layers } = this.layout;
+    for (let i = 0; i < layers.length; i++) if (layers[i].batchNorm) return false;
+    for (let i = 0; i < model.hidden.length; i++) if (model.hidden[i].dropout > 0) return false;
+    return true;
   }
 
   /**
@@ -147,7 +161,7 @@ export class Run extends RunCore {
     return this.pending;
   }
 
-  finishStep(done?: { dataLoss: number; correct: number; grad: Float32Array }): void {
+  finishStep(done?: FinishedStep): void {
     const s = this.pending;
     if (!s) throw new Error('Run.finishStep: no step begun (beginStep)');
     if (done && !this.plainStep)
@@ -160,7 +174,9 @@ export class Run extends RunCore {
       // lossAndGrad's regularization: the activation-L1 terms are 0 (plainStep), adding them changes nothing
       const regLoss = l2Penalty(theta, mask, cfg.reg.l2) + l1Penalty(theta, mask, cfg.reg.l1);
       l2PenaltyGrad(theta, mask, cfg.reg.l2, grad);
-      epochEnded = this.applyStep(s, dataLoss + regLoss, dataLoss, correct, grad, null);
+      // norms taken before the L2 term was added hold only when there is none
+      const norms = cfg.reg.l2 === 0 ? (done.gradNorms ?? null) : null;
+      epochEnded = this.applyStep(s, dataLoss + regLoss, dataLoss, correct, grad, null, norms);
     } else epochEnded = this.lossAndGradStep(s);
     if (this.status === 'ok' && epochEnded) this.endEpoch();
   }
@@ -185,7 +201,11 @@ export class Run extends RunCore {
     return this.applyStep(s, r.loss, r.dataLoss, r.correct, r.grad as Float32Array, r.fwd);
   }
 
-  /** The step's batch, learning rate and index (the loop advances its batch and schedule). */
+  /**
+   * The step's batch, learning rate and index (the loop advances its batch and schedule), in the
+   * Run's one PendingStep object: rewritten every step (a race begins six per step), so valid until
+   * the next prepareStep.
+   */
   private prepareStep(): PendingStep {
     const { cfg, dataset: ds } = this;
     const idx = this.loop.nextBatch();
@@ -196,7 +216,13 @@ export class Run extends RunCore {
     const { x, y } = this.batches
       ? this.batches.take(ds, cfg.data, idx, this.seeds.augment, step, xBuf)
       : trainingBatch(ds, cfg.data, idx, this.seeds.augment, step, xBuf);
-    return { x, y, B, step, lr };
+    const s = this.stepState;
+    s.x = x;
+    s.y = y;
+    s.B = B;
+    s.step = step;
+    s.lr = lr;
+    return s;
   }
 
   /** The rest of a step after its loss and gradient g (fwd: the forward pass, for batch norm); true when it ended an epoch. */
@@ -207,6 +233,7 @@ export class Run extends RunCore {
     correct: number,
     g: Float32Array,
     fwd: ForwardResult | null,
+    gradNorms: Float64Array | null = null,
   ): boolean {
     const { cfg, layout, theta, dataset: ds } = this;
     const { B, step, lr } = s;
@@ -219,7 +246,8 @@ export class Run extends RunCore {
     rec.batchAcc[i] = ds.kind === 'classification' ? correct / B : Number.NaN;
     rec.lr[i] = appliedLr(cfg.optimizer, this.opt.t + 1, lr); // as applied (Schedule-Free: its warm-up lr)
     // per-layer norms are float32 values, as the GPU computes them
-    for (const l of layout.layers) rec.gradNorm[i * L + l.index] = Math.fround(l2Norm(g, l.w, l.outDim * l.inDim));
+    for (const l of layout.layers)
+      rec.gradNorm[i * L + l.index] = gradNorms ? gradNorms[l.index] : Math.fround(l2Norm(g, l.w, l.outDim * l.inDim));
     if (this.loop.observeLoss(dataLoss) || !Number.isFinite(Math.fround(loss))) return this.diverged(i);
     if (cfg.clipNorm > 0) {
       const norm = l2Norm(g);

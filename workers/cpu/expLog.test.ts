@@ -12,20 +12,7 @@ import { Rng } from '../../src/engine/rng';
 import type { Kernels as AllKernels } from './wasmOps';
 
 /** The kernels' exports these tests call (wasmOps.ts Kernels: softmaxCE, activate; expLogCore's exp and log). */
-type Kernels = AllKernels &
-  ExpLogKernels & {
-    softmaxCE(
-      logits: number,
-      labels: number,
-      B: number,
-      C: number,
-      dLogits: number,
-      scratch: number,
-      simd: number,
-    ): number;
-    softmaxCorrect(): number;
-    sigmoidSimd(z: number, h: number, n: number): number;
-  };
+type Kernels = AllKernels & ExpLogKernels & { sigmoidSimd(z: number, h: number, n: number): number };
 
 const bytesOf = (file: string) => new Uint8Array(readFileSync(new URL(`./wasm/build/${file}`, import.meta.url)));
 const relaxed = bytesOf('dense-relaxed.wasm');

@@ -6,13 +6,14 @@
 // Per group of runs the descriptor and every buffer the calls use live in a region of the kernels'
 // memory lent to the group (a "plan", kept by the caller in a RaceCache from step to step), laid
 // out once: a step then copies in each distinct batch x[B, I], writes each run's batch slot, and
-// reads the logits / writes dLogits through views made once, so nothing is allocated per step and
-// no other call of the ops can overwrite the plan (their arrays start above the lent zone). Without
-// room in the zone a step lays the same arrays out in the ops' per-call scratch (every step anew).
+// runs each run's softmax cross-entropy in the kernels (wasm/softmaxCE.ts: the engine's
+// softmaxCrossEntropyInto with V8's exp and log in SIMD, bit for bit) on its logits in place, its
+// labels copied into a slot of the plan, so nothing is allocated per step and no other call of the
+// ops can overwrite the plan (their arrays start above the lent zone). Without room in the zone a
+// step lays the same arrays out in the ops' per-call scratch (every step anew).
 //
 // Descriptor (i32 words, wasm/dense.ts): R, L, B, pack, bias, dxA, dxB, dims[0..L], act[0..L),
 // wOff[0..L), bOff[0..L), then per run theta, grad, x, dLogits, z_l, h_l per layer.
-import { softmaxCrossEntropyInto } from '../../src/engine';
 import type { Activation } from '../../src/engine/types';
 
 /**
@@ -65,6 +66,12 @@ const HEAD = 7;
 export interface RaceMemory {
   forward(d: number): void;
   backward(d: number): void;
+  /**
+   * Softmax cross-entropy of logits[B, C] (float32) with labels[B] (int32) into dLogits[B, C]: the
+   * mean loss (wasm/softmaxCE.ts, float64 scratch[B C + 2 B]; byte offsets); correct() its count.
+   */
+  softmaxCE(logits: number, labels: number, B: number, C: number, dLogits: number, scratch: number): number;
+  correct(): number;
   memory: WebAssembly.Memory;
   /** Byte offset of `a` when the kernels read it in place, else -1. */
   resident(a: Float32Array): number;
@@ -92,13 +99,22 @@ interface Plan {
   px: number[];
   theta: Float32Array[];
   grad: Float32Array[];
-  logits: Float32Array[];
-  dLogits: Float32Array[];
+  /** Byte offsets of each run's logits and dLogits [B, C]. */
+  logits: number[];
+  dLogits: number[];
+  /** The labels' slot [B] (one run's at a time) and its byte offset; the loss's float64 scratch. */
+  labels: Int32Array;
+  labelsAt: number;
+  scratch: number;
   /** The memory lent to the plan (null: the per-call scratch, valid for one call). */
   region: Float32Array | null;
 }
 
-/** The slots' float counts in descriptor order: descriptor words, pack, bias, dxA, dxB, nx batches, per run dLogits, z_l, h_l. */
+/**
+ * The slots' float counts in descriptor order: descriptor words, pack, bias, dxA, dxB, nx batches,
+ * per run dLogits, z_l, h_l; then the labels [B] and the loss's scratch (float64 [B C + 2 B]), last
+ * so that every other slot keeps its place.
+ */
 function slotCounts(shape: RaceShape, B: number, R: number, nx: number): number[] {
   const { widths } = shape;
   const L = widths.length - 1;
@@ -117,6 +133,7 @@ function slotCounts(shape: RaceShape, B: number, R: number, nx: number): number[
     counts.push(B * widths[L]); // dLogits
     for (let l = 0; l < L; l++) counts.push(B * widths[l + 1], l < L - 1 ? B * widths[l + 1] : 0);
   }
+  counts.push(B, 2 * (B * widths[L] + 2 * B));
   return counts;
 }
 
@@ -156,7 +173,6 @@ export function raceLossAndGradOn(mem: RaceMemory): RaceLossAndGrad {
       d[HEAD + L + 1 + L + l] = wOff[l];
       d[HEAD + L + 1 + 2 * L + l] = bOff[l];
     }
-    const C = widths[L];
     const plan: Plan = {
       dispose: () => {
         if (region && !plan.gone) mem.release(region);
@@ -169,6 +185,9 @@ export function raceLossAndGradOn(mem: RaceMemory): RaceLossAndGrad {
       grad: runs.map((m) => m.grad),
       logits: [],
       dLogits: [],
+      labels: new Int32Array(buffer, at[at.length - 2], B),
+      labelsAt: at[at.length - 2],
+      scratch: at[at.length - 1],
     };
     let q = 5 + nx;
     for (let r = 0; r < R; r++) {
@@ -182,8 +201,8 @@ export function raceLossAndGradOn(mem: RaceMemory): RaceLossAndGrad {
         d[rb + 4 + 2 * l] = z;
         d[rb + 5 + 2 * l] = l < L - 1 ? h : z;
       }
-      plan.dLogits.push(new Float32Array(buffer, d[rb + 3], B * C));
-      plan.logits.push(new Float32Array(buffer, d[rb + 4 + 2 * (L - 1)], B * C));
+      plan.dLogits.push(d[rb + 3]);
+      plan.logits.push(d[rb + 4 + 2 * (L - 1)]);
     }
     return plan;
   };
@@ -220,7 +239,7 @@ export function raceLossAndGradOn(mem: RaceMemory): RaceLossAndGrad {
       // a plan in the per-call scratch lasts one call: the next op call writes over it
       if (cache && plan.region) cache.plan = plan;
     }
-    const { d, px, f32, logits, dLogits } = plan;
+    const { d, px, f32, logits, dLogits, labels } = plan;
     const L = shape.widths.length - 1;
     const C = shape.widths[L];
     // the batches: each distinct x copied into a slot of its own (a race's runs share one)
@@ -236,9 +255,10 @@ export function raceLossAndGradOn(mem: RaceMemory): RaceLossAndGrad {
     }
     mem.forward(plan.at);
     for (let r = 0; r < runs.length; r++) {
-      const e = softmaxCrossEntropyInto(logits[r], runs[r].y, B, C, dLogits[r]);
-      loss[r] = e.loss;
-      correct[r] = e.correct;
+      const y = runs[r].y;
+      for (let n = 0; n < B; n++) labels[n] = y[n];
+      loss[r] = mem.softmaxCE(logits[r], plan.labelsAt, B, C, dLogits[r], plan.scratch);
+      correct[r] = mem.correct();
     }
     mem.backward(plan.at);
     return true;

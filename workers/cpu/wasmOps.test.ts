@@ -24,7 +24,7 @@ import type { TrainConfig } from '../../src/engine/types';
 import { loadDigits } from '../digits';
 import { CPU_NAME_TS, CPU_NAME_WASM, CpuBackend } from './backend';
 import { wasmOps } from './wasmLoad';
-import type { WasmKind } from './wasmOps';
+import { residentBytes, type WasmKind } from './wasmOps';
 
 type Loaded = DenseOps & { poison(): void };
 const builds: Partial<Record<WasmKind, Loaded>> = {};
@@ -325,7 +325,7 @@ describe('weights read in place from the kernels memory (DenseOps.alloc)', () =>
   const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
   it.each(['sgd', 'adam'] as const)(
-    '%s: a Run whose weights are lent gives the same numbers bit for bit as one that copies them',
+    '%s: a Run whose weights and optimizer state are lent gives the same numbers bit for bit as one that copies them',
     async (name) => {
       const ops = (await wasmOps(['simd']))!.ops;
       const digits = await loadDigits();
@@ -341,11 +341,12 @@ describe('weights read in place from the kernels memory (DenseOps.alloc)', () =>
       c.batchSize = 64;
       const ds = makeDataset(c.data, c.seed, digits);
       const lentArrays: Float32Array[] = [];
+      const lentState: Float32Array[] = [];
       const lending: DenseOps = {
         ...ops,
-        alloc: (n) => {
-          const a = ops.alloc!(n);
-          if (a) lentArrays.push(a);
+        alloc: (n, state) => {
+          const a = ops.alloc!(n, state);
+          if (a) (state ? lentState : lentArrays).push(a);
           return a;
         },
       };
@@ -354,6 +355,8 @@ describe('weights read in place from the kernels memory (DenseOps.alloc)', () =>
       const losses = (r: Run, n: number) => r.step(n).steps.map((s) => s.loss);
       expect(losses(a, 60)).toEqual(losses(b, 60));
       expect(lentArrays.length).toBe(1);
+      // the optimizer's m and v are lent too (small net), read and written in place by the update kernels
+      expect(lentState.length).toBe(2);
       // it trained in place: the lent array holds the Run's weights
       expect(bits(lentArrays[0])).toEqual(bits(a.getParams()));
       expect(bits(a.getParams())).toEqual(bits(b.getParams()));
@@ -364,6 +367,33 @@ describe('weights read in place from the kernels memory (DenseOps.alloc)', () =>
       expect(bits(a.getParams())).toEqual(bits(b.getParams()));
     },
   );
+
+  it("an optimizer's state is lent only while small (1/64 of the zone); a disposed Run gives it back", async () => {
+    const ops = (await wasmOps(['simd']))!.ops;
+    const w = ops.alloc!(1000)!; // the zone: residentBytes(1000) = 16 MiB
+    const zone = residentBytes(1000);
+    expect(ops.alloc!(zone / 4 / 64, true)).not.toBeNull();
+    expect(ops.alloc!(zone / 4 / 64 + 4, true)).toBeNull();
+    // weights of that size are still lent
+    expect(ops.alloc!(zone / 4 / 64 + 4)).not.toBeNull();
+    const c = defaultConfig();
+    c.optimizer.name = 'adam';
+    const r = new Run(c, undefined, { ops });
+    // the Run's optimizer state (protected; read here to see where it lives)
+    const opt = () => (r as unknown as { opt: { m: Float32Array; v: Float32Array } }).opt;
+    const lent = [r.weights, opt().m, opt().v];
+    const lentHere = (a: Float32Array) => a.buffer === w.buffer;
+    expect(lent.map(lentHere)).toEqual([true, true, true]);
+    r.step(3);
+    const before = lent.map((a) => a.slice());
+    r.dispose();
+    // the Run keeps copies; the ranges are free again (the next allocations take them)
+    expect([r.weights, opt().m, opt().v].map(lentHere)).toEqual([false, false, false]);
+    expect([r.weights, opt().m, opt().v]).toEqual(before);
+    const again = lent.map((a) => ops.alloc!(a.length)!.byteOffset).sort();
+    expect(again).toEqual(lent.map((a) => a.byteOffset).sort());
+    ops.release!(w);
+  });
 
   it('lent ranges are reused once given back; a call that would grow the memory runs on the second instance, lent arrays intact', async () => {
     const ops = (await wasmOps(['simd']))!.ops;

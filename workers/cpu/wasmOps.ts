@@ -47,6 +47,16 @@ export interface Kernels extends ChunkKernels {
   rootStep(theta: number, grad: number, cache: number, n: number, lr: number, a: number, b: number, eps: number): void;
   raceForward(desc: number): void;
   raceBackward(desc: number): void;
+  softmaxCE(
+    logits: number,
+    labels: number,
+    B: number,
+    C: number,
+    dLogits: number,
+    scratch: number,
+    simd: number,
+  ): number;
+  softmaxCorrect(): number;
 }
 
 const up8 = (n: number) => (n + 7) & ~7;
@@ -168,7 +178,9 @@ export function wasmDenseOps(
   // Backward results are views (DenseOps allows it): network.backward copies dW and db into the
   // gradient and reads dX before its next op call, so copying them out here would be waste.
   const view = (p: number, n: number) => f32.subarray(p >> 2, (p >> 2) + n);
-  const all32 = (...a: FloatArray[]) => a.every((x) => x instanceof Float32Array);
+  // fixed arity, no rest array: asked on every product and update call (absent arrays repeat b)
+  const all32 = (a: FloatArray, b: FloatArray, c: FloatArray = b, d: FloatArray = b) =>
+    a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && d instanceof Float32Array;
 
   // An optimizer loop's float32 vectors of one length (theta, grad, the rule's state: vec[0, n)) and
   // where the kernel reads each (vp): in place when resident, else a slot of the layout, copied in by
@@ -213,7 +225,11 @@ export function wasmDenseOps(
   const ops: WasmDenseOps = {
     poison: () => new Float32Array(k.memory.buffer, base).fill(Number.NaN),
     holds: (a) => resident(a) >= 0,
-    alloc(n) {
+    alloc(n, state) {
+      // an optimizer's state vector only while small (at most 1/64 of the zone): a big net's weights
+      // and gradients, which every product reads, keep the room
+      const room = zoneEnd > zoneStart ? zoneEnd - zoneStart : up16(residentBytes(n));
+      if (state && up16(n * 4) * 64 > room) return null;
       if (zoneEnd === zoneStart) {
         // the zone, once; the memory grows now, while nothing lent can be detached
         const zone = up16(residentBytes(n));
@@ -325,6 +341,8 @@ export function wasmDenseOps(
   ops.raceLossAndGrad = raceLossAndGradOn({
     forward: (d) => k.raceForward(d),
     backward: (d) => k.raceBackward(d),
+    softmaxCE: (logits, labels, B, C, dLogits, scratch) => k.softmaxCE(logits, labels, B, C, dLogits, scratch, 1),
+    correct: () => k.softmaxCorrect(),
     memory: k.memory,
     resident,
     layout: (counts) => layout(...counts),

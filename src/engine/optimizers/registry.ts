@@ -42,9 +42,12 @@ export const GPU_OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS.filter((
 /** One run's optimizer: which rule, and every hyperparameter (flat, so switching keeps the values). */
 export type OptimizerConfig = { name: OptimizerName } & OptimizerHypers;
 
+/** The specs by name: optimizerSpec runs three times per run and step, so a lookup without a closure or a scan. */
+const BY_NAME = new Map<string, OptimizerSpec>(OPTIMIZERS.map((o) => [o.name, o]));
+
 /** The spec of a registered optimizer; throws, naming the field, on an unknown name. */
 export function optimizerSpec(name: string): OptimizerSpec {
-  const s = OPTIMIZERS.find((o) => o.name === name);
+  const s = BY_NAME.get(name);
   if (!s) throw new Error(`optimizer.name: unknown optimizer '${name}'`);
   return s;
 }

@@ -7,8 +7,9 @@
 // scratch[B C + 2 B] of the caller's; every sum stays sequential in the engine's order. (The engine
 // skips Math.exp where x_j - m is +-0, Math.exp(+-0) = 1 exactly; here the arg-max's own is skipped.)
 // Pointers are byte offsets: logits and dLogits float32 [B, C], labels int32 [B], scratch float64.
-// Not yet called by the ops (racePlan.ts, wasmOps.ts): wired in, it made Node's race 4.6% faster but
-// Chromium's bench race ~4% slower, for a reason not isolated (issue 17, closing note of 2026-12-05).
+// Called by a race's fused step (racePlan.ts), its labels and scratch in the plan's last two slots.
+// A single run's loss stays the engine's JavaScript (in the last stop's wiring of both, Chromium's
+// bench race ran ~4% slower; the race alone, slots last, runs (c) 5-8% faster: issue 17's note).
 
 import { expArray, logArray } from './expLog';
 
