@@ -5,6 +5,10 @@
 // shared. The GPU process is looked up among the descendants of the browser this script launched
 // (never by name alone: other engineers' and CI's Chromiums run beside it), and its threads are
 // reported (THREADS=1) to show where the time goes (SwiftShader runs workgroups on worker threads).
+// The renderers' CPU time (the page's main thread runs GpuBackend: planning, submission, readback,
+// replay) is reported beside it, and with THREADS=1 each GPU thread's run and run-queue wait per
+// step (schedstat): wall per step = the slower SwiftShader thread's run + wait + the serial gap of
+// each train() call, so a wall figure can be split into kernel work, host work and the load's share.
 // Each build gets its own server on a free port: a port still served by an earlier run would
 // silently give the page that run's build (the script exits instead).
 //
@@ -46,13 +50,77 @@ function tree(root: number): number[] {
   return out;
 }
 
-function gpuProcess(root: number): number {
-  for (const pid of tree(root)) {
+/**
+ * Per thread of a process: ms on a CPU and ms runnable but waiting for one (/proc/.../schedstat,
+ * ns precision, so a short window is timed better than by utime's 10 ms ticks). The wait is what
+ * other processes on the shared cores cost a thread.
+ */
+function schedMs(pid: number): Map<string, [number, number]> {
+  const m = new Map<string, [number, number]>();
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process')) return pid;
+      const raw = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+      const [run, wait] = readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ').map(Number);
+      m.set(`${name}#${t}`, [run / 1e6, wait / 1e6]);
     } catch {}
   }
-  throw new Error('gpuCpu: no GPU process under the launched browser');
+  return m;
+}
+
+/** Per-step run / wait ms of the threads that ran (ids kept: SwiftShader's Thread<00> / <01>). */
+function perSched(a: Map<string, [number, number]>, b: Map<string, [number, number]>, steps: number): string {
+  const out: string[] = [];
+  for (const [k, [run, wait]] of b) {
+    const [r0, w0] = a.get(k) ?? [0, 0];
+    if ((run - r0) / steps >= 0.005)
+      out.push(`${k.split('#')[0]} run ${((run - r0) / steps).toFixed(3)} wait ${((wait - w0) / steps).toFixed(3)}`);
+  }
+  return out.join(', ');
+}
+
+/** The launched browser's descendants of one --type (gpu-process, renderer). */
+function processesOfType(root: number, type: string): number[] {
+  const out: number[] = [];
+  for (const pid of tree(root)) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--type=${type}`)) out.push(pid);
+    } catch {}
+  }
+  return out;
+}
+
+function gpuProcess(root: number): number {
+  const [pid] = processesOfType(root, 'gpu-process');
+  if (pid === undefined) throw new Error('gpuCpu: no GPU process under the launched browser');
+  return pid;
+}
+
+/** CPU ms of every renderer, and per thread name summed over them (the page's main thread is CrRendererMain). */
+function rendererMs(root: number): { total: number; threads: Map<string, number> } {
+  let total = 0;
+  const threads = new Map<string, number>();
+  for (const pid of processesOfType(root, 'renderer')) {
+    try {
+      total += statMs(`/proc/${pid}/stat`);
+      for (const [k, v] of threadMs(pid)) threads.set(`${pid}:${k}`, v);
+    } catch {}
+  }
+  return { total, threads };
+}
+
+/** Per-step CPU ms by thread name (ids dropped) between two threadMs-style snapshots. */
+function perThread(a: Map<string, number>, b: Map<string, number>, steps: number): string {
+  const byName = new Map<string, number>();
+  for (const [k, v] of b) {
+    const dv = v - (a.get(k) ?? 0);
+    const name = k.split(':').pop()?.split('#')[0] ?? k;
+    if (dv > 0) byName.set(name, (byName.get(name) ?? 0) + dv / steps);
+  }
+  return [...byName]
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+    .join(', ');
 }
 
 /** CPU ms per thread name of a process. */
@@ -190,16 +258,22 @@ for (let round = 0; round < Number(roundsArg); round++) {
     });
     const calls = Math.max(2, Math.round((set === 'e' ? 1024 : 2048) / K));
     const gpu = gpuProcess(root);
-    const [t0, c0] = [threadMs(gpu), statMs(`/proc/${gpu}/stat`)];
+    const [t0, c0, rd0, s0] = [threadMs(gpu), statMs(`/proc/${gpu}/stat`), rendererMs(root), schedMs(gpu)];
     const w0 = performance.now();
     const r = (await harness(page, 'trainSet', K, calls)) as { steps: number };
     const wall = (performance.now() - w0) / r.steps;
     const per = (statMs(`/proc/${gpu}/stat`) - c0) / r.steps;
+    const rd1 = rendererMs(root);
+    const s1 = schedMs(gpu);
+    const rend = (rd1.total - rd0.total) / r.steps;
     (results.get(spec) ?? results.set(spec, []).get(spec))?.push(per);
+    (results.get(`${spec} renderer`) ?? results.set(`${spec} renderer`, []).get(`${spec} renderer`))?.push(rend);
+    (results.get(`${spec} wall`) ?? results.set(`${spec} wall`, []).get(`${spec} wall`))?.push(wall);
     const load = loadavg()[0].toFixed(1);
     console.log(
-      `round ${round} ${spec} (${path}): GPU process ${per.toFixed(3)} ms CPU/step, wall ${wall.toFixed(3)} ms/step, load ${load}`,
+      `round ${round} ${spec} (${path}): GPU process ${per.toFixed(3)} ms CPU/step, renderer ${rend.toFixed(3)} ms CPU/step, wall ${wall.toFixed(3)} ms/step, load ${load}`,
     );
+    if (process.env.THREADS) console.log(`  renderer threads: ${perThread(rd0.threads, rd1.threads, r.steps)}`);
     if (process.env.TIMESTAMPS) {
       await new Promise((res) => setTimeout(res, 300)); // the last pass's timestamps arrive after its map
       const ns = await page.evaluate(() => (window as unknown as { __passNs: number[] }).__passNs);
@@ -210,12 +284,8 @@ for (let round = 0; round < Number(roundsArg); round++) {
       );
     }
     if (process.env.THREADS) {
-      const byName = new Map<string, number>();
-      for (const [k, v] of threadMs(gpu)) {
-        const dv = v - (t0.get(k) ?? 0);
-        if (dv > 0) byName.set(k.split('#')[0], (byName.get(k.split('#')[0]) ?? 0) + dv / r.steps);
-      }
-      console.log(`  threads: ${[...byName].map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+      console.log(`  GPU threads: ${perThread(t0, threadMs(gpu), r.steps)}`);
+      console.log(`  GPU threads, schedstat ms/step: ${perSched(s0, s1, r.steps)}`);
     }
     await harness(page, 'closeSet');
   }
@@ -223,7 +293,7 @@ for (let round = 0; round < Number(roundsArg); round++) {
 for (const [spec, v] of results) {
   const s = [...v].sort((a, b) => a - b);
   console.log(
-    `${spec}: median ${s[s.length >> 1].toFixed(3)} (${s[0].toFixed(3)}-${s[s.length - 1].toFixed(3)}) ms CPU/step`,
+    `${spec}: median ${s[s.length >> 1].toFixed(3)} (${s[0].toFixed(3)}-${s[s.length - 1].toFixed(3)}) ms ${spec.endsWith(' wall') ? 'wall' : 'CPU'}/step`,
   );
 }
 await browser.close();
