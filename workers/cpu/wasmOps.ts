@@ -262,9 +262,12 @@ export function wasmDenseOps(
     forward(X, W, b, B, I, O, act, out) {
       if (!all32(X, W, b)) return tsDenseOps.forward(X, W, b, B, I, O, act);
       const Np = up8(O);
-      const at = layout(B * I, slot(W, O * I), Np * I, Np, B * O, act ? B * O : 0);
+      // X and W read in place when lent. z and h are always copied out of the call's own slots:
+      // a helper thread that stalled (gemmPool.ts) may still write there late, never into lent arrays.
+      const at = layout(slot(X, B * I), slot(W, O * I), Np * I, Np, B * O, act ? B * O : 0);
       if (!at) return overflow!.forward(X, W, b, B, I, O, act, out);
-      const [px, , pp, pb, pz, ph] = at;
+      const [, , pp, pb, pz, ph] = at;
+      const px = place(X, at[0]);
       const pw = place(W, at[1]);
       put(px, X);
       put(pw, W);
