@@ -37,27 +37,28 @@ const tsMatmul: CpuImpl['matmul'] = (X, W, b, B, I, O) => matmul(X, W, b, B, I, 
  * or no room), X and W are copied in on every call as well.
  */
 function wasmMatmul(ops: DenseOps): CpuImpl['matmul'] {
-  let inputs: FloatArray[] = [];
+  /** The inputs the lent arrays hold copies of, and those arrays ([x, w], or none when the ops lend none). */
+  let from: FloatArray[] = [];
   let lent: Float32Array[] = [];
   let z = new Float32Array(0);
   return (X, W, b, B, I, O) => {
-    if (inputs[0] !== X || inputs[1] !== W) {
+    if (from[0] !== X || from[1] !== W) {
       for (const a of lent) ops.release?.(a);
-      inputs = [X, W];
-      const x = ops.alloc?.(X.length) ?? null;
-      const w = x && (ops.alloc?.(W.length) ?? null);
-      lent = [x, w].filter((a) => a !== null);
-      if (x && w) {
-        x.set(X);
-        w.set(W);
-        inputs.push(x, w);
-      } else {
+      from = [X, W];
+      lent = [];
+      for (const a of from) {
+        const r = ops.alloc?.(a.length);
+        if (!r) break;
+        r.set(a);
+        lent.push(r);
+      }
+      if (lent.length < 2) {
         for (const a of lent) ops.release?.(a);
         lent = [];
       }
     }
     if (z.length !== B * O) z = new Float32Array(B * O);
-    return ops.forward(inputs[2] ?? X, inputs[3] ?? W, b, B, I, O, null, { z }).z as Float32Array;
+    return ops.forward(lent[0] ?? X, lent[1] ?? W, b, B, I, O, null, { z }).z as Float32Array;
   };
 }
 
